@@ -1,0 +1,26 @@
+// Settings of a session; defaults come from the environment (DATAFLOW_*), flags override them.
+#pragma once
+
+#include <cstdint>
+
+namespace dataflow {
+
+enum class ProgressMode { kAuto, kOn, kOff };
+
+struct Config {
+  // Task threads per executor; 0 = share the node's cores among the executors on it.
+  int executor_cores = 0;
+  // Attempts per task before the job fails (Spark's spark.task.maxFailures).
+  int max_task_attempts = 4;
+  // Byte size of a text input split.
+  std::uint64_t split_size = std::uint64_t{128} << 20;
+  // Most bytes one executor sends to one peer per Alltoallv round; 0 = automatic.
+  // Tiny values force the multi-round exchange path in tests.
+  std::uint64_t shuffle_round_bytes = 0;
+  // Reduce partitions of a shuffle when the operation names none; 0 = the parent's count.
+  int default_parallelism = 0;
+  // Console progress bar: auto = only when stderr is a terminal.
+  ProgressMode progress = ProgressMode::kAuto;
+};
+
+}  // namespace dataflow

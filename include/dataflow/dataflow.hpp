@@ -1,0 +1,8 @@
+// The public API of libdataflow in one include.
+#pragma once
+
+#include "dataflow/config.hpp"
+#include "dataflow/dataset.hpp"
+#include "dataflow/error.hpp"
+#include "dataflow/session.hpp"
+#include "dataflow/text.hpp"

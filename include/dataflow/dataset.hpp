@@ -1,0 +1,201 @@
+// Dataset<T>: a lazy, partitioned collection, as Spark's RDD. Transformations record a node
+// and compose the fused per-partition pipeline; actions run a job and return the same value
+// on every rank.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "dataflow/detail/codec.hpp"
+#include "dataflow/detail/combine_table.hpp"
+#include "dataflow/detail/hash.hpp"
+#include "dataflow/detail/owned.hpp"
+#include "dataflow/detail/runtime.hpp"
+#include "dataflow/detail/text_format.hpp"
+
+namespace dataflow {
+
+template <class T>
+class Dataset {
+ public:
+  using value_type = T;
+
+  Dataset(detail::Runtime* runtime, int node, std::shared_ptr<const detail::Producer<T>> producer)
+      : runtime_(runtime), node_(node), producer_(std::move(producer)) {}
+
+  // f(const T&) -> U, one output per record.
+  template <class F>
+  auto map(F f) const {
+    using U = std::decay_t<std::invoke_result_t<const F&, const T&>>;
+    return derive<U>(detail::OpKind::kMap, "map",
+                     [f](const T& x, const detail::Emit<U>& emit) { emit(f(x)); });
+  }
+
+  // f(const T&) -> a range of U (any type with begin/end), zero or more outputs per record.
+  // Or, with U named, f(const T&, const Emit<U>&) pushes the outputs itself.
+  template <class U = void, class F>
+  auto flat_map(F f) const {
+    if constexpr (std::is_void_v<U>) {
+      using R = std::invoke_result_t<const F&, const T&>;
+      using V = std::decay_t<decltype(*std::begin(std::declval<R&>()))>;
+      return derive<V>(detail::OpKind::kFlatMap, "flat_map",
+                       [f](const T& x, const detail::Emit<V>& emit) {
+                         for (auto&& y : f(x)) emit(y);
+                       });
+    } else {
+      return derive<U>(detail::OpKind::kFlatMap, "flat_map",
+                       [f](const T& x, const detail::Emit<U>& emit) { f(x, emit); });
+    }
+  }
+
+  // Keeps the records for which f(const T&) is true.
+  template <class F>
+  Dataset<T> filter(F f) const {
+    return derive<T>(detail::OpKind::kFilter, "filter",
+                     [f](const T& x, const detail::Emit<T>& emit) {
+                       if (f(x)) emit(x);
+                     });
+  }
+
+  // For T = pair<K, V>: one record per key, its values merged with f(V, V) -> V (associative
+  // and commutative), combined on the map side before the shuffle. `partitions` = 0 uses
+  // the session's default parallelism, else the parent's partition count.
+  template <class F>
+  auto reduce_by_key(F f, int partitions = 0) const {
+    static_assert(detail::kIsPair<T>, "reduce_by_key needs a Dataset of std::pair<K, V>");
+    using K = detail::Owned<typename T::first_type>;
+    using V = detail::Owned<typename T::second_type>;
+    using KV = std::pair<K, V>;
+    detail::NodeSpec spec{detail::OpKind::kReduceByKey, {node_}, "reduce_by_key"};
+    spec.partitions = static_cast<std::uint32_t>(partitions > 0 ? partitions : 0);
+    int node = runtime_->add_node(std::move(spec));
+    runtime_->set_map_runner(node, [parent = producer_, f](detail::TaskContext& ctx,
+                                                           std::vector<std::string>& buckets) {
+      detail::CombineTable<K, V> table;
+      F combine = f;
+      auto push = [&](const T& kv) { table.add(detail::hash_key(kv.first), kv.first, kv.second, combine); };
+      (*parent)(ctx, detail::Emit<T>(push));
+      write_buckets(table, buckets);
+    });
+    auto producer = std::make_shared<const detail::Producer<KV>>(
+        [f](detail::TaskContext& ctx, detail::Emit<KV> emit) {
+          detail::CombineTable<K, V> table;
+          F combine = f;
+          for (std::string_view block : *ctx.shuffle_input) {
+            detail::decode_all<KV>(block, [&](KV&& kv) {
+              std::uint64_t h = detail::hash_key(kv.first);
+              table.add(h, std::move(kv.first), std::move(kv.second), combine);
+            });
+          }
+          for (const auto& e : table.entries()) emit(e.kv);
+        });
+    return Dataset<KV>(runtime_, node, std::move(producer));
+  }
+
+  // Action: all records, in partition order, on every rank.
+  std::vector<detail::Owned<T>> collect() const {
+    std::vector<detail::Owned<T>> out;
+    detail::decode_all<T>(run_encoded(detail::OpKind::kCollect, true),
+                          [&](detail::Owned<T>&& x) { out.push_back(std::move(x)); });
+    return out;
+  }
+
+  // Action: as collect(), but the records reach the driver only (other ranks get an empty
+  // vector); skips the broadcast when only the driver prints or writes the result.
+  std::vector<detail::Owned<T>> collect_on_driver() const {
+    std::vector<detail::Owned<T>> out;
+    detail::decode_all<T>(run_encoded(detail::OpKind::kCollect, false),
+                          [&](detail::Owned<T>&& x) { out.push_back(std::move(x)); });
+    return out;
+  }
+
+  // Action: the number of records, on every rank.
+  std::uint64_t count() const {
+    int node = runtime_->add_node({detail::OpKind::kCount, {node_}, "count"});
+    runtime_->set_result_runner(node, [parent = producer_](detail::TaskContext& ctx) {
+      std::uint64_t n = 0;
+      auto push = [&n](const T&) { ++n; };
+      (*parent)(ctx, detail::Emit<T>(push));
+      return std::string(reinterpret_cast<const char*>(&n), sizeof n);
+    });
+    std::string bytes = runtime_->run_job(node, true);
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i + sizeof total <= bytes.size(); i += sizeof total) {
+      std::uint64_t n;
+      std::memcpy(&n, bytes.data() + i, sizeof n);
+      total += n;
+    }
+    return total;
+  }
+
+  // Action: writes DIR/part-NNNNN, one line per record (pairs as "first<TAB>second"), and an
+  // empty DIR/_SUCCESS last. DIR must not exist (exit code 73). Output is committed per
+  // job: attempts write under DIR/_temporary and only a finished job renames them.
+  void save_as_text_file(const std::string& dir) const {
+    detail::NodeSpec spec{detail::OpKind::kSaveAsTextFile, {node_}, "save_as_text_file"};
+    spec.paths = {dir};
+    int node = runtime_->add_node(std::move(spec));
+    runtime_->set_result_runner(node, [parent = producer_](detail::TaskContext& ctx) {
+      std::string text;
+      auto push = [&text](const T& x) {
+        detail::append_text(text, x);
+        text.push_back('\n');
+      };
+      (*parent)(ctx, detail::Emit<T>(push));
+      detail::write_new_file(ctx.output_file, text);
+      return std::string();
+    });
+    runtime_->run_job(node, true);
+  }
+
+  // The DAG up to this dataset and the stages an action on it would run, as text.
+  std::string explain() const { return runtime_->explain(node_); }
+
+  int node_id() const { return node_; }
+
+ private:
+  template <class U, class Step>
+  Dataset<U> derive(detail::OpKind kind, const char* label, Step step) const {
+    auto producer = std::make_shared<const detail::Producer<U>>(
+        [parent = producer_, step](detail::TaskContext& ctx, detail::Emit<U> emit) {
+          auto push = [&step, &emit](const T& x) { step(x, emit); };
+          (*parent)(ctx, detail::Emit<T>(push));
+        });
+    int node = runtime_->add_node({kind, {node_}, label});
+    return Dataset<U>(runtime_, node, std::move(producer));
+  }
+
+  std::string run_encoded(detail::OpKind kind, bool broadcast) const {
+    int node = runtime_->add_node({kind, {node_}, detail::op_name(kind)});
+    runtime_->set_result_runner(node, [parent = producer_](detail::TaskContext& ctx) {
+      std::string out;
+      detail::ByteWriter w(out);
+      auto push = [&w](const T& x) { detail::Codec<T>::write(w, x); };
+      (*parent)(ctx, detail::Emit<T>(push));
+      return out;
+    });
+    return runtime_->run_job(node, broadcast);
+  }
+
+  template <class Table>
+  static void write_buckets(const Table& table, std::vector<std::string>& buckets) {
+    const auto n = static_cast<std::uint32_t>(buckets.size());
+    for (const auto& e : table.entries()) {
+      detail::ByteWriter w(buckets[detail::partition_of(e.hash, n)]);
+      detail::Codec<std::decay_t<decltype(e.kv)>>::write(w, e.kv);
+    }
+  }
+
+  detail::Runtime* runtime_;
+  int node_;
+  std::shared_ptr<const detail::Producer<T>> producer_;
+};
+
+}  // namespace dataflow

@@ -1,0 +1,162 @@
+// Record codec: how records become bytes in shuffle blocks and task results.
+// Fixed-size arithmetic types are copied raw, strings are varint-length-prefixed, pairs,
+// tuples and vectors are encoded element-wise. Decoding is bounds-checked: a length prefix
+// can never make the reader allocate or read more than the bytes actually present.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "dataflow/detail/owned.hpp"
+#include "dataflow/error.hpp"
+
+namespace dataflow::detail {
+
+// Appends encoded values to a byte string.
+class ByteWriter {
+ public:
+  explicit ByteWriter(std::string& out) : out_(out) {}
+
+  void put_raw(const void* data, std::size_t size) {
+    out_.append(static_cast<const char*>(data), size);
+  }
+  void put_varint(std::uint64_t v) {
+    char buf[10];
+    int n = 0;
+    while (v >= 0x80) {
+      buf[n++] = static_cast<char>(v | 0x80);
+      v >>= 7;
+    }
+    buf[n++] = static_cast<char>(v);
+    out_.append(buf, static_cast<std::size_t>(n));
+  }
+  void put_bytes(std::string_view s) {
+    put_varint(s.size());
+    out_.append(s.data(), s.size());
+  }
+  std::string& buffer() { return out_; }
+
+ private:
+  std::string& out_;
+};
+
+// Reads encoded values from a byte view; throws Error(kSoftware) on malformed input.
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+
+  bool empty() const { return pos_ == in_.size(); }
+  std::size_t remaining() const { return in_.size() - pos_; }
+
+  void get_raw(void* data, std::size_t size) {
+    need(size);
+    std::memcpy(data, in_.data() + pos_, size);
+    pos_ += size;
+  }
+  std::uint64_t get_varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      need(1);
+      auto byte = static_cast<unsigned char>(in_[pos_++]);
+      v |= std::uint64_t{byte & 0x7fu} << shift;
+      if (!(byte & 0x80u)) return v;
+    }
+    fail("varint longer than 10 bytes");
+  }
+  std::string_view get_bytes() {
+    std::uint64_t n = get_varint();
+    need(n);
+    std::string_view s = in_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
+
+ private:
+  void need(std::uint64_t n) const {
+    if (n > remaining()) fail("length " + std::to_string(n) + " exceeds the " +
+                              std::to_string(remaining()) + " bytes left");
+  }
+  [[noreturn]] static void fail(const std::string& why) {
+    throw Error(ExitCode::kSoftware, "malformed record block: " + why);
+  }
+
+  std::string_view in_;
+  std::size_t pos_ = 0;
+};
+
+template <class T, class = void>
+struct Codec;
+
+template <class T>
+struct Codec<T, std::enable_if_t<std::is_arithmetic_v<T>>> {
+  static void write(ByteWriter& w, T v) { w.put_raw(&v, sizeof v); }
+  static T read(ByteReader& r) {
+    T v;
+    r.get_raw(&v, sizeof v);
+    return v;
+  }
+};
+
+template <class T>
+struct Codec<T, std::enable_if_t<std::is_same_v<T, std::string> ||
+                                 std::is_same_v<T, std::string_view>>> {
+  static void write(ByteWriter& w, std::string_view v) { w.put_bytes(v); }
+  static std::string read(ByteReader& r) { return std::string(r.get_bytes()); }
+};
+
+template <class A, class B>
+struct Codec<std::pair<A, B>> {
+  static void write(ByteWriter& w, const std::pair<A, B>& v) {
+    Codec<A>::write(w, v.first);
+    Codec<B>::write(w, v.second);
+  }
+  static Owned<std::pair<A, B>> read(ByteReader& r) {
+    auto a = Codec<A>::read(r);  // sequenced: first, then second
+    auto b = Codec<B>::read(r);
+    return {std::move(a), std::move(b)};
+  }
+};
+
+template <class... Ts>
+struct Codec<std::tuple<Ts...>> {
+  static void write(ByteWriter& w, const std::tuple<Ts...>& v) {
+    std::apply([&w](const auto&... e) { (Codec<std::decay_t<decltype(e)>>::write(w, e), ...); }, v);
+  }
+  static Owned<std::tuple<Ts...>> read(ByteReader& r) {
+    return Owned<std::tuple<Ts...>>{Codec<Ts>::read(r)...};  // braces: left-to-right order
+  }
+};
+
+template <class T>
+struct Codec<std::vector<T>> {
+  static void write(ByteWriter& w, const std::vector<T>& v) {
+    w.put_varint(v.size());
+    for (const auto& e : v) Codec<T>::write(w, e);
+  }
+  static Owned<std::vector<T>> read(ByteReader& r) {
+    std::uint64_t n = r.get_varint();
+    if (n > r.remaining()) {  // every element takes at least one byte
+      throw Error(ExitCode::kSoftware, "malformed record block: vector length " +
+                                           std::to_string(n) + " exceeds the bytes left");
+    }
+    Owned<std::vector<T>> v;
+    v.reserve(n);
+    for (std::uint64_t i = 0; i < n; ++i) v.push_back(Codec<T>::read(r));
+    return v;
+  }
+};
+
+// Decodes every record of `bytes`, calling f(Owned<T>&&) for each.
+template <class T, class F>
+void decode_all(std::string_view bytes, F&& f) {
+  ByteReader r(bytes);
+  while (!r.empty()) f(Codec<T>::read(r));
+}
+
+}  // namespace dataflow::detail

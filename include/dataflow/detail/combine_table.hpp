@@ -1,0 +1,68 @@
+// CombineTable: an open-addressing hash table that merges values by key with a user
+// function, for map-side combine and the reduce side of reduce_by_key.
+// Entries keep first-insertion order, so iteration is deterministic: it depends only on
+// the order records arrived, never on hash-table layout or the machine.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace dataflow::detail {
+
+template <class K, class V>
+class CombineTable {
+ public:
+  struct Entry {
+    std::pair<K, V> kv;
+    std::uint64_t hash;
+  };
+
+  CombineTable() { slots_.assign(kInitialSlots, 0); }
+
+  // Adds (key, value): a new key is copied in; an existing one gets value = f(old, value).
+  template <class KK, class VV, class F>
+  void add(std::uint64_t hash, KK&& key, VV&& value, F& combine) {
+    const std::uint64_t tag = hash >> 32;
+    std::size_t i = static_cast<std::size_t>(hash) & (slots_.size() - 1);
+    for (;;) {
+      std::uint64_t slot = slots_[i];
+      if (slot == 0) break;
+      if ((slot >> 32) == tag) {
+        Entry& e = entries_[(slot & 0xffffffffu) - 1];
+        if (e.hash == hash && e.kv.first == key) {
+          e.kv.second = combine(std::move(e.kv.second), std::forward<VV>(value));
+          return;
+        }
+      }
+      i = (i + 1) & (slots_.size() - 1);
+    }
+    entries_.push_back(Entry{{K(std::forward<KK>(key)), V(std::forward<VV>(value))}, hash});
+    slots_[i] = (tag << 32) | entries_.size();
+    if (entries_.size() * 2 > slots_.size()) grow();
+  }
+
+  const std::vector<Entry>& entries() const { return entries_; }
+  std::vector<Entry>& entries() { return entries_; }
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  static constexpr std::size_t kInitialSlots = 1024;
+
+  void grow() {
+    std::vector<std::uint64_t> slots(slots_.size() * 2, 0);
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t n = 0; n < entries_.size(); ++n) {
+      std::uint64_t h = entries_[n].hash;
+      std::size_t i = static_cast<std::size_t>(h) & mask;
+      while (slots[i] != 0) i = (i + 1) & mask;
+      slots[i] = ((h >> 32) << 32) | (n + 1);
+    }
+    slots_.swap(slots);
+  }
+
+  std::vector<Entry> entries_;
+  std::vector<std::uint64_t> slots_;  // 0 = empty; else (hash >> 32) << 32 | (entry index + 1)
+};
+
+}  // namespace dataflow::detail

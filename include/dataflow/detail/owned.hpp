@@ -1,0 +1,47 @@
+// Owned<T>: the type a record is stored as once it outlives the pass that produced it.
+// Views (std::string_view) into an input buffer become std::string; pairs and tuples map
+// element-wise.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace dataflow::detail {
+
+template <class T>
+struct OwnedOf {
+  using type = T;
+};
+template <>
+struct OwnedOf<std::string_view> {
+  using type = std::string;
+};
+template <>
+struct OwnedOf<const char*> {
+  using type = std::string;
+};
+template <class A, class B>
+struct OwnedOf<std::pair<A, B>> {
+  using type = std::pair<typename OwnedOf<A>::type, typename OwnedOf<B>::type>;
+};
+template <class... Ts>
+struct OwnedOf<std::tuple<Ts...>> {
+  using type = std::tuple<typename OwnedOf<Ts>::type...>;
+};
+template <class T>
+struct OwnedOf<std::vector<T>> {
+  using type = std::vector<typename OwnedOf<T>::type>;
+};
+
+template <class T>
+using Owned = typename OwnedOf<T>::type;
+
+template <class T>
+inline constexpr bool kIsPair = false;
+template <class A, class B>
+inline constexpr bool kIsPair<std::pair<A, B>> = true;
+
+}  // namespace dataflow::detail

@@ -1,0 +1,31 @@
+// Runtime: the interface between the typed Dataset templates and the engine in src/.
+// The templates record nodes and register type-erased runners; the engine plans, schedules
+// and moves bytes, and never sees a user type.
+#pragma once
+
+#include <string>
+
+#include "dataflow/config.hpp"
+#include "dataflow/detail/node_spec.hpp"
+#include "dataflow/detail/task_context.hpp"
+
+namespace dataflow::detail {
+
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+
+  // Records a node in this rank's DAG replica; ids follow creation order. Not thread-safe.
+  virtual int add_node(NodeSpec spec) = 0;
+  virtual void set_map_runner(int node, MapRunner runner) = 0;
+  virtual void set_result_runner(int node, ResultRunner runner) = 0;
+  // Collective: every rank calls it for the same action node. Runs the job and returns the
+  // partition results concatenated in partition order, on every rank when `broadcast`
+  // (else on the driver only, and empty elsewhere). Throws Error on every rank on failure.
+  virtual std::string run_job(int action_node, bool broadcast) = 0;
+  virtual std::string explain(int node) const = 0;
+  virtual const Config& config() const = 0;
+  virtual int default_parallelism() const = 0;
+};
+
+}  // namespace dataflow::detail

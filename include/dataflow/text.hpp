@@ -1,0 +1,57 @@
+// Text helpers for pipelines over lines: split_whitespace(line) is a lazy range of the
+// words of a line, as views into it (no allocation), for use with flat_map.
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <string_view>
+
+namespace dataflow {
+
+// ASCII whitespace as Python's bytes.split() sees it: space, \t, \n, \v, \f, \r.
+inline bool is_ascii_space(unsigned char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+class WordRange {
+ public:
+  class iterator {
+   public:
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using iterator_category = std::input_iterator_tag;
+
+    iterator() = default;
+    iterator(const char* p, const char* end) : p_(p), end_(end) { advance(); }
+    std::string_view operator*() const { return word_; }
+    iterator& operator++() {
+      advance();
+      return *this;
+    }
+    void operator++(int) { advance(); }
+    bool operator==(const iterator& o) const { return word_.data() == o.word_.data(); }
+
+   private:
+    void advance() {
+      while (p_ != end_ && is_ascii_space(static_cast<unsigned char>(*p_))) ++p_;
+      const char* start = p_;
+      while (p_ != end_ && !is_ascii_space(static_cast<unsigned char>(*p_))) ++p_;
+      word_ = start == p_ ? std::string_view() : std::string_view(start, static_cast<std::size_t>(p_ - start));
+    }
+    const char* p_ = nullptr;
+    const char* end_ = nullptr;
+    std::string_view word_;
+  };
+
+  explicit WordRange(std::string_view text) : text_(text) {}
+  iterator begin() const { return iterator(text_.data(), text_.data() + text_.size()); }
+  iterator end() const { return iterator(); }
+
+ private:
+  std::string_view text_;
+};
+
+// The maximal runs of non-whitespace bytes of `text`; every other byte is kept as it is.
+inline WordRange split_whitespace(std::string_view text) { return WordRange(text); }
+
+}  // namespace dataflow

@@ -1,0 +1,137 @@
+// Engine: role setup, job entry on driver and executors, resource report.
+#include "api/engine.hpp"
+
+#include <sched.h>
+#include <sys/resource.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "common/env_config.hpp"
+#include "dataflow/error.hpp"
+#include "driver/job_runner.hpp"
+#include "driver/local_backend.hpp"
+#include "driver/mpi_backend.hpp"
+#include "exec/executor_loop.hpp"
+#include "plan/planner.hpp"
+
+namespace dataflow::detail {
+
+using dataflow::Error;
+using dataflow::ExitCode;
+using dataflow::JobError;
+namespace {
+
+// The cores one executor may use when no flag says: a Slurm task's CPUs, else the node's
+// cores shared among the executors on it, never more than this process may run on.
+int node_share_of_cores(int executors_on_node, bool local) {
+  if (const char* s = std::getenv("SLURM_CPUS_PER_TASK"); s && std::atoi(s) > 0) return std::atoi(s);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  int allowed = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  if (local) return std::max(1, allowed);
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, std::min(allowed, hw / std::max(1, executors_on_node)));
+}
+
+std::string fault_text() {
+  const char* f = std::getenv("DATAFLOW_FAULT");
+  return f ? f : "";
+}
+
+}  // namespace
+
+Engine::Engine(int& argc, char**& argv) : world_(argc, argv), start_(std::chrono::steady_clock::now()) {
+  // Settings errors must not split the ranks: every rank reads the same environment, but
+  // compute the verdict collectively anyway before anyone throws.
+  std::string error;
+  exec::FaultSpec fault;
+  try {
+    config_ = common::config_from_env();
+    fault = exec::parse_fault(fault_text());
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  const int mine = node_share_of_cores(world_.executors_on_node(), world_.size() == 1);
+  auto_cores_ = world_.min_over_ranks(world_.rank() == 0 && world_.size() > 1 ? INT_MAX : mine);
+  if (world_.min_over_ranks(error.empty() ? 1 : 0) == 0) {
+    throw Error(ExitCode::kConfig, error.empty() ? "bad DATAFLOW_* setting on another rank" : error);
+  }
+  runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, world_.rank(), fault);
+}
+
+Engine::~Engine() {
+  backend_.reset();
+  pool_.reset();
+  if (std::getenv("DATAFLOW_RESOURCE_REPORT")) report_resources();
+}
+
+int Engine::executor_cores() const { return config_.executor_cores > 0 ? config_.executor_cores : auto_cores_; }
+
+int Engine::default_parallelism() const {
+  if (config_.default_parallelism > 0) return config_.default_parallelism;
+  const int executors = std::max(1, world_.size() - 1);
+  return std::max(2, executors * executor_cores());
+}
+
+int Engine::add_node(NodeSpec spec) { return graph_.add(std::move(spec)); }
+
+void Engine::set_map_runner(int node, MapRunner runner) { registry_.map_runners[node] = std::move(runner); }
+
+void Engine::set_result_runner(int node, ResultRunner runner) { registry_.result_runners[node] = std::move(runner); }
+
+std::string Engine::explain(int node) const { return plan::explain(graph_, plan::make_plan(graph_, node)); }
+
+std::string Engine::run_job(int action, bool broadcast) {
+  const std::uint64_t job = ++jobs_;
+  return world_.rank() == 0 ? run_on_driver(action, broadcast, job) : run_on_executor(action, job);
+}
+
+std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job) {
+  if (!backend_) {
+    if (world_.size() == 1) {
+      backend_ = std::make_unique<driver::LocalBackend>(*runner_, store_, executor_cores());
+    } else {
+      backend_ = std::make_unique<driver::MpiBackend>(world_);
+    }
+  }
+  std::string result;
+  try {
+    result = driver::run_job(graph_, action, *backend_, config_, job);
+  } catch (const Error& e) {
+    backend_->end_job({job, false, e.exit_code(), e.what(), {}});
+    throw JobError(e.code(), e.what());
+  } catch (const std::exception& e) {
+    const std::string message = std::string("internal error: ") + e.what();
+    backend_->end_job({job, false, static_cast<int>(ExitCode::kSoftware), message, {}});
+    throw JobError(ExitCode::kSoftware, message);
+  }
+  task::JobEnd end{job, true, 0, {}, {}};
+  if (broadcast && world_.size() > 1) end.result = result;
+  backend_->end_job(end);
+  return result;
+}
+
+std::string Engine::run_on_executor(int action, std::uint64_t job) {
+  if (!pool_) pool_ = std::make_unique<exec::ThreadPool>(executor_cores());
+  const std::uint64_t fingerprint = plan::fingerprint(graph_, action);
+  task::JobEnd end = exec::ExecutorLoop(world_, *runner_, store_, *pool_).run(job, fingerprint);
+  if (!end.ok) throw JobError(static_cast<ExitCode>(end.error_code), end.error);
+  return std::move(end.result);
+}
+
+void Engine::report_resources() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                     static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  char line[256];
+  std::snprintf(line, sizeof line, "dataflow-resources rank=%d role=%s cpu_s=%.3f maxrss_kib=%ld wall_s=%.3f",
+                world_.rank(), world_.rank() == 0 ? "driver" : "executor", cpu, ru.ru_maxrss, wall);
+  for (const auto& l : world_.gather_lines(line)) std::fprintf(stderr, "%s\n", l.c_str());
+}
+
+}  // namespace dataflow::detail

@@ -1,0 +1,60 @@
+// Engine: the Runtime behind a Session. Holds this rank's DAG replica, the registered
+// runners, the shuffle block store and the role's machinery (a backend on the driver, a
+// thread pool on an executor), and runs jobs.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "dag/graph.hpp"
+#include "dataflow/detail/runtime.hpp"
+#include "driver/backend.hpp"
+#include "exec/fault_injection.hpp"
+#include "exec/registry.hpp"
+#include "exec/task_runner.hpp"
+#include "exec/thread_pool.hpp"
+#include "net/world.hpp"
+#include "shuffle/block_store.hpp"
+
+namespace dataflow::detail {
+
+class Engine final : public Runtime {
+ public:
+  Engine(int& argc, char**& argv);  // collective
+  ~Engine() override;               // collective
+
+  int add_node(NodeSpec spec) override;
+  void set_map_runner(int node, MapRunner runner) override;
+  void set_result_runner(int node, ResultRunner runner) override;
+  std::string run_job(int action_node, bool broadcast) override;
+  std::string explain(int node) const override;
+  const Config& config() const override { return config_; }
+  int default_parallelism() const override;
+
+  Config& mutable_config() { return config_; }
+  int rank() const { return world_.rank(); }
+  int size() const { return world_.size(); }
+  int executor_cores() const;
+  [[noreturn]] void abort(int code) { world_.abort(code); }
+
+ private:
+  std::string run_on_driver(int action, bool broadcast, std::uint64_t job);
+  std::string run_on_executor(int action, std::uint64_t job);
+  void report_resources();
+
+  net::World world_;  // first member: MPI outlives everything below
+  std::chrono::steady_clock::time_point start_;
+  Config config_;
+  int auto_cores_ = 1;  // the same on every rank (minimum over the executors)
+  dag::Graph graph_;
+  exec::Registry registry_;
+  shuffle::BlockStore store_;
+  std::unique_ptr<exec::TaskRunner> runner_;
+  std::unique_ptr<driver::Backend> backend_;  // driver
+  std::unique_ptr<exec::ThreadPool> pool_;    // executor
+  std::uint64_t jobs_ = 0;
+};
+
+}  // namespace dataflow::detail

@@ -1,0 +1,63 @@
+// Session and run(): the public entry points.
+#include "dataflow/session.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+#include "api/engine.hpp"
+
+namespace dataflow {
+
+Session::Session(int& argc, char**& argv) : engine_(std::make_unique<detail::Engine>(argc, argv)) {}
+
+Session::~Session() = default;
+
+Config& Session::config() { return engine_->mutable_config(); }
+const Config& Session::config() const { return engine_->config(); }
+int Session::rank() const { return engine_->rank(); }
+int Session::size() const { return engine_->size(); }
+int Session::executor_cores() const { return engine_->executor_cores(); }
+detail::Runtime* Session::runtime() { return engine_.get(); }
+void Session::abort(int code) { engine_->abort(code); }
+
+Dataset<std::string_view> Session::text_file(std::vector<std::string> paths) {
+  std::string label = "text_file(";
+  for (std::size_t i = 0; i < paths.size(); ++i) label += (i ? ", " : "") + paths[i];
+  label += ")";
+  detail::NodeSpec spec{detail::OpKind::kTextFile, {}, std::move(label)};
+  spec.paths = std::move(paths);
+  int node = engine_->add_node(std::move(spec));
+  auto producer = std::make_shared<const detail::Producer<std::string_view>>(
+      [](detail::TaskContext& ctx, detail::Emit<std::string_view> emit) { detail::read_lines(*ctx.split, emit); });
+  return Dataset<std::string_view>(engine_.get(), node, std::move(producer));
+}
+
+int run(int& argc, char**& argv, const std::function<int(Session&)>& body) {
+  const char* slash = argc > 0 ? std::strrchr(argv[0], '/') : nullptr;
+  const std::string prog = argc > 0 ? (slash ? slash + 1 : argv[0]) : "dataflow";
+  std::unique_ptr<Session> session;
+  try {
+    session = std::make_unique<Session>(argc, argv);
+  } catch (const Error& e) {  // raised on every rank alike (settings are checked collectively)
+    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
+    return e.exit_code();
+  }
+  try {
+    return body(*session);
+  } catch (const JobError& e) {
+    if (session->is_driver()) std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
+    return e.exit_code();
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s: error: %s (rank %d)\n", prog.c_str(), e.what(), session->rank());
+    std::fflush(stderr);
+    if (session->size() > 1) session->abort(e.exit_code());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s (rank %d)\n", prog.c_str(), e.what(), session->rank());
+    std::fflush(stderr);
+    if (session->size() > 1) session->abort(static_cast<int>(ExitCode::kSoftware));
+    return static_cast<int>(ExitCode::kSoftware);
+  }
+}
+
+}  // namespace dataflow

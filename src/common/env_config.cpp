@@ -1,0 +1,52 @@
+// Reading Config from DATAFLOW_* variables.
+#include "common/env_config.hpp"
+
+#include <cstdlib>
+#include <string>
+
+#include "common/sizes.hpp"
+#include "dataflow/error.hpp"
+
+namespace dataflow::common {
+namespace {
+
+[[noreturn]] void bad(const char* name, const std::string& value, const char* want) {
+  throw Error(ExitCode::kConfig, std::string(name) + "=\"" + value + "\": expected " + want);
+}
+
+std::uint64_t size_var(const char* name, std::uint64_t fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  auto size = parse_size(v);
+  if (!size) bad(name, v, "a positive size such as 64M");
+  return *size;
+}
+
+int int_var(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  auto n = parse_size(v);  // digits only: a suffix would be odd but harmless
+  if (!n || *n > 1'000'000) bad(name, v, "a positive integer");
+  return static_cast<int>(*n);
+}
+
+}  // namespace
+
+Config config_from_env() {
+  Config c;
+  c.executor_cores = int_var("DATAFLOW_EXECUTOR_CORES", c.executor_cores);
+  c.max_task_attempts = int_var("DATAFLOW_MAX_TASK_ATTEMPTS", c.max_task_attempts);
+  c.split_size = size_var("DATAFLOW_SPLIT_SIZE", c.split_size);
+  c.shuffle_round_bytes = size_var("DATAFLOW_SHUFFLE_ROUND_BYTES", c.shuffle_round_bytes);
+  c.default_parallelism = int_var("DATAFLOW_DEFAULT_PARALLELISM", c.default_parallelism);
+  if (const char* p = std::getenv("DATAFLOW_PROGRESS"); p && *p) {
+    const std::string v = p;
+    if (v == "on") c.progress = ProgressMode::kOn;
+    else if (v == "off") c.progress = ProgressMode::kOff;
+    else if (v == "auto") c.progress = ProgressMode::kAuto;
+    else bad("DATAFLOW_PROGRESS", v, "auto, on or off");
+  }
+  return c;
+}
+
+}  // namespace dataflow::common

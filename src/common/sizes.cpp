@@ -1,0 +1,28 @@
+// parse_size implementation.
+#include "common/sizes.hpp"
+
+#include <cctype>
+
+namespace dataflow::common {
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t scale = 1;
+  switch (std::toupper(static_cast<unsigned char>(text.back()))) {
+    case 'K': scale = std::uint64_t{1} << 10; break;
+    case 'M': scale = std::uint64_t{1} << 20; break;
+    case 'G': scale = std::uint64_t{1} << 30; break;
+    default: break;
+  }
+  if (scale != 1) text.remove_suffix(1);
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (value == 0 || value > (~std::uint64_t{0}) / scale) return std::nullopt;
+  return value * scale;
+}
+
+}  // namespace dataflow::common

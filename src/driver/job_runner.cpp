@@ -1,0 +1,209 @@
+// The driver's job loop: stages in order, tasks scheduled dynamically with retries.
+#include "driver/job_runner.hpp"
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "dataflow/error.hpp"
+#include "driver/progress.hpp"
+#include "io/input_paths.hpp"
+#include "io/text_splits.hpp"
+#include "plan/planner.hpp"
+#include "result/output_committer.hpp"
+#include "shuffle/placement.hpp"
+
+namespace dataflow::driver {
+namespace {
+
+using detail::OpKind;
+
+// What the driver resolved for one stage before running it.
+struct StageInputs {
+  std::uint32_t partitions = 0;
+  std::vector<detail::TextSplit> splits;   // text source
+  std::vector<std::int32_t> owners;        // shuffle input: executor of each partition
+  std::uint32_t buckets = 0;               // shuffle output: reduce partitions
+};
+
+class Job {
+ public:
+  Job(const dag::Graph& graph, Backend& backend, const Config& config, std::uint64_t id)
+      : graph_(graph), backend_(backend), config_(config), id_(id), progress_(config.progress) {}
+
+  std::string run(int action) {
+    plan_ = plan::make_plan(graph_, action);
+    backend_.begin_job(id_, plan_.fingerprint);
+    resolve_inputs();
+    const auto& target = graph_.node(action);
+    if (target.kind == OpKind::kSaveAsTextFile) {
+      committer_.emplace(target.paths.at(0));
+      committer_->setup();
+    }
+    try {
+      for (const plan::Stage& s : plan_.stages) run_stage(s);
+      if (committer_) committer_->commit_job();
+    } catch (...) {
+      if (committer_) committer_->abort();
+      throw;
+    }
+    std::string out;
+    for (auto& r : results_) out += r;
+    return out;
+  }
+
+ private:
+  void resolve_inputs() {
+    inputs_.resize(plan_.stages.size());
+    std::map<int, std::uint32_t> shuffle_partitions;
+    for (const plan::Stage& s : plan_.stages) {
+      StageInputs& in = inputs_[s.id];
+      const auto& node = graph_.node(s.input_node);
+      if (node.kind == OpKind::kTextFile) {
+        in.splits = io::plan_splits(io::expand_inputs(node.paths), config_.split_size);
+        in.partitions = static_cast<std::uint32_t>(in.splits.size());
+      } else if (node.kind == OpKind::kParallelize) {
+        in.partitions = node.partitions;
+      } else {
+        in.partitions = shuffle_partitions.at(s.input_node);
+      }
+      if (s.output == plan::StageOutput::kShuffle) {
+        const auto& wide = graph_.node(s.output_node);
+        std::uint32_t r = wide.partitions;
+        if (r == 0) r = static_cast<std::uint32_t>(config_.default_parallelism);
+        if (r == 0) r = in.partitions;
+        in.buckets = r == 0 ? 1 : r;
+        shuffle_partitions[s.output_node] = in.buckets;
+      }
+    }
+  }
+
+  task::Descriptor descriptor(const plan::Stage& s, std::uint32_t partition, std::uint32_t attempt) const {
+    const StageInputs& in = inputs_[s.id];
+    task::Descriptor d;
+    d.job = id_;
+    d.stage = s.id;
+    d.partition = partition;
+    d.attempt = attempt;
+    d.fingerprint = plan_.fingerprint;
+    d.input_node = s.input_node;
+    const auto kind = graph_.node(s.input_node).kind;
+    if (kind == OpKind::kTextFile) {
+      const auto& split = in.splits[partition];
+      d.input = task::InputKind::kTextSplit;
+      d.path = split.path;
+      d.start = split.start;
+      d.end = split.end;
+      d.file_size = split.file_size;
+    } else {
+      d.input = kind == OpKind::kParallelize ? task::InputKind::kSlice : task::InputKind::kShuffle;
+    }
+    d.output_node = s.output_node;
+    if (s.output == plan::StageOutput::kShuffle) {
+      d.output = task::OutputKind::kShuffle;
+      d.num_buckets = in.buckets;
+    } else {
+      d.output = task::OutputKind::kResult;
+      if (committer_) d.output_file = committer_->attempt_file(partition, attempt);
+    }
+    return d;
+  }
+
+  void run_stage(const plan::Stage& s) {
+    StageInputs& in = inputs_[s.id];
+    const int executors = backend_.executors();
+    // Tasks of a stage reading a shuffle must run where their partition's blocks are.
+    std::vector<std::deque<std::uint32_t>> queues(in.owners.empty() ? 1 : static_cast<std::size_t>(executors));
+    for (std::uint32_t p = 0; p < in.partitions; ++p) {
+      queues[in.owners.empty() ? 0 : static_cast<std::size_t>(in.owners[p])].push_back(p);
+    }
+    std::vector<std::uint32_t> attempts(in.partitions, 0);
+    std::vector<int> running(static_cast<std::size_t>(executors), 0);
+    std::vector<std::vector<std::uint64_t>> bucket_sizes(in.partitions);
+    if (s.output == plan::StageOutput::kResult) results_.assign(in.partitions, {});
+    std::uint32_t done = 0;
+    std::uint32_t in_flight = 0;
+    progress_.start_stage(s.id, in.partitions);
+    while (done < in.partitions) {
+      for (int e = 0; e < executors; ++e) {
+        auto& q = queues[in.owners.empty() ? 0 : static_cast<std::size_t>(e)];
+        while (running[static_cast<std::size_t>(e)] < backend_.slots(e) && !q.empty()) {
+          const std::uint32_t p = q.front();
+          q.pop_front();
+          backend_.launch(e, descriptor(s, p, attempts[p]));
+          ++running[static_cast<std::size_t>(e)];
+          ++in_flight;
+        }
+      }
+      if (in_flight == 0) throw Error(ExitCode::kSoftware, "scheduler: no task can run (internal error)");
+      task::TaskReport r = backend_.wait_report();
+      if (r.stage != s.id || r.partition >= in.partitions || r.attempt != attempts[r.partition]) continue;
+      const int e = backend_.executor_of_rank(r.rank);
+      --running[static_cast<std::size_t>(e)];
+      --in_flight;
+      if (r.ok) {
+        ++done;
+        if (s.output == plan::StageOutput::kShuffle) {
+          bucket_sizes[r.partition] = std::move(r.bucket_sizes);
+        } else {
+          results_[r.partition] = std::move(r.result);
+          if (committer_) committer_->commit_task(r.partition, r.attempt);
+        }
+      } else {
+        const std::uint32_t failures = ++attempts[r.partition];
+        const auto code = static_cast<ExitCode>(r.error_code);
+        const bool retry = r.retryable && code == ExitCode::kSoftware &&
+                           failures < static_cast<std::uint32_t>(config_.max_task_attempts);
+        if (!retry) {
+          std::string where = "stage " + std::to_string(s.id) + ", partition " + std::to_string(r.partition) +
+                              ", rank " + std::to_string(r.rank);
+          if (code == ExitCode::kSoftware && r.retryable) {
+            throw Error(code, "Job aborted: task failed " + std::to_string(failures) + " times (" + where +
+                                  "); last error: " + r.error);
+          }
+          throw Error(code, r.error + " (" + where + ")");
+        }
+        queues[in.owners.empty() ? 0 : static_cast<std::size_t>(e)].push_front(r.partition);
+      }
+      progress_.update(done, in_flight);
+    }
+    progress_.finish_stage();
+    if (s.output == plan::StageOutput::kShuffle) exchange(s, bucket_sizes);
+  }
+
+  void exchange(const plan::Stage& s, const std::vector<std::vector<std::uint64_t>>& bucket_sizes) {
+    const std::uint32_t buckets = inputs_[s.id].buckets;
+    std::vector<std::uint64_t> bytes(buckets, 0);
+    for (const auto& sizes : bucket_sizes) {
+      for (std::size_t r = 0; r < sizes.size() && r < buckets; ++r) bytes[r] += sizes[r];
+    }
+    task::ExchangeOrder order;
+    order.job = id_;
+    order.shuffle_node = s.output_node;
+    order.round_bytes = config_.shuffle_round_bytes;
+    order.owner = shuffle::place_partitions(bytes, backend_.executors());
+    backend_.exchange(order);
+    for (const plan::Stage& child : plan_.stages) {
+      if (child.input_node == s.output_node) inputs_[child.id].owners = order.owner;
+    }
+  }
+
+  const dag::Graph& graph_;
+  Backend& backend_;
+  const Config& config_;
+  std::uint64_t id_;
+  Progress progress_;
+  plan::Plan plan_;
+  std::vector<StageInputs> inputs_;
+  std::vector<std::string> results_;
+  std::optional<result::OutputCommitter> committer_;
+};
+
+}  // namespace
+
+std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job) {
+  return Job(graph, backend, config, job).run(action);
+}
+
+}  // namespace dataflow::driver

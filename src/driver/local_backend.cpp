@@ -1,0 +1,37 @@
+// LocalBackend implementation.
+#include "driver/local_backend.hpp"
+
+#include "task/wire.hpp"
+
+namespace dataflow::driver {
+
+void LocalBackend::launch(int, const task::Descriptor& d) {
+  pool_.submit([this, bytes = task::encode(d)] {
+    task::TaskReport report = runner_.run(task::decode<task::Descriptor>(bytes));
+    std::string encoded = task::encode(report);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      reports_.push_back(std::move(encoded));
+    }
+    cv_.notify_one();
+  });
+}
+
+task::TaskReport LocalBackend::wait_report() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return !reports_.empty(); });
+  std::string bytes = std::move(reports_.front());
+  reports_.pop_front();
+  return task::decode<task::TaskReport>(bytes);
+}
+
+void LocalBackend::exchange(const task::ExchangeOrder& order) { shuffle::exchange_locally(store_, order.shuffle_node); }
+
+void LocalBackend::end_job(const task::JobEnd&) {
+  pool_.wait_idle();
+  std::lock_guard<std::mutex> lock(mu_);
+  reports_.clear();
+  store_.clear();
+}
+
+}  // namespace dataflow::driver

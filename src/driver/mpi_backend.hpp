@@ -1,0 +1,32 @@
+// MpiBackend: the driver's side of the protocol with executor ranks 1..N-1.
+#pragma once
+
+#include <vector>
+
+#include "driver/backend.hpp"
+#include "net/world.hpp"
+
+namespace dataflow::driver {
+
+class MpiBackend : public Backend {
+ public:
+  explicit MpiBackend(net::World& world) : world_(world), slots_(static_cast<std::size_t>(world.size() - 1), 1) {}
+
+  void begin_job(std::uint64_t job, std::uint64_t fingerprint) override;
+  int executors() const override { return world_.size() - 1; }
+  int slots(int executor) const override { return slots_[static_cast<std::size_t>(executor)]; }
+  int executor_of_rank(int rank) const override { return rank - 1; }
+  void launch(int executor, const task::Descriptor& d) override;
+  task::TaskReport wait_report() override;
+  void exchange(const task::ExchangeOrder& order) override;
+  void end_job(const task::JobEnd& end) override;
+
+ private:
+  net::Message wait_message(int tag);
+
+  net::World& world_;
+  std::vector<int> slots_;
+  std::uint64_t job_ = 0;
+};
+
+}  // namespace dataflow::driver

@@ -1,0 +1,112 @@
+// ExecutorLoop: receive descriptors, run them on the pool, send reports, take part in
+// exchanges. Waits on a condition variable with a timeout instead of spinning in MPI.
+#include "exec/executor_loop.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <string>
+
+#include "dataflow/error.hpp"
+#include "shuffle/exchange.hpp"
+#include "task/wire.hpp"
+
+namespace dataflow::exec {
+namespace {
+
+// Finished reports, handed from task threads to the main thread.
+class Outbox {
+ public:
+  void push(std::string bytes) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      items_.push_back(std::move(bytes));
+    }
+    cv_.notify_one();
+  }
+  std::deque<std::string> take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::exchange(items_, {});
+  }
+  void wait_for(std::chrono::microseconds d) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, d, [this] { return !items_.empty(); });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> items_;
+};
+
+}  // namespace
+
+task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint) {
+  const int rank = world_.rank();
+  world_.send(0, net::kTagHello, task::encode(task::Hello{job, fingerprint, static_cast<std::uint32_t>(pool_.threads())}));
+  Outbox outbox;
+  net::Backoff backoff;
+  auto flush = [&] {
+    for (auto& bytes : outbox.take()) world_.send(0, net::kTagReport, bytes);
+  };
+  try {
+    for (;;) {
+      flush();
+      auto m = world_.try_receive(0, -1);
+      if (!m) {
+        outbox.wait_for(std::chrono::microseconds(backoff.delay_us()));
+        backoff.grow();  // the outbox wakes us early when a task ends
+        continue;
+      }
+      backoff.reset();
+      switch (m->tag) {
+        case net::kTagTask: {
+          auto d = task::decode<task::Descriptor>(m->bytes);
+          if (d.fingerprint != fingerprint) {
+            task::TaskReport r;
+            r.job = d.job;
+            r.stage = d.stage;
+            r.partition = d.partition;
+            r.attempt = d.attempt;
+            r.rank = rank;
+            r.retryable = false;
+            r.error_code = static_cast<int>(ExitCode::kSoftware);
+            r.error = "program diverged on rank " + std::to_string(rank) + ": plan fingerprint " +
+                      std::to_string(fingerprint) + ", the driver's is " + std::to_string(d.fingerprint);
+            world_.send(0, net::kTagReport, task::encode(r));
+            break;
+          }
+          pool_.submit([this, &outbox, d = std::move(d)] { outbox.push(task::encode(runner_.run(d))); });
+          break;
+        }
+        case net::kTagExchange: {
+          auto order = task::decode<task::ExchangeOrder>(m->bytes);
+          pool_.wait_idle();
+          flush();
+          shuffle::exchange_over_mpi(store_, world_, order);
+          world_.send(0, net::kTagExchangeDone, task::encode(task::ExchangeDone{order.job, true, {}}));
+          break;
+        }
+        case net::kTagJobEnd: {
+          auto end = task::decode<task::JobEnd>(m->bytes);
+          pool_.wait_idle();
+          outbox.take();  // reports of a finished job are of no use to anyone
+          store_.clear();
+          return end;
+        }
+        default:
+          throw Error(ExitCode::kSoftware, "unexpected message tag " + std::to_string(m->tag));
+      }
+    }
+  } catch (const std::exception& e) {
+    // The protocol itself broke on this rank: it cannot continue, so it ends the job.
+    std::fprintf(stderr, "dataflow: executor rank %d: fatal: %s\n", rank, e.what());
+    std::fflush(stderr);
+    world_.abort(static_cast<int>(ExitCode::kSoftware));
+  }
+}
+
+}  // namespace dataflow::exec

@@ -1,0 +1,71 @@
+// Fault injection parsing and triggering.
+#include "exec/fault_injection.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "dataflow/error.hpp"
+
+namespace dataflow::exec {
+namespace {
+
+[[noreturn]] void bad(const std::string& text, const std::string& why) {
+  throw Error(ExitCode::kConfig, "DATAFLOW_FAULT=\"" + text + "\": " + why);
+}
+
+bool matches(std::int64_t want, std::int64_t have) { return want < 0 || want == have; }
+
+}  // namespace
+
+FaultSpec parse_fault(const std::string& text) {
+  FaultSpec spec;
+  if (text.empty()) return spec;
+  const auto colon = text.find(':');
+  const std::string action = text.substr(0, colon);
+  if (action == "throw") {
+    spec.action = FaultSpec::Action::kThrow;
+  } else if (action == "exit") {
+    spec.action = FaultSpec::Action::kExit;
+  } else {
+    bad(text, "action must be throw or exit");
+  }
+  std::string rest = colon == std::string::npos ? "" : text.substr(colon + 1);
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string item = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) bad(text, "expected key=value, got \"" + item + "\"");
+    const std::string key = item.substr(0, eq);
+    std::int64_t value = 0;
+    try {
+      value = std::stoll(item.substr(eq + 1));
+    } catch (const std::exception&) {
+      bad(text, "value of " + key + " is not a number");
+    }
+    if (key == "stage") spec.stage = value;
+    else if (key == "partition") spec.partition = value;
+    else if (key == "attempt") spec.attempt = value;
+    else if (key == "rank") spec.rank = value;
+    else if (key == "code") spec.code = static_cast<int>(value);
+    else bad(text, "unknown key " + key);
+  }
+  return spec;
+}
+
+void inject_fault(const FaultSpec& spec, std::uint32_t stage, std::uint32_t partition, std::uint32_t attempt, int rank) {
+  if (spec.action == FaultSpec::Action::kNone) return;
+  if (!matches(spec.stage, stage) || !matches(spec.partition, partition) || !matches(spec.attempt, attempt) ||
+      !matches(spec.rank, rank)) {
+    return;
+  }
+  if (spec.action == FaultSpec::Action::kExit) {
+    std::fflush(nullptr);
+    _exit(spec.code);
+  }
+  throw std::runtime_error("injected fault");
+}
+
+}  // namespace dataflow::exec

@@ -1,0 +1,27 @@
+// Fault injection for tests: DATAFLOW_FAULT="ACTION:key=value,..." makes matching task
+// attempts fail on purpose. ACTION is "throw" (the task throws "injected fault") or "exit"
+// (the process exits at once with `code`, default 1). Keys stage, partition, attempt and
+// rank select the attempts; a missing key matches any value.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace dataflow::exec {
+
+struct FaultSpec {
+  enum class Action { kNone, kThrow, kExit };
+  Action action = Action::kNone;
+  std::int64_t stage = -1;
+  std::int64_t partition = -1;
+  std::int64_t attempt = -1;
+  std::int64_t rank = -1;
+  int code = 1;
+};
+
+// Throws Error(kConfig) on a malformed specification.
+FaultSpec parse_fault(const std::string& text);
+// Acts if the attempt matches.
+void inject_fault(const FaultSpec& spec, std::uint32_t stage, std::uint32_t partition, std::uint32_t attempt, int rank);
+
+}  // namespace dataflow::exec

@@ -1,0 +1,75 @@
+// TaskRunner: builds the TaskContext from a descriptor and calls the registered runner.
+#include "exec/task_runner.hpp"
+
+#include <exception>
+#include <stdexcept>
+
+#include "dataflow/error.hpp"
+
+namespace dataflow::exec {
+
+task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
+  task::TaskReport report;
+  report.job = d.job;
+  report.stage = d.stage;
+  report.partition = d.partition;
+  report.attempt = d.attempt;
+  report.rank = rank_;
+  try {
+    run_or_throw(d, report);
+    report.ok = true;
+  } catch (const Error& e) {
+    report.error_code = e.exit_code();
+    report.error = e.what();
+  } catch (const std::exception& e) {
+    report.error_code = static_cast<int>(ExitCode::kSoftware);
+    report.error = e.what();
+  } catch (...) {
+    report.error_code = static_cast<int>(ExitCode::kSoftware);
+    report.error = "unknown exception";
+  }
+  if (!report.ok) {
+    report.bucket_sizes.clear();
+    report.result.clear();
+  }
+  return report;
+}
+
+void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& report) const {
+  inject_fault(fault_, d.stage, d.partition, d.attempt, rank_);
+  detail::TaskContext ctx;
+  ctx.stage = d.stage;
+  ctx.partition = d.partition;
+  ctx.attempt = d.attempt;
+  detail::TextSplit split;
+  std::vector<std::string_view> blocks;
+  switch (d.input) {
+    case task::InputKind::kTextSplit:
+      split = {d.path, d.start, d.end, d.file_size};
+      ctx.split = &split;
+      break;
+    case task::InputKind::kShuffle:
+      blocks = store_.reduce_input(d.input_node, d.partition);
+      ctx.shuffle_input = &blocks;
+      break;
+    case task::InputKind::kSlice:
+      break;
+  }
+  ctx.output_file = d.output_file;
+  if (d.output == task::OutputKind::kShuffle) {
+    auto it = registry_.map_runners.find(d.output_node);
+    if (it == registry_.map_runners.end()) throw std::logic_error("no shuffle writer for node " + std::to_string(d.output_node));
+    ctx.num_buckets = d.num_buckets;
+    std::vector<std::string> buckets(d.num_buckets);
+    it->second(ctx, buckets);
+    report.bucket_sizes.reserve(buckets.size());
+    for (const auto& b : buckets) report.bucket_sizes.push_back(b.size());
+    store_.put_map_output(d.output_node, d.partition, std::move(buckets));
+  } else {
+    auto it = registry_.result_runners.find(d.output_node);
+    if (it == registry_.result_runners.end()) throw std::logic_error("no result runner for node " + std::to_string(d.output_node));
+    report.result = it->second(ctx);
+  }
+}
+
+}  // namespace dataflow::exec

@@ -1,0 +1,30 @@
+// TaskRunner: runs one task attempt from its descriptor on the calling thread and reports
+// the outcome as data. The same code runs tasks in local mode and on executors.
+#pragma once
+
+#include "exec/fault_injection.hpp"
+#include "exec/registry.hpp"
+#include "shuffle/block_store.hpp"
+#include "task/descriptor.hpp"
+#include "task/messages.hpp"
+
+namespace dataflow::exec {
+
+class TaskRunner {
+ public:
+  TaskRunner(const Registry& registry, shuffle::BlockStore& store, int rank, FaultSpec fault)
+      : registry_(registry), store_(store), rank_(rank), fault_(fault) {}
+
+  // Thread-safe; never throws: a failure is a report with ok = false.
+  task::TaskReport run(const task::Descriptor& d) const noexcept;
+
+ private:
+  void run_or_throw(const task::Descriptor& d, task::TaskReport& report) const;
+
+  const Registry& registry_;
+  shuffle::BlockStore& store_;
+  int rank_;
+  FaultSpec fault_;
+};
+
+}  // namespace dataflow::exec

@@ -1,0 +1,74 @@
+// The shuffle exchange on MPI: sizes with MPI_Alltoall (64-bit), payload with
+// MPI_Alltoallv in rounds whose counts and displacements all stay below 2^31.
+#include <mpi.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+
+#include "net/check.hpp"
+#include "net/comms.hpp"
+#include "net/world.hpp"
+
+namespace dataflow::net {
+namespace {
+
+constexpr std::uint64_t kDefaultRoundBytes = std::uint64_t{256} << 20;
+
+std::uint64_t slice(std::uint64_t size, std::uint64_t round, std::uint64_t cap) {
+  const std::uint64_t start = round * cap;
+  return start >= size ? 0 : std::min(cap, size - start);
+}
+
+}  // namespace
+
+std::vector<std::string> World::alltoallv_executors(const std::vector<std::string>& send, std::uint64_t round_bytes) {
+  MPI_Comm comm = comms_->executors;
+  int p = 0;
+  check(MPI_Comm_size(comm, &p), "MPI_Comm_size");
+  const auto peers = static_cast<std::size_t>(p);
+  if (send.size() != peers) throw Error(ExitCode::kSoftware, "alltoallv: one buffer per executor expected");
+
+  std::vector<std::uint64_t> send_sizes(peers), recv_sizes(peers);
+  for (std::size_t d = 0; d < peers; ++d) send_sizes[d] = send[d].size();
+  check(MPI_Alltoall(send_sizes.data(), 1, MPI_UINT64_T, recv_sizes.data(), 1, MPI_UINT64_T, comm), "MPI_Alltoall");
+
+  // Per-peer cap: the counts of one round sum to at most INT_MAX on either side.
+  std::uint64_t cap = round_bytes ? round_bytes : kDefaultRoundBytes;
+  cap = std::max<std::uint64_t>(1, std::min<std::uint64_t>(cap, static_cast<std::uint64_t>(INT_MAX) / peers));
+  std::uint64_t rounds = 0;
+  for (std::size_t d = 0; d < peers; ++d) {
+    rounds = std::max(rounds, (std::max(send_sizes[d], recv_sizes[d]) + cap - 1) / cap);
+  }
+  check(MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm), "MPI_Allreduce");
+
+  std::vector<std::string> recv(peers);
+  for (std::size_t s = 0; s < peers; ++s) recv[s].resize(recv_sizes[s]);
+  std::vector<int> scounts(peers), sdispls(peers), rcounts(peers), rdispls(peers);
+  std::string sbuf, rbuf;
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    int stotal = 0, rtotal = 0;
+    for (std::size_t d = 0; d < peers; ++d) {
+      scounts[d] = static_cast<int>(slice(send_sizes[d], round, cap));
+      sdispls[d] = stotal;
+      stotal += scounts[d];
+      rcounts[d] = static_cast<int>(slice(recv_sizes[d], round, cap));
+      rdispls[d] = rtotal;
+      rtotal += rcounts[d];
+    }
+    sbuf.resize(static_cast<std::size_t>(stotal));
+    rbuf.resize(static_cast<std::size_t>(rtotal));
+    for (std::size_t d = 0; d < peers; ++d) {
+      if (scounts[d]) std::memcpy(sbuf.data() + sdispls[d], send[d].data() + round * cap, static_cast<std::size_t>(scounts[d]));
+    }
+    check(MPI_Alltoallv(sbuf.data(), scounts.data(), sdispls.data(), MPI_BYTE, rbuf.data(), rcounts.data(),
+                        rdispls.data(), MPI_BYTE, comm),
+          "MPI_Alltoallv");
+    for (std::size_t s = 0; s < peers; ++s) {
+      if (rcounts[s]) std::memcpy(recv[s].data() + round * cap, rbuf.data() + rdispls[s], static_cast<std::size_t>(rcounts[s]));
+    }
+  }
+  return recv;
+}
+
+}  // namespace dataflow::net

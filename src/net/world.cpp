@@ -1,0 +1,121 @@
+// World: init, finalize, communicators and point-to-point messages.
+#include "net/world.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstring>
+#include <thread>
+
+#include "net/check.hpp"
+#include "net/comms.hpp"
+
+namespace dataflow::net {
+namespace {
+
+// Payload bytes per MPI message: far below the 2^31 limit of an int count.
+constexpr std::uint64_t kChunk = std::uint64_t{1} << 30;
+
+}  // namespace
+
+void Backoff::wait() {
+  std::this_thread::sleep_for(std::chrono::microseconds(delay_us_));
+  grow();
+}
+
+void Backoff::grow() { delay_us_ = std::min(delay_us_ * 2, kMaxUs); }
+
+World::World(int& argc, char**& argv) : comms_(std::make_unique<Comms>()) {
+  int provided = 0;
+  check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);  // check() reports MPI's text
+  check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+  check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+  check(MPI_Comm_split(MPI_COMM_WORLD, rank_ == 0 ? MPI_UNDEFINED : 0, rank_, &comms_->executors), "MPI_Comm_split");
+  if (comms_->executors != MPI_COMM_NULL) MPI_Comm_set_errhandler(comms_->executors, MPI_ERRORS_RETURN);
+
+  MPI_Comm node = MPI_COMM_NULL;
+  check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+  int node_size = 1;
+  int driver_here = rank_ == 0 ? 1 : 0;
+  check(MPI_Comm_size(node, &node_size), "MPI_Comm_size");
+  check(MPI_Allreduce(MPI_IN_PLACE, &driver_here, 1, MPI_INT, MPI_MAX, node), "MPI_Allreduce");
+  MPI_Comm_free(&node);
+  executors_on_node_ = std::max(1, size_ == 1 ? 1 : node_size - driver_here);
+}
+
+World::~World() {
+  if (comms_->executors != MPI_COMM_NULL) MPI_Comm_free(&comms_->executors);
+  MPI_Finalize();
+}
+
+void World::send(int dest, int tag, std::string_view bytes) {
+  // First message: the total size, then the first chunk; later chunks follow in order (MPI
+  // does not overtake messages between one pair with one tag).
+  const std::uint64_t total = bytes.size();
+  const std::uint64_t first = std::min<std::uint64_t>(total, kChunk - sizeof total);
+  std::string head(sizeof total + first, '\0');
+  std::memcpy(head.data(), &total, sizeof total);
+  std::memcpy(head.data() + sizeof total, bytes.data(), first);
+  check(MPI_Send(head.data(), static_cast<int>(head.size()), MPI_BYTE, dest, tag, MPI_COMM_WORLD), "MPI_Send");
+  for (std::uint64_t off = first; off < total; off += kChunk) {
+    const auto n = static_cast<int>(std::min(kChunk, total - off));
+    check(MPI_Send(bytes.data() + off, n, MPI_BYTE, dest, tag, MPI_COMM_WORLD), "MPI_Send");
+  }
+}
+
+std::optional<Message> World::try_receive(int source, int tag) {
+  int flag = 0;
+  MPI_Status status;
+  check(MPI_Iprobe(source < 0 ? MPI_ANY_SOURCE : source, tag < 0 ? MPI_ANY_TAG : tag, MPI_COMM_WORLD, &flag, &status),
+        "MPI_Iprobe");
+  if (!flag) return std::nullopt;
+  int count = 0;
+  check(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
+  Message m;
+  m.source = status.MPI_SOURCE;
+  m.tag = status.MPI_TAG;
+  std::string head(static_cast<std::size_t>(count), '\0');
+  check(MPI_Recv(head.data(), count, MPI_BYTE, m.source, m.tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+  std::uint64_t total = 0;
+  if (head.size() < sizeof total) throw Error(ExitCode::kSoftware, "malformed message: shorter than its header");
+  std::memcpy(&total, head.data(), sizeof total);
+  if (total < head.size() - sizeof total) throw Error(ExitCode::kSoftware, "malformed message: size field too small");
+  m.bytes.resize(total);
+  std::memcpy(m.bytes.data(), head.data() + sizeof total, head.size() - sizeof total);
+  for (std::uint64_t off = head.size() - sizeof total; off < total; off += kChunk) {
+    const auto n = static_cast<int>(std::min(kChunk, total - off));
+    check(MPI_Recv(m.bytes.data() + off, n, MPI_BYTE, m.source, m.tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+  }
+  return m;
+}
+
+int World::min_over_ranks(int value) {
+  check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
+  return value;
+}
+
+std::vector<std::string> World::gather_lines(const std::string& line) {
+  int len = static_cast<int>(line.size());
+  std::vector<int> lens(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
+  check(MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+  std::vector<int> displs(lens.size(), 0);
+  int total = 0;
+  for (std::size_t i = 0; i < lens.size(); ++i) {
+    displs[i] = total;
+    total += lens[i];
+  }
+  std::string all(static_cast<std::size_t>(total), '\0');
+  check(MPI_Gatherv(line.data(), len, MPI_CHAR, all.data(), lens.data(), displs.data(), MPI_CHAR, 0, MPI_COMM_WORLD),
+        "MPI_Gatherv");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < lens.size(); ++i) out.push_back(all.substr(static_cast<std::size_t>(displs[i]), static_cast<std::size_t>(lens[i])));
+  return out;
+}
+
+void World::abort(int code) {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);  // not reached
+}
+
+}  // namespace dataflow::net

@@ -1,0 +1,79 @@
+// World: MPI's lifetime and every MPI call the engine makes. The only file set that
+// includes mpi.h is src/net/*.cpp; everything above sees bytes, ranks and tags.
+// All methods are for the main thread only (MPI is initialized FUNNELED).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dataflow::net {
+
+enum Tag : int { kTagHello = 1, kTagTask, kTagReport, kTagExchange, kTagExchangeDone, kTagJobEnd };
+
+struct Message {
+  int source = -1;
+  int tag = 0;
+  std::string bytes;
+};
+
+class World {
+ public:
+  // Collective over all ranks: initializes MPI and splits off the executors' communicator.
+  World(int& argc, char**& argv);
+  ~World();  // collective: MPI_Finalize
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  // Executor ranks on this rank's node, the driver not counted.
+  int executors_on_node() const { return executors_on_node_; }
+
+  // Point-to-point on the world communicator; messages of any size (sent in chunks).
+  void send(int dest, int tag, std::string_view bytes);
+  // One whole message from `source` with `tag` (-1: any) if one has arrived; never blocks
+  // on a message that has not started to arrive.
+  std::optional<Message> try_receive(int source, int tag);
+
+  // Collective over the executors only: send[d] goes to executor d (0-based); returns what
+  // each executor sent here. Runs in rounds so that no MPI count or displacement reaches
+  // 2^31 and no round carries more than round_bytes to one peer (0 = automatic).
+  std::vector<std::string> alltoallv_executors(const std::vector<std::string>& send, std::uint64_t round_bytes);
+
+  // Collective over all ranks: the smallest `value`.
+  int min_over_ranks(int value);
+
+  // Collective over all ranks: `line` of every rank, on rank 0 (empty elsewhere).
+  std::vector<std::string> gather_lines(const std::string& line);
+
+  // Ends every rank of the job with `code`, now.
+  [[noreturn]] void abort(int code);
+
+ private:
+  struct Comms;
+  std::unique_ptr<Comms> comms_;
+  int rank_ = 0;
+  int size_ = 1;
+  int executors_on_node_ = 1;
+};
+
+// Sleeps between polls with exponential backoff (20 us to 1 ms), so a waiting rank uses a
+// small fraction of a core instead of spinning in MPI's busy-polling blocking calls.
+class Backoff {
+ public:
+  void reset() { delay_us_ = kMinUs; }
+  void wait();  // sleeps, then grows the delay
+  void grow();
+  int delay_us() const { return delay_us_; }
+
+ private:
+  static constexpr int kMinUs = 20;
+  static constexpr int kMaxUs = 1000;
+  int delay_us_ = kMinUs;
+};
+
+}  // namespace dataflow::net

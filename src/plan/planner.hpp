@@ -1,0 +1,23 @@
+// The stage planner: cuts the DAG at shuffle dependencies and fuses each chain of narrow
+// operations into one stage. Pure: no I/O, no MPI.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "dag/graph.hpp"
+#include "plan/stage.hpp"
+
+namespace dataflow::plan {
+
+// The stages that compute `target` (an action, or any node for explain()).
+Plan make_plan(const dag::Graph& graph, int target);
+
+// A hash of everything in target's lineage that decides what a task computes; equal on
+// every rank of an SPMD program, different when a rank built another DAG.
+std::uint64_t fingerprint(const dag::Graph& graph, int target);
+
+// The DAG and the stages of `plan`, readable.
+std::string explain(const dag::Graph& graph, const Plan& plan);
+
+}  // namespace dataflow::plan

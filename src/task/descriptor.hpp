@@ -1,0 +1,34 @@
+// Descriptor: what the driver sends to run one task. Plain data that names code (node ids)
+// and never ships it; the executor resolves it against its own DAG replica.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace dataflow::task {
+
+enum class InputKind : std::uint8_t { kTextSplit, kSlice, kShuffle };
+enum class OutputKind : std::uint8_t { kShuffle, kResult };
+
+struct Descriptor {
+  std::uint64_t job = 0;
+  std::uint32_t stage = 0;
+  std::uint32_t partition = 0;
+  std::uint32_t attempt = 0;
+  std::uint64_t fingerprint = 0;  // of the driver's plan; the executor checks its own
+  InputKind input = InputKind::kSlice;
+  std::int32_t input_node = -1;
+  std::string path;  // text split: file and byte range [start, end) of a file of file_size
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  std::uint64_t file_size = 0;
+  OutputKind output = OutputKind::kResult;
+  std::int32_t output_node = -1;
+  std::uint32_t num_buckets = 0;  // shuffle output: reduce partitions
+  std::string output_file;        // save_as_text_file: this attempt's file
+
+  template <class Archive>
+  void serialize(Archive& ar);
+};
+
+}  // namespace dataflow::task

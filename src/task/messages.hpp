@@ -1,0 +1,67 @@
+// The control messages between driver and executors, besides the task Descriptor.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dataflow::task {
+
+// Executor -> driver when it enters a job: its plan fingerprint and task threads.
+struct Hello {
+  std::uint64_t job = 0;
+  std::uint64_t fingerprint = 0;
+  std::uint32_t cores = 1;
+  template <class Archive>
+  void serialize(Archive& ar);
+};
+
+// Executor -> driver when a task attempt ends.
+struct TaskReport {
+  std::uint64_t job = 0;
+  std::uint32_t stage = 0;
+  std::uint32_t partition = 0;
+  std::uint32_t attempt = 0;
+  std::int32_t rank = 0;
+  bool ok = false;
+  bool retryable = true;                     // false: fail the job at once (divergence)
+  std::int32_t error_code = 0;               // an ExitCode when !ok
+  std::string error;                         // one line when !ok
+  std::vector<std::uint64_t> bucket_sizes;   // shuffle output: bytes per reduce partition
+  std::string result;                        // result output: the encoded partition
+  template <class Archive>
+  void serialize(Archive& ar);
+};
+
+// Driver -> every executor: swap the buckets of one shuffle; owner[r] is the executor
+// (0-based) that will run reduce partition r.
+struct ExchangeOrder {
+  std::uint64_t job = 0;
+  std::int32_t shuffle_node = -1;
+  std::uint64_t round_bytes = 0;
+  std::vector<std::int32_t> owner;
+  template <class Archive>
+  void serialize(Archive& ar);
+};
+
+// Executor -> driver when its part of an exchange is done.
+struct ExchangeDone {
+  std::uint64_t job = 0;
+  bool ok = true;
+  std::string error;
+  template <class Archive>
+  void serialize(Archive& ar);
+};
+
+// Driver -> every executor: the job is over; the action's result or its error.
+struct JobEnd {
+  std::uint64_t job = 0;
+  bool ok = true;
+  std::int32_t error_code = 0;
+  std::string error;
+  std::string result;
+  template <class Archive>
+  void serialize(Archive& ar);
+};
+
+}  // namespace dataflow::task

@@ -1,0 +1,154 @@
+// Wire codec: Cereal archives with bounded string and vector loads.
+#include "task/wire.hpp"
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/common.hpp>
+#include <cstring>
+#include <istream>
+#include <sstream>
+#include <streambuf>
+
+#include "dataflow/error.hpp"
+
+namespace dataflow::task {
+namespace {
+
+constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
+constexpr std::uint16_t kVersion = 1;
+
+using OutArchive = cereal::BinaryOutputArchive;
+
+// The input archive, plus the message size: no field can be longer than the message.
+class InArchive : public cereal::BinaryInputArchive {
+ public:
+  InArchive(std::istream& is, std::uint64_t limit) : cereal::BinaryInputArchive(is), limit_(limit) {}
+  std::uint64_t limit() const { return limit_; }
+
+ private:
+  std::uint64_t limit_;
+};
+
+[[noreturn]] void malformed(const std::string& why) {
+  throw Error(ExitCode::kSoftware, "malformed control message: " + why);
+}
+
+// A read-only streambuf over a byte view (no copy of the message).
+class ViewBuf : public std::streambuf {
+ public:
+  explicit ViewBuf(std::string_view v) {
+    char* p = const_cast<char*>(v.data());
+    setg(p, p, p + v.size());
+  }
+};
+
+}  // namespace
+
+// Bounded fields: the only way strings and vectors cross the wire.
+inline void field(OutArchive& ar, std::string& s) {
+  std::uint64_t n = s.size();
+  ar(n, cereal::binary_data(s.data(), n));
+}
+inline void field(InArchive& ar, std::string& s) {
+  std::uint64_t n = 0;
+  ar(n);
+  if (n > ar.limit()) malformed("string length " + std::to_string(n) + " exceeds the message");
+  s.resize(n);
+  ar(cereal::binary_data(s.data(), n));
+}
+template <class T>
+void field(OutArchive& ar, std::vector<T>& v) {
+  std::uint64_t n = v.size();
+  ar(n, cereal::binary_data(v.data(), n * sizeof(T)));
+}
+template <class T>
+void field(InArchive& ar, std::vector<T>& v) {
+  std::uint64_t n = 0;
+  ar(n);
+  if (n > ar.limit() / sizeof(T)) malformed("vector length " + std::to_string(n) + " exceeds the message");
+  v.resize(n);
+  ar(cereal::binary_data(v.data(), n * sizeof(T)));
+}
+
+template <class Archive>
+void Descriptor::serialize(Archive& ar) {
+  ar(job, stage, partition, attempt, fingerprint, input, input_node);
+  field(ar, path);
+  ar(start, end, file_size, output, output_node, num_buckets);
+  field(ar, output_file);
+}
+
+template <class Archive>
+void Hello::serialize(Archive& ar) {
+  ar(job, fingerprint, cores);
+}
+
+template <class Archive>
+void TaskReport::serialize(Archive& ar) {
+  ar(job, stage, partition, attempt, rank, ok, retryable, error_code);
+  field(ar, error);
+  field(ar, bucket_sizes);
+  field(ar, result);
+}
+
+template <class Archive>
+void ExchangeOrder::serialize(Archive& ar) {
+  ar(job, shuffle_node, round_bytes);
+  field(ar, owner);
+}
+
+template <class Archive>
+void ExchangeDone::serialize(Archive& ar) {
+  ar(job, ok);
+  field(ar, error);
+}
+
+template <class Archive>
+void JobEnd::serialize(Archive& ar) {
+  ar(job, ok, error_code);
+  field(ar, error);
+  field(ar, result);
+}
+
+template <class Message>
+std::string encode(const Message& message) {
+  std::ostringstream os(std::ios::binary);
+  {
+    OutArchive ar(os);
+    ar(kMagic, kVersion);
+    const_cast<Message&>(message).serialize(ar);  // serialize() is shared by load and save
+  }
+  return std::move(os).str();
+}
+
+template <class Message>
+Message decode(std::string_view bytes) {
+  ViewBuf buf(bytes);
+  std::istream is(&buf);
+  Message message;
+  try {
+    InArchive ar(is, bytes.size());
+    std::uint32_t magic = 0;
+    std::uint16_t version = 0;
+    ar(magic, version);
+    if (magic != kMagic) malformed("bad magic number");
+    if (version != kVersion) malformed("version " + std::to_string(version) + ", expected " + std::to_string(kVersion));
+    message.serialize(ar);
+  } catch (const cereal::Exception& e) {
+    malformed(e.what());
+  }
+  if (is.rdbuf()->in_avail() != 0) malformed("trailing bytes");
+  return message;
+}
+
+#define DATAFLOW_WIRE_MESSAGE(M)                \
+  template std::string encode<M>(const M&);     \
+  template M decode<M>(std::string_view);
+DATAFLOW_WIRE_MESSAGE(Descriptor)
+DATAFLOW_WIRE_MESSAGE(Hello)
+DATAFLOW_WIRE_MESSAGE(TaskReport)
+DATAFLOW_WIRE_MESSAGE(ExchangeOrder)
+DATAFLOW_WIRE_MESSAGE(ExchangeDone)
+DATAFLOW_WIRE_MESSAGE(JobEnd)
+#undef DATAFLOW_WIRE_MESSAGE
+
+}  // namespace dataflow::task
