@@ -136,6 +136,7 @@ class Job {
           ++in_flight;
         }
       }
+      progress_.update(done, in_flight);
       if (in_flight == 0) throw Error(ExitCode::kSoftware, "scheduler: no task can run (internal error)");
       task::TaskReport r = backend_.wait_report();
       if (r.stage != s.id || r.partition >= in.partitions || r.attempt != attempts[r.partition]) continue;
@@ -166,7 +167,6 @@ class Job {
         }
         queues[in.owners.empty() ? 0 : static_cast<std::size_t>(e)].push_front(r.partition);
       }
-      progress_.update(done, in_flight);
     }
     progress_.finish_stage();
     if (s.output == plan::StageOutput::kShuffle) exchange(s, bucket_sizes);
