@@ -23,7 +23,8 @@ void sort_counts(std::vector<std::pair<std::string, std::int64_t>>& counts, std:
 void run(dataflow::Session& session, const Options& options, std::ostream& out) {
   auto counts = session.text_file(options.inputs)
                     .flat_map(dataflow::split_whitespace)
-                    .map([](std::string_view w) { return std::pair{std::string(w), std::int64_t{1}}; })
+                    // A view key: the combine table copies a word only when it first sees it.
+                    .map([](std::string_view w) { return std::pair{w, std::int64_t{1}}; })
                     .reduce_by_key(std::plus<>{});
   if (options.explain && session.is_driver()) std::cerr << counts.explain();
   if (!options.output_dir.empty()) {

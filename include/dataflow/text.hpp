@@ -8,10 +8,18 @@
 
 namespace dataflow {
 
+namespace detail {
+struct SpaceTable {
+  bool space[256] = {};
+  constexpr SpaceTable() {
+    for (unsigned char c : {' ', '\t', '\n', '\v', '\f', '\r'}) space[c] = true;
+  }
+};
+inline constexpr SpaceTable kSpaceTable{};
+}  // namespace detail
+
 // ASCII whitespace as Python's bytes.split() sees it: space, \t, \n, \v, \f, \r.
-inline bool is_ascii_space(unsigned char c) {
-  return c == ' ' || (c >= '\t' && c <= '\r');
-}
+inline bool is_ascii_space(unsigned char c) { return detail::kSpaceTable.space[c]; }
 
 class WordRange {
  public:

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs wordcount as an sbatch job (srun, PMIx launch, 3 tasks) on a private one-node Slurm
+# and checks that its output equals local mode's. Usage: check_srun.sh WORDCOUNT INPUT
+set -euo pipefail
+wordcount=$(realpath "$1")
+input=$(realpath "$2")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+export SLURM_LOCAL_CTLD_PORT=${SLURM_LOCAL_CTLD_PORT:-16817} SLURM_LOCAL_SLURMD_PORT=${SLURM_LOCAL_SLURMD_PORT:-16818}
+trap '"$root/slurm/local/stop.sh" "$work/slurm"; rm -rf "$work"' EXIT
+"$root/slurm/local/start.sh" "$work/slurm"
+export SLURM_CONF="$work/slurm/slurm.conf"
+cd "$work"
+"$wordcount" --split-size 1K "$input" > local.out
+jid=$(WORDCOUNT="$wordcount" sbatch --parsable "$root/jobs/wordcount.sbatch" --split-size 1K "$input")
+for _ in $(seq 1 1200); do squeue -h -j "$jid" 2>/dev/null | grep -q . || break; sleep 0.1; done
+state=$(scontrol show job "$jid" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2)
+echo "job $jid: $state"
+if [ "$state" != COMPLETED ]; then cat "wordcount-$jid.err" >&2; exit 1; fi
+[ -s local.out ] || { echo "local run printed nothing" >&2; exit 1; }
+cmp local.out "wordcount-$jid.out" && echo "srun output equals local mode ($(wc -l < local.out) words)"
