@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string_view>
 
@@ -41,10 +43,33 @@ class WordRange {
 
    private:
     void advance() {
-      while (p_ != end_ && is_ascii_space(static_cast<unsigned char>(*p_))) ++p_;
-      const char* start = p_;
-      while (p_ != end_ && !is_ascii_space(static_cast<unsigned char>(*p_))) ++p_;
-      word_ = start == p_ ? std::string_view() : std::string_view(start, static_cast<std::size_t>(p_ - start));
+      const char* p = p_;
+      while (p != end_ && is_ascii_space(static_cast<unsigned char>(*p))) ++p;
+      const char* start = p;
+      p = word_end(p, end_);
+      word_ = start == p ? std::string_view() : std::string_view(start, static_cast<std::size_t>(p - start));
+      p_ = p;
+    }
+    // The first whitespace byte at or after p (or end). Eight bytes at a time: whitespace
+    // bytes are all below 0x21, and the lowest byte flagged by the "has a byte below 0x21"
+    // test is exact, so only that candidate needs the table.
+    static const char* word_end(const char* p, const char* end) {
+      constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+      constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+      while (end - p >= 8) {
+        std::uint64_t x;
+        std::memcpy(&x, p, 8);
+        const std::uint64_t below = (x - kOnes * 0x21) & ~x & kHigh;
+        if (below == 0) {
+          p += 8;
+          continue;
+        }
+        p += __builtin_ctzll(below) / 8;
+        if (is_ascii_space(static_cast<unsigned char>(*p))) return p;
+        ++p;  // a control byte that is not whitespace belongs to the word
+      }
+      while (p != end && !is_ascii_space(static_cast<unsigned char>(*p))) ++p;
+      return p;
     }
     const char* p_ = nullptr;
     const char* end_ = nullptr;

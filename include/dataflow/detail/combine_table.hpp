@@ -5,10 +5,50 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace dataflow::detail {
+
+// Equality of short byte strings without a call to memcmp: overlapping word loads that
+// never read outside either string. Keys in word counts are mostly under 16 bytes.
+inline bool bytes_equal(const char* a, const char* b, std::size_t n) {
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    std::uint64_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4) {
+    std::uint32_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 4);
+    std::memcpy(&b0, b, 4);
+    std::memcpy(&a1, a + n - 4, 4);
+    std::memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+template <class A, class B>
+bool keys_equal(const A& a, const B& b) {
+  if constexpr (std::is_convertible_v<const A&, std::string_view> && std::is_convertible_v<const B&, std::string_view>) {
+    std::string_view x(a), y(b);
+    return x.size() == y.size() && bytes_equal(x.data(), y.data(), x.size());
+  } else {
+    return a == b;
+  }
+}
 
 template <class K, class V>
 class CombineTable {
@@ -30,7 +70,7 @@ class CombineTable {
       if (slot == 0) break;
       if ((slot >> 32) == tag) {
         Entry& e = entries_[(slot & 0xffffffffu) - 1];
-        if (e.hash == hash && e.kv.first == key) {
+        if (e.hash == hash && keys_equal(e.kv.first, key)) {
           e.kv.second = combine(std::move(e.kv.second), std::forward<VV>(value));
           return;
         }
