@@ -56,7 +56,6 @@ class Fd {
 }  // namespace
 
 void read_lines(const TextSplit& split, Emit<std::string_view> emit) {
-  if (split.start >= split.end) return;
   Fd fd(open(split.path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) io_error("open", split.path, errno);
   struct stat st {};
@@ -66,6 +65,7 @@ void read_lines(const TextSplit& split, Emit<std::string_view> emit) {
     throw Error(ExitCode::kDataError, "input file changed after planning: " + split.path + " is " +
                                           std::to_string(size) + " bytes, was " + std::to_string(split.file_size));
   }
+  if (split.start >= split.end) return;  // an empty file's split, checked above
   // Map from the byte before the split (to see whether a line starts at `start`) to the end
   // of the file (the last line may run past the split).
   const std::uint64_t page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));

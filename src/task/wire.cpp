@@ -69,11 +69,40 @@ void field(InArchive& ar, std::vector<T>& v) {
   ar(cereal::binary_data(v.data(), n * sizeof(T)));
 }
 
+// Bools and enums travel as one byte each and are range-checked on load (a stray byte
+// must not become an invalid bool or enumerator).
+inline void flag(OutArchive& ar, bool& b) {
+  std::uint8_t v = b ? 1 : 0;
+  ar(v);
+}
+inline void flag(InArchive& ar, bool& b) {
+  std::uint8_t v = 0;
+  ar(v);
+  if (v > 1) malformed("bool byte " + std::to_string(v));
+  b = v == 1;
+}
+template <class E>
+void choice(OutArchive& ar, E& e, E) {
+  auto v = static_cast<std::uint8_t>(e);
+  ar(v);
+}
+template <class E>
+void choice(InArchive& ar, E& e, E last) {
+  std::uint8_t v = 0;
+  ar(v);
+  if (v > static_cast<std::uint8_t>(last)) malformed("enumerator " + std::to_string(v) + " out of range");
+  e = static_cast<E>(v);
+}
+
 template <class Archive>
 void Descriptor::serialize(Archive& ar) {
-  ar(job, stage, partition, attempt, fingerprint, input, input_node);
+  ar(job, stage, partition, attempt, fingerprint);
+  choice(ar, input, InputKind::kShuffle);
+  ar(input_node);
   field(ar, path);
-  ar(start, end, file_size, output, output_node, num_buckets);
+  ar(start, end, file_size);
+  choice(ar, output, OutputKind::kResult);
+  ar(output_node, num_buckets);
   field(ar, output_file);
 }
 
@@ -84,7 +113,10 @@ void Hello::serialize(Archive& ar) {
 
 template <class Archive>
 void TaskReport::serialize(Archive& ar) {
-  ar(job, stage, partition, attempt, rank, ok, retryable, error_code);
+  ar(job, stage, partition, attempt, rank);
+  flag(ar, ok);
+  flag(ar, retryable);
+  ar(error_code);
   field(ar, error);
   field(ar, bucket_sizes);
   field(ar, result);
@@ -98,13 +130,16 @@ void ExchangeOrder::serialize(Archive& ar) {
 
 template <class Archive>
 void ExchangeDone::serialize(Archive& ar) {
-  ar(job, ok);
+  ar(job);
+  flag(ar, ok);
   field(ar, error);
 }
 
 template <class Archive>
 void JobEnd::serialize(Archive& ar) {
-  ar(job, ok, error_code);
+  ar(job);
+  flag(ar, ok);
+  ar(error_code);
   field(ar, error);
   field(ar, result);
 }

@@ -146,7 +146,9 @@ struct Codec<std::vector<T>> {
                                            std::to_string(n) + " exceeds the bytes left");
     }
     Owned<std::vector<T>> v;
-    v.reserve(n);
+    // Reserve only what the bytes left could hold, so a length prefix cannot make the
+    // reader allocate much more than the input's size.
+    if (n * sizeof(Owned<T>) <= r.remaining()) v.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i) v.push_back(Codec<T>::read(r));
     return v;
   }

@@ -1,0 +1,533 @@
+// The control-message wire codec: round trips of every message, and malformed input
+// rejected with Error(kSoftware) without a crash or an allocation larger than the message.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <new>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dataflow/error.hpp"
+#include "task/wire.hpp"
+
+// ----- allocation probe ------------------------------------------------------------------
+// The largest single operator new request made while g_probe is on. A length prefix that
+// made decode() allocate before checking it would show up here.
+namespace {
+std::atomic<bool> g_probe{false};
+std::atomic<std::size_t> g_largest{0};
+}  // namespace
+
+// GCC 12 flags free() of memory from the (replaced) operator new once it inlines both.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void* operator new(std::size_t n) {
+  if (g_probe.load(std::memory_order_relaxed)) {
+    std::size_t prev = g_largest.load(std::memory_order_relaxed);
+    while (n > prev && !g_largest.compare_exchange_weak(prev, n)) {
+    }
+  }
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace dataflow::task {
+namespace {
+
+class AllocationProbe {
+ public:
+  AllocationProbe() {
+    g_largest = 0;
+    g_probe = true;
+  }
+  ~AllocationProbe() { g_probe = false; }
+  std::size_t largest() const { return g_largest.load(); }
+};
+
+// ----- sample messages with every field set -----------------------------------------------
+
+const std::string kBinary = std::string("a\0b\xff\x80\n", 6);
+
+Descriptor sample_descriptor() {
+  Descriptor d;
+  d.job = 0x0102030405060708ull;
+  d.stage = 7;
+  d.partition = 4000000000u;
+  d.attempt = 3;
+  d.fingerprint = 0xfedcba9876543210ull;
+  d.input = InputKind::kTextSplit;
+  d.input_node = -5;
+  d.path = "/data/in" + kBinary + ".txt";
+  d.start = 1ull << 40;
+  d.end = (1ull << 40) + 12345;
+  d.file_size = std::numeric_limits<std::uint64_t>::max();
+  d.output = OutputKind::kShuffle;
+  d.output_node = 2147483647;
+  d.num_buckets = 96;
+  d.output_file = "out/_temporary/0/part-00004";
+  return d;
+}
+
+Hello sample_hello() {
+  Hello h;
+  h.job = 99;
+  h.fingerprint = 0x8000000000000001ull;
+  h.cores = 48;
+  return h;
+}
+
+TaskReport sample_report() {
+  TaskReport r;
+  r.job = 12;
+  r.stage = 2;
+  r.partition = 17;
+  r.attempt = 1;
+  r.rank = -1;
+  r.ok = true;
+  r.retryable = false;
+  r.error_code = 65;
+  r.error = "boom: " + kBinary;
+  r.bucket_sizes = {0, 1, 1ull << 33, std::numeric_limits<std::uint64_t>::max()};
+  r.result = std::string(1000, 'r') + kBinary;
+  return r;
+}
+
+ExchangeOrder sample_order() {
+  ExchangeOrder o;
+  o.job = 5;
+  o.shuffle_node = 11;
+  o.round_bytes = 1ull << 26;
+  o.owner = {0, 3, -1, 2147483647, 1};
+  return o;
+}
+
+ExchangeDone sample_done() {
+  ExchangeDone d;
+  d.job = 6;
+  d.ok = false;
+  d.error = "peer 3 failed" + kBinary;
+  return d;
+}
+
+JobEnd sample_end() {
+  JobEnd e;
+  e.job = 77;
+  e.ok = false;
+  e.error_code = 70;
+  e.error = "task failed 4 times";
+  e.result = kBinary + kBinary;
+  return e;
+}
+
+// ----- field-by-field comparison ----------------------------------------------------------
+
+void expect_same(const Descriptor& a, const Descriptor& b) {
+  EXPECT_EQ(a.job, b.job);
+  EXPECT_EQ(a.stage, b.stage);
+  EXPECT_EQ(a.partition, b.partition);
+  EXPECT_EQ(a.attempt, b.attempt);
+  EXPECT_EQ(a.fingerprint, b.fingerprint);
+  EXPECT_EQ(a.input, b.input);
+  EXPECT_EQ(a.input_node, b.input_node);
+  EXPECT_EQ(a.path, b.path);
+  EXPECT_EQ(a.start, b.start);
+  EXPECT_EQ(a.end, b.end);
+  EXPECT_EQ(a.file_size, b.file_size);
+  EXPECT_EQ(a.output, b.output);
+  EXPECT_EQ(a.output_node, b.output_node);
+  EXPECT_EQ(a.num_buckets, b.num_buckets);
+  EXPECT_EQ(a.output_file, b.output_file);
+}
+
+void expect_same(const Hello& a, const Hello& b) {
+  EXPECT_EQ(a.job, b.job);
+  EXPECT_EQ(a.fingerprint, b.fingerprint);
+  EXPECT_EQ(a.cores, b.cores);
+}
+
+void expect_same(const TaskReport& a, const TaskReport& b) {
+  EXPECT_EQ(a.job, b.job);
+  EXPECT_EQ(a.stage, b.stage);
+  EXPECT_EQ(a.partition, b.partition);
+  EXPECT_EQ(a.attempt, b.attempt);
+  EXPECT_EQ(a.rank, b.rank);
+  EXPECT_EQ(a.ok, b.ok);
+  EXPECT_EQ(a.retryable, b.retryable);
+  EXPECT_EQ(a.error_code, b.error_code);
+  EXPECT_EQ(a.error, b.error);
+  EXPECT_EQ(a.bucket_sizes, b.bucket_sizes);
+  EXPECT_EQ(a.result, b.result);
+}
+
+void expect_same(const ExchangeOrder& a, const ExchangeOrder& b) {
+  EXPECT_EQ(a.job, b.job);
+  EXPECT_EQ(a.shuffle_node, b.shuffle_node);
+  EXPECT_EQ(a.round_bytes, b.round_bytes);
+  EXPECT_EQ(a.owner, b.owner);
+}
+
+void expect_same(const ExchangeDone& a, const ExchangeDone& b) {
+  EXPECT_EQ(a.job, b.job);
+  EXPECT_EQ(a.ok, b.ok);
+  EXPECT_EQ(a.error, b.error);
+}
+
+void expect_same(const JobEnd& a, const JobEnd& b) {
+  EXPECT_EQ(a.job, b.job);
+  EXPECT_EQ(a.ok, b.ok);
+  EXPECT_EQ(a.error_code, b.error_code);
+  EXPECT_EQ(a.error, b.error);
+  EXPECT_EQ(a.result, b.result);
+}
+
+template <class M>
+void expect_round_trip(const M& m) {
+  std::string bytes = encode(m);
+  M back = decode<M>(bytes);
+  expect_same(m, back);
+  EXPECT_EQ(encode(back), bytes);  // re-encoding is byte-identical
+}
+
+// ----- round trips ------------------------------------------------------------------------
+
+TEST(WireRoundTrip, Descriptor) {
+  expect_round_trip(sample_descriptor());
+  expect_round_trip(Descriptor{});
+  Descriptor d = sample_descriptor();
+  d.input = InputKind::kShuffle;
+  d.output = OutputKind::kResult;
+  d.path.clear();
+  d.output_file = std::string(70000, 'x');
+  expect_round_trip(d);
+  d.input = InputKind::kSlice;
+  expect_round_trip(d);
+}
+
+TEST(WireRoundTrip, Hello) {
+  expect_round_trip(sample_hello());
+  expect_round_trip(Hello{});
+}
+
+TEST(WireRoundTrip, TaskReport) {
+  expect_round_trip(sample_report());
+  expect_round_trip(TaskReport{});
+  TaskReport r = sample_report();
+  r.ok = false;
+  r.retryable = true;
+  r.bucket_sizes.assign(5000, 42);
+  r.result.clear();
+  expect_round_trip(r);
+}
+
+TEST(WireRoundTrip, ExchangeOrder) {
+  expect_round_trip(sample_order());
+  expect_round_trip(ExchangeOrder{});
+}
+
+TEST(WireRoundTrip, ExchangeDone) {
+  expect_round_trip(sample_done());
+  expect_round_trip(ExchangeDone{});
+}
+
+TEST(WireRoundTrip, JobEnd) {
+  expect_round_trip(sample_end());
+  expect_round_trip(JobEnd{});
+  JobEnd e = sample_end();
+  e.ok = true;
+  e.error_code = 0;
+  e.error.clear();
+  e.result = std::string(1 << 20, '\0');
+  expect_round_trip(e);
+}
+
+TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
+  std::string bytes = encode(sample_hello());
+  ASSERT_GE(bytes.size(), 6u);
+  EXPECT_EQ(bytes.substr(0, 4), "DFT1");
+  std::uint16_t version = 0;
+  std::memcpy(&version, bytes.data() + 4, 2);
+  EXPECT_EQ(version, 1);
+  EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4);  // job, fingerprint, cores
+}
+
+// ----- malformed input --------------------------------------------------------------------
+
+// Decoding `bytes` must throw dataflow::Error(kSoftware) saying "malformed", and allocate
+// no more than a small multiple of the message.
+template <class M>
+void expect_rejected(std::string_view bytes, const std::string& what) {
+  SCOPED_TRACE(what);
+  std::size_t largest = 0;
+  bool threw = false;
+  try {
+    AllocationProbe probe;
+    try {
+      (void)decode<M>(bytes);
+    } catch (...) {
+      largest = probe.largest();
+      throw;
+    }
+    largest = probe.largest();
+  } catch (const Error& e) {
+    threw = true;
+    EXPECT_EQ(e.code(), ExitCode::kSoftware) << e.what();
+    EXPECT_NE(std::string(e.what()).find("malformed"), std::string::npos) << e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "threw a non-dataflow exception: " << e.what();
+    return;
+  }
+  EXPECT_TRUE(threw) << "decoded without an error";
+  EXPECT_LE(largest, 2 * bytes.size() + 4096) << "allocated " << largest << " bytes for a "
+                                              << bytes.size() << "-byte message";
+}
+
+void put_u64(std::string& bytes, std::size_t at, std::uint64_t v) {
+  ASSERT_LE(at + 8, bytes.size());
+  std::memcpy(bytes.data() + at, &v, 8);
+}
+
+std::uint64_t get_u64(const std::string& bytes, std::size_t at) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, bytes.data() + at, 8);
+  return v;
+}
+
+// The byte offsets of the length prefixes of each message's strings and vectors, from the
+// layout: a 6-byte header, then the fields in serialize() order, raw and little-endian.
+struct LengthField {
+  std::size_t offset;
+  std::uint64_t value;  // the length it holds in the sample (elements)
+  std::size_t element;  // bytes per element
+};
+
+std::vector<LengthField> descriptor_lengths(const Descriptor& d) {
+  const std::size_t path_at = 6 + 8 + 4 + 4 + 4 + 8 + 1 + 4;
+  const std::size_t file_at = path_at + 8 + d.path.size() + 8 + 8 + 8 + 1 + 4 + 4;
+  return {{path_at, d.path.size(), 1}, {file_at, d.output_file.size(), 1}};
+}
+std::vector<LengthField> report_lengths(const TaskReport& r) {
+  const std::size_t error_at = 6 + 8 + 4 + 4 + 4 + 4 + 1 + 1 + 4;
+  const std::size_t sizes_at = error_at + 8 + r.error.size();
+  const std::size_t result_at = sizes_at + 8 + 8 * r.bucket_sizes.size();
+  return {{error_at, r.error.size(), 1}, {sizes_at, r.bucket_sizes.size(), 8}, {result_at, r.result.size(), 1}};
+}
+std::vector<LengthField> order_lengths(const ExchangeOrder& o) { return {{6 + 8 + 4 + 8, o.owner.size(), 4}}; }
+std::vector<LengthField> done_lengths(const ExchangeDone& d) { return {{6 + 8 + 1, d.error.size(), 1}}; }
+std::vector<LengthField> end_lengths(const JobEnd& e) {
+  const std::size_t error_at = 6 + 8 + 1 + 4;
+  return {{error_at, e.error.size(), 1}, {error_at + 8 + e.error.size(), e.result.size(), 1}};
+}
+
+// Typed tests: one suite per message type.
+template <class M>
+struct Sample;
+template <>
+struct Sample<Descriptor> {
+  static Descriptor make() { return sample_descriptor(); }
+  static std::vector<LengthField> lengths(const Descriptor& m) { return descriptor_lengths(m); }
+};
+template <>
+struct Sample<Hello> {
+  static Hello make() { return sample_hello(); }
+  static std::vector<LengthField> lengths(const Hello&) { return {}; }
+};
+template <>
+struct Sample<TaskReport> {
+  static TaskReport make() { return sample_report(); }
+  static std::vector<LengthField> lengths(const TaskReport& m) { return report_lengths(m); }
+};
+template <>
+struct Sample<ExchangeOrder> {
+  static ExchangeOrder make() { return sample_order(); }
+  static std::vector<LengthField> lengths(const ExchangeOrder& m) { return order_lengths(m); }
+};
+template <>
+struct Sample<ExchangeDone> {
+  static ExchangeDone make() { return sample_done(); }
+  static std::vector<LengthField> lengths(const ExchangeDone& m) { return done_lengths(m); }
+};
+template <>
+struct Sample<JobEnd> {
+  static JobEnd make() { return sample_end(); }
+  static std::vector<LengthField> lengths(const JobEnd& m) { return end_lengths(m); }
+};
+
+template <class M>
+class WireMalformed : public ::testing::Test {};
+using Messages = ::testing::Types<Descriptor, Hello, TaskReport, ExchangeOrder, ExchangeDone, JobEnd>;
+TYPED_TEST_SUITE(WireMalformed, Messages);
+
+TYPED_TEST(WireMalformed, EmptyBytes) {
+  expect_rejected<TypeParam>(std::string_view(), "empty");
+  expect_rejected<TypeParam>(std::string_view(""), "empty literal");
+}
+
+TYPED_TEST(WireMalformed, EveryTruncation) {
+  const std::string bytes = encode(Sample<TypeParam>::make());
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    // A copy of just the prefix, so reading past it would be caught by ASan as well.
+    const std::string prefix = bytes.substr(0, n);
+    expect_rejected<TypeParam>(prefix, "prefix of " + std::to_string(n) + " bytes");
+  }
+}
+
+TYPED_TEST(WireMalformed, WrongMagic) {
+  const std::string bytes = encode(Sample<TypeParam>::make());
+  for (std::size_t i = 0; i < 4; ++i) {
+    std::string bad = bytes;
+    bad[i] = static_cast<char>(bad[i] ^ 0x20);
+    expect_rejected<TypeParam>(bad, "magic byte " + std::to_string(i));
+  }
+  std::string zero = bytes;
+  std::memset(zero.data(), 0, 4);
+  expect_rejected<TypeParam>(zero, "zero magic");
+}
+
+TYPED_TEST(WireMalformed, WrongVersion) {
+  const std::string bytes = encode(Sample<TypeParam>::make());
+  for (std::uint16_t v : {std::uint16_t{0}, std::uint16_t{2}, std::uint16_t{0x0100}, std::uint16_t{0xffff}}) {
+    std::string bad = bytes;
+    std::memcpy(bad.data() + 4, &v, 2);
+    expect_rejected<TypeParam>(bad, "version " + std::to_string(v));
+  }
+}
+
+TYPED_TEST(WireMalformed, TrailingBytes) {
+  const std::string bytes = encode(Sample<TypeParam>::make());
+  expect_rejected<TypeParam>(bytes + '\0', "one trailing NUL");
+  expect_rejected<TypeParam>(bytes + "xyz", "three trailing bytes");
+  expect_rejected<TypeParam>(bytes + bytes, "the message twice");
+}
+
+TYPED_TEST(WireMalformed, LengthPrefixes) {
+  const TypeParam sample = Sample<TypeParam>::make();
+  const std::string bytes = encode(sample);
+  for (const LengthField& f : Sample<TypeParam>::lengths(sample)) {
+    // The layout this test assumes: the sample's length sits at the computed offset.
+    ASSERT_EQ(get_u64(bytes, f.offset), f.value) << "length field at " << f.offset;
+    const std::string at = " at offset " + std::to_string(f.offset);
+    const std::uint64_t size = bytes.size();
+    std::vector<std::uint64_t> lengths = {std::uint64_t{1} << 60, size + 1, size / f.element + 1,
+                                          std::numeric_limits<std::uint64_t>::max(), std::uint64_t{1} << 32};
+    // A count whose byte size n * element wraps around to a small number.
+    if (f.element > 1) lengths.push_back(std::numeric_limits<std::uint64_t>::max() / f.element + 1);
+    for (std::uint64_t n : lengths) {
+      std::string bad = bytes;
+      put_u64(bad, f.offset, n);
+      expect_rejected<TypeParam>(bad, "length " + std::to_string(n) + at);
+    }
+    // Within the message size, but more than the bytes left after the prefix.
+    const std::uint64_t left = (size - f.offset - 8) / f.element;
+    {
+      std::string bad = bytes;
+      put_u64(bad, f.offset, left + 1);
+      expect_rejected<TypeParam>(bad, "length one past the bytes left" + at);
+    }
+  }
+}
+
+TYPED_TEST(WireMalformed, RandomBytes) {
+  std::mt19937_64 rng(20240611);
+  const std::string valid = encode(Sample<TypeParam>::make());
+  int rejected_with_header = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::string bytes(rng() % 160, '\0');
+    for (auto& c : bytes) c = static_cast<char>(rng());
+    if (i % 2 == 0) {
+      // No valid magic (but for a 2^-32 accident): always rejected.
+      expect_rejected<TypeParam>(bytes, "random case " + std::to_string(i));
+      continue;
+    }
+    // A valid header and random fields: may decode (a Hello is any 20 bytes), else must be
+    // rejected cleanly.
+    if (bytes.size() < 6) bytes.resize(6);
+    bytes.replace(0, 6, valid, 0, 6);
+    AllocationProbe probe;
+    try {
+      (void)decode<TypeParam>(bytes);
+    } catch (const Error& e) {
+      ++rejected_with_header;
+      EXPECT_EQ(e.code(), ExitCode::kSoftware) << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "case " << i << ": non-dataflow exception " << e.what();
+    }
+    EXPECT_LE(probe.largest(), 2 * bytes.size() + 4096) << "case " << i;
+  }
+  EXPECT_GT(rejected_with_header, 1500);
+}
+
+TYPED_TEST(WireMalformed, RandomMutationsNeverCrash) {
+  std::mt19937_64 rng(777);
+  const std::string valid = encode(Sample<TypeParam>::make());
+  int rejected = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string bytes = valid;
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < edits; ++k) {
+      switch (rng() % 3) {
+        case 0:  // flip a byte
+          bytes[rng() % bytes.size()] = static_cast<char>(rng());
+          break;
+        case 1:  // cut
+          bytes.resize(rng() % (bytes.size() + 1));
+          break;
+        default:  // insert
+          bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(rng() % (bytes.size() + 1)),
+                       static_cast<char>(rng()));
+          break;
+      }
+      if (bytes.empty()) break;
+    }
+    AllocationProbe probe;
+    try {
+      (void)decode<TypeParam>(bytes);
+    } catch (const Error& e) {
+      ++rejected;
+      EXPECT_EQ(e.code(), ExitCode::kSoftware) << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "case " << i << ": non-dataflow exception " << e.what();
+    }
+    EXPECT_LE(probe.largest(), 2 * valid.size() + 4096) << "case " << i;
+  }
+  EXPECT_GT(rejected, 0);
+}
+
+TEST(WireMalformed, MessageOfAnotherType) {
+  // A Hello is shorter than a Descriptor; a Descriptor decoded as a Hello has trailing bytes.
+  expect_rejected<Descriptor>(encode(sample_hello()), "Hello as Descriptor");
+  expect_rejected<Hello>(encode(sample_descriptor()), "Descriptor as Hello");
+  expect_rejected<ExchangeDone>(encode(sample_end()), "JobEnd as ExchangeDone");
+}
+
+// An enum or bool byte outside its range is malformed input too (wire.hpp: "any malformed
+// input raises Error"). Disabled: decode() currently accepts them; see the test report.
+TEST(WireMalformed, OutOfRangeEnumAndBoolBytes) {
+  const std::string bytes = encode(sample_descriptor());
+  const std::size_t input_at = 6 + 8 + 4 + 4 + 4 + 8;
+  ASSERT_EQ(static_cast<std::uint8_t>(bytes[input_at]), static_cast<std::uint8_t>(InputKind::kTextSplit));
+  std::string bad = bytes;
+  bad[input_at] = 7;
+  expect_rejected<Descriptor>(bad, "InputKind 7");
+
+  const std::string done = encode(sample_done());
+  std::string bad_bool = done;
+  bad_bool[6 + 8] = 2;
+  expect_rejected<ExchangeDone>(bad_bool, "bool byte 2");
+}
+
+}  // namespace
+}  // namespace dataflow::task
