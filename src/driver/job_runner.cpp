@@ -124,11 +124,18 @@ class Job {
     if (s.output == plan::StageOutput::kResult) results_.assign(in.partitions, {});
     std::uint32_t done = 0;
     std::uint32_t in_flight = 0;
+    int total_slots = 0;
+    for (int e = 0; e < executors; ++e) total_slots += backend_.slots(e);
     progress_.start_stage(s.id, in.partitions);
     while (done < in.partitions) {
       for (int e = 0; e < executors; ++e) {
         auto& q = queues[in.owners.empty() ? 0 : static_cast<std::size_t>(e)];
-        while (running[static_cast<std::size_t>(e)] < backend_.slots(e) && !q.empty()) {
+        // While many tasks wait, queue one more per slot at the executor, so it never idles
+        // for a driver round trip between short tasks; near the end of the stage, do not,
+        // so the last tasks go to whichever executor frees a slot first.
+        const int slots = backend_.slots(e);
+        const int limit = q.size() >= static_cast<std::size_t>(2 * total_slots) ? 2 * slots : slots;
+        while (running[static_cast<std::size_t>(e)] < limit && !q.empty()) {
           const std::uint32_t p = q.front();
           q.pop_front();
           backend_.launch(e, descriptor(s, p, attempts[p]));
