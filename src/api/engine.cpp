@@ -7,6 +7,8 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <unistd.h>
 #include <thread>
 
 #include "common/env_config.hpp"
@@ -34,6 +36,33 @@ int node_share_of_cores(int executors_on_node, bool local) {
   if (local) return std::max(1, allowed);
   const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return std::max(1, std::min(allowed, hw / std::max(1, executors_on_node)));
+}
+
+// Seconds since this process started (from /proc), or since `fallback` where unknown.
+double process_wall_seconds(std::chrono::steady_clock::time_point fallback) {
+  std::FILE* f = std::fopen("/proc/self/stat", "r");
+  double uptime = 0;
+  unsigned long long start_ticks = 0;
+  bool ok = false;
+  if (f) {
+    char buf[2048];
+    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = '\0';
+    // Field 22 (starttime) counts from the ')' closing field 2, which may hold spaces.
+    if (const char* p = std::strrchr(buf, ')')) {
+      ok = std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+                       &start_ticks) == 1;
+    }
+  }
+  if (std::FILE* u = std::fopen("/proc/uptime", "r")) {
+    ok = ok && std::fscanf(u, "%lf", &uptime) == 1;
+    std::fclose(u);
+  } else {
+    ok = false;
+  }
+  if (ok) return uptime - static_cast<double>(start_ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - fallback).count();
 }
 
 std::string fault_text() {
@@ -127,7 +156,7 @@ void Engine::report_resources() {
   getrusage(RUSAGE_SELF, &ru);
   const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                      static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double wall = process_wall_seconds(start_);
   char line[256];
   std::snprintf(line, sizeof line, "dataflow-resources rank=%d role=%s cpu_s=%.3f maxrss_kib=%ld wall_s=%.3f",
                 world_.rank(), world_.rank() == 0 ? "driver" : "executor", cpu, ru.ru_maxrss, wall);
