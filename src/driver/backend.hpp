@@ -26,7 +26,8 @@ class Backend {
   // Moves the shuffle's buckets to the owners of their reduce partitions; returns when all
   // executors are done.
   virtual void exchange(const task::ExchangeOrder& order) = 0;
-  // Ends the job on every executor with the result or the error; waits for running tasks.
+  // Ends the job on every executor with the result or the error; returns once every
+  // executor has finished its running tasks.
   virtual void end_job(const task::JobEnd& end) = 0;
 };
 

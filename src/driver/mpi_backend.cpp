@@ -57,6 +57,20 @@ void MpiBackend::exchange(const task::ExchangeOrder& order) {
 void MpiBackend::end_job(const task::JobEnd& end) {
   const std::string bytes = task::encode(end);
   for (int e = 0; e < executors(); ++e) world_.send(e + 1, net::kTagJobEnd, bytes);
+  // Wait until every executor has finished its running tasks and acknowledged, receiving
+  // (and dropping) what they still send: a large report blocks its sender until received,
+  // so leaving it unreceived would hang that executor. Hellos of the next job stay queued.
+  int acks = 0;
+  net::Backoff backoff;
+  while (acks < executors()) {
+    if (world_.try_receive(-1, net::kTagJobEndAck)) {
+      ++acks;
+    } else if (!world_.try_receive(-1, net::kTagReport) && !world_.try_receive(-1, net::kTagExchangeDone)) {
+      backoff.wait();
+      continue;
+    }
+    backoff.reset();
+  }
 }
 
 }  // namespace dataflow::driver

@@ -95,6 +95,7 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint) {
           pool_.wait_idle();
           outbox.take();  // reports of a finished job are of no use to anyone
           store_.clear();
+          world_.send(0, net::kTagJobEndAck, {});
           return end;
         }
         default:

@@ -12,7 +12,7 @@
 
 namespace dataflow::net {
 
-enum Tag : int { kTagHello = 1, kTagTask, kTagReport, kTagExchange, kTagExchangeDone, kTagJobEnd };
+enum Tag : int { kTagHello = 1, kTagTask, kTagReport, kTagExchange, kTagExchangeDone, kTagJobEnd, kTagJobEndAck };
 
 struct Message {
   int source = -1;
