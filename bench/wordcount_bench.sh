@@ -79,7 +79,7 @@ if [ ! -s "$CORPUS" ]; then
   python3 "$GEN" "$CORPUS.tmp.$$" "$SIZE" --seed "$SEED" || { rm -f "$CORPUS.tmp.$$"; die "gen-corpus failed"; }
   mv "$CORPUS.tmp.$$" "$CORPUS"
 fi
-CORPUS_BYTES=$(stat -c %s "$CORPUS")
+CORPUS_BYTES=$(stat -L -c %s "$CORPUS")
 cat "$CORPUS" > /dev/null  # warm the page cache so round 1 is not a disk benchmark
 
 # --- one timed run ----------------------------------------------------------------------
