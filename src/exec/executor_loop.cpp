@@ -66,12 +66,7 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint) {
         case net::kTagTask: {
           auto d = task::decode<task::Descriptor>(m->bytes);
           if (d.fingerprint != fingerprint) {
-            task::TaskReport r;
-            r.job = d.job;
-            r.stage = d.stage;
-            r.partition = d.partition;
-            r.attempt = d.attempt;
-            r.rank = rank;
+            task::TaskReport r = task::report_for(d, rank);
             r.retryable = false;
             r.error_code = static_cast<int>(ExitCode::kSoftware);
             r.error = "program diverged on rank " + std::to_string(rank) + ": plan fingerprint " +

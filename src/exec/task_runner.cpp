@@ -9,12 +9,7 @@
 namespace dataflow::exec {
 
 task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
-  task::TaskReport report;
-  report.job = d.job;
-  report.stage = d.stage;
-  report.partition = d.partition;
-  report.attempt = d.attempt;
-  report.rank = rank_;
+  task::TaskReport report = task::report_for(d, rank_);
   try {
     run_or_throw(d, report);
     report.ok = true;

@@ -33,6 +33,18 @@ struct TaskReport {
   void serialize(Archive& ar);
 };
 
+// A report for the attempt `d` names, from `rank`, not yet filled in.
+template <class Descriptor>
+TaskReport report_for(const Descriptor& d, std::int32_t rank) {
+  TaskReport r;
+  r.job = d.job;
+  r.stage = d.stage;
+  r.partition = d.partition;
+  r.attempt = d.attempt;
+  r.rank = rank;
+  return r;
+}
+
 // Driver -> every executor: swap the buckets of one shuffle; owner[r] is the executor
 // (0-based) that will run reduce partition r.
 struct ExchangeOrder {
