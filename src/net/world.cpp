@@ -56,7 +56,7 @@ void World::send(int dest, int tag, std::string_view bytes) {
   const std::uint64_t first = std::min<std::uint64_t>(total, kChunk - sizeof total);
   std::string head(sizeof total + first, '\0');
   std::memcpy(head.data(), &total, sizeof total);
-  std::memcpy(head.data() + sizeof total, bytes.data(), first);
+  if (first > 0) std::memcpy(head.data() + sizeof total, bytes.data(), first);  // data() may be null
   check(MPI_Send(head.data(), static_cast<int>(head.size()), MPI_BYTE, dest, tag, MPI_COMM_WORLD), "MPI_Send");
   for (std::uint64_t off = first; off < total; off += kChunk) {
     const auto n = static_cast<int>(std::min(kChunk, total - off));
