@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Builds libdataflow with warnings as errors and runs the whole test suite (unit tests,
-# multi-rank tests at 1-4 ranks, end-to-end wordcount tests, the install test).
+# multi-rank tests at 1-4 ranks, end-to-end wordcount tests, the install and Slurm tests),
+# then rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and reruns the unit,
+# multi-rank and install tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 GTEST_COLOR=no
+jobs=$(nproc)
+
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDATAFLOW_WERROR=ON -DDATAFLOW_BUILD_TESTS=ON
-cmake --build build -j"$(nproc)"
-ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 300
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300
+
+cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDATAFLOW_SANITIZE=ON -DDATAFLOW_WERROR=ON
+cmake --build build-sanitize -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-sanitize --output-on-failure -j"$jobs" -L unit
+# Open MPI's own allocations outlive MPI_Finalize, so leak checks stay off under mpirun.
+ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-sanitize --output-on-failure -j"$jobs" -L "mpi|package"
