@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -34,10 +35,40 @@ struct KeyHash<K, std::enable_if_t<std::is_integral_v<K> || std::is_enum_v<K>>> 
   std::uint64_t operator()(K k) const { return mix64(static_cast<std::uint64_t>(k)); }
 };
 
+// 64x64 -> 128-bit multiply, folded: the mixing step of wyhash.
+inline std::uint64_t fold_multiply(std::uint64_t a, std::uint64_t b) {
+  __extension__ using u128 = unsigned __int128;  // GCC and Clang; -Wpedantic knows it as an extension
+  const u128 m = static_cast<u128>(a) * b;
+  return static_cast<std::uint64_t>(m) ^ static_cast<std::uint64_t>(m >> 64);
+}
+
+// Bytes: keys of up to 16 bytes (most words) inline, from two overlapping loads that stay
+// inside the key, as wyhash does; longer keys through XXH3.
+inline std::uint64_t hash_bytes(std::string_view k) {
+  const std::size_t n = k.size();
+  if (n > 16) return XXH3_64bits(k.data(), n);
+  const auto* p = reinterpret_cast<const unsigned char*>(k.data());
+  std::uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    std::uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = (std::uint64_t{p[0]} << 16) | (std::uint64_t{p[n >> 1]} << 8) | p[n - 1];
+  }
+  constexpr std::uint64_t kSeed0 = 0xa0761d6478bd642full, kSeed1 = 0xe7037ed1a0b428dbull;
+  return fold_multiply(a ^ kSeed1, b ^ kSeed0 ^ (n * kSeed1));
+}
+
 template <class K>
 struct KeyHash<K, std::enable_if_t<std::is_same_v<K, std::string> ||
                                    std::is_same_v<K, std::string_view>>> {
-  std::uint64_t operator()(std::string_view k) const { return XXH3_64bits(k.data(), k.size()); }
+  std::uint64_t operator()(std::string_view k) const { return hash_bytes(k); }
 };
 
 template <class A, class B>
