@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "dataflow/detail/chain.hpp"
 #include "dataflow/detail/codec.hpp"
 #include "dataflow/detail/combine_table.hpp"
 #include "dataflow/detail/hash.hpp"
@@ -22,20 +23,36 @@
 
 namespace dataflow {
 
-template <class T>
+// Dataset<T, Chain>: records of type T, computed by `Chain` (the narrow operations since the
+// last source or shuffle, composed at compile time) over a type-erased source. Name the type
+// as Dataset<T> to type-erase the chain (one indirect call per record), or use auto.
+template <class T, class Chain = detail::Identity<T>>
 class Dataset {
+  using Base = typename Chain::input;
+
  public:
   using value_type = T;
 
-  Dataset(detail::Runtime* runtime, int node, std::shared_ptr<const detail::Producer<T>> producer)
-      : runtime_(runtime), node_(node), producer_(std::move(producer)) {}
+  Dataset(detail::Runtime* runtime, int node, std::shared_ptr<const detail::Producer<Base>> source, Chain chain = {})
+      : runtime_(runtime), node_(node), source_(std::move(source)), chain_(std::move(chain)) {}
+
+  // Dataset<T> from a Dataset<T, SomeChain>: the same node, its chain type-erased.
+  template <class OtherChain, class C = Chain,
+            class = std::enable_if_t<std::is_same_v<C, detail::Identity<T>> && !std::is_same_v<OtherChain, C>>>
+  Dataset(const Dataset<T, OtherChain>& other)  // NOLINT(google-explicit-constructor)
+      : runtime_(other.runtime_),
+        node_(other.node_),
+        source_(std::make_shared<const detail::Producer<T>>(
+            [source = other.source_, chain = other.chain_](detail::TaskContext& ctx, detail::Emit<T> emit) {
+              detail::run_chain(*source, chain, ctx, emit);
+            })) {}
 
   // f(const T&) -> U, one output per record.
   template <class F>
   auto map(F f) const {
     using U = std::decay_t<std::invoke_result_t<const F&, const T&>>;
     return derive<U>(detail::OpKind::kMap, "map",
-                     [f](const T& x, const detail::Emit<U>& emit) { emit(f(x)); });
+                     [f](const T& x, auto& emit) { emit(f(x)); });
   }
 
   // f(const T&) -> a range of U (any type with begin/end), zero or more outputs per record.
@@ -45,23 +62,23 @@ class Dataset {
     if constexpr (std::is_void_v<U>) {
       using R = std::invoke_result_t<const F&, const T&>;
       using V = std::decay_t<decltype(*std::begin(std::declval<R&>()))>;
-      return derive<V>(detail::OpKind::kFlatMap, "flat_map",
-                       [f](const T& x, const detail::Emit<V>& emit) {
-                         for (auto&& y : f(x)) emit(y);
-                       });
+      return derive<V>(detail::OpKind::kFlatMap, "flat_map", [f](const T& x, auto& emit) {
+        for (auto&& y : f(x)) emit(y);
+      });
     } else {
-      return derive<U>(detail::OpKind::kFlatMap, "flat_map",
-                       [f](const T& x, const detail::Emit<U>& emit) { f(x, emit); });
+      return derive<U>(detail::OpKind::kFlatMap, "flat_map", [f](const T& x, auto& emit) {
+        detail::Emit<U> out(emit);  // the user's function sees a plain Emit<U>
+        f(x, out);
+      });
     }
   }
 
   // Keeps the records for which f(const T&) is true.
   template <class F>
-  Dataset<T> filter(F f) const {
-    return derive<T>(detail::OpKind::kFilter, "filter",
-                     [f](const T& x, const detail::Emit<T>& emit) {
-                       if (f(x)) emit(x);
-                     });
+  auto filter(F f) const {
+    return derive<T>(detail::OpKind::kFilter, "filter", [f](const T& x, auto& emit) {
+      if (f(x)) emit(x);
+    });
   }
 
   // For T = pair<K, V>: one record per key, its values merged with f(V, V) -> V (associative
@@ -76,12 +93,12 @@ class Dataset {
     detail::NodeSpec spec{detail::OpKind::kReduceByKey, {node_}, "reduce_by_key"};
     spec.partitions = static_cast<std::uint32_t>(partitions > 0 ? partitions : 0);
     int node = runtime_->add_node(std::move(spec));
-    runtime_->set_map_runner(node, [parent = producer_, f](detail::TaskContext& ctx,
-                                                           std::vector<std::string>& buckets) {
+    runtime_->set_map_runner(node, [source = source_, chain = chain_, f](detail::TaskContext& ctx,
+                                                                         std::vector<std::string>& buckets) {
       detail::CombineTable<K, V> table;
       F combine = f;
       auto push = [&](const T& kv) { table.add(detail::hash_key(kv.first), kv.first, kv.second, combine); };
-      (*parent)(ctx, detail::Emit<T>(push));
+      detail::run_chain(*source, chain, ctx, push);
       write_buckets(table, buckets);
     });
     auto producer = std::make_shared<const detail::Producer<KV>>(
@@ -119,10 +136,10 @@ class Dataset {
   // Action: the number of records, on every rank.
   std::uint64_t count() const {
     int node = runtime_->add_node({detail::OpKind::kCount, {node_}, "count"});
-    runtime_->set_result_runner(node, [parent = producer_](detail::TaskContext& ctx) {
+    runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
       std::uint64_t n = 0;
       auto push = [&n](const T&) { ++n; };
-      (*parent)(ctx, detail::Emit<T>(push));
+      detail::run_chain(*source, chain, ctx, push);
       return std::string(reinterpret_cast<const char*>(&n), sizeof n);
     });
     std::string bytes = runtime_->run_job(node, true);
@@ -142,13 +159,13 @@ class Dataset {
     detail::NodeSpec spec{detail::OpKind::kSaveAsTextFile, {node_}, "save_as_text_file"};
     spec.paths = {dir};
     int node = runtime_->add_node(std::move(spec));
-    runtime_->set_result_runner(node, [parent = producer_](detail::TaskContext& ctx) {
+    runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
       std::string text;
       auto push = [&text](const T& x) {
         detail::append_text(text, x);
         text.push_back('\n');
       };
-      (*parent)(ctx, detail::Emit<T>(push));
+      detail::run_chain(*source, chain, ctx, push);
       detail::write_new_file(ctx.output_file, text);
       return std::string();
     });
@@ -161,24 +178,23 @@ class Dataset {
   int node_id() const { return node_; }
 
  private:
+  template <class, class>
+  friend class Dataset;
+
   template <class U, class Step>
-  Dataset<U> derive(detail::OpKind kind, const char* label, Step step) const {
-    auto producer = std::make_shared<const detail::Producer<U>>(
-        [parent = producer_, step](detail::TaskContext& ctx, detail::Emit<U> emit) {
-          auto push = [&step, &emit](const T& x) { step(x, emit); };
-          (*parent)(ctx, detail::Emit<T>(push));
-        });
+  auto derive(detail::OpKind kind, const char* label, Step step) const {
+    using Next = detail::Then<Chain, Step>;
     int node = runtime_->add_node({kind, {node_}, label});
-    return Dataset<U>(runtime_, node, std::move(producer));
+    return Dataset<U, Next>(runtime_, node, source_, Next{chain_, std::move(step)});
   }
 
   std::string run_encoded(detail::OpKind kind, bool broadcast) const {
     int node = runtime_->add_node({kind, {node_}, detail::op_name(kind)});
-    runtime_->set_result_runner(node, [parent = producer_](detail::TaskContext& ctx) {
+    runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
       std::string out;
       detail::ByteWriter w(out);
       auto push = [&w](const T& x) { detail::Codec<T>::write(w, x); };
-      (*parent)(ctx, detail::Emit<T>(push));
+      detail::run_chain(*source, chain, ctx, push);
       return out;
     });
     return runtime_->run_job(node, broadcast);
@@ -195,7 +211,8 @@ class Dataset {
 
   detail::Runtime* runtime_;
   int node_;
-  std::shared_ptr<const detail::Producer<T>> producer_;
+  std::shared_ptr<const detail::Producer<Base>> source_;
+  Chain chain_;
 };
 
 }  // namespace dataflow

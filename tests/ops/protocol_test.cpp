@@ -23,8 +23,9 @@ TEST(Protocol, DivergedProgramFailsTheJobNamingTheRank) {
   const int last = test_session->size() - 1;
   auto base = test_session->parallelize(std::vector<int>{1, 2, 3, 4}, 2);
   // Same number of nodes on every rank (later tests stay in step), another kind on `last`.
-  auto ds = test_session->rank() == last && last > 0 ? base.filter([](int) { return true; })
-                                                     : base.map([](int x) { return x; });
+  dataflow::Dataset<int> ds = test_session->rank() == last && last > 0
+                                   ? dataflow::Dataset<int>(base.filter([](int) { return true; }))
+                                   : dataflow::Dataset<int>(base.map([](int x) { return x; }));
   if (last == 0) {
     EXPECT_EQ(ds.count(), 4u);  // one process: nothing can diverge
     return;
