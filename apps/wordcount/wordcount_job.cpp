@@ -3,6 +3,7 @@
 #include "wordcount_job.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
 #include <iostream>
 
@@ -11,13 +12,23 @@
 namespace wordcount {
 
 void sort_counts(std::vector<std::pair<std::string, std::int64_t>>& counts, std::optional<std::uint64_t> top) {
-  auto order = [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; };
-  if (top && *top < counts.size()) {
-    std::partial_sort(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(*top), counts.end(), order);
-    counts.resize(*top);
+  // Sort pointers, not the pairs: moving a string costs more than comparing most pairs.
+  using Entry = std::pair<std::string, std::int64_t>;
+  std::vector<const Entry*> order(counts.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) order[i] = &counts[i];
+  auto before = [](const Entry* a, const Entry* b) {
+    return a->second != b->second ? a->second > b->second : a->first < b->first;
+  };
+  const std::size_t keep = top ? std::min<std::uint64_t>(*top, counts.size()) : counts.size();
+  if (keep == order.size()) {
+    std::sort(order.begin(), order.end(), before);
   } else {
-    std::sort(counts.begin(), counts.end(), order);
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(), before);
   }
+  std::vector<Entry> sorted;
+  sorted.reserve(keep);
+  for (std::size_t i = 0; i < keep; ++i) sorted.push_back(std::move(*const_cast<Entry*>(order[i])));
+  counts = std::move(sorted);
 }
 
 void run(dataflow::Session& session, const Options& options, std::ostream& out) {
@@ -35,10 +46,11 @@ void run(dataflow::Session& session, const Options& options, std::ostream& out) 
   if (!session.is_driver()) return;
   sort_counts(result, options.top);
   std::string text;
+  char digits[24];
   for (const auto& [word, n] : result) {
     text.append(word);
     text.push_back('\t');
-    text.append(std::to_string(n));
+    text.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
     text.push_back('\n');
   }
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
