@@ -35,7 +35,9 @@ void run(dataflow::Session& session, const Options& options, std::ostream& out) 
   auto counts = session.text_file(options.inputs)
                     .flat_map(dataflow::split_whitespace)
                     // A view key: the combine table copies a word only when it first sees it.
-                    .map([](std::string_view w) { return std::pair{w, std::int64_t{1}}; })
+                    .map([](std::string_view w) {
+                      return std::pair{w, std::int64_t{1}};
+                    })
                     .reduce_by_key(std::plus<>{});
   if (options.explain && session.is_driver()) std::cerr << counts.explain();
   if (!options.output_dir.empty()) {

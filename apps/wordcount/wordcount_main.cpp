@@ -14,10 +14,20 @@ std::uint64_t parse_size_flag(const std::string& text) {
   std::string digits = text;
   if (!digits.empty()) {
     switch (digits.back()) {
-      case 'K': case 'k': scale = 1ull << 10; break;
-      case 'M': case 'm': scale = 1ull << 20; break;
-      case 'G': case 'g': scale = 1ull << 30; break;
-      default: break;
+      case 'K':
+      case 'k':
+        scale = 1ull << 10;
+        break;
+      case 'M':
+      case 'm':
+        scale = 1ull << 20;
+        break;
+      case 'G':
+      case 'g':
+        scale = 1ull << 30;
+        break;
+      default:
+        break;
     }
     if (scale != 1) digits.pop_back();
   }
@@ -32,9 +42,10 @@ std::uint64_t parse_size_flag(const std::string& text) {
 
 int main(int argc, char** argv) {
   return dataflow::run(argc, argv, [&](dataflow::Session& session) {
-    CLI::App app{"Counts the words of text files: one \"word<TAB>count\" line per distinct word, by count "
-                 "descending, then word.\nRuns alone (local mode), under mpirun, or under srun.",
-                 "wordcount"};
+    CLI::App app{
+        "Counts the words of text files: one \"word<TAB>count\" line per distinct word, by count "
+        "descending, then word.\nRuns alone (local mode), under mpirun, or under srun.",
+        "wordcount"};
     wordcount::Options options;
     std::string split_size;
     int executor_cores = 0;
@@ -45,8 +56,9 @@ int main(int argc, char** argv) {
     app.add_option("-o,--output", options.output_dir,
                    "write part-NNNNN files (\"word<TAB>count\" lines) and _SUCCESS into DIR, which must not exist");
     app.add_option("--split-size", split_size, "input split size, suffixes K, M, G (default 128M)");
-    app.add_option("--executor-cores", executor_cores, "task threads per executor (default: the node's cores "
-                                                        "shared among its executors)")
+    app.add_option("--executor-cores", executor_cores,
+                   "task threads per executor (default: the node's cores "
+                   "shared among its executors)")
         ->check(CLI::PositiveNumber);
     app.add_flag("--explain", options.explain, "print the plan to stderr before running");
     auto* progress_opt = app.add_flag("--progress,!--no-progress", progress,
@@ -68,7 +80,8 @@ int main(int argc, char** argv) {
     }
     if (*top_opt) options.top = top;
     if (executor_cores > 0) session.config().executor_cores = executor_cores;
-    if (*progress_opt) session.config().progress = progress ? dataflow::ProgressMode::kOn : dataflow::ProgressMode::kOff;
+    if (*progress_opt)
+      session.config().progress = progress ? dataflow::ProgressMode::kOn : dataflow::ProgressMode::kOff;
     wordcount::run(session, options, std::cout);
     return 0;
   });

@@ -51,8 +51,7 @@ class Dataset {
   template <class F>
   auto map(F f) const {
     using U = std::decay_t<std::invoke_result_t<const F&, const T&>>;
-    return derive<U>(detail::OpKind::kMap, "map",
-                     [f](const T& x, auto& emit) { emit(f(x)); });
+    return derive<U>(detail::OpKind::kMap, "map", [f](const T& x, auto& emit) { emit(f(x)); });
   }
 
   // f(const T&) -> a range of U (any type with begin/end), zero or more outputs per record.
@@ -93,26 +92,25 @@ class Dataset {
     detail::NodeSpec spec{detail::OpKind::kReduceByKey, {node_}, "reduce_by_key"};
     spec.partitions = static_cast<std::uint32_t>(partitions > 0 ? partitions : 0);
     int node = runtime_->add_node(std::move(spec));
-    runtime_->set_map_runner(node, [source = source_, chain = chain_, f](detail::TaskContext& ctx,
-                                                                         std::vector<std::string>& buckets) {
-      detail::CombineTable<K, V> table;
-      F combine = f;
-      auto push = [&](const T& kv) { table.add(detail::hash_key(kv.first), kv.first, kv.second, combine); };
-      detail::run_chain(*source, chain, ctx, push);
-      write_buckets(table, buckets);
-    });
-    auto producer = std::make_shared<const detail::Producer<KV>>(
-        [f](detail::TaskContext& ctx, detail::Emit<KV> emit) {
+    runtime_->set_map_runner(
+        node, [source = source_, chain = chain_, f](detail::TaskContext& ctx, std::vector<std::string>& buckets) {
           detail::CombineTable<K, V> table;
           F combine = f;
-          for (std::string_view block : *ctx.shuffle_input) {
-            detail::decode_all<KV>(block, [&](KV&& kv) {
-              std::uint64_t h = detail::hash_key(kv.first);
-              table.add(h, std::move(kv.first), std::move(kv.second), combine);
-            });
-          }
-          for (const auto& e : table.entries()) emit(e.kv);
+          auto push = [&](const T& kv) { table.add(detail::hash_key(kv.first), kv.first, kv.second, combine); };
+          detail::run_chain(*source, chain, ctx, push);
+          write_buckets(table, buckets);
         });
+    auto producer = std::make_shared<const detail::Producer<KV>>([f](detail::TaskContext& ctx, detail::Emit<KV> emit) {
+      detail::CombineTable<K, V> table;
+      F combine = f;
+      for (std::string_view block : *ctx.shuffle_input) {
+        detail::decode_all<KV>(block, [&](KV&& kv) {
+          std::uint64_t h = detail::hash_key(kv.first);
+          table.add(h, std::move(kv.first), std::move(kv.second), combine);
+        });
+      }
+      for (const auto& e : table.entries()) emit(e.kv);
+    });
     return Dataset<KV>(runtime_, node, std::move(producer));
   }
 

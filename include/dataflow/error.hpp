@@ -9,13 +9,13 @@ namespace dataflow {
 // sysexits-style exit codes; every rank of a failed job exits with the same one.
 enum class ExitCode : int {
   kOk = 0,
-  kUsage = 64,        // bad flags
-  kDataError = 65,    // malformed input or message
-  kNoInput = 66,      // missing file, glob matching nothing
-  kSoftware = 70,     // user code failed after all retries, internal error
-  kCantCreate = 73,   // output already exists
-  kIoError = 74,      // ENOSPC, EIO
-  kTempFail = 75,     // checkpoint taken, requeue me
+  kUsage = 64,       // bad flags
+  kDataError = 65,   // malformed input or message
+  kNoInput = 66,     // missing file, glob matching nothing
+  kSoftware = 70,    // user code failed after all retries, internal error
+  kCantCreate = 73,  // output already exists
+  kIoError = 74,     // ENOSPC, EIO
+  kTempFail = 75,    // checkpoint taken, requeue me
   kNoPermission = 77,
   kConfig = 78,
 };

@@ -44,9 +44,7 @@ class Session {
   // (its regular files in sorted order, skipping names that start with "_" or ".") or a
   // glob. Paths are checked when an action runs (missing input: exit code 66).
   Dataset<std::string_view> text_file(std::vector<std::string> paths);
-  Dataset<std::string_view> text_file(std::string path) {
-    return text_file(std::vector<std::string>{std::move(path)});
-  }
+  Dataset<std::string_view> text_file(std::string path) { return text_file(std::vector<std::string>{std::move(path)}); }
 
   // Ends every rank of the job at once with `code` (MPI_Abort); for errors that only some
   // ranks saw, so that no rank waits forever for the others.
@@ -71,8 +69,8 @@ Dataset<T> Session::parallelize(std::vector<T> values, int slices) {
   spec.partitions = parts;
   spec.items = data->size();
   int node = rt->add_node(std::move(spec));
-  auto producer = std::make_shared<const detail::Producer<T>>(
-      [data, parts](detail::TaskContext& ctx, detail::Emit<T> emit) {
+  auto producer =
+      std::make_shared<const detail::Producer<T>>([data, parts](detail::TaskContext& ctx, detail::Emit<T> emit) {
         const std::size_t n = data->size();
         const std::size_t begin = n * ctx.partition / parts;
         const std::size_t end = n * (ctx.partition + 1) / parts;

@@ -4,11 +4,11 @@
 #include <sched.h>
 #include <sys/resource.h>
 
+#include <unistd.h>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <unistd.h>
 #include <thread>
 
 #include "common/env_config.hpp"

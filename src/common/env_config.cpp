@@ -41,10 +41,14 @@ Config config_from_env() {
   c.default_parallelism = int_var("DATAFLOW_DEFAULT_PARALLELISM", c.default_parallelism);
   if (const char* p = std::getenv("DATAFLOW_PROGRESS"); p && *p) {
     const std::string v = p;
-    if (v == "on") c.progress = ProgressMode::kOn;
-    else if (v == "off") c.progress = ProgressMode::kOff;
-    else if (v == "auto") c.progress = ProgressMode::kAuto;
-    else bad("DATAFLOW_PROGRESS", v, "auto, on or off");
+    if (v == "on")
+      c.progress = ProgressMode::kOn;
+    else if (v == "off")
+      c.progress = ProgressMode::kOff;
+    else if (v == "auto")
+      c.progress = ProgressMode::kAuto;
+    else
+      bad("DATAFLOW_PROGRESS", v, "auto, on or off");
   }
   return c;
 }

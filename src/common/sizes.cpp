@@ -9,10 +9,17 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::uint64_t scale = 1;
   switch (std::toupper(static_cast<unsigned char>(text.back()))) {
-    case 'K': scale = std::uint64_t{1} << 10; break;
-    case 'M': scale = std::uint64_t{1} << 20; break;
-    case 'G': scale = std::uint64_t{1} << 30; break;
-    default: break;
+    case 'K':
+      scale = std::uint64_t{1} << 10;
+      break;
+    case 'M':
+      scale = std::uint64_t{1} << 20;
+      break;
+    case 'G':
+      scale = std::uint64_t{1} << 30;
+      break;
+    default:
+      break;
   }
   if (scale != 1) text.remove_suffix(1);
   if (text.empty() || text.size() > 18) return std::nullopt;

@@ -5,15 +5,24 @@ namespace dataflow::detail {
 
 const char* op_name(OpKind kind) {
   switch (kind) {
-    case OpKind::kParallelize: return "parallelize";
-    case OpKind::kTextFile: return "text_file";
-    case OpKind::kMap: return "map";
-    case OpKind::kFlatMap: return "flat_map";
-    case OpKind::kFilter: return "filter";
-    case OpKind::kReduceByKey: return "reduce_by_key";
-    case OpKind::kCollect: return "collect";
-    case OpKind::kCount: return "count";
-    case OpKind::kSaveAsTextFile: return "save_as_text_file";
+    case OpKind::kParallelize:
+      return "parallelize";
+    case OpKind::kTextFile:
+      return "text_file";
+    case OpKind::kMap:
+      return "map";
+    case OpKind::kFlatMap:
+      return "flat_map";
+    case OpKind::kFilter:
+      return "filter";
+    case OpKind::kReduceByKey:
+      return "reduce_by_key";
+    case OpKind::kCollect:
+      return "collect";
+    case OpKind::kCount:
+      return "count";
+    case OpKind::kSaveAsTextFile:
+      return "save_as_text_file";
   }
   return "unknown";
 }

@@ -17,7 +17,7 @@ class Backend {
   // fingerprint differs from `fingerprint` (the program diverged on that rank).
   virtual void begin_job(std::uint64_t job, std::uint64_t fingerprint) = 0;
   virtual int executors() const = 0;
-  virtual int slots(int executor) const = 0;   // task threads of an executor
+  virtual int slots(int executor) const = 0;  // task threads of an executor
   virtual int executor_of_rank(int rank) const = 0;
   // Non-blocking: starts the task on the executor.
   virtual void launch(int executor, const task::Descriptor& d) = 0;

@@ -22,9 +22,9 @@ using detail::OpKind;
 // What the driver resolved for one stage before running it.
 struct StageInputs {
   std::uint32_t partitions = 0;
-  std::vector<detail::TextSplit> splits;   // text source
-  std::vector<std::int32_t> owners;        // shuffle input: executor of each partition
-  std::uint32_t buckets = 0;               // shuffle output: reduce partitions
+  std::vector<detail::TextSplit> splits;  // text source
+  std::vector<std::int32_t> owners;       // shuffle input: executor of each partition
+  std::uint32_t buckets = 0;              // shuffle output: reduce partitions
 };
 
 class Job {

@@ -38,7 +38,8 @@ void Progress::update(std::uint32_t done, std::uint32_t running) {
 
 void Progress::draw(std::uint32_t done, std::uint32_t running) {
   std::string head = "[Stage " + std::to_string(stage_) + ":";
-  std::string tail = "(" + std::to_string(done) + " + " + std::to_string(running) + ") / " + std::to_string(tasks_) + "]";
+  std::string tail =
+      "(" + std::to_string(done) + " + " + std::to_string(running) + ") / " + std::to_string(tasks_) + "]";
   const int filled = tasks_ ? static_cast<int>(static_cast<std::uint64_t>(kWidth) * done / tasks_) : kWidth;
   std::string bar(static_cast<std::size_t>(kWidth), ' ');
   for (int i = 0; i < filled; ++i) bar[static_cast<std::size_t>(i)] = '=';

@@ -46,7 +46,8 @@ class Outbox {
 
 task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint) {
   const int rank = world_.rank();
-  world_.send(0, net::kTagHello, task::encode(task::Hello{job, fingerprint, static_cast<std::uint32_t>(pool_.threads())}));
+  world_.send(0, net::kTagHello,
+              task::encode(task::Hello{job, fingerprint, static_cast<std::uint32_t>(pool_.threads())}));
   Outbox outbox;
   net::Backoff backoff;
   auto flush = [&] {

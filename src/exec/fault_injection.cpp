@@ -1,10 +1,10 @@
 // Fault injection parsing and triggering.
 #include "exec/fault_injection.hpp"
 
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
-#include <unistd.h>
 
 #include "dataflow/error.hpp"
 
@@ -45,17 +45,24 @@ FaultSpec parse_fault(const std::string& text) {
     } catch (const std::exception&) {
       bad(text, "value of " + key + " is not a number");
     }
-    if (key == "stage") spec.stage = value;
-    else if (key == "partition") spec.partition = value;
-    else if (key == "attempt") spec.attempt = value;
-    else if (key == "rank") spec.rank = value;
-    else if (key == "code") spec.code = static_cast<int>(value);
-    else bad(text, "unknown key " + key);
+    if (key == "stage")
+      spec.stage = value;
+    else if (key == "partition")
+      spec.partition = value;
+    else if (key == "attempt")
+      spec.attempt = value;
+    else if (key == "rank")
+      spec.rank = value;
+    else if (key == "code")
+      spec.code = static_cast<int>(value);
+    else
+      bad(text, "unknown key " + key);
   }
   return spec;
 }
 
-void inject_fault(const FaultSpec& spec, std::uint32_t stage, std::uint32_t partition, std::uint32_t attempt, int rank) {
+void inject_fault(const FaultSpec& spec, std::uint32_t stage, std::uint32_t partition, std::uint32_t attempt,
+                  int rank) {
   if (spec.action == FaultSpec::Action::kNone) return;
   if (!matches(spec.stage, stage) || !matches(spec.partition, partition) || !matches(spec.attempt, attempt) ||
       !matches(spec.rank, rank)) {

@@ -53,7 +53,8 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
   ctx.output_file = d.output_file;
   if (d.output == task::OutputKind::kShuffle) {
     auto it = registry_.map_runners.find(d.output_node);
-    if (it == registry_.map_runners.end()) throw std::logic_error("no shuffle writer for node " + std::to_string(d.output_node));
+    if (it == registry_.map_runners.end())
+      throw std::logic_error("no shuffle writer for node " + std::to_string(d.output_node));
     ctx.num_buckets = d.num_buckets;
     std::vector<std::string> buckets(d.num_buckets);
     it->second(ctx, buckets);
@@ -62,7 +63,8 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
     store_.put_map_output(d.output_node, d.partition, std::move(buckets));
   } else {
     auto it = registry_.result_runners.find(d.output_node);
-    if (it == registry_.result_runners.end()) throw std::logic_error("no result runner for node " + std::to_string(d.output_node));
+    if (it == registry_.result_runners.end())
+      throw std::logic_error("no result runner for node " + std::to_string(d.output_node));
     report.result = it->second(ctx);
   }
 }

@@ -14,7 +14,9 @@ namespace dataflow::detail {
 void write_new_file(const std::string& path, std::string_view bytes) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) {
-    ExitCode code = errno == EACCES ? ExitCode::kNoPermission : errno == EEXIST ? ExitCode::kCantCreate : ExitCode::kIoError;
+    ExitCode code = errno == EACCES   ? ExitCode::kNoPermission
+                    : errno == EEXIST ? ExitCode::kCantCreate
+                                      : ExitCode::kIoError;
     throw Error(code, "cannot create " + path + ": " + std::strerror(errno));
   }
   std::size_t done = 0;

@@ -59,13 +59,15 @@ std::vector<std::string> World::alltoallv_executors(const std::vector<std::strin
     sbuf.resize(static_cast<std::size_t>(stotal));
     rbuf.resize(static_cast<std::size_t>(rtotal));
     for (std::size_t d = 0; d < peers; ++d) {
-      if (scounts[d]) std::memcpy(sbuf.data() + sdispls[d], send[d].data() + round * cap, static_cast<std::size_t>(scounts[d]));
+      if (scounts[d])
+        std::memcpy(sbuf.data() + sdispls[d], send[d].data() + round * cap, static_cast<std::size_t>(scounts[d]));
     }
     check(MPI_Alltoallv(sbuf.data(), scounts.data(), sdispls.data(), MPI_BYTE, rbuf.data(), rcounts.data(),
                         rdispls.data(), MPI_BYTE, comm),
           "MPI_Alltoallv");
     for (std::size_t s = 0; s < peers; ++s) {
-      if (rcounts[s]) std::memcpy(recv[s].data() + round * cap, rbuf.data() + rdispls[s], static_cast<std::size_t>(rcounts[s]));
+      if (rcounts[s])
+        std::memcpy(recv[s].data() + round * cap, rbuf.data() + rdispls[s], static_cast<std::size_t>(rcounts[s]));
     }
   }
   return recv;

@@ -14,8 +14,7 @@ std::string describe(const dag::Graph& graph, int id) {
 }
 
 void tree(const dag::Graph& graph, int id, int depth, std::ostringstream& out) {
-  out << std::string(static_cast<std::size_t>(depth) * 2, ' ') << (depth ? "+- " : "")
-      << describe(graph, id) << '\n';
+  out << std::string(static_cast<std::size_t>(depth) * 2, ' ') << (depth ? "+- " : "") << describe(graph, id) << '\n';
   for (int p : graph.node(id).parents) tree(graph, p, depth + 1, out);
 }
 
@@ -42,8 +41,7 @@ std::string explain(const dag::Graph& graph, const Plan& plan) {
     }
     for (int n : s.chain) out << " -> " << describe(graph, n);
     if (shuffle) {
-      out << " -> write shuffle " << s.output_node << " (" << graph.node(s.output_node).label
-          << ", map-side combine)";
+      out << " -> write shuffle " << s.output_node << " (" << graph.node(s.output_node).label << ", map-side combine)";
     } else if (detail::is_action(graph.node(s.output_node).kind)) {
       out << " -> " << describe(graph, s.output_node);
     }

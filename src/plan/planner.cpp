@@ -44,9 +44,7 @@ class Builder {
 
  private:
   enum class Kind { kAction, kOther };
-  Kind dag_kind(int n) const {
-    return detail::is_action(graph_.node(n).kind) ? Kind::kAction : Kind::kOther;
-  }
+  Kind dag_kind(int n) const { return detail::is_action(graph_.node(n).kind) ? Kind::kAction : Kind::kOther; }
   int single_parent(int n) const {
     const auto& parents = graph_.node(n).parents;
     if (parents.size() != 1) {

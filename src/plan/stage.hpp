@@ -12,9 +12,9 @@ enum class StageOutput : std::uint8_t { kShuffle, kResult };
 
 struct Stage {
   std::uint32_t id = 0;
-  int input_node = -1;                 // a source, or the wide node whose shuffle it reads
-  std::vector<int> chain;              // narrow nodes fused after the input, in order
-  int output_node = -1;                // the wide node it feeds, or the final node
+  int input_node = -1;     // a source, or the wide node whose shuffle it reads
+  std::vector<int> chain;  // narrow nodes fused after the input, in order
+  int output_node = -1;    // the wide node it feeds, or the final node
   StageOutput output = StageOutput::kResult;
   std::vector<std::uint32_t> parents;  // stages that must finish first
 };

@@ -33,7 +33,8 @@ void OutputCommitter::setup() {
     throw Error(ExitCode::kCantCreate, "Output directory " + dir_ + " already exists");
   }
   if (mkdir(dir_.c_str(), 0755) != 0) {
-    fail(errno == EACCES ? ExitCode::kNoPermission : ExitCode::kCantCreate, "cannot create output directory", dir_, errno);
+    fail(errno == EACCES ? ExitCode::kNoPermission : ExitCode::kCantCreate, "cannot create output directory", dir_,
+         errno);
   }
   created_ = true;
   const std::string tmp = dir_ + "/_temporary";

@@ -24,11 +24,11 @@ struct TaskReport {
   std::uint32_t attempt = 0;
   std::int32_t rank = 0;
   bool ok = false;
-  bool retryable = true;                     // false: fail the job at once (divergence)
-  std::int32_t error_code = 0;               // an ExitCode when !ok
-  std::string error;                         // one line when !ok
-  std::vector<std::uint64_t> bucket_sizes;   // shuffle output: bytes per reduce partition
-  std::string result;                        // result output: the encoded partition
+  bool retryable = true;                    // false: fail the job at once (divergence)
+  std::int32_t error_code = 0;              // an ExitCode when !ok
+  std::string error;                        // one line when !ok
+  std::vector<std::uint64_t> bucket_sizes;  // shuffle output: bytes per reduce partition
+  std::string result;                       // result output: the encoded partition
   template <class Archive>
   void serialize(Archive& ar);
 };

@@ -175,8 +175,8 @@ Message decode(std::string_view bytes) {
   return message;
 }
 
-#define DATAFLOW_WIRE_MESSAGE(M)                \
-  template std::string encode<M>(const M&);     \
+#define DATAFLOW_WIRE_MESSAGE(M)            \
+  template std::string encode<M>(const M&); \
   template M decode<M>(std::string_view);
 DATAFLOW_WIRE_MESSAGE(Descriptor)
 DATAFLOW_WIRE_MESSAGE(Hello)

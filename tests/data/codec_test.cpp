@@ -109,9 +109,9 @@ TEST(CodecTest, OtherArithmetic) {
 }
 
 TEST(CodecTest, Double) {
-  for (double v : {0.0, -0.0, 1.5, -3.25e300, std::numeric_limits<double>::denorm_min(),
-                   std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
-                   std::numeric_limits<double>::max()}) {
+  for (double v :
+       {0.0, -0.0, 1.5, -3.25e300, std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::max()}) {
     std::string bytes = encode(v);
     ASSERT_EQ(bytes.size(), 8u);
     double back = decode_one<double>(bytes);
@@ -137,7 +137,8 @@ TEST(CodecTest, String) {
 
 TEST(CodecTest, StringLayoutIsVarintLengthThenBytes) {
   EXPECT_EQ(encode(std::string()), std::string(1, '\0'));
-  EXPECT_EQ(encode(std::string("abc")), std::string("\x03" "abc"));
+  EXPECT_EQ(encode(std::string("abc")), std::string("\x03"
+                                                    "abc"));
   EXPECT_EQ(encode(std::string(127, 'x')).substr(0, 1), std::string("\x7f"));
   EXPECT_EQ(encode(std::string(128, 'x')).substr(0, 2), std::string("\x80\x01"));
   EXPECT_EQ(encode(std::string(300, 'x')).substr(0, 2), std::string("\xac\x02"));
@@ -174,8 +175,7 @@ TEST(CodecTest, Pair) {
   expect_round_trip(std::pair<std::string, std::int64_t>{"word", 42});
   expect_round_trip(std::pair<std::string, std::int64_t>{"", -1});
   expect_round_trip(std::pair<std::int64_t, double>{7, 0.5});
-  EXPECT_EQ(encode(std::pair<std::string, std::int64_t>{"ab", 1}),
-            encode(std::string("ab")) + encode(std::int64_t{1}));
+  EXPECT_EQ(encode(std::pair<std::string, std::int64_t>{"ab", 1}), encode(std::string("ab")) + encode(std::int64_t{1}));
 
   // A pair of views decodes to a pair of strings.
   std::pair<std::string_view, std::int64_t> view{"key", 3};

@@ -29,7 +29,8 @@ std::vector<std::pair<K, V>> contents(const CombineTable<K, V>& t) {
 TEST(CombineTableTest, MergesValuesPerKey) {
   CombineTable<std::string, std::int64_t> t;
   Sum f = sum;
-  for (auto [k, v] : std::vector<std::pair<std::string, std::int64_t>>{{"a", 1}, {"b", 2}, {"a", 3}, {"c", 4}, {"b", 10}, {"a", 100}}) {
+  for (auto [k, v] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"a", 1}, {"b", 2}, {"a", 3}, {"c", 4}, {"b", 10}, {"a", 100}}) {
     t.add(hash_key(k), k, v, f);
   }
   EXPECT_EQ(t.size(), 3u);

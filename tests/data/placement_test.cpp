@@ -85,10 +85,12 @@ TEST(PlacementTest, EqualPartitionsSpreadEvenly) {
         const int lo = static_cast<int>(n) / executors;
         for (int e = 0; e < executors; ++e) {
           EXPECT_GE(count[static_cast<std::size_t>(e)], lo) << n << " partitions of " << size << " on " << executors;
-          EXPECT_LE(count[static_cast<std::size_t>(e)], lo + 1) << n << " partitions of " << size << " on " << executors;
+          EXPECT_LE(count[static_cast<std::size_t>(e)], lo + 1)
+              << n << " partitions of " << size << " on " << executors;
         }
         // Round robin: partition r on executor r mod E.
-        for (std::size_t r = 0; r < n; ++r) EXPECT_EQ(owner[r], static_cast<std::int32_t>(r % static_cast<std::size_t>(executors)));
+        for (std::size_t r = 0; r < n; ++r)
+          EXPECT_EQ(owner[r], static_cast<std::int32_t>(r % static_cast<std::size_t>(executors)));
       }
     }
   }
@@ -122,7 +124,7 @@ TEST(PlacementTest, TwoHotPartitionsGoToDifferentExecutors) {
 TEST(PlacementTest, EdgeCases) {
   EXPECT_TRUE(place_partitions({}, 4).empty());
   EXPECT_EQ(place_partitions({1, 2, 3}, 1), (std::vector<std::int32_t>{0, 0, 0}));
-  EXPECT_EQ(place_partitions({1, 2, 3}, 0), (std::vector<std::int32_t>{0, 0, 0}));   // at least one executor
+  EXPECT_EQ(place_partitions({1, 2, 3}, 0), (std::vector<std::int32_t>{0, 0, 0}));  // at least one executor
   EXPECT_EQ(place_partitions({1, 2, 3}, -2), (std::vector<std::int32_t>{0, 0, 0}));
   // More executors than partitions: each partition alone.
   auto owner = place_partitions({3, 1, 2}, 8);
@@ -153,17 +155,17 @@ TEST(ParseSizeTest, Accepts) {
 }
 
 TEST(ParseSizeTest, Rejects) {
-  for (const char* bad : {"", "0", "0K", "00", "-1", "+1", "1.5M", "1.5", "12Q", "K", "M", "1KB", "1T", " 1", "1 ",
-                          "1 K", "0x10", "1e3", "ten", "1KK"}) {
+  for (const char* bad : {"",  "0",   "0K", "00", "-1", "+1",  "1.5M", "1.5", "12Q", "K",
+                          "M", "1KB", "1T", " 1", "1 ", "1 K", "0x10", "1e3", "ten", "1KK"}) {
     EXPECT_EQ(parse_size(bad), std::nullopt) << "\"" << bad << "\"";
   }
 }
 
 TEST(ParseSizeTest, RejectsOverflow) {
-  EXPECT_EQ(parse_size("17179869184G"), std::nullopt);              // 2^64
-  EXPECT_EQ(parse_size("17592186044416M"), std::nullopt);           // 2^64
-  EXPECT_EQ(parse_size("18014398509481984K"), std::nullopt);        // 2^64
-  EXPECT_EQ(parse_size("18446744073709551616"), std::nullopt);      // 2^64
+  EXPECT_EQ(parse_size("17179869184G"), std::nullopt);          // 2^64
+  EXPECT_EQ(parse_size("17592186044416M"), std::nullopt);       // 2^64
+  EXPECT_EQ(parse_size("18014398509481984K"), std::nullopt);    // 2^64
+  EXPECT_EQ(parse_size("18446744073709551616"), std::nullopt);  // 2^64
   EXPECT_EQ(parse_size("99999999999999999999"), std::nullopt);
   EXPECT_EQ(parse_size("999999999999999999999999999999"), std::nullopt);
   EXPECT_EQ(parse_size("999999999999999999G"), std::nullopt);

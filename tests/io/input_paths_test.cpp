@@ -93,12 +93,11 @@ void expect_mentions(const Error& e, const std::string& needle) {
   EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << "\"" << needle << "\" not in: " << e.what();
 }
 
-TEST_F(InputPathsTest, SingleFile) {
-  expect_files(expand_inputs({p("top.txt")}), {{p("top.txt"), 3}});
-}
+TEST_F(InputPathsTest, SingleFile) { expect_files(expand_inputs({p("top.txt")}), {{p("top.txt"), 3}}); }
 
 TEST_F(InputPathsTest, DirectoryIsSortedBytewiseWithoutHiddenFilesOrSubdirectories) {
-  expect_files(expand_inputs({p("dir")}), {{p("dir/B.txt"), 4}, {p("dir/a.txt"), 1}, {p("dir/b.txt"), 2}, {p("dir/c.log"), 0}});
+  expect_files(expand_inputs({p("dir")}),
+               {{p("dir/B.txt"), 4}, {p("dir/a.txt"), 1}, {p("dir/b.txt"), 2}, {p("dir/c.log"), 0}});
 }
 
 TEST_F(InputPathsTest, DirectoryWithTrailingSlash) {
@@ -120,11 +119,9 @@ TEST_F(InputPathsTest, GlobIsSortedAndExcludesHiddenFiles) {
 
 TEST_F(InputPathsTest, GlobMatchingDirectoriesExpandsThem) {
   // "*/z.txt"-style and directory matches: root/[do]* matches dir and other, in order.
-  expect_files(expand_inputs({p("[do]*")}), {{p("dir/B.txt"), 4},
-                                             {p("dir/a.txt"), 1},
-                                             {p("dir/b.txt"), 2},
-                                             {p("dir/c.log"), 0},
-                                             {p("other/z.txt"), 5}});
+  expect_files(
+      expand_inputs({p("[do]*")}),
+      {{p("dir/B.txt"), 4}, {p("dir/a.txt"), 1}, {p("dir/b.txt"), 2}, {p("dir/c.log"), 0}, {p("other/z.txt"), 5}});
   expect_files(expand_inputs({p("*/z.txt")}), {{p("other/z.txt"), 5}});
 }
 
@@ -181,8 +178,8 @@ TEST_F(InputPathsTest, GlobInMissingDirectoryIsNoInput) {
 }
 
 TEST_F(InputPathsTest, GlobMatchingOnlyHiddenFilesIsNoInput) {
-  for (const std::string& pattern : {p("hidden_only") + "/*", p("hidden_only") + "/_*", p("hidden_only") + "/.*",
-                                     p("dir") + "/_*"}) {
+  for (const std::string& pattern :
+       {p("hidden_only") + "/*", p("hidden_only") + "/_*", p("hidden_only") + "/.*", p("dir") + "/_*"}) {
     Error e = expand_error({pattern});
     EXPECT_EQ(e.code(), ExitCode::kNoInput) << pattern;
     expect_mentions(e, "matches 0 files");

@@ -120,18 +120,33 @@ std::string random_text(std::mt19937_64& rng) {
   for (int i = 0; i < lines; ++i) {
     std::size_t len = 0;
     switch (rng() % 6) {
-      case 0: len = 0; break;                      // empty line
-      case 1: len = 40 + rng() % 160; break;       // long line
-      default: len = 1 + rng() % 12; break;
+      case 0:
+        len = 0;
+        break;  // empty line
+      case 1:
+        len = 40 + rng() % 160;
+        break;  // long line
+      default:
+        len = 1 + rng() % 12;
+        break;
     }
     for (std::size_t k = 0; k < len; ++k) s.push_back(alphabet[rng() % alphabet.size()]);
     const bool last = i + 1 == lines;
     switch (rng() % (last ? 6 : 4)) {
-      case 0: s += "\r\n"; break;
-      case 1: s += "\r\r\n"; break;  // only one '\r' is stripped
-      case 4: s += "\r"; break;      // the last line ends in a lone '\r'
-      case 5: break;                 // no final newline
-      default: s += "\n"; break;
+      case 0:
+        s += "\r\n";
+        break;
+      case 1:
+        s += "\r\r\n";
+        break;  // only one '\r' is stripped
+      case 4:
+        s += "\r";
+        break;  // the last line ends in a lone '\r'
+      case 5:
+        break;  // no final newline
+      default:
+        s += "\n";
+        break;
     }
   }
   return s;
@@ -207,9 +222,7 @@ TEST(TextSplits, EmptyFileIsOneEmptySplitWithoutLines) {
   EXPECT_TRUE(read_split(splits[0]).empty());
 }
 
-TEST(TextSplits, SplitSizeZeroIsRejected) {
-  EXPECT_THROW(plan_splits({InputFile{"x", 10}}, 0), std::invalid_argument);
-}
+TEST(TextSplits, SplitSizeZeroIsRejected) { EXPECT_THROW(plan_splits({InputFile{"x", 10}}, 0), std::invalid_argument); }
 
 TEST(TextSplits, NoFilesNoSplits) { EXPECT_TRUE(plan_splits({}, 10).empty()); }
 

@@ -61,7 +61,9 @@ TEST(NarrowOps, ChainOfManyFusedOps) {
   auto out = test_session->parallelize(iota_vector(50), 4)
                  .map([](int x) { return x + 1; })
                  .filter([](int x) { return x % 2 == 0; })
-                 .map([](int x) { return std::pair<int, int>{x, x * x}; })
+                 .map([](int x) {
+                   return std::pair<int, int>{x, x * x};
+                 })
                  .filter([](const std::pair<int, int>& p) { return p.second > 100; })
                  .count();
   EXPECT_EQ(out, 20u);  // even numbers 12..50

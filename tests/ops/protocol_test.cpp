@@ -24,8 +24,8 @@ TEST(Protocol, DivergedProgramFailsTheJobNamingTheRank) {
   auto base = test_session->parallelize(std::vector<int>{1, 2, 3, 4}, 2);
   // Same number of nodes on every rank (later tests stay in step), another kind on `last`.
   dataflow::Dataset<int> ds = test_session->rank() == last && last > 0
-                                   ? dataflow::Dataset<int>(base.filter([](int) { return true; }))
-                                   : dataflow::Dataset<int>(base.map([](int x) { return x; }));
+                                  ? dataflow::Dataset<int>(base.filter([](int) { return true; }))
+                                  : dataflow::Dataset<int>(base.map([](int x) { return x; }));
   if (last == 0) {
     EXPECT_EQ(ds.count(), 4u);  // one process: nothing can diverge
     return;
@@ -56,8 +56,7 @@ TEST(Protocol, WaitingRanksDoNotSpin) {
   const double cpu = cpu_seconds() - cpu_before;
   EXPECT_EQ(n, 4u);
   EXPECT_GE(wall, 0.4);
-  EXPECT_LT(cpu, 0.1 * wall) << "rank " << test_session->rank() << " used " << cpu << " s of CPU in " << wall
-                             << " s";
+  EXPECT_LT(cpu, 0.1 * wall) << "rank " << test_session->rank() << " used " << cpu << " s of CPU in " << wall << " s";
 }
 
 }  // namespace

@@ -63,7 +63,9 @@ TEST(ReduceByKey, TwoShufflesInOneJob) {
   // Sum per key, then count keys per (sum % 10).
   auto out = test_session->parallelize(input, 4)
                  .reduce_by_key(std::plus<>{})
-                 .map([](const KV& kv) { return std::pair<long, long>{kv.second % 10, 1}; })
+                 .map([](const KV& kv) {
+                   return std::pair<long, long>{kv.second % 10, 1};
+                 })
                  .reduce_by_key(std::plus<>{}, 3)
                  .collect();
   std::map<long, long> want;

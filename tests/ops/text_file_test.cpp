@@ -34,8 +34,8 @@ class TextFile : public ::testing::Test {
   std::string dir_;
 };
 
-const std::vector<std::string> kLines = {"one two", "three", "", "four five six", "seven",
-                                         std::string(5000, 'x'), "last line"};
+const std::vector<std::string> kLines = {"one two",  "three", "", "four five six", "seven", std::string(5000, 'x'),
+                                         "last line"};
 
 TEST_F(TextFile, DirectoryAtManySplitSizes) {
   for (std::uint64_t split : {1ull, 2ull, 3ull, 7ull, 64ull, 1000ull, 1ull << 20}) {
@@ -44,9 +44,7 @@ TEST_F(TextFile, DirectoryAtManySplitSizes) {
   }
 }
 
-TEST_F(TextFile, GlobAndCount) {
-  EXPECT_EQ(test_session->text_file(dir_ + "/*.txt").count(), kLines.size());
-}
+TEST_F(TextFile, GlobAndCount) { EXPECT_EQ(test_session->text_file(dir_ + "/*.txt").count(), kLines.size()); }
 
 TEST_F(TextFile, MissingInputIs66OnEveryRank) {
   try {
@@ -62,7 +60,9 @@ TEST_F(TextFile, WordCountPipeline) {
   test_session->config().split_size = 5;
   auto counts = test_session->text_file(dir_ + "/a.txt")
                     .flat_map(dataflow::split_whitespace)
-                    .map([](std::string_view w) { return std::pair{std::string(w), 1L}; })
+                    .map([](std::string_view w) {
+                      return std::pair{std::string(w), 1L};
+                    })
                     .reduce_by_key(std::plus<>{})
                     .collect();
   EXPECT_EQ(counts.size(), 7u);

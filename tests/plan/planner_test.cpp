@@ -52,14 +52,14 @@ dag::Graph word_count(const std::string& path = "in.txt", std::uint32_t partitio
 // parallelize -> map -> rbk -> map -> filter -> rbk -> map -> count (ids 0..7).
 dag::Graph two_shuffles() {
   dag::Graph g;
-  g.add(parallelize(1000, 8));                               // 0
-  g.add(spec(OpKind::kMap, {0}, "map(a)"));                  // 1
-  g.add(reduce_by_key(1, 6, "reduce_by_key(first)"));        // 2
-  g.add(spec(OpKind::kMap, {2}, "map(b)"));                  // 3
-  g.add(spec(OpKind::kFilter, {3}, "filter(c)"));            // 4
-  g.add(reduce_by_key(4, 3, "reduce_by_key(second)"));       // 5
-  g.add(spec(OpKind::kMap, {5}, "map(d)"));                  // 6
-  g.add(spec(OpKind::kCount, {6}, "count"));                 // 7
+  g.add(parallelize(1000, 8));                          // 0
+  g.add(spec(OpKind::kMap, {0}, "map(a)"));             // 1
+  g.add(reduce_by_key(1, 6, "reduce_by_key(first)"));   // 2
+  g.add(spec(OpKind::kMap, {2}, "map(b)"));             // 3
+  g.add(spec(OpKind::kFilter, {3}, "filter(c)"));       // 4
+  g.add(reduce_by_key(4, 3, "reduce_by_key(second)"));  // 5
+  g.add(spec(OpKind::kMap, {5}, "map(d)"));             // 6
+  g.add(spec(OpKind::kCount, {6}, "count"));            // 7
   return g;
 }
 
@@ -171,9 +171,9 @@ TEST(PlannerTest, ActionDirectlyOnSource) {
 
 TEST(PlannerTest, ShuffleRightAfterSource) {
   dag::Graph g;
-  g.add(parallelize(10, 2));       // 0
-  g.add(reduce_by_key(0, 2));      // 1
-  g.add(reduce_by_key(1, 3));      // 2: shuffle straight after a shuffle
+  g.add(parallelize(10, 2));   // 0
+  g.add(reduce_by_key(0, 2));  // 1
+  g.add(reduce_by_key(1, 3));  // 2: shuffle straight after a shuffle
   g.add(spec(OpKind::kCollect, {2}, "collect"));
   Plan plan = make_plan(g, 3);
   ASSERT_EQ(plan.stages.size(), 3u);
@@ -231,8 +231,8 @@ TEST(PlannerTest, PlanIsIdenticalForIdenticalGraphs) {
   EXPECT_EQ(pa.fingerprint, pb.fingerprint);
   ASSERT_EQ(pa.stages.size(), pb.stages.size());
   for (std::size_t i = 0; i < pa.stages.size(); ++i) {
-    expect_stage(pb.stages[i], pa.stages[i].id, pa.stages[i].input_node, pa.stages[i].chain,
-                 pa.stages[i].output_node, pa.stages[i].output, pa.stages[i].parents);
+    expect_stage(pb.stages[i], pa.stages[i].id, pa.stages[i].input_node, pa.stages[i].chain, pa.stages[i].output_node,
+                 pa.stages[i].output, pa.stages[i].parents);
   }
 }
 

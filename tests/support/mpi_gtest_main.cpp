@@ -15,8 +15,8 @@ class AbortOnFatalFailure : public ::testing::EmptyTestEventListener {
   explicit AbortOnFatalFailure(int rank) : rank_(rank) {}
   void OnTestPartResult(const ::testing::TestPartResult& r) override {
     if (!r.failed()) return;
-    std::fprintf(stderr, "[rank %d] FAILURE %s:%d\n%s\n", rank_, r.file_name() ? r.file_name() : "?",
-                 r.line_number(), r.summary());
+    std::fprintf(stderr, "[rank %d] FAILURE %s:%d\n%s\n", rank_, r.file_name() ? r.file_name() : "?", r.line_number(),
+                 r.summary());
     if (r.fatally_failed()) {
       std::fflush(nullptr);
       MPI_Abort(MPI_COMM_WORLD, 1);

@@ -268,8 +268,8 @@ void expect_rejected(std::string_view bytes, const std::string& what) {
     return;
   }
   EXPECT_TRUE(threw) << "decoded without an error";
-  EXPECT_LE(largest, 2 * bytes.size() + 4096) << "allocated " << largest << " bytes for a "
-                                              << bytes.size() << "-byte message";
+  EXPECT_LE(largest, 2 * bytes.size() + 4096)
+      << "allocated " << largest << " bytes for a " << bytes.size() << "-byte message";
 }
 
 void put_u64(std::string& bytes, std::size_t at, std::uint64_t v) {

@@ -33,7 +33,10 @@ std::vector<std::string> split(const std::string& s) {
 }
 
 TEST(SplitWhitespace, MatchesBytesSplitOnRandomBytes) {
-  const std::string alphabet("\x20\x09\x0a\x0b\x0c\x0d\x00\x01\x08\x0e\x1f\x21\x7f\x80\xff" "abcdefgh", 23);
+  const std::string alphabet(
+      "\x20\x09\x0a\x0b\x0c\x0d\x00\x01\x08\x0e\x1f\x21\x7f\x80\xff"
+      "abcdefgh",
+      23);
   std::mt19937 rng(42);
   for (int round = 0; round < 3000; ++round) {
     std::string s(rng() % 70, '\0');

@@ -23,9 +23,7 @@ class ByteWriter {
  public:
   explicit ByteWriter(std::string& out) : out_(out) {}
 
-  void put_raw(const void* data, std::size_t size) {
-    out_.append(static_cast<const char*>(data), size);
-  }
+  void put_raw(const void* data, std::size_t size) { out_.append(static_cast<const char*>(data), size); }
   void put_varint(std::uint64_t v) {
     char buf[10];
     int n = 0;
@@ -79,8 +77,8 @@ class ByteReader {
 
  private:
   void need(std::uint64_t n) const {
-    if (n > remaining()) fail("length " + std::to_string(n) + " exceeds the " +
-                              std::to_string(remaining()) + " bytes left");
+    if (n > remaining())
+      fail("length " + std::to_string(n) + " exceeds the " + std::to_string(remaining()) + " bytes left");
   }
   [[noreturn]] static void fail(const std::string& why) {
     throw Error(ExitCode::kSoftware, "malformed record block: " + why);
@@ -104,8 +102,7 @@ struct Codec<T, std::enable_if_t<std::is_arithmetic_v<T>>> {
 };
 
 template <class T>
-struct Codec<T, std::enable_if_t<std::is_same_v<T, std::string> ||
-                                 std::is_same_v<T, std::string_view>>> {
+struct Codec<T, std::enable_if_t<std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>>> {
   static void write(ByteWriter& w, std::string_view v) { w.put_bytes(v); }
   static std::string read(ByteReader& r) { return std::string(r.get_bytes()); }
 };
@@ -142,8 +139,8 @@ struct Codec<std::vector<T>> {
   static Owned<std::vector<T>> read(ByteReader& r) {
     std::uint64_t n = r.get_varint();
     if (n > r.remaining()) {  // every element takes at least one byte
-      throw Error(ExitCode::kSoftware, "malformed record block: vector length " +
-                                           std::to_string(n) + " exceeds the bytes left");
+      throw Error(ExitCode::kSoftware,
+                  "malformed record block: vector length " + std::to_string(n) + " exceeds the bytes left");
     }
     Owned<std::vector<T>> v;
     // Reserve only what the bytes left could hold, so a length prefix cannot make the

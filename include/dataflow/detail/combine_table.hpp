@@ -42,7 +42,8 @@ inline bool bytes_equal(const char* a, const char* b, std::size_t n) {
 
 template <class A, class B>
 bool keys_equal(const A& a, const B& b) {
-  if constexpr (std::is_convertible_v<const A&, std::string_view> && std::is_convertible_v<const B&, std::string_view>) {
+  if constexpr (std::is_convertible_v<const A&, std::string_view> &&
+                std::is_convertible_v<const B&, std::string_view>) {
     std::string_view x(a), y(b);
     return x.size() == y.size() && bytes_equal(x.data(), y.data(), x.size());
   } else {

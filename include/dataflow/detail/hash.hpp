@@ -66,8 +66,7 @@ inline std::uint64_t hash_bytes(std::string_view k) {
 }
 
 template <class K>
-struct KeyHash<K, std::enable_if_t<std::is_same_v<K, std::string> ||
-                                   std::is_same_v<K, std::string_view>>> {
+struct KeyHash<K, std::enable_if_t<std::is_same_v<K, std::string> || std::is_same_v<K, std::string_view>>> {
   std::uint64_t operator()(std::string_view k) const { return hash_bytes(k); }
 };
 

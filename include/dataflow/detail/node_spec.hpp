@@ -32,10 +32,10 @@ struct NodeSpec {
 
   OpKind kind = OpKind::kMap;
   std::vector<int> parents;
-  std::string label;                 // shown by explain(), e.g. "text_file(in.txt)"
-  std::uint32_t partitions = 0;      // parallelize slices, shuffle partitions; 0 = derived
-  std::uint64_t items = 0;           // parallelize: number of values
-  std::vector<std::string> paths;    // text_file inputs; save_as_text_file's directory
+  std::string label;               // shown by explain(), e.g. "text_file(in.txt)"
+  std::uint32_t partitions = 0;    // parallelize slices, shuffle partitions; 0 = derived
+  std::uint64_t items = 0;         // parallelize: number of values
+  std::vector<std::string> paths;  // text_file inputs; save_as_text_file's directory
 };
 
 }  // namespace dataflow::detail

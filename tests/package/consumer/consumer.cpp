@@ -11,7 +11,9 @@ int main(int argc, char** argv) {
     std::vector<int> v;
     for (int i = 1; i <= 100; ++i) v.push_back(i);
     auto sums = session.parallelize(v, 4)
-                    .map([](int x) { return std::pair<int, long>{x % 2, x}; })
+                    .map([](int x) {
+                      return std::pair<int, long>{x % 2, x};
+                    })
                     .reduce_by_key(std::plus<>{})
                     .collect();
     std::map<int, long> m(sums.begin(), sums.end());
