@@ -23,7 +23,8 @@ class Engine;
 
 class Session {
  public:
-  // Collective over MPI_COMM_WORLD. Reads DATAFLOW_* settings from the environment.
+  // Collective over MPI_COMM_WORLD. Reads DATAFLOW_* settings from the environment; a bad
+  // one throws Error(kConfig) on every rank, after rank 0 has printed it to stderr.
   Session(int& argc, char**& argv);
   ~Session();  // collective: MPI_Finalize
   Session(const Session&) = delete;

@@ -86,7 +86,14 @@ Engine::Engine(int& argc, char**& argv) : world_(argc, argv), start_(std::chrono
   const int mine = node_share_of_cores(world_.executors_on_node(), world_.size() == 1);
   auto_cores_ = world_.min_over_ranks(world_.rank() == 0 && world_.size() > 1 ? INT_MAX : mine);
   if (world_.min_over_ranks(error.empty() ? 1 : 0) == 0) {
-    throw Error(ExitCode::kConfig, error.empty() ? "bad DATAFLOW_* setting on another rank" : error);
+    if (error.empty()) error = "bad DATAFLOW_* setting on another rank";
+    // Reported here, before MPI_Finalize: once a rank exits non-zero, mpirun kills the rest.
+    if (world_.rank() == 0) {
+      const char* slash = argc > 0 ? std::strrchr(argv[0], '/') : nullptr;
+      std::fprintf(stderr, "%s: error: %s\n", argc > 0 ? (slash ? slash + 1 : argv[0]) : "dataflow", error.c_str());
+      std::fflush(stderr);
+    }
+    throw Error(ExitCode::kConfig, error);
   }
   runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, world_.rank(), fault);
 }

@@ -2,6 +2,7 @@
 #include "dataflow/session.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "api/engine.hpp"
@@ -38,8 +39,7 @@ int run(int& argc, char**& argv, const std::function<int(Session&)>& body) {
   std::unique_ptr<Session> session;
   try {
     session = std::make_unique<Session>(argc, argv);
-  } catch (const Error& e) {  // raised on every rank alike (settings are checked collectively)
-    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
+  } catch (const Error& e) {  // a bad setting: every rank alike, rank 0 has printed it
     return e.exit_code();
   }
   try {
