@@ -11,6 +11,7 @@ code) must be exactly the documented one, the documented words must be on stderr
 must hold exactly one "wordcount: error: ..." line (rank 0 only) when the code is not 0,
 and the run must end within the timeout without a crash, a core file or a leftover process.
 
+  78  bad DATAFLOW_* setting (one line, from rank 0)
   66  missing input path, glob matching nothing or only _/. files (nothing is created)
   64  unknown flag (usage on stderr), non-numeric --top, bad --split-size, no INPUT
   73  output directory exists (left untouched: same entries, contents and mtimes)
@@ -185,6 +186,14 @@ def help_case(flag, words):
     return fn
 
 
+def bad_setting_case(var, value):
+    def fn(ctx, name):
+        wd = ctx.workdir(name)
+        res = ctx.r.run([ctx.d("crlf.txt")], cwd=wd, env={var: value})
+        return res, expect(res, 78, [var, value])
+    return fn
+
+
 def build_cases():
     C = cw.Case
     g = ["errors"]
@@ -209,6 +218,8 @@ def build_cases():
         C("fault_always_with_output", g, fault_fail_case(0, with_output=True)),
         C("fault_first_attempt_retried", g, fault_retry_case()),
         C("fault_first_attempt_with_output", g, fault_retry_case(with_output=True), quick=False),
+        C("bad_setting", g, bad_setting_case("DATAFLOW_SPLIT_SIZE", "bad")),
+        C("bad_fault_spec", g, bad_setting_case("DATAFLOW_FAULT", "explode:stage=x"), quick=False),
         C("help", g, help_case("--help", ["--top", "--output", "--split-size"])),
         C("version", g, help_case("--version", []), quick=False),
     ]
