@@ -7,39 +7,6 @@
 #include "dataflow/dataflow.hpp"
 #include "wordcount_job.hpp"
 
-namespace {
-
-std::uint64_t parse_size_flag(const std::string& text) {
-  std::uint64_t scale = 1;
-  std::string digits = text;
-  if (!digits.empty()) {
-    switch (digits.back()) {
-      case 'K':
-      case 'k':
-        scale = 1ull << 10;
-        break;
-      case 'M':
-      case 'm':
-        scale = 1ull << 20;
-        break;
-      case 'G':
-      case 'g':
-        scale = 1ull << 30;
-        break;
-      default:
-        break;
-    }
-    if (scale != 1) digits.pop_back();
-  }
-  if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoull(digits) == 0) {
-    throw CLI::ValidationError("--split-size", "expected a positive size such as 64M, got \"" + text + "\"");
-  }
-  return std::stoull(digits) * scale;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   return dataflow::run(argc, argv, [&](dataflow::Session& session) {
     CLI::App app{
@@ -67,7 +34,13 @@ int main(int argc, char** argv) {
     const bool driver = session.is_driver();
     try {
       app.parse(argc, argv);
-      if (!split_size.empty()) session.config().split_size = parse_size_flag(split_size);
+      if (!split_size.empty()) {
+        const auto size = dataflow::parse_size(split_size);
+        if (!size)
+          throw CLI::ValidationError("--split-size",
+                                     "expected a positive size such as 64M, got \"" + split_size + "\"");
+        session.config().split_size = *size;
+      }
     } catch (const CLI::CallForHelp&) {
       if (driver) std::cout << app.help();
       return 0;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 namespace dataflow {
 
@@ -22,5 +24,9 @@ struct Config {
   // Console progress bar: auto = only when stderr is a terminal.
   ProgressMode progress = ProgressMode::kAuto;
 };
+
+// A byte size such as "64M": a positive whole number with an optional K, M or G suffix
+// (powers of 1024, either case); nullopt for anything else or on overflow.
+std::optional<std::uint64_t> parse_size(std::string_view text);
 
 }  // namespace dataflow

@@ -1,10 +1,10 @@
 // Reading Config from DATAFLOW_* variables.
 #include "common/env_config.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <string>
 
-#include "common/sizes.hpp"
 #include "dataflow/error.hpp"
 
 namespace dataflow::common {
@@ -25,9 +25,11 @@ std::uint64_t size_var(const char* name, std::uint64_t fallback) {
 int int_var(const char* name, int fallback) {
   const char* v = std::getenv(name);
   if (!v || !*v) return fallback;
-  auto n = parse_size(v);  // digits only: a suffix would be odd but harmless
-  if (!n || *n > 1'000'000) bad(name, v, "a positive integer");
-  return static_cast<int>(*n);
+  const std::string_view text(v);
+  int n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n <= 0) bad(name, v, "a positive integer");
+  return n;
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
-// parse_size implementation.
-#include "common/sizes.hpp"
+// parse_size: byte sizes with K, M, G suffixes.
+#include "dataflow/config.hpp"
 
 #include <cctype>
 
-namespace dataflow::common {
+namespace dataflow {
 
 std::optional<std::uint64_t> parse_size(std::string_view text) {
   if (text.empty()) return std::nullopt;
@@ -32,4 +32,4 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
   return value * scale;
 }
 
-}  // namespace dataflow::common
+}  // namespace dataflow

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "common/sizes.hpp"
+#include "dataflow/config.hpp"
 #include "shuffle/placement.hpp"
 
 namespace dataflow {
@@ -136,7 +136,7 @@ TEST(PlacementTest, EdgeCases) {
 
 // ----- parse_size -------------------------------------------------------------------------
 
-using common::parse_size;
+using dataflow::parse_size;
 
 TEST(ParseSizeTest, Accepts) {
   EXPECT_EQ(parse_size("1"), std::optional<std::uint64_t>(1));
