@@ -115,20 +115,12 @@ class Dataset {
   }
 
   // Action: all records, in partition order, on every rank.
-  std::vector<detail::Owned<T>> collect() const {
-    std::vector<detail::Owned<T>> out;
-    detail::decode_all<T>(run_encoded(detail::OpKind::kCollect, true),
-                          [&](detail::Owned<T>&& x) { out.push_back(std::move(x)); });
-    return out;
-  }
+  std::vector<detail::Owned<T>> collect() const { return decode_records(run_encoded(detail::OpKind::kCollect, true)); }
 
   // Action: as collect(), but the records reach the driver only (other ranks get an empty
   // vector); skips the broadcast when only the driver prints or writes the result.
   std::vector<detail::Owned<T>> collect_on_driver() const {
-    std::vector<detail::Owned<T>> out;
-    detail::decode_all<T>(run_encoded(detail::OpKind::kCollect, false),
-                          [&](detail::Owned<T>&& x) { out.push_back(std::move(x)); });
-    return out;
+    return decode_records(run_encoded(detail::OpKind::kCollect, false));
   }
 
   // Action: the number of records, on every rank.
@@ -196,6 +188,12 @@ class Dataset {
       return out;
     });
     return runtime_->run_job(node, broadcast);
+  }
+
+  static std::vector<detail::Owned<T>> decode_records(const std::string& bytes) {
+    std::vector<detail::Owned<T>> out;
+    detail::decode_all<T>(bytes, [&](detail::Owned<T>&& x) { out.push_back(std::move(x)); });
+    return out;
   }
 
   template <class Table>

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/env_config.hpp"
+#include "common/program_name.hpp"
 #include "dataflow/error.hpp"
 #include "driver/job_runner.hpp"
 #include "driver/local_backend.hpp"
@@ -89,8 +90,7 @@ Engine::Engine(int& argc, char**& argv) : world_(argc, argv), start_(std::chrono
     if (error.empty()) error = "bad DATAFLOW_* setting on another rank";
     // Reported here, before MPI_Finalize: once a rank exits non-zero, mpirun kills the rest.
     if (world_.rank() == 0) {
-      const char* slash = argc > 0 ? std::strrchr(argv[0], '/') : nullptr;
-      std::fprintf(stderr, "%s: error: %s\n", argc > 0 ? (slash ? slash + 1 : argv[0]) : "dataflow", error.c_str());
+      std::fprintf(stderr, "%s: error: %s\n", common::program_name(argc, argv).c_str(), error.c_str());
       std::fflush(stderr);
     }
     throw Error(ExitCode::kConfig, error);

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "api/engine.hpp"
+#include "common/program_name.hpp"
 
 namespace dataflow {
 
@@ -34,29 +35,29 @@ Dataset<std::string_view> Session::text_file(std::vector<std::string> paths) {
 }
 
 int run(int& argc, char**& argv, const std::function<int(Session&)>& body) {
-  const char* slash = argc > 0 ? std::strrchr(argv[0], '/') : nullptr;
-  const std::string prog = argc > 0 ? (slash ? slash + 1 : argv[0]) : "dataflow";
+  const std::string prog = common::program_name(argc, argv);
   std::unique_ptr<Session> session;
   try {
     session = std::make_unique<Session>(argc, argv);
   } catch (const Error& e) {  // a bad setting: every rank alike, rank 0 has printed it
     return e.exit_code();
   }
+  // An error this rank saw alone: report it here, and end every rank so none waits forever.
+  auto fail_alone = [&](const char* what, int code) {
+    std::fprintf(stderr, "%s: error: %s (rank %d)\n", prog.c_str(), what, session->rank());
+    std::fflush(stderr);
+    if (session->size() > 1) session->abort(code);
+    return code;
+  };
   try {
     return body(*session);
-  } catch (const JobError& e) {
+  } catch (const JobError& e) {  // every rank has it; the driver reports it
     if (session->is_driver()) std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
     return e.exit_code();
   } catch (const Error& e) {
-    std::fprintf(stderr, "%s: error: %s (rank %d)\n", prog.c_str(), e.what(), session->rank());
-    std::fflush(stderr);
-    if (session->size() > 1) session->abort(e.exit_code());
-    return e.exit_code();
+    return fail_alone(e.what(), e.exit_code());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: error: %s (rank %d)\n", prog.c_str(), e.what(), session->rank());
-    std::fflush(stderr);
-    if (session->size() > 1) session->abort(static_cast<int>(ExitCode::kSoftware));
-    return static_cast<int>(ExitCode::kSoftware);
+    return fail_alone(e.what(), static_cast<int>(ExitCode::kSoftware));
   }
 }
 

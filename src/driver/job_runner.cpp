@@ -114,10 +114,13 @@ class Job {
     StageInputs& in = inputs_[s.id];
     const int executors = backend_.executors();
     // Tasks of a stage reading a shuffle must run where their partition's blocks are.
-    std::vector<std::deque<std::uint32_t>> queues(in.owners.empty() ? 1 : static_cast<std::size_t>(executors));
-    for (std::uint32_t p = 0; p < in.partitions; ++p) {
-      queues[in.owners.empty() ? 0 : static_cast<std::size_t>(in.owners[p])].push_back(p);
-    }
+    // One shared queue, or one per executor when partitions are placed.
+    const bool placed = !in.owners.empty();
+    std::vector<std::deque<std::uint32_t>> queues(placed ? static_cast<std::size_t>(executors) : 1);
+    auto queue_of = [&](int executor) -> std::deque<std::uint32_t>& {
+      return queues[placed ? static_cast<std::size_t>(executor) : 0];
+    };
+    for (std::uint32_t p = 0; p < in.partitions; ++p) queue_of(placed ? in.owners[p] : 0).push_back(p);
     std::vector<std::uint32_t> attempts(in.partitions, 0);
     std::vector<int> running(static_cast<std::size_t>(executors), 0);
     std::vector<std::vector<std::uint64_t>> bucket_sizes(in.partitions);
@@ -129,7 +132,7 @@ class Job {
     progress_.start_stage(s.id, in.partitions);
     while (done < in.partitions) {
       for (int e = 0; e < executors; ++e) {
-        auto& q = queues[in.owners.empty() ? 0 : static_cast<std::size_t>(e)];
+        auto& q = queue_of(e);
         // While many tasks wait, queue one more per slot at the executor, so it never idles
         // for a driver round trip between short tasks; near the end of the stage, do not,
         // so the last tasks go to whichever executor frees a slot first.
@@ -172,7 +175,7 @@ class Job {
           }
           throw Error(code, r.error + " (" + where + ")");
         }
-        queues[in.owners.empty() ? 0 : static_cast<std::size_t>(e)].push_front(r.partition);
+        queue_of(e).push_front(r.partition);
       }
     }
     progress_.finish_stage();

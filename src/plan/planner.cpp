@@ -23,7 +23,7 @@ class Builder {
     // The nodes computed inside this stage: for a shuffle stage, start at the wide node's
     // parent (the wide node's map side is this stage's output); else at the node itself.
     int n = output_node;
-    if (output == StageOutput::kShuffle || dag_kind(n) == Kind::kAction) n = single_parent(n);
+    if (output == StageOutput::kShuffle || detail::is_action(graph_.node(n).kind)) n = single_parent(n);
     std::vector<int> chain;
     while (!is_source(graph_.node(n).kind) && !is_wide(graph_.node(n).kind)) {
       chain.push_back(n);
@@ -43,8 +43,6 @@ class Builder {
   std::vector<Stage> take() { return std::move(stages_); }
 
  private:
-  enum class Kind { kAction, kOther };
-  Kind dag_kind(int n) const { return detail::is_action(graph_.node(n).kind) ? Kind::kAction : Kind::kOther; }
   int single_parent(int n) const {
     const auto& parents = graph_.node(n).parents;
     if (parents.size() != 1) {
