@@ -4,17 +4,25 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
+#include "dataflow/config.hpp"
 #include "net/check.hpp"
 #include "net/comms.hpp"
 
 namespace dataflow::net {
 namespace {
 
-// Payload bytes per MPI message: far below the 2^31 limit of an int count.
-constexpr std::uint64_t kChunk = std::uint64_t{1} << 30;
+// Payload bytes per MPI message: far below the 2^31 limit of an int count. Tests force
+// tiny chunks with DATAFLOW_MESSAGE_CHUNK_BYTES to exercise multi-chunk messages.
+std::uint64_t message_chunk_bytes() {
+  constexpr std::uint64_t kDefault = std::uint64_t{1} << 30;
+  const char* v = std::getenv("DATAFLOW_MESSAGE_CHUNK_BYTES");
+  const auto n = v ? dataflow::parse_size(v) : std::nullopt;
+  return n ? std::min(*n, kDefault) : kDefault;
+}
 
 }  // namespace
 
@@ -25,7 +33,7 @@ void Backoff::wait() {
 
 void Backoff::grow() { delay_us_ = std::min(delay_us_ * 2, kMaxUs); }
 
-World::World(int& argc, char**& argv) : comms_(std::make_unique<Comms>()) {
+World::World(int& argc, char**& argv) : comms_(std::make_unique<Comms>()), chunk_(message_chunk_bytes()) {
   int provided = 0;
   check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);  // check() reports MPI's text
@@ -50,17 +58,12 @@ World::~World() {
 }
 
 void World::send(int dest, int tag, std::string_view bytes) {
-  // First message: the total size, then the first chunk; later chunks follow in order (MPI
-  // does not overtake messages between one pair with one tag).
-  const std::uint64_t total = bytes.size();
-  const std::uint64_t first = std::min<std::uint64_t>(total, kChunk - sizeof total);
-  std::string head(sizeof total + first, '\0');
-  std::memcpy(head.data(), &total, sizeof total);
-  if (first > 0) std::memcpy(head.data() + sizeof total, bytes.data(), first);  // data() may be null
-  check(MPI_Send(head.data(), static_cast<int>(head.size()), MPI_BYTE, dest, tag, MPI_COMM_WORLD), "MPI_Send");
-  for (std::uint64_t off = first; off < total; off += kChunk) {
-    const auto n = static_cast<int>(std::min(kChunk, total - off));
+  // In chunks of chunk_ bytes; a shorter chunk (possibly empty) ends the message. MPI does
+  // not overtake messages between one pair with one tag, so chunks arrive in order.
+  for (std::uint64_t off = 0;; off += chunk_) {
+    const auto n = static_cast<int>(std::min<std::uint64_t>(chunk_, bytes.size() - off));
     check(MPI_Send(bytes.data() + off, n, MPI_BYTE, dest, tag, MPI_COMM_WORLD), "MPI_Send");
+    if (static_cast<std::uint64_t>(n) < chunk_) return;
   }
 }
 
@@ -70,24 +73,19 @@ std::optional<Message> World::try_receive(int source, int tag) {
   check(MPI_Iprobe(source < 0 ? MPI_ANY_SOURCE : source, tag < 0 ? MPI_ANY_TAG : tag, MPI_COMM_WORLD, &flag, &status),
         "MPI_Iprobe");
   if (!flag) return std::nullopt;
-  int count = 0;
-  check(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
   Message m;
   m.source = status.MPI_SOURCE;
   m.tag = status.MPI_TAG;
-  std::string head(static_cast<std::size_t>(count), '\0');
-  check(MPI_Recv(head.data(), count, MPI_BYTE, m.source, m.tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
-  std::uint64_t total = 0;
-  if (head.size() < sizeof total) throw Error(ExitCode::kSoftware, "malformed message: shorter than its header");
-  std::memcpy(&total, head.data(), sizeof total);
-  if (total < head.size() - sizeof total) throw Error(ExitCode::kSoftware, "malformed message: size field too small");
-  m.bytes.resize(total);
-  std::memcpy(m.bytes.data(), head.data() + sizeof total, head.size() - sizeof total);
-  for (std::uint64_t off = head.size() - sizeof total; off < total; off += kChunk) {
-    const auto n = static_cast<int>(std::min(kChunk, total - off));
-    check(MPI_Recv(m.bytes.data() + off, n, MPI_BYTE, m.source, m.tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+  for (;;) {  // the first chunk has arrived; the rest of a long message follows it
+    int count = 0;
+    check(MPI_Get_count(&status, MPI_BYTE, &count), "MPI_Get_count");
+    const std::size_t off = m.bytes.size();
+    m.bytes.resize(off + static_cast<std::size_t>(count));
+    check(MPI_Recv(m.bytes.data() + off, count, MPI_BYTE, m.source, m.tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+          "MPI_Recv");
+    if (static_cast<std::uint64_t>(count) < chunk_) return m;
+    check(MPI_Probe(m.source, m.tag, MPI_COMM_WORLD, &status), "MPI_Probe");
   }
-  return m;
 }
 
 int World::min_over_ranks(int value) {

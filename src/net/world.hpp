@@ -59,6 +59,7 @@ class World {
   int rank_ = 0;
   int size_ = 1;
   int executors_on_node_ = 1;
+  std::uint64_t chunk_;  // payload bytes per MPI message
 };
 
 // Sleeps between polls with exponential backoff (20 us to 1 ms), so a waiting rank uses a
