@@ -220,6 +220,7 @@ def build_cases():
         C("fault_first_attempt_with_output", g, fault_retry_case(with_output=True), quick=False),
         C("bad_setting", g, bad_setting_case("DATAFLOW_SPLIT_SIZE", "bad")),
         C("bad_fault_spec", g, bad_setting_case("DATAFLOW_FAULT", "explode:stage=x"), quick=False),
+        C("bad_cores_setting", g, bad_setting_case("DATAFLOW_EXECUTOR_CORES", "1K"), quick=False),
         C("help", g, help_case("--help", ["--top", "--output", "--split-size"])),
         C("version", g, help_case("--version", []), quick=False),
     ]
