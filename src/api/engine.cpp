@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <thread>
 
 #include "common/env_config.hpp"
@@ -19,6 +20,7 @@
 #include "driver/mpi_backend.hpp"
 #include "exec/executor_loop.hpp"
 #include "plan/planner.hpp"
+#include "task/wire.hpp"
 
 namespace dataflow::detail {
 
@@ -71,9 +73,38 @@ std::string fault_text() {
   return f ? f : "";
 }
 
+// The engine of this process, for the terminate handler; one Session per process.
+Engine* g_engine = nullptr;
+std::terminate_handler g_previous_terminate = nullptr;
+
+// An exception escaped main (a Session used without dataflow::run): keep the exit-code
+// contract instead of aborting with a backtrace on every rank.
+void on_terminate() {
+  if (Engine* engine = g_engine; engine && std::current_exception()) {
+    g_engine = nullptr;  // a second terminate, from inside the handler, aborts
+    try {
+      std::rethrow_exception(std::current_exception());
+    } catch (const JobError& e) {
+      engine->end_uncaught(e.what(), e.exit_code(), true);
+    } catch (const Error& e) {
+      engine->end_uncaught(e.what(), e.exit_code(), false);
+    } catch (const std::exception& e) {
+      engine->end_uncaught(e.what(), static_cast<int>(ExitCode::kSoftware), false);
+    } catch (...) {
+      engine->end_uncaught("unknown exception", static_cast<int>(ExitCode::kSoftware), false);
+    }
+  }
+  if (g_previous_terminate) g_previous_terminate();
+  std::abort();
+}
+
+// How long the driver waits for executors to acknowledge a shutdown before it aborts them.
+constexpr std::chrono::milliseconds kShutdownWait{5000};
+
 }  // namespace
 
-Engine::Engine(int& argc, char**& argv) : world_(argc, argv), start_(std::chrono::steady_clock::now()) {
+Engine::Engine(int& argc, char**& argv)
+    : world_(argc, argv), start_(std::chrono::steady_clock::now()), program_(common::program_name(argc, argv)) {
   // Settings errors must not split the ranks: every rank reads the same environment, but
   // compute the verdict collectively anyway before anyone throws.
   std::string error;
@@ -95,13 +126,80 @@ Engine::Engine(int& argc, char**& argv) : world_(argc, argv), start_(std::chrono
     }
     throw Error(ExitCode::kConfig, error);
   }
+  if (world_.rank() == 0) {
+    for (const auto& w : common::unknown_settings(environ))
+      std::fprintf(stderr, "%s: warning: %s\n", program_.c_str(), w.c_str());
+  }
   runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, world_.rank(), fault);
+  g_engine = this;
+  g_previous_terminate = std::set_terminate(on_terminate);
 }
 
 Engine::~Engine() {
+  finish_program();
+  std::set_terminate(g_previous_terminate);
+  g_engine = nullptr;
   backend_.reset();
   pool_.reset();
   if (std::getenv("DATAFLOW_RESOURCE_REPORT")) report_resources();
+}
+
+void Engine::finish_program() {
+  if (finished_ || world_.size() == 1) return;
+  finished_ = true;
+  if (world_.rank() == 0) {
+    try {
+      backend().end_program(jobs_);
+    } catch (const driver::ContractBroken& e) {
+      end_out_of_step(e.what());
+    }
+    return;
+  }
+  task::Hello hello;
+  hello.job = jobs_;
+  hello.finished = true;
+  world_.send(0, net::kTagHello, task::encode(hello));
+  net::Backoff backoff;
+  for (;;) {
+    if (auto m = world_.try_receive(0, net::kTagShutdown)) {
+      const auto shutdown = task::decode<task::Shutdown>(m->bytes);
+      if (shutdown.exit_code == 0) return;
+      world_.send(0, net::kTagShutdownAck, {});
+      world_.finalize_and_exit(shutdown.exit_code);
+    }
+    backoff.wait();
+  }
+}
+
+void Engine::end_out_of_step(const std::string& message) {
+  std::fprintf(stderr, "%s: error: %s\n", program_.c_str(), message.c_str());
+  std::fflush(stderr);
+  const int code = static_cast<int>(ExitCode::kSoftware);
+  if (backend().shutdown(code, kShutdownWait)) world_.finalize_and_exit(code);
+  world_.abort(code);  // some rank is stuck in its own code and cannot hear the driver
+}
+
+void Engine::end_uncaught(const char* what, int code, bool every_rank) {
+  if (every_rank) {
+    if (world_.rank() == 0) std::fprintf(stderr, "%s: error: %s\n", program_.c_str(), what);
+    finish_program();
+    world_.finalize_and_exit(code);
+  }
+  std::fprintf(stderr, "%s: error: %s (rank %d)\n", program_.c_str(), what, world_.rank());
+  std::fflush(stderr);
+  if (world_.size() > 1) world_.abort(code);
+  world_.finalize_and_exit(code);
+}
+
+driver::Backend& Engine::backend() {
+  if (!backend_) {
+    if (world_.size() == 1) {
+      backend_ = std::make_unique<driver::LocalBackend>(*runner_, store_, executor_cores());
+    } else {
+      backend_ = std::make_unique<driver::MpiBackend>(world_);
+    }
+  }
+  return *backend_;
 }
 
 int Engine::executor_cores() const { return config_.executor_cores > 0 ? config_.executor_cores : auto_cores_; }
@@ -118,7 +216,7 @@ void Engine::set_map_runner(int node, MapRunner runner) { registry_.map_runners[
 
 void Engine::set_result_runner(int node, ResultRunner runner) { registry_.result_runners[node] = std::move(runner); }
 
-std::string Engine::explain(int node) const { return plan::explain(graph_, plan::make_plan(graph_, node)); }
+std::string Engine::explain(int node) const { return driver::explain(graph_, node, config_); }
 
 std::string Engine::run_job(int action, bool broadcast) {
   const std::uint64_t job = ++jobs_;
@@ -126,16 +224,12 @@ std::string Engine::run_job(int action, bool broadcast) {
 }
 
 std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job) {
-  if (!backend_) {
-    if (world_.size() == 1) {
-      backend_ = std::make_unique<driver::LocalBackend>(*runner_, store_, executor_cores());
-    } else {
-      backend_ = std::make_unique<driver::MpiBackend>(world_);
-    }
-  }
+  backend();
   std::string result;
   try {
     result = driver::run_job(graph_, action, *backend_, config_, job);
+  } catch (const driver::ContractBroken& e) {
+    end_out_of_step(e.what());
   } catch (const Error& e) {
     backend_->end_job({job, false, e.exit_code(), e.what(), {}});
     throw JobError(e.code(), e.what());
@@ -153,7 +247,8 @@ std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job)
 std::string Engine::run_on_executor(int action, std::uint64_t job) {
   if (!pool_) pool_ = std::make_unique<exec::ThreadPool>(executor_cores());
   const std::uint64_t fingerprint = plan::fingerprint(graph_, action);
-  task::JobEnd end = exec::ExecutorLoop(world_, *runner_, store_, *pool_).run(job, fingerprint);
+  const char* name = detail::op_name(graph_.node(action).kind);
+  task::JobEnd end = exec::ExecutorLoop(world_, *runner_, store_, *pool_).run(job, fingerprint, name);
   if (!end.ok) throw JobError(static_cast<ExitCode>(end.error_code), end.error);
   return std::move(end.result);
 }

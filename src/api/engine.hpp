@@ -32,16 +32,28 @@ class Engine final : public Runtime {
   std::string explain(int node) const override;
   const Config& config() const override { return config_; }
   int default_parallelism() const override;
+  bool is_driver() const override { return world_.rank() == 0; }
 
   Config& mutable_config() { return config_; }
   int rank() const { return world_.rank(); }
   int size() const { return world_.size(); }
   int executor_cores() const;
   [[noreturn]] void abort(int code) { world_.abort(code); }
+  const std::string& program_name() const { return program_; }
+
+  // Collective: the end of this rank's program. Checks that every rank reached it (none is
+  // still starting jobs); if not, ends every rank with exit code 70. Runs once.
+  void finish_program();
+  // An exception escaped the program on this rank (std::terminate). Reports it and ends the
+  // process with its exit code; `every_rank` for a JobError, which every rank has.
+  [[noreturn]] void end_uncaught(const char* what, int code, bool every_rank);
 
  private:
   std::string run_on_driver(int action, bool broadcast, std::uint64_t job);
   std::string run_on_executor(int action, std::uint64_t job);
+  driver::Backend& backend();
+  // The ranks fell out of step: rank 0 prints `message`, every rank exits with 70.
+  [[noreturn]] void end_out_of_step(const std::string& message);
   void report_resources();
 
   net::World world_;  // first member: MPI outlives everything below
@@ -55,6 +67,8 @@ class Engine final : public Runtime {
   std::unique_ptr<driver::Backend> backend_;  // driver
   std::unique_ptr<exec::ThreadPool> pool_;    // executor
   std::uint64_t jobs_ = 0;
+  bool finished_ = false;
+  std::string program_;
 };
 
 }  // namespace dataflow::detail

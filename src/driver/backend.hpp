@@ -3,32 +3,56 @@
 // the same for both.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "task/descriptor.hpp"
 #include "task/messages.hpp"
 
 namespace dataflow::driver {
 
+// What every rank must do alike and does not: a rank finished the program while the driver
+// started a job, or ranks started different jobs. No job can run any more; the engine ends
+// every rank with exit code 70.
+class ContractBroken : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Appended to every message about ranks that fell out of step.
+inline constexpr const char* kSpmdHint =
+    "every rank must call the same actions in the same order: do not call actions inside if (is_driver())";
+
 class Backend {
  public:
   virtual ~Backend() = default;
-  // Starts a job: waits until every executor has entered it; Error if an executor's plan
-  // fingerprint differs from `fingerprint` (the program diverged on that rank).
-  virtual void begin_job(std::uint64_t job, std::uint64_t fingerprint) = 0;
+  // Starts job `job` of action `action`: waits until every executor has entered a job.
+  // Error if an executor's plan fingerprint differs from `fingerprint` (the program diverged
+  // on that rank); ContractBroken if an executor finished the program or entered another job.
+  virtual void begin_job(std::uint64_t job, std::uint64_t fingerprint, const std::string& action) = 0;
   virtual int executors() const = 0;
   virtual int slots(int executor) const = 0;  // task threads of an executor
   virtual int executor_of_rank(int rank) const = 0;
   // Non-blocking: starts the task on the executor.
   virtual void launch(int executor, const task::Descriptor& d) = 0;
-  // Blocks, without spinning, until some launched task reports.
-  virtual task::TaskReport wait_report() = 0;
+  // Blocks, without spinning, until some launched task reports or `timeout` passes.
+  virtual std::optional<task::TaskReport> wait_report(std::chrono::milliseconds timeout) = 0;
   // Moves the shuffle's buckets to the owners of their reduce partitions; returns when all
   // executors are done.
   virtual void exchange(const task::ExchangeOrder& order) = 0;
   // Ends the job on every executor with the result or the error; returns once every
   // executor has finished its running tasks.
   virtual void end_job(const task::JobEnd& end) = 0;
+
+  // At the end of the driver's program, after `jobs` jobs: waits until every executor has
+  // finished its program too, then lets them finish. ContractBroken if one starts a job.
+  virtual void end_program(std::uint64_t jobs) = 0;
+  // Tells every executor to end its process with `exit_code`; true once all have
+  // acknowledged, false if some did not within `timeout` (they may be stuck in user code).
+  virtual bool shutdown(int exit_code, std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace dataflow::driver

@@ -17,9 +17,9 @@ void LocalBackend::launch(int, const task::Descriptor& d) {
   });
 }
 
-task::TaskReport LocalBackend::wait_report() {
+std::optional<task::TaskReport> LocalBackend::wait_report(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [this] { return !reports_.empty(); });
+  if (!cv_.wait_for(lock, timeout, [this] { return !reports_.empty(); })) return std::nullopt;
   std::string bytes = std::move(reports_.front());
   reports_.pop_front();
   return task::decode<task::TaskReport>(bytes);

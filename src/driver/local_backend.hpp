@@ -19,14 +19,16 @@ class LocalBackend : public Backend {
   LocalBackend(const exec::TaskRunner& runner, shuffle::BlockStore& store, int threads)
       : runner_(runner), store_(store), pool_(threads) {}
 
-  void begin_job(std::uint64_t, std::uint64_t) override {}
+  void begin_job(std::uint64_t, std::uint64_t, const std::string&) override {}
   int executors() const override { return 1; }
   int slots(int) const override { return pool_.threads(); }
   int executor_of_rank(int) const override { return 0; }
   void launch(int executor, const task::Descriptor& d) override;
-  task::TaskReport wait_report() override;
+  std::optional<task::TaskReport> wait_report(std::chrono::milliseconds timeout) override;
   void exchange(const task::ExchangeOrder& order) override;
   void end_job(const task::JobEnd& end) override;
+  void end_program(std::uint64_t) override {}
+  bool shutdown(int, std::chrono::milliseconds) override { return true; }
 
  private:
   const exec::TaskRunner& runner_;

@@ -9,38 +9,63 @@
 namespace dataflow::driver {
 
 net::Message MpiBackend::wait_message(int tag) {
+  return *wait_message(tag, std::chrono::steady_clock::time_point::max());
+}
+
+std::optional<net::Message> MpiBackend::wait_message(int tag, std::chrono::steady_clock::time_point deadline) {
   net::Backoff backoff;
   for (;;) {
-    if (auto m = world_.try_receive(-1, tag)) return std::move(*m);
+    if (auto m = world_.try_receive(-1, tag)) return m;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     backoff.wait();
   }
 }
 
-void MpiBackend::begin_job(std::uint64_t job, std::uint64_t fingerprint) {
+namespace {
+
+// "job 3 (collect)", as the messages about ranks out of step name a job.
+std::string job_name(std::uint64_t job, const std::string& action) {
+  return "job " + std::to_string(job) + " (" + action + ")";
+}
+
+}  // namespace
+
+void MpiBackend::begin_job(std::uint64_t job, std::uint64_t fingerprint, const std::string& action) {
   job_ = job;
   std::string diverged;
   for (int i = 0; i < executors(); ++i) {
     net::Message m = wait_message(net::kTagHello);
     auto hello = task::decode<task::Hello>(m.bytes);
+    const std::string rank = "rank " + std::to_string(m.source);
+    if (hello.finished) {
+      throw ContractBroken(rank + " finished the program while the driver started " + job_name(job, action) + "; " +
+                           kSpmdHint);
+    }
+    if (hello.job != job || hello.action != action) {
+      throw ContractBroken(rank + " started " + job_name(hello.job, hello.action) + " while the driver started " +
+                           job_name(job, action) + "; " + kSpmdHint);
+    }
     slots_[static_cast<std::size_t>(executor_of_rank(m.source))] = static_cast<int>(hello.cores);
-    if ((hello.fingerprint != fingerprint || hello.job != job) && diverged.empty()) {
-      diverged = "program diverged on rank " + std::to_string(m.source) + ": its job " + std::to_string(hello.job) +
-                 " has plan fingerprint " + std::to_string(hello.fingerprint) + ", the driver's job " +
-                 std::to_string(job) + " has " + std::to_string(fingerprint);
+    if (hello.fingerprint != fingerprint && diverged.empty()) {
+      diverged = "program diverged on " + rank + ": its " + job_name(hello.job, hello.action) +
+                 " has plan fingerprint " + std::to_string(hello.fingerprint) + ", the driver's has " +
+                 std::to_string(fingerprint) + "; every rank must build the same datasets, and " + kSpmdHint;
     }
   }
   if (!diverged.empty()) throw Error(ExitCode::kSoftware, diverged);
 }
 
 void MpiBackend::launch(int executor, const task::Descriptor& d) {
-  world_.send(executor + 1, net::kTagTask, task::encode(d));
+  world_.post(executor + 1, net::kTagTask, task::encode(d));
 }
 
-task::TaskReport MpiBackend::wait_report() {
-  for (;;) {
-    auto report = task::decode<task::TaskReport>(wait_message(net::kTagReport).bytes);
+std::optional<task::TaskReport> MpiBackend::wait_report(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (auto m = wait_message(net::kTagReport, deadline)) {
+    auto report = task::decode<task::TaskReport>(m->bytes);
     if (report.job == job_) return report;  // else a late report of an earlier, failed job
   }
+  return std::nullopt;
 }
 
 void MpiBackend::exchange(const task::ExchangeOrder& order) {
@@ -71,6 +96,30 @@ void MpiBackend::end_job(const task::JobEnd& end) {
     }
     backoff.reset();
   }
+}
+
+void MpiBackend::end_program(std::uint64_t jobs) {
+  for (int i = 0; i < executors(); ++i) {
+    net::Message m = wait_message(net::kTagHello);
+    auto hello = task::decode<task::Hello>(m.bytes);
+    if (!hello.finished) {
+      throw ContractBroken("rank " + std::to_string(m.source) + " started " + job_name(hello.job, hello.action) +
+                           " after the driver finished the program (it ran " + std::to_string(jobs) + " jobs); " +
+                           kSpmdHint);
+    }
+  }
+  const std::string bytes = task::encode(task::Shutdown{0});
+  for (int e = 0; e < executors(); ++e) world_.send(e + 1, net::kTagShutdown, bytes);
+}
+
+bool MpiBackend::shutdown(int exit_code, std::chrono::milliseconds timeout) {
+  const std::string bytes = task::encode(task::Shutdown{exit_code});
+  for (int e = 0; e < executors(); ++e) world_.send(e + 1, net::kTagShutdown, bytes);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (int acks = 0; acks < executors(); ++acks) {
+    if (!wait_message(net::kTagShutdownAck, deadline)) return false;
+  }
+  return true;
 }
 
 }  // namespace dataflow::driver

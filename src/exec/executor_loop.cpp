@@ -44,10 +44,10 @@ class Outbox {
 
 }  // namespace
 
-task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint) {
+task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, const std::string& action) {
   const int rank = world_.rank();
-  world_.send(0, net::kTagHello,
-              task::encode(task::Hello{job, fingerprint, static_cast<std::uint32_t>(pool_.threads())}));
+  task::Hello hello{job, fingerprint, static_cast<std::uint32_t>(pool_.threads()), action, false};
+  world_.send(0, net::kTagHello, task::encode(hello));
   Outbox outbox;
   net::Backoff backoff;
   auto flush = [&] {
@@ -93,6 +93,11 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint) {
           store_.clear();
           world_.send(0, net::kTagJobEndAck, {});
           return end;
+        }
+        case net::kTagShutdown: {  // the ranks fell out of step: the driver ends the program
+          auto shutdown = task::decode<task::Shutdown>(m->bytes);
+          world_.send(0, net::kTagShutdownAck, {});
+          world_.finalize_and_exit(shutdown.exit_code);
         }
         default:
           throw Error(ExitCode::kSoftware, "unexpected message tag " + std::to_string(m->tag));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "exec/task_runner.hpp"
 #include "exec/thread_pool.hpp"
@@ -17,9 +18,10 @@ class ExecutorLoop {
   ExecutorLoop(net::World& world, const TaskRunner& runner, shuffle::BlockStore& store, ThreadPool& pool)
       : world_(world), runner_(runner), store_(store), pool_(pool) {}
 
-  // Serves the driver until it ends job `job`; returns how it ended. `fingerprint` is this
-  // rank's plan fingerprint, checked against every descriptor.
-  task::JobEnd run(std::uint64_t job, std::uint64_t fingerprint);
+  // Serves the driver until it ends job `job` (of the action named `action`); returns how it
+  // ended. `fingerprint` is this rank's plan fingerprint, checked against every descriptor.
+  // Ends the process if the driver shuts the program down (the ranks fell out of step).
+  task::JobEnd run(std::uint64_t job, std::uint64_t fingerprint, const std::string& action);
 
  private:
   net::World& world_;

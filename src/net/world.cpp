@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -53,6 +54,9 @@ World::World(int& argc, char**& argv) : comms_(std::make_unique<Comms>()), chunk
 }
 
 World::~World() {
+  for (auto& p : comms_->posted) {
+    MPI_Waitall(static_cast<int>(p.requests.size()), p.requests.data(), MPI_STATUSES_IGNORE);
+  }
   if (comms_->executors != MPI_COMM_NULL) MPI_Comm_free(&comms_->executors);
   MPI_Finalize();
 }
@@ -67,7 +71,31 @@ void World::send(int dest, int tag, std::string_view bytes) {
   }
 }
 
+void World::post(int dest, int tag, std::string bytes) {
+  progress_posted();
+  auto& p = comms_->posted.emplace_back();
+  p.bytes = std::move(bytes);
+  // Chunks as in send(); MPI starts them in order, so they match the receiver's in order.
+  for (std::uint64_t off = 0;; off += chunk_) {
+    const auto n = static_cast<int>(std::min<std::uint64_t>(chunk_, p.bytes.size() - off));
+    MPI_Request r;
+    check(MPI_Isend(p.bytes.data() + off, n, MPI_BYTE, dest, tag, MPI_COMM_WORLD, &r), "MPI_Isend");
+    p.requests.push_back(r);
+    if (static_cast<std::uint64_t>(n) < chunk_) return;
+  }
+}
+
+void World::progress_posted() {
+  for (auto it = comms_->posted.begin(); it != comms_->posted.end();) {
+    int done = 0;
+    check(MPI_Testall(static_cast<int>(it->requests.size()), it->requests.data(), &done, MPI_STATUSES_IGNORE),
+          "MPI_Testall");
+    it = done ? comms_->posted.erase(it) : std::next(it);
+  }
+}
+
 std::optional<Message> World::try_receive(int source, int tag) {
+  if (!comms_->posted.empty()) progress_posted();
   int flag = 0;
   MPI_Status status;
   check(MPI_Iprobe(source < 0 ? MPI_ANY_SOURCE : source, tag < 0 ? MPI_ANY_TAG : tag, MPI_COMM_WORLD, &flag, &status),
@@ -110,6 +138,13 @@ std::vector<std::string> World::gather_lines(const std::string& line) {
   for (std::size_t i = 0; i < lens.size(); ++i)
     out.push_back(all.substr(static_cast<std::size_t>(displs[i]), static_cast<std::size_t>(lens[i])));
   return out;
+}
+
+void World::finalize_and_exit(int code) {
+  std::fflush(nullptr);
+  if (comms_->executors != MPI_COMM_NULL) MPI_Comm_free(&comms_->executors);
+  MPI_Finalize();
+  std::_Exit(code);
 }
 
 void World::abort(int code) {

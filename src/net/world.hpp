@@ -12,7 +12,17 @@
 
 namespace dataflow::net {
 
-enum Tag : int { kTagHello = 1, kTagTask, kTagReport, kTagExchange, kTagExchangeDone, kTagJobEnd, kTagJobEndAck };
+enum Tag : int {
+  kTagHello = 1,
+  kTagTask,
+  kTagReport,
+  kTagExchange,
+  kTagExchangeDone,
+  kTagJobEnd,
+  kTagJobEndAck,
+  kTagShutdown,
+  kTagShutdownAck,
+};
 
 struct Message {
   int source = -1;
@@ -35,6 +45,10 @@ class World {
 
   // Point-to-point on the world communicator; messages of any size (sent in chunks).
   void send(int dest, int tag, std::string_view bytes);
+  // As send(), but never blocks: the bytes go out while this rank goes on polling (every
+  // try_receive() moves them along). For the driver's task descriptors, which may be large:
+  // a blocking send to an executor that is itself sending a large report would deadlock.
+  void post(int dest, int tag, std::string bytes);
   // One whole message from `source` with `tag` (-1: any) if one has arrived; never blocks
   // on a message that has not started to arrive.
   std::optional<Message> try_receive(int source, int tag);
@@ -53,8 +67,13 @@ class World {
   // Ends every rank of the job with `code`, now.
   [[noreturn]] void abort(int code);
 
+  // Collective (MPI_Finalize): ends this process with `code` without running destructors.
+  // For a verdict every rank reached together; stdio is flushed first.
+  [[noreturn]] void finalize_and_exit(int code);
+
  private:
   struct Comms;
+  void progress_posted();
   std::unique_ptr<Comms> comms_;
   int rank_ = 0;
   int size_ = 1;

@@ -7,11 +7,15 @@
 
 namespace dataflow::task {
 
-// Executor -> driver when it enters a job: its plan fingerprint and task threads.
+// Executor -> driver when it enters a job (its plan fingerprint, task threads and the
+// action's name), or, with `finished`, when it reaches the end of the program (then `job` is
+// the number of jobs it ran).
 struct Hello {
   std::uint64_t job = 0;
   std::uint64_t fingerprint = 0;
   std::uint32_t cores = 1;
+  std::string action;  // "collect", "count", ...
+  bool finished = false;
   template <class Archive>
   void serialize(Archive& ar);
 };
@@ -72,6 +76,15 @@ struct JobEnd {
   std::int32_t error_code = 0;
   std::string error;
   std::string result;
+  template <class Archive>
+  void serialize(Archive& ar);
+};
+
+// Driver -> every executor at the end of the program (exit_code 0: finish normally), or when
+// the ranks broke the SPMD contract (exit_code != 0: acknowledge, then end the process with
+// that code).
+struct Shutdown {
+  std::int32_t exit_code = 0;
   template <class Archive>
   void serialize(Archive& ar);
 };

@@ -14,7 +14,7 @@ namespace dataflow::task {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
-constexpr std::uint16_t kVersion = 1;
+constexpr std::uint16_t kVersion = 2;         // 2: Hello names its action, Shutdown
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -104,11 +104,19 @@ void Descriptor::serialize(Archive& ar) {
   choice(ar, output, OutputKind::kResult);
   ar(output_node, num_buckets);
   field(ar, output_file);
+  field(ar, slice);
 }
 
 template <class Archive>
 void Hello::serialize(Archive& ar) {
   ar(job, fingerprint, cores);
+  field(ar, action);
+  flag(ar, finished);
+}
+
+template <class Archive>
+void Shutdown::serialize(Archive& ar) {
+  ar(exit_code);
 }
 
 template <class Archive>
@@ -184,6 +192,7 @@ DATAFLOW_WIRE_MESSAGE(TaskReport)
 DATAFLOW_WIRE_MESSAGE(ExchangeOrder)
 DATAFLOW_WIRE_MESSAGE(ExchangeDone)
 DATAFLOW_WIRE_MESSAGE(JobEnd)
+DATAFLOW_WIRE_MESSAGE(Shutdown)
 #undef DATAFLOW_WIRE_MESSAGE
 
 }  // namespace dataflow::task

@@ -56,6 +56,7 @@ Descriptor sample_descriptor() {
   d.output_node = 2147483647;
   d.num_buckets = 96;
   d.output_file = "out/_temporary/0/part-00004";
+  d.slice = "slice" + kBinary;
   return d;
 }
 
@@ -64,6 +65,8 @@ Hello sample_hello() {
   h.job = 99;
   h.fingerprint = 0x8000000000000001ull;
   h.cores = 48;
+  h.action = "collect" + kBinary;
+  h.finished = true;
   return h;
 }
 
@@ -128,13 +131,18 @@ void expect_same(const Descriptor& a, const Descriptor& b) {
   EXPECT_EQ(a.output_node, b.output_node);
   EXPECT_EQ(a.num_buckets, b.num_buckets);
   EXPECT_EQ(a.output_file, b.output_file);
+  EXPECT_EQ(a.slice, b.slice);
 }
 
 void expect_same(const Hello& a, const Hello& b) {
   EXPECT_EQ(a.job, b.job);
   EXPECT_EQ(a.fingerprint, b.fingerprint);
   EXPECT_EQ(a.cores, b.cores);
+  EXPECT_EQ(a.action, b.action);
+  EXPECT_EQ(a.finished, b.finished);
 }
+
+void expect_same(const Shutdown& a, const Shutdown& b) { EXPECT_EQ(a.exit_code, b.exit_code); }
 
 void expect_same(const TaskReport& a, const TaskReport& b) {
   EXPECT_EQ(a.job, b.job);
@@ -199,6 +207,11 @@ TEST(WireRoundTrip, Hello) {
   expect_round_trip(Hello{});
 }
 
+TEST(WireRoundTrip, Shutdown) {
+  expect_round_trip(Shutdown{});
+  expect_round_trip(Shutdown{70});
+}
+
 TEST(WireRoundTrip, TaskReport) {
   expect_round_trip(sample_report());
   expect_round_trip(TaskReport{});
@@ -237,8 +250,9 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 1);
-  EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4);  // job, fingerprint, cores
+  EXPECT_EQ(version, 2);
+  const Hello h = sample_hello();
+  EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1);  // job, fingerprint, cores, action, finished
 }
 
 // ----- malformed input --------------------------------------------------------------------
@@ -294,7 +308,8 @@ struct LengthField {
 std::vector<LengthField> descriptor_lengths(const Descriptor& d) {
   const std::size_t path_at = 6 + 8 + 4 + 4 + 4 + 8 + 1 + 4;
   const std::size_t file_at = path_at + 8 + d.path.size() + 8 + 8 + 8 + 1 + 4 + 4;
-  return {{path_at, d.path.size(), 1}, {file_at, d.output_file.size(), 1}};
+  const std::size_t slice_at = file_at + 8 + d.output_file.size();
+  return {{path_at, d.path.size(), 1}, {file_at, d.output_file.size(), 1}, {slice_at, d.slice.size(), 1}};
 }
 std::vector<LengthField> report_lengths(const TaskReport& r) {
   const std::size_t error_at = 6 + 8 + 4 + 4 + 4 + 4 + 1 + 1 + 4;
@@ -320,7 +335,12 @@ struct Sample<Descriptor> {
 template <>
 struct Sample<Hello> {
   static Hello make() { return sample_hello(); }
-  static std::vector<LengthField> lengths(const Hello&) { return {}; }
+  static std::vector<LengthField> lengths(const Hello& m) { return {{6 + 8 + 8 + 4, m.action.size(), 1}}; }
+};
+template <>
+struct Sample<Shutdown> {
+  static Shutdown make() { return Shutdown{70}; }
+  static std::vector<LengthField> lengths(const Shutdown&) { return {}; }
 };
 template <>
 struct Sample<TaskReport> {
@@ -345,7 +365,7 @@ struct Sample<JobEnd> {
 
 template <class M>
 class WireMalformed : public ::testing::Test {};
-using Messages = ::testing::Types<Descriptor, Hello, TaskReport, ExchangeOrder, ExchangeDone, JobEnd>;
+using Messages = ::testing::Types<Descriptor, Hello, TaskReport, ExchangeOrder, ExchangeDone, JobEnd, Shutdown>;
 TYPED_TEST_SUITE(WireMalformed, Messages);
 
 TYPED_TEST(WireMalformed, EmptyBytes) {
@@ -376,7 +396,8 @@ TYPED_TEST(WireMalformed, WrongMagic) {
 
 TYPED_TEST(WireMalformed, WrongVersion) {
   const std::string bytes = encode(Sample<TypeParam>::make());
-  for (std::uint16_t v : {std::uint16_t{0}, std::uint16_t{2}, std::uint16_t{0x0100}, std::uint16_t{0xffff}}) {
+  for (std::uint16_t v :
+       {std::uint16_t{0}, std::uint16_t{1}, std::uint16_t{3}, std::uint16_t{0x0100}, std::uint16_t{0xffff}}) {
     std::string bad = bytes;
     std::memcpy(bad.data() + 4, &v, 2);
     expect_rejected<TypeParam>(bad, "version " + std::to_string(v));
