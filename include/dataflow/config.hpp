@@ -21,8 +21,13 @@ struct Config {
   std::uint64_t shuffle_round_bytes = 0;
   // Reduce partitions of a shuffle when the operation names none; 0 = the parent's count.
   int default_parallelism = 0;
-  // Console progress bar: auto = only when stderr is a terminal.
+  // Console progress bar: auto = only when stderr (or mpirun's) is a terminal; on = also
+  // plain lines where no terminal is involved (batch output files).
   ProgressMode progress = ProgressMode::kAuto;
+  // Plain progress lines come at least this often during a stage.
+  int progress_interval_seconds = 30;
+  // Print each job's plan (explain()) to stderr on the driver before it runs.
+  bool explain = false;
 };
 
 // A byte size such as "64M": a positive whole number with an optional K, M or G suffix

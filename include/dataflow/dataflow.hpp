@@ -6,3 +6,4 @@
 #include "dataflow/error.hpp"
 #include "dataflow/session.hpp"
 #include "dataflow/text.hpp"
+#include "dataflow/version.hpp"

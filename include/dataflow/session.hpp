@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,8 +26,12 @@ class Session {
  public:
   // Collective over MPI_COMM_WORLD. Reads DATAFLOW_* settings from the environment; a bad
   // one throws Error(kConfig) on every rank, after rank 0 has printed it to stderr.
+  // Prefer dataflow::run, which also parses the common flags; used directly, an exception
+  // that escapes main still ends every rank with its exit code and one error line.
   Session(int& argc, char**& argv);
-  ~Session();  // collective: MPI_Finalize
+  // Collective: checks that every rank reached the end of the program (else every rank
+  // exits with code 70), then MPI_Finalize.
+  ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -51,10 +56,15 @@ class Session {
   // ranks saw, so that no rank waits forever for the others.
   [[noreturn]] void abort(int code);
 
-  // The values, cut into `slices` contiguous partitions (0 = default parallelism). Every
-  // rank must pass equal values.
+  // The values, cut into `slices` contiguous partitions (0 = default parallelism). The
+  // driver's values are the data: each task gets its slice from the driver, as in Spark, so
+  // other ranks may pass anything (an empty vector, say). Every rank must still call it.
   template <class T>
   Dataset<T> parallelize(std::vector<T> values, int slices = 0);
+  template <class T>
+  Dataset<T> parallelize(std::initializer_list<T> values, int slices = 0) {
+    return parallelize(std::vector<T>(values), slices);
+  }
 
  private:
   detail::Runtime* runtime();
@@ -63,27 +73,48 @@ class Session {
 
 template <class T>
 Dataset<T> Session::parallelize(std::vector<T> values, int slices) {
+  static_assert(detail::kHasCodec<T>,
+                "parallelize: records of this type cannot be encoded (the driver ships each slice to its task); "
+                "supported: arithmetic types and enums, std::string(_view), std::pair, std::tuple, std::vector of "
+                "those, and trivially copyable structs (no std::string or pointer members)");
   detail::Runtime* rt = runtime();
-  auto data = std::make_shared<const std::vector<T>>(std::move(values));
   const auto parts = static_cast<std::uint32_t>(slices > 0 ? slices : rt->default_parallelism());
   detail::NodeSpec spec{detail::OpKind::kParallelize, {}, "parallelize"};
   spec.partitions = parts;
-  spec.items = data->size();
+  std::shared_ptr<const detail::Producer<T>> producer;
+  if constexpr (detail::kHasCodec<T>) {  // else the static_assert above is the one error
+    if (rt->is_driver()) {
+      const std::size_t n = values.size();
+      spec.slices.resize(parts);
+      for (std::uint32_t p = 0; p < parts; ++p) {
+        detail::ByteWriter w(spec.slices[p]);
+        for (std::size_t i = n * p / parts; i < n * (p + 1) / parts; ++i) detail::Codec<T>::write(w, values[i]);
+      }
+    }
+    producer = std::make_shared<const detail::Producer<T>>([](detail::TaskContext& ctx, detail::Emit<T> emit) {
+      detail::decode_all<T>(ctx.slice, [&emit](detail::Owned<T>&& x) { emit(x); });
+    });
+  }
   int node = rt->add_node(std::move(spec));
-  auto producer =
-      std::make_shared<const detail::Producer<T>>([data, parts](detail::TaskContext& ctx, detail::Emit<T> emit) {
-        const std::size_t n = data->size();
-        const std::size_t begin = n * ctx.partition / parts;
-        const std::size_t end = n * (ctx.partition + 1) / parts;
-        for (std::size_t i = begin; i < end; ++i) emit((*data)[i]);
-      });
   return Dataset<T>(rt, node, std::move(producer));
 }
 
-// Runs body(session) and turns errors into RELIABILITY's exit codes: an Error's code, 70 for
-// any other exception. The one-line message goes to stderr from rank 0 as "PROG: error: ...".
-// An error raised on some ranks only (outside an action) aborts the whole job with its code,
-// so no rank waits forever for the others.
-int run(int& argc, char**& argv, const std::function<int(Session&)>& body);
+// What a program tells dataflow::run about itself, for --help.
+struct ProgramInfo {
+  std::string usage;        // its own arguments, as in "INPUT... [-o DIR]"
+  std::string description;  // a paragraph under the usage line
+  std::string help;         // its own options, formatted as it likes (printed before ours)
+};
+
+// Runs a libdataflow program: constructs the Session, takes the common flags out of argv
+// (--executor-cores N, --split-size SIZE, --progress/--no-progress, --explain, --help,
+// --version; see ProgramInfo) so that `body` sees only its own arguments, runs body(session)
+// and turns errors into the documented exit codes: an Error's code, 70 for any other
+// exception, 64 for a bad flag. The one-line message goes to stderr from rank 0 as
+// "PROG: error: ...". An error raised on some ranks only (outside an action) ends the whole
+// job with its code, so no rank waits forever for the others. Every rank must run the same
+// actions in the same order; a rank that does not (an action inside if (is_driver()), a rank
+// that returns early) ends every rank with exit code 70 and a message naming it.
+int run(int& argc, char**& argv, const std::function<int(Session&)>& body, const ProgramInfo& info = {});
 
 }  // namespace dataflow

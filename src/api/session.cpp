@@ -4,8 +4,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "api/engine.hpp"
+#include "api/program_flags.hpp"
 #include "common/program_name.hpp"
 
 namespace dataflow {
@@ -34,13 +37,20 @@ Dataset<std::string_view> Session::text_file(std::vector<std::string> paths) {
   return Dataset<std::string_view>(engine_.get(), node, std::move(producer));
 }
 
-int run(int& argc, char**& argv, const std::function<int(Session&)>& body) {
+int run(int& argc, char**& argv, const std::function<int(Session&)>& body, const ProgramInfo& info) {
   const std::string prog = common::program_name(argc, argv);
   std::unique_ptr<Session> session;
   try {
     session = std::make_unique<Session>(argc, argv);
   } catch (const Error& e) {  // a bad setting: every rank alike, rank 0 has printed it
     return e.exit_code();
+  }
+  // Every rank parses the same argv alike, so all end here together or none does.
+  static std::vector<std::string> arg_storage;  // argv points here while the program runs
+  static std::vector<char*> arg_pointers;
+  if (auto code = api::parse_program_flags(argc, argv, info, session->config(), session->is_driver(), arg_storage,
+                                           arg_pointers)) {
+    return *code;
   }
   // An error this rank saw alone: report it here, and end every rank so none waits forever.
   auto fail_alone = [&](const char* what, int code) {

@@ -1,9 +1,13 @@
 // Reading Config from DATAFLOW_* variables.
 #include "common/env_config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <iterator>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "dataflow/error.hpp"
 
@@ -41,6 +45,7 @@ Config config_from_env() {
   c.split_size = size_var("DATAFLOW_SPLIT_SIZE", c.split_size);
   c.shuffle_round_bytes = size_var("DATAFLOW_SHUFFLE_ROUND_BYTES", c.shuffle_round_bytes);
   c.default_parallelism = int_var("DATAFLOW_DEFAULT_PARALLELISM", c.default_parallelism);
+  c.progress_interval_seconds = int_var("DATAFLOW_PROGRESS_INTERVAL", c.progress_interval_seconds);
   if (const char* p = std::getenv("DATAFLOW_PROGRESS"); p && *p) {
     const std::string v = p;
     if (v == "on")
@@ -53,6 +58,51 @@ Config config_from_env() {
       bad("DATAFLOW_PROGRESS", v, "auto, on or off");
   }
   return c;
+}
+
+namespace {
+
+// Every DATAFLOW_* variable the library reads.
+constexpr std::string_view kKnown[] = {
+    "DATAFLOW_EXECUTOR_CORES",      "DATAFLOW_MAX_TASK_ATTEMPTS",   "DATAFLOW_SPLIT_SIZE",
+    "DATAFLOW_SHUFFLE_ROUND_BYTES", "DATAFLOW_DEFAULT_PARALLELISM", "DATAFLOW_PROGRESS",
+    "DATAFLOW_PROGRESS_INTERVAL",   "DATAFLOW_RESOURCE_REPORT",     "DATAFLOW_FAULT",
+    "DATAFLOW_MESSAGE_CHUNK_BYTES",
+};
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::vector<std::string> unknown_settings(char** env) {
+  std::vector<std::string> warnings;
+  for (char** e = env; e && *e; ++e) {
+    const std::string_view entry(*e);
+    const std::string_view name = entry.substr(0, entry.find('='));
+    if (name.substr(0, 9) != "DATAFLOW_") continue;
+    if (std::find(std::begin(kKnown), std::end(kKnown), name) != std::end(kKnown)) continue;
+    std::string_view best = kKnown[0];
+    for (std::string_view k : kKnown) {
+      if (edit_distance(name, k) < edit_distance(name, best)) best = k;
+    }
+    std::string w = "unknown setting " + std::string(name) + " is ignored";
+    if (edit_distance(name, best) <= 4) w += " (did you mean " + std::string(best) + "?)";
+    warnings.push_back(std::move(w));
+  }
+  return warnings;
 }
 
 }  // namespace dataflow::common

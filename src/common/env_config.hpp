@@ -1,7 +1,10 @@
 // Config defaults from the environment: DATAFLOW_EXECUTOR_CORES, DATAFLOW_MAX_TASK_ATTEMPTS,
 // DATAFLOW_SPLIT_SIZE, DATAFLOW_SHUFFLE_ROUND_BYTES, DATAFLOW_DEFAULT_PARALLELISM and
-// DATAFLOW_PROGRESS (auto, on, off).
+// DATAFLOW_PROGRESS (auto, on, off), DATAFLOW_PROGRESS_INTERVAL (seconds).
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "dataflow/config.hpp"
 
@@ -9,5 +12,9 @@ namespace dataflow::common {
 
 // Throws Error(kConfig) naming the variable on a bad value.
 Config config_from_env();
+
+// One warning for each DATAFLOW_* variable of `env` (as environ) that the library does not
+// read, naming the closest known one when it is probably a typo.
+std::vector<std::string> unknown_settings(char** env);
 
 }  // namespace dataflow::common

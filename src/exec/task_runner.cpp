@@ -48,6 +48,7 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
       ctx.shuffle_input = &blocks;
       break;
     case task::InputKind::kSlice:
+      ctx.slice = d.slice;
       break;
   }
   ctx.output_file = d.output_file;

@@ -32,9 +32,11 @@ struct NodeSpec {
 
   OpKind kind = OpKind::kMap;
   std::vector<int> parents;
-  std::string label;               // shown by explain(), e.g. "text_file(in.txt)"
-  std::uint32_t partitions = 0;    // parallelize slices, shuffle partitions; 0 = derived
-  std::uint64_t items = 0;         // parallelize: number of values
+  std::string label;             // shown by explain(), e.g. "text_file(in.txt)"
+  std::uint32_t partitions = 0;  // parallelize slices, shuffle partitions; 0 = derived
+  // parallelize, on the driver only: each partition's records, encoded. The driver's values
+  // are the data (shipped in each task's descriptor, as Spark does); other ranks keep none.
+  std::vector<std::string> slices;
   std::vector<std::string> paths;  // text_file inputs; save_as_text_file's directory
 };
 

@@ -26,6 +26,7 @@ class Runtime {
   virtual std::string explain(int node) const = 0;
   virtual const Config& config() const = 0;
   virtual int default_parallelism() const = 0;
+  virtual bool is_driver() const = 0;
 };
 
 }  // namespace dataflow::detail

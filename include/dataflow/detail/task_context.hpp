@@ -26,6 +26,7 @@ struct TaskContext {
   std::uint32_t attempt = 0;
   const TextSplit* split = nullptr;                              // text source input
   const std::vector<std::string_view>* shuffle_input = nullptr;  // reduce side, map order
+  std::string_view slice;                                        // parallelize: encoded records
   std::uint32_t num_buckets = 0;                                 // shuffle map output
   std::string output_file;                                       // save: this attempt's file
 };

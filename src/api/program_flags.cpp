@@ -1,0 +1,108 @@
+// Common flags of every dataflow::run program: --executor-cores, --split-size,
+// --progress/--no-progress, --explain, --help, --version.
+#include "api/program_flags.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "common/program_name.hpp"
+#include "dataflow/error.hpp"
+#include "dataflow/version.hpp"
+
+namespace dataflow::api {
+namespace {
+
+constexpr const char* kCommonTitle = "libdataflow options (every program has them; DATAFLOW_* variables set defaults)";
+
+// The common options' part of --help, without CLI11's usage line.
+std::string common_options_help(const CLI::App& app) {
+  std::string text = app.help("", CLI::AppFormatMode::Normal);
+  const auto at = text.find("Options:");
+  if (at != std::string::npos) text = text.substr(at + 8);
+  return std::string(kCommonTitle) + ":" + text;
+}
+
+}  // namespace
+
+std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInfo& info, Config& config,
+                                       bool print, std::vector<std::string>& storage, std::vector<char*>& pointers) {
+  const std::string prog = common::program_name(argc, argv);
+  CLI::App app{info.description, prog};
+  app.allow_extras();
+  int cores = 0;
+  std::string split;
+  bool progress = false;
+  bool no_progress = false;
+  bool explain = false;
+  app.set_help_flag("-h,--help", "print this help and exit");
+  app.add_option("--executor-cores", cores, "task threads per executor (default: the node's cores shared among its executors)")
+      ->type_name("N");
+  app.add_option("--split-size", split, "input split size: a whole number with K, M or G (default 128M)")
+      ->type_name("SIZE");
+  app.add_flag("--progress", progress,
+               "show progress on stderr: a bar on a terminal (also through mpirun), else a line every 30 s "
+               "(default: a bar when there is a terminal, else nothing)");
+  app.add_flag("--no-progress", no_progress, "no progress bar or lines");
+  app.add_flag("--explain", explain, "print each job's plan to stderr before it runs");
+  app.set_version_flag("--version", prog + " (libdataflow) " + DATAFLOW_VERSION, "print the version and exit");
+  auto usage_error = [&](const std::string& message) -> std::optional<int> {
+    if (print) {
+      std::fprintf(stderr, "%s: error: %s\nUsage: %s [OPTIONS]%s%s\nRun with --help for more information.\n",
+                   prog.c_str(), message.c_str(), prog.c_str(), info.usage.empty() ? "" : " ", info.usage.c_str());
+      std::fflush(stderr);
+    }
+    return static_cast<int>(ExitCode::kUsage);
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    if (print) {
+      std::string text = "Usage: " + prog + " [OPTIONS]" + (info.usage.empty() ? "" : " " + info.usage) + "\n";
+      if (!info.description.empty()) text += "\n" + info.description + "\n";
+      std::string own = info.help;
+      if (own.rfind("Usage:", 0) == 0) {  // CLI11's help of the program's own App: our usage line replaces it
+        const auto blank = own.find("\n\n");
+        own = blank == std::string::npos ? std::string() : own.substr(blank + 2);
+      }
+      while (!own.empty() && own.back() == '\n') own.pop_back();
+      if (!own.empty()) text += "\n" + own + "\n";
+      text += "\n" + common_options_help(app);
+      std::fputs(text.c_str(), stdout);
+      std::fflush(stdout);
+    }
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    if (print) {
+      std::printf("%s\n", app.version().c_str());
+      std::fflush(stdout);
+    }
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return usage_error(e.what());
+  }
+  if (cores < 0 || (app.count("--executor-cores") && cores == 0)) {
+    return usage_error("--executor-cores: expected a positive whole number, got " + std::to_string(cores));
+  }
+  if (cores > 0) config.executor_cores = cores;
+  if (!split.empty()) {
+    const auto size = parse_size(split);
+    if (!size) return usage_error("--split-size: expected a positive size such as 64M, got \"" + split + "\"");
+    config.split_size = *size;
+  }
+  if (progress) config.progress = ProgressMode::kOn;
+  if (no_progress) config.progress = ProgressMode::kOff;
+  if (explain) config.explain = true;
+
+  storage.clear();
+  storage.push_back(argc > 0 && argv[0] ? argv[0] : prog);
+  for (auto& rest : app.remaining()) storage.push_back(rest);
+  pointers.clear();
+  for (auto& s : storage) pointers.push_back(s.data());
+  pointers.push_back(nullptr);
+  argc = static_cast<int>(storage.size());
+  argv = pointers.data();
+  return std::nullopt;
+}
+
+}  // namespace dataflow::api
