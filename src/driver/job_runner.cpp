@@ -1,6 +1,8 @@
 // The driver's job loop: stages in order, tasks scheduled dynamically with retries.
 #include "driver/job_runner.hpp"
 
+#include <chrono>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <optional>
@@ -27,16 +29,60 @@ struct StageInputs {
   std::uint32_t buckets = 0;              // shuffle output: reduce partitions
 };
 
+// Lists the inputs of every stage of `plan`: text splits, partition counts, reduce
+// partitions. Throws Error(kNoInput) for a missing input.
+std::vector<StageInputs> resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const Config& config) {
+  std::vector<StageInputs> inputs(plan.stages.size());
+  std::map<int, std::uint32_t> shuffle_partitions;
+  for (const plan::Stage& s : plan.stages) {
+    StageInputs& in = inputs[s.id];
+    const auto& node = graph.node(s.input_node);
+    if (node.kind == OpKind::kTextFile) {
+      in.splits = io::plan_splits(io::expand_inputs(node.paths), config.split_size);
+      in.partitions = static_cast<std::uint32_t>(in.splits.size());
+    } else if (node.kind == OpKind::kParallelize) {
+      in.partitions = node.partitions;
+    } else {
+      in.partitions = shuffle_partitions.at(s.input_node);
+    }
+    if (s.output == plan::StageOutput::kShuffle) {
+      const auto& wide = graph.node(s.output_node);
+      std::uint32_t r = wide.partitions;
+      if (r == 0) r = static_cast<std::uint32_t>(config.default_parallelism);
+      if (r == 0) r = in.partitions;
+      in.buckets = r == 0 ? 1 : r;
+      shuffle_partitions[s.output_node] = in.buckets;
+    }
+  }
+  return inputs;
+}
+
+std::vector<plan::StageSize> sizes_of(const std::vector<StageInputs>& inputs) {
+  std::vector<plan::StageSize> sizes;
+  for (const auto& in : inputs) sizes.push_back({in.partitions, in.buckets});
+  return sizes;
+}
+
 class Job {
  public:
   Job(const dag::Graph& graph, Backend& backend, const Config& config, std::uint64_t id)
-      : graph_(graph), backend_(backend), config_(config), id_(id), progress_(config.progress) {}
+      : graph_(graph),
+        backend_(backend),
+        config_(config),
+        id_(id),
+        progress_(config.progress, std::chrono::seconds(config.progress_interval_seconds)) {}
 
   std::string run(int action) {
     plan_ = plan::make_plan(graph_, action);
-    backend_.begin_job(id_, plan_.fingerprint);
-    resolve_inputs();
     const auto& target = graph_.node(action);
+    backend_.begin_job(id_, plan_.fingerprint, detail::op_name(target.kind));
+    inputs_ = resolve_inputs(graph_, plan_, config_);
+    if (config_.explain) {
+      const std::string text = plan::explain(graph_, plan_, sizes_of(inputs_));
+      std::fprintf(stderr, "== Job %llu (%s) ==\n%s", static_cast<unsigned long long>(id_),
+                   detail::op_name(target.kind), text.c_str());
+      std::fflush(stderr);
+    }
     if (target.kind == OpKind::kSaveAsTextFile) {
       committer_.emplace(target.paths.at(0));
       committer_->setup();
@@ -54,31 +100,6 @@ class Job {
   }
 
  private:
-  void resolve_inputs() {
-    inputs_.resize(plan_.stages.size());
-    std::map<int, std::uint32_t> shuffle_partitions;
-    for (const plan::Stage& s : plan_.stages) {
-      StageInputs& in = inputs_[s.id];
-      const auto& node = graph_.node(s.input_node);
-      if (node.kind == OpKind::kTextFile) {
-        in.splits = io::plan_splits(io::expand_inputs(node.paths), config_.split_size);
-        in.partitions = static_cast<std::uint32_t>(in.splits.size());
-      } else if (node.kind == OpKind::kParallelize) {
-        in.partitions = node.partitions;
-      } else {
-        in.partitions = shuffle_partitions.at(s.input_node);
-      }
-      if (s.output == plan::StageOutput::kShuffle) {
-        const auto& wide = graph_.node(s.output_node);
-        std::uint32_t r = wide.partitions;
-        if (r == 0) r = static_cast<std::uint32_t>(config_.default_parallelism);
-        if (r == 0) r = in.partitions;
-        in.buckets = r == 0 ? 1 : r;
-        shuffle_partitions[s.output_node] = in.buckets;
-      }
-    }
-  }
-
   task::Descriptor descriptor(const plan::Stage& s, std::uint32_t partition, std::uint32_t attempt) const {
     const StageInputs& in = inputs_[s.id];
     task::Descriptor d;
@@ -96,8 +117,12 @@ class Job {
       d.start = split.start;
       d.end = split.end;
       d.file_size = split.file_size;
+    } else if (kind == OpKind::kParallelize) {
+      d.input = task::InputKind::kSlice;
+      const auto& slices = graph_.node(s.input_node).slices;
+      if (partition < slices.size()) d.slice = slices[partition];
     } else {
-      d.input = kind == OpKind::kParallelize ? task::InputKind::kSlice : task::InputKind::kShuffle;
+      d.input = task::InputKind::kShuffle;
     }
     d.output_node = s.output_node;
     if (s.output == plan::StageOutput::kShuffle) {
@@ -148,7 +173,9 @@ class Job {
       }
       progress_.update(done, in_flight);
       if (in_flight == 0) throw Error(ExitCode::kSoftware, "scheduler: no task can run (internal error)");
-      task::TaskReport r = backend_.wait_report();
+      std::optional<task::TaskReport> report = backend_.wait_report(progress_.next_update());
+      if (!report) continue;
+      task::TaskReport& r = *report;
       if (r.stage != s.id || r.partition >= in.partitions || r.attempt != attempts[r.partition]) continue;
       const int e = backend_.executor_of_rank(r.rank);
       --running[static_cast<std::size_t>(e)];
@@ -214,6 +241,16 @@ class Job {
 
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job) {
   return Job(graph, backend, config, job).run(action);
+}
+
+std::string explain(const dag::Graph& graph, int node, const Config& config) {
+  const plan::Plan plan = plan::make_plan(graph, node);
+  std::vector<plan::StageSize> sizes;
+  try {
+    sizes = sizes_of(resolve_inputs(graph, plan, config));
+  } catch (const Error&) {  // an input is missing: explain what can be explained
+  }
+  return plan::explain(graph, plan, sizes);
 }
 
 }  // namespace dataflow::driver

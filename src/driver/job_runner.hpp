@@ -17,4 +17,8 @@ namespace dataflow::driver {
 // ends the job on the executors either way.
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job);
 
+// The lineage of `node` and the stages an action on it would run, with their partition and
+// task counts when its inputs can be listed.
+std::string explain(const dag::Graph& graph, int node, const Config& config);
+
 }  // namespace dataflow::driver

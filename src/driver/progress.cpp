@@ -1,9 +1,11 @@
-// Progress bar rendering.
+// Progress bar rendering and the plain progress lines.
 #include "driver/progress.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace dataflow::driver {
@@ -12,11 +14,23 @@ namespace {
 constexpr int kWidth = 40;
 constexpr auto kRedraw = std::chrono::milliseconds(100);
 
+// Under Open MPI's mpirun our stderr is a pipe that mpirun copies to its own stderr, byte for
+// byte: the bar works when that one is a terminal. mpirun is our parent on its own node.
+bool launcher_stderr_is_terminal() {
+  if (!std::getenv("OMPI_COMM_WORLD_SIZE")) return false;
+  const std::string path = "/proc/" + std::to_string(getppid()) + "/fd/2";
+  const int fd = open(path.c_str(), O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool tty = isatty(fd) != 0;
+  close(fd);
+  return tty;
+}
+
 }  // namespace
 
-Progress::Progress(ProgressMode mode) {
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  bar_ = mode != ProgressMode::kOff && tty;
+Progress::Progress(ProgressMode mode, std::chrono::milliseconds interval) : interval_(interval) {
+  const bool tty = mode != ProgressMode::kOff && (isatty(STDERR_FILENO) != 0 || launcher_stderr_is_terminal());
+  bar_ = tty;
   lines_ = mode == ProgressMode::kOn && !tty;
 }
 
@@ -25,15 +39,30 @@ void Progress::start_stage(std::uint32_t stage, std::uint32_t tasks) {
   tasks_ = tasks;
   drawn_ = false;
   start_ = std::chrono::steady_clock::now();
-  last_draw_ = start_ - kRedraw;
+  last_draw_ = bar_ ? start_ - kRedraw : start_;
+}
+
+std::chrono::milliseconds Progress::next_update() const {
+  if (bar_) return kRedraw;
+  if (!lines_) return std::chrono::hours(1);
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(last_draw_ + interval_ - std::chrono::steady_clock::now());
+  return std::max(left, std::chrono::milliseconds(1));
 }
 
 void Progress::update(std::uint32_t done, std::uint32_t running) {
-  if (!bar_) return;
+  if (!bar_ && !lines_) return;
   auto now = std::chrono::steady_clock::now();
-  if (now - last_draw_ < kRedraw) return;
+  if (now - last_draw_ < (bar_ ? kRedraw : std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval_)))
+    return;
   last_draw_ = now;
-  draw(done, running);
+  if (bar_) {
+    draw(done, running);
+    return;
+  }
+  const double secs = std::chrono::duration<double>(now - start_).count();
+  std::fprintf(stderr, "Stage %u: %u of %u tasks finished, %u running, %.0f s\n", stage_, done, tasks_, running, secs);
+  std::fflush(stderr);
 }
 
 void Progress::draw(std::uint32_t done, std::uint32_t running) {

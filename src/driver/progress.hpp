@@ -1,6 +1,8 @@
 // Progress: Spark's console progress bar on the driver's stderr,
-// "[Stage 1:=====>          (12 + 2) / 32]", redrawn in place when stderr is a terminal and
-// cleared at the end; plain one-line stage summaries when forced on elsewhere.
+// "[Stage 1:=====>          (12 + 2) / 32]", redrawn in place when stderr is a terminal (or,
+// under mpirun, when mpirun's stderr is one: it forwards our bytes) and cleared at the end.
+// Where no terminal is involved and progress is forced on (sbatch output files): a plain
+// line every `interval` during a stage and one when it ends.
 #pragma once
 
 #include <chrono>
@@ -12,17 +14,21 @@ namespace dataflow::driver {
 
 class Progress {
  public:
-  explicit Progress(ProgressMode mode);
+  Progress(ProgressMode mode, std::chrono::milliseconds interval);
   void start_stage(std::uint32_t stage, std::uint32_t tasks);
+  // Called whenever the scheduler wakes up; draws or prints when it is time.
   void update(std::uint32_t done, std::uint32_t running);
   void finish_stage();
+  // How long the scheduler may sleep before update() has something to show.
+  std::chrono::milliseconds next_update() const;
 
  private:
   void draw(std::uint32_t done, std::uint32_t running);
 
   bool bar_ = false;    // redraw in place
-  bool lines_ = false;  // one line per stage
+  bool lines_ = false;  // plain lines: every interval_ during a stage, and at its end
   bool drawn_ = false;
+  std::chrono::milliseconds interval_;
   std::uint32_t stage_ = 0;
   std::uint32_t tasks_ = 0;
   std::chrono::steady_clock::time_point start_;

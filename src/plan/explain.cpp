@@ -1,4 +1,6 @@
-// explain(): the lineage as an indented tree, then the stages with their fused chains.
+// explain(): the lineage as an indented tree, then the stages with their fused chains. Node
+// ids are written "#3" and partition counts in words, so neither is read as the other.
+#include <map>
 #include <sstream>
 
 #include "plan/planner.hpp"
@@ -6,24 +8,41 @@
 namespace dataflow::plan {
 namespace {
 
-std::string describe(const dag::Graph& graph, int id) {
-  const auto& n = graph.node(id);
-  std::string s = "(" + std::to_string(id) + ") " + n.label;
-  if (detail::is_wide(n.kind)) s += " [shuffle]";
-  return s;
+std::string name(const dag::Graph& graph, int id) { return "#" + std::to_string(id) + " " + graph.node(id).label; }
+
+std::string partitions(std::uint32_t n) { return std::to_string(n) + (n == 1 ? " partition" : " partitions"); }
+
+// Partition counts by node, where the stage sizes are known.
+std::map<int, std::uint32_t> node_partitions(const Plan& plan, const std::vector<StageSize>& sizes) {
+  std::map<int, std::uint32_t> out;
+  if (sizes.size() != plan.stages.size()) return out;
+  for (const Stage& s : plan.stages) {
+    const StageSize& size = sizes[s.id];
+    out[s.input_node] = size.tasks;
+    for (int n : s.chain) out[n] = size.tasks;
+    out[s.output_node] = s.output == StageOutput::kShuffle ? size.buckets : size.tasks;
+  }
+  return out;
 }
 
-void tree(const dag::Graph& graph, int id, int depth, std::ostringstream& out) {
-  out << std::string(static_cast<std::size_t>(depth) * 2, ' ') << (depth ? "+- " : "") << describe(graph, id) << '\n';
-  for (int p : graph.node(id).parents) tree(graph, p, depth + 1, out);
+void tree(const dag::Graph& graph, int id, int depth, const std::map<int, std::uint32_t>& parts,
+          std::ostringstream& out) {
+  const auto& n = graph.node(id);
+  out << std::string(static_cast<std::size_t>(depth) * 3, ' ') << (depth ? "+- " : "") << name(graph, id);
+  if (auto it = parts.find(id); it != parts.end() && !detail::is_action(n.kind)) out << ", " << partitions(it->second);
+  if (detail::is_wide(n.kind)) out << " [shuffle]";
+  out << '\n';
+  for (int p : n.parents) tree(graph, p, depth + 1, parts, out);
 }
 
 }  // namespace
 
-std::string explain(const dag::Graph& graph, const Plan& plan) {
+std::string explain(const dag::Graph& graph, const Plan& plan, const std::vector<StageSize>& sizes) {
+  const auto parts = node_partitions(plan, sizes);
+  const bool known = !parts.empty();
   std::ostringstream out;
-  out << "== DAG ==\n";
-  tree(graph, plan.target, 0, out);
+  out << "== DAG (#N is a node id) ==\n";
+  tree(graph, plan.target, 0, parts, out);
   out << "== Stages ==\n";
   for (const Stage& s : plan.stages) {
     const bool shuffle = s.output == StageOutput::kShuffle;
@@ -32,18 +51,21 @@ std::string explain(const dag::Graph& graph, const Plan& plan) {
       out << ", after stage";
       for (auto p : s.parents) out << ' ' << p;
     }
-    out << ":\n  ";
+    if (known) out << ": " << sizes[s.id].tasks << (sizes[s.id].tasks == 1 ? " task" : " tasks");
+    out << "\n  ";
     const auto& in = graph.node(s.input_node);
     if (detail::is_wide(in.kind)) {
-      out << "read shuffle " << s.input_node << " (" << in.label << ", merge)";
+      out << "read shuffle #" << s.input_node << " (" << in.label << ", merge)";
     } else {
-      out << describe(graph, s.input_node);
+      out << name(graph, s.input_node);
     }
-    for (int n : s.chain) out << " -> " << describe(graph, n);
+    for (int n : s.chain) out << " -> " << name(graph, n);
     if (shuffle) {
-      out << " -> write shuffle " << s.output_node << " (" << graph.node(s.output_node).label << ", map-side combine)";
+      out << " -> write shuffle #" << s.output_node << " (" << graph.node(s.output_node).label << ", map-side combine";
+      if (known) out << ", " << partitions(sizes[s.id].buckets);
+      out << ")";
     } else if (detail::is_action(graph.node(s.output_node).kind)) {
-      out << " -> " << describe(graph, s.output_node);
+      out << " -> " << name(graph, s.output_node);
     }
     out << '\n';
   }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "dag/graph.hpp"
 #include "plan/stage.hpp"
@@ -17,7 +18,8 @@ Plan make_plan(const dag::Graph& graph, int target);
 // every rank of an SPMD program, different when a rank built another DAG.
 std::uint64_t fingerprint(const dag::Graph& graph, int target);
 
-// The DAG and the stages of `plan`, readable.
-std::string explain(const dag::Graph& graph, const Plan& plan);
+// The DAG and the stages of `plan`, readable; with `sizes` (one per stage, by stage id) the
+// partitions of each node and the tasks of each stage too.
+std::string explain(const dag::Graph& graph, const Plan& plan, const std::vector<StageSize>& sizes = {});
 
 }  // namespace dataflow::plan

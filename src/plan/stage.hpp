@@ -19,6 +19,13 @@ struct Stage {
   std::vector<std::uint32_t> parents;  // stages that must finish first
 };
 
+// How many tasks a stage runs (its input's partitions) and, for a shuffle map stage, how
+// many reduce partitions it writes. Known once the driver has listed the inputs.
+struct StageSize {
+  std::uint32_t tasks = 0;
+  std::uint32_t buckets = 0;
+};
+
 struct Plan {
   int target = -1;
   std::vector<Stage> stages;  // parents before children; the last one is the result stage

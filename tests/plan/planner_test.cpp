@@ -25,9 +25,8 @@ NodeSpec text_file(std::string path) {
   return s;
 }
 
-NodeSpec parallelize(std::uint64_t items, std::uint32_t slices) {
+NodeSpec parallelize(std::uint32_t slices) {
   NodeSpec s(OpKind::kParallelize, {}, "parallelize");
-  s.items = items;
   s.partitions = slices;
   return s;
 }
@@ -52,7 +51,7 @@ dag::Graph word_count(const std::string& path = "in.txt", std::uint32_t partitio
 // parallelize -> map -> rbk -> map -> filter -> rbk -> map -> count (ids 0..7).
 dag::Graph two_shuffles() {
   dag::Graph g;
-  g.add(parallelize(1000, 8));                          // 0
+  g.add(parallelize(8));                                // 0
   g.add(spec(OpKind::kMap, {0}, "map(a)"));             // 1
   g.add(reduce_by_key(1, 6, "reduce_by_key(first)"));   // 2
   g.add(spec(OpKind::kMap, {2}, "map(b)"));             // 3
@@ -66,7 +65,7 @@ dag::Graph two_shuffles() {
 // parallelize -> filter -> count (ids 0..2): no shuffle.
 dag::Graph narrow_only() {
   dag::Graph g;
-  g.add(parallelize(100, 4));
+  g.add(parallelize(4));
   g.add(spec(OpKind::kFilter, {0}, "filter(even)"));
   g.add(spec(OpKind::kCount, {1}, "count"));
   return g;
@@ -105,7 +104,7 @@ TEST(GraphTest, IdsFollowCreationOrderAndLineageIsSortedAncestors) {
 TEST(GraphTest, RejectsMissingParentsAndNodes) {
   dag::Graph g;
   EXPECT_THROW(g.add(spec(OpKind::kMap, {0}, "map")), std::logic_error);
-  g.add(parallelize(1, 1));
+  g.add(parallelize(1));
   EXPECT_THROW(g.add(spec(OpKind::kMap, {1}, "map")), std::logic_error);
   EXPECT_THROW(g.add(spec(OpKind::kMap, {-1}, "map")), std::logic_error);
   EXPECT_EQ(g.size(), 1);
@@ -171,7 +170,7 @@ TEST(PlannerTest, ActionDirectlyOnSource) {
 
 TEST(PlannerTest, ShuffleRightAfterSource) {
   dag::Graph g;
-  g.add(parallelize(10, 2));   // 0
+  g.add(parallelize(2));       // 0
   g.add(reduce_by_key(0, 2));  // 1
   g.add(reduce_by_key(1, 3));  // 2: shuffle straight after a shuffle
   g.add(spec(OpKind::kCollect, {2}, "collect"));
@@ -216,8 +215,8 @@ TEST(PlannerTest, SourceTarget) {
 
 TEST(PlannerTest, NarrowNodeWithTwoParentsIsALogicError) {
   dag::Graph g;
-  g.add(parallelize(1, 1));
-  g.add(parallelize(1, 1));
+  g.add(parallelize(1));
+  g.add(parallelize(1));
   g.add(spec(OpKind::kMap, {0, 1}, "map"));
   g.add(spec(OpKind::kCount, {2}, "count"));
   EXPECT_THROW(make_plan(g, 3), std::logic_error);
@@ -266,13 +265,13 @@ TEST(FingerprintTest, DiffersWhenALabelDiffers) {
 TEST(FingerprintTest, DiffersWhenAKindDiffers) {
   dag::Graph a = narrow_only();
   dag::Graph b;
-  b.add(parallelize(100, 4));
+  b.add(parallelize(4));
   b.add(spec(OpKind::kMap, {0}, "filter(even)"));  // same label, another kind
   b.add(spec(OpKind::kCount, {1}, "count"));
   EXPECT_NE(fingerprint(a, 2), fingerprint(b, 2));
 
   dag::Graph c;
-  c.add(parallelize(100, 4));
+  c.add(parallelize(4));
   c.add(spec(OpKind::kFilter, {0}, "filter(even)"));
   c.add(spec(OpKind::kCollect, {1}, "count"));  // collect instead of count
   EXPECT_NE(fingerprint(a, 2), fingerprint(c, 2));
@@ -283,16 +282,26 @@ TEST(FingerprintTest, DiffersWhenAPartitionCountDiffers) {
   EXPECT_NE(fingerprint(word_count("in.txt", 4), 4), fingerprint(word_count("in.txt", 0), 4));
 
   dag::Graph a;
-  a.add(parallelize(100, 4));
+  a.add(parallelize(4));
   a.add(spec(OpKind::kCount, {0}, "count"));
   dag::Graph b;
-  b.add(parallelize(100, 3));  // slices
+  b.add(parallelize(3));  // slices
   b.add(spec(OpKind::kCount, {0}, "count"));
-  dag::Graph c;
-  c.add(parallelize(101, 4));  // items
-  c.add(spec(OpKind::kCount, {0}, "count"));
   EXPECT_NE(fingerprint(a, 1), fingerprint(b, 1));
-  EXPECT_NE(fingerprint(a, 1), fingerprint(c, 1));
+}
+
+TEST(FingerprintTest, IgnoresTheValuesOfParallelize) {
+  // Only the driver's values are used (shipped in the descriptors), so ranks that pass other
+  // values, or none, run the same plan.
+  dag::Graph a;
+  a.add(parallelize(4));
+  a.add(spec(OpKind::kCount, {0}, "count"));
+  dag::Graph b;
+  NodeSpec with_data = parallelize(4);
+  with_data.slices = {"a", "b", "c", "d"};
+  b.add(std::move(with_data));
+  b.add(spec(OpKind::kCount, {0}, "count"));
+  EXPECT_EQ(fingerprint(a, 1), fingerprint(b, 1));
 }
 
 TEST(FingerprintTest, DiffersWhenAPathDiffers) {
@@ -327,13 +336,13 @@ TEST(FingerprintTest, DiffersWhenAPathDiffers) {
 TEST(FingerprintTest, DiffersWhenTheShapeDiffers) {
   // Same nodes, but the filter's parent moved.
   dag::Graph a;
-  a.add(parallelize(10, 2));
-  a.add(parallelize(10, 2));
+  a.add(parallelize(2));
+  a.add(parallelize(2));
   a.add(spec(OpKind::kFilter, {0}, "filter"));
   a.add(spec(OpKind::kCount, {2}, "count"));
   dag::Graph b;
-  b.add(parallelize(10, 2));
-  b.add(parallelize(10, 2));
+  b.add(parallelize(2));
+  b.add(parallelize(2));
   b.add(spec(OpKind::kFilter, {1}, "filter"));
   b.add(spec(OpKind::kCount, {2}, "count"));
   EXPECT_NE(fingerprint(a, 3), fingerprint(b, 3));
@@ -357,7 +366,7 @@ void expect_explains(const dag::Graph& g, int target) {
   Plan plan = make_plan(g, target);
   std::string text = explain(g, plan);
   SCOPED_TRACE(text);
-  expect_mentions(text, "== DAG ==");
+  expect_mentions(text, "== DAG");
   expect_mentions(text, "== Stages ==");
   for (int id : g.lineage(target)) expect_mentions(text, g.node(id).label);
   std::size_t last = 0;
@@ -404,18 +413,38 @@ TEST(ExplainTest, WordCountText) {
   dag::Graph g = word_count();
   std::string text = explain(g, make_plan(g, 4));
   // The tree: the target first, each parent indented below its child.
-  expect_mentions(text, "(4) collect\n");
-  expect_mentions(text, "(3) reduce_by_key(sum) [shuffle]\n");
-  EXPECT_LT(text.find("(4) collect"), text.find("(3) reduce_by_key(sum)"));
-  EXPECT_LT(text.find("(3) reduce_by_key(sum)"), text.find("(2) map(pair)"));
-  EXPECT_LT(text.find("(2) map(pair)"), text.find("(1) flat_map(split)"));
-  EXPECT_LT(text.find("(1) flat_map(split)"), text.find("(0) text_file(in.txt)"));
+  expect_mentions(text, "#4 collect\n");
+  expect_mentions(text, "#3 reduce_by_key(sum) [shuffle]\n");
+  EXPECT_LT(text.find("#4 collect"), text.find("#3 reduce_by_key(sum)"));
+  EXPECT_LT(text.find("#3 reduce_by_key(sum)"), text.find("#2 map(pair)"));
+  EXPECT_LT(text.find("#2 map(pair)"), text.find("#1 flat_map(split)"));
+  EXPECT_LT(text.find("#1 flat_map(split)"), text.find("#0 text_file(in.txt)"));
   // The stages: the fused chain in order, ending in the shuffle write; the result stage
   // reads that shuffle.
-  expect_mentions(text, "(0) text_file(in.txt) -> (1) flat_map(split) -> (2) map(pair) -> write shuffle 3");
-  expect_mentions(text, "read shuffle 3");
+  expect_mentions(text, "#0 text_file(in.txt) -> #1 flat_map(split) -> #2 map(pair) -> write shuffle #3");
+  expect_mentions(text, "read shuffle #3");
+  // Without sizes no count is shown, and no "(N)" that a Spark user would read as one.
+  EXPECT_EQ(text.find("partition"), std::string::npos) << text;
+  EXPECT_EQ(text.find("task"), std::string::npos) << text;
+  EXPECT_EQ(text.find("(0)"), std::string::npos) << text;
   EXPECT_LT(text.find("Stage 0"), text.find("Stage 1"));
-  EXPECT_LT(text.find("== DAG =="), text.find("== Stages =="));
+  EXPECT_LT(text.find("== DAG"), text.find("== Stages =="));
+}
+
+TEST(ExplainTest, ShowsPartitionsAndTasksWhenSizesAreKnown) {
+  dag::Graph g = word_count();
+  Plan plan = make_plan(g, 4);
+  ASSERT_EQ(plan.stages.size(), 2u);
+  std::string text = explain(g, plan, {{5, 3}, {3, 0}});  // 5 splits, 3 reduce partitions
+  SCOPED_TRACE(text);
+  expect_mentions(text, "#0 text_file(in.txt), 5 partitions\n");
+  expect_mentions(text, "#2 map(pair), 5 partitions\n");
+  expect_mentions(text, "#3 reduce_by_key(sum), 3 partitions [shuffle]\n");
+  expect_mentions(text, "#4 collect\n");
+  expect_mentions(text, "Stage 0 (shuffle map): 5 tasks\n");
+  expect_mentions(text, "Stage 1 (result), after stage 0: 3 tasks\n");
+  expect_mentions(text, "write shuffle #3 (reduce_by_key(sum), map-side combine, 3 partitions)");
+  EXPECT_EQ(explain(g, plan, {{1, 1}, {1, 0}}).find("1 partitions"), std::string::npos);
 }
 
 }  // namespace
