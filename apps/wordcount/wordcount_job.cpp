@@ -39,7 +39,6 @@ void run(dataflow::Session& session, const Options& options, std::ostream& out) 
                       return std::pair{w, std::int64_t{1}};
                     })
                     .reduce_by_key(std::plus<>{});
-  if (options.explain && session.is_driver()) std::cerr << counts.explain();
   if (!options.output_dir.empty()) {
     counts.save_as_text_file(options.output_dir);
     return;

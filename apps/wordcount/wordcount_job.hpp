@@ -16,7 +16,6 @@ struct Options {
   std::vector<std::string> inputs;
   std::optional<std::uint64_t> top;  // only the N most frequent words
   std::string output_dir;            // empty: print to `out` on the driver
-  bool explain = false;
 };
 
 // Collective. With no output_dir, the driver writes "word<TAB>count" lines to `out`, by

@@ -25,6 +25,16 @@ std::string part_name(std::uint32_t partition) {
   throw Error(code, what + " " + path + ": " + std::strerror(err));
 }
 
+// Creates the missing parents of `dir`, as Spark does (they stay when the job fails).
+void make_parents(const std::string& dir) {
+  for (auto slash = dir.find('/', 1); slash != std::string::npos; slash = dir.find('/', slash + 1)) {
+    const std::string parent = dir.substr(0, slash);
+    if (mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST) {
+      fail(errno == EACCES ? ExitCode::kNoPermission : ExitCode::kCantCreate, "cannot create directory", parent, errno);
+    }
+  }
+}
+
 }  // namespace
 
 void OutputCommitter::setup() {
@@ -32,6 +42,7 @@ void OutputCommitter::setup() {
   if (lstat(dir_.c_str(), &st) == 0) {
     throw Error(ExitCode::kCantCreate, "Output directory " + dir_ + " already exists");
   }
+  make_parents(dir_);
   if (mkdir(dir_.c_str(), 0755) != 0) {
     fail(errno == EACCES ? ExitCode::kNoPermission : ExitCode::kCantCreate, "cannot create output directory", dir_,
          errno);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The console progress bar: drawn in Spark's format on a terminal and cleared at the end,
 # absent with --no-progress, absent by default when stderr is not a terminal, plain stage
-# lines with --progress when it is not. `script` gives wordcount a pseudo-terminal.
-# Usage: check_progress.sh WORDCOUNT INPUT
+# lines with --progress when it is not. `script` gives wordcount a pseudo-terminal. With
+# MPIRUN, the bar also under mpirun on a terminal (mpirun forwards rank 0's stderr, a pipe).
+# Usage: check_progress.sh WORDCOUNT INPUT [MPIRUN]
 set -euo pipefail
 wc=$(realpath "$1")
 input=$(realpath "$2")
@@ -24,4 +25,14 @@ script -qec "$wc --no-progress --split-size 1K $input" "$work/off.log" > /dev/nu
 "$wc" --progress --split-size 1K "$input" > /dev/null 2> "$work/lines.err"
 grep -qE '^Stage 0: [0-9]+ tasks finished in [0-9.]+ s$' "$work/lines.err" || fail "--progress off a terminal: no stage lines"
 ! grep -q $'\r' "$work/lines.err" || fail "--progress off a terminal drew a bar"
-echo "4 passed, 0 failed"
+passed=4
+if [ -n "${3:-}" ]; then
+  mpirun="$3 -n 2 --oversubscribe --bind-to none"
+  script -qec "$mpirun $wc --split-size 1K $input" "$work/mpi-tty.log" > /dev/null
+  grep -aqE '\[Stage 0:[=> ]+\([0-9]+ \+ [0-9]+\) / [0-9]+\]' "$work/mpi-tty.log" ||
+    fail "no progress bar under mpirun on a terminal"
+  $mpirun "$wc" --split-size 1K "$input" > /dev/null 2> "$work/mpi-pipe.err"
+  ! grep -aq '\[Stage' "$work/mpi-pipe.err" || fail "a bar under mpirun with no terminal"
+  passed=6
+fi
+echo "$passed passed, 0 failed"

@@ -439,13 +439,14 @@ def stdout_case(inputs, opts=(), top=None, env=None, extra=None):
     return fn
 
 
-def output_case(inputs, opts=()):
-    """A case: run wordcount -o DIR and compare the part files to the reference."""
+def output_case(inputs, opts=(), subdir="out"):
+    """A case: run wordcount -o DIR and compare the part files to the reference. DIR is
+    WORKDIR/subdir, whose missing parents wordcount must create."""
     def fn(ctx, name):
         ins = [ctx.d(i) for i in inputs]
         expected = reference_lines(reference_counts(expand_inputs(ins)))
         wd = ctx.workdir(name)
-        outdir = os.path.join(wd, "out")
+        outdir = os.path.join(wd, subdir)
         res = ctx.r.run(list(opts) + ["-o", outdir] + ins, cwd=wd)
         fails = list(res.problems)
         if res.rc != 0:
@@ -522,6 +523,7 @@ def build_cases():
         Case("output.directory", o, output_case(["dir"], ["--split-size", "7K"])),
         Case("output.several_files", o, output_case(several, ["--split-size", "1K"]), quick=False),
         Case("output.empty_file", o, output_case(["empty.txt"])),
+        Case("output.missing_parents", o, output_case(["mixed.txt"], subdir="a/b/out")),
     ]
     return cases
 

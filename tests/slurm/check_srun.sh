@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs wordcount as an sbatch job (srun, PMIx launch, 3 tasks) on a private one-node Slurm
-# and checks that its output equals local mode's. Usage: check_srun.sh WORDCOUNT INPUT
+# Runs wordcount as an sbatch job (jobs/wordcount.sbatch: srun, PMIx launch, 2 tasks) on a
+# private one-node Slurm, and as 3 ranks on 2 allocated tasks (srun --overcommit, the way to
+# give the driver no CPU of its own), and checks that both outputs equal local mode's.
+# Usage: check_srun.sh WORDCOUNT INPUT
 set -euo pipefail
 wordcount=$(realpath "$1")
 input=$(realpath "$2")
@@ -19,3 +21,11 @@ echo "job $jid: $state"
 if [ "$state" != COMPLETED ]; then cat "wordcount-$jid.err" >&2; exit 1; fi
 [ -s local.out ] || { echo "local run printed nothing" >&2; exit 1; }
 cmp local.out "wordcount-$jid.out" && echo "srun output equals local mode ($(wc -l < local.out) words)"
+
+jid=$(sbatch --parsable --ntasks=2 --output=oc-%j.out --error=oc-%j.err \
+  --wrap "srun --overcommit --ntasks=3 $wordcount --split-size 1K $input")
+for _ in $(seq 1 1200); do squeue -h -j "$jid" 2>/dev/null | grep -q . || break; sleep 0.1; done
+state=$(scontrol show job "$jid" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2)
+echo "job $jid (overcommit): $state"
+if [ "$state" != COMPLETED ]; then cat "oc-$jid.err" >&2; exit 1; fi
+cmp local.out "oc-$jid.out" && echo "srun --overcommit output equals local mode"

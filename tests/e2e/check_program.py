@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""End-to-end checks of a user program (programs/spmd_program.cpp) under dataflow::run.
+
+Usage:
+  check_program.py --program PATH [--np N] [--mpirun MPIRUN] [--timeout SECONDS] [-v] [CASE ...]
+
+--np 0 runs the program alone (local mode), N >= 1 under mpirun -n N --oversubscribe
+--bind-to none. Cases:
+
+  SPMD contract (np >= 2; alone they succeed): an action called on some ranks only, a rank
+  that leaves the program early, a rank that runs one action more: every rank ends within
+  seconds with exit 70 and exactly one "spmd_program: error:" line from rank 0 that names the
+  rank and the job and says how to fix it.
+  parallelize with values that differ between ranks: the driver's values are used (exit 0).
+  Session used directly, an exception escaping main: the error's exit code, one error line,
+  no "terminate called" and no backtrace.
+  Common flags: taken out of argv (the body sees only its own arguments) and applied;
+  --help, --version, --explain, a bad flag (64), an unknown DATAFLOW_* variable (a warning
+  naming the closest one).
+  Progress: with --progress and no terminal, a plain line during a slow stage, not only at
+  its end (DATAFLOW_PROGRESS_INTERVAL=1).
+
+The last line printed is always "P passed, F failed".
+"""
+import argparse
+import os
+import re
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, HERE)
+import check_wordcount as cw  # noqa: E402
+
+PREFIX = b"spmd_program: error:"
+HINT = "every rank must call the same actions in the same order: do not call actions inside if (is_driver())"
+PROMPT = 20.0  # seconds: "ends promptly", with mpirun's start-up and kill time included
+
+
+def common(res, code, words=(), error_lines=None, prompt=True):
+    fails = list(res.problems)
+    if res.rc != code:
+        fails.append("exit code %s, expected %d" % (res.rc, code))
+    err = res.stderr.decode("utf-8", "replace")
+    for w in words:
+        if w not in err:
+            fails.append("stderr lacks %r" % w)
+    n = sum(1 for l in res.stderr.splitlines() if l.startswith(PREFIX))
+    want = (1 if code != 0 else 0) if error_lines is None else error_lines
+    if n != want:
+        fails.append("expected %d line(s) starting with %r on stderr, got %d" % (want, PREFIX.decode(), n))
+    for bad in ("terminate called", "Backtrace", "backtrace"):
+        if bad in err:
+            fails.append("stderr holds %r" % bad)
+    if prompt and res.elapsed > PROMPT:
+        fails.append("took %.1f s, expected under %.0f s" % (res.elapsed, PROMPT))
+    return fails
+
+
+def contract_case(args, words_multi):
+    """Fails with 70 at np >= 2 (the message holds words_multi), succeeds alone."""
+    def fn(ctx):
+        res = ctx.run(args)
+        if ctx.np >= 2:
+            return res, common(res, 70, list(words_multi(ctx.np)) + [HINT])
+        return res, common(res, 0)
+    return fn
+
+
+def parallelize_differs(ctx):
+    res = ctx.run(["parallelize-differs"])
+    fails = common(res, 0)
+    if b"sum=6 n=2" not in res.stdout:
+        fails.append("stdout lacks the driver's result 'sum=6 n=2': %s" % cw.short(res.stdout[:200]))
+    return res, fails
+
+
+def direct_job_error(ctx):
+    res = ctx.run(["direct-job-error"])
+    return res, common(res, 70, ["bad record", "failed 4 times"])
+
+
+def direct_error_one_rank(ctx):
+    res = ctx.run(["direct-error-one-rank"])
+    return res, common(res, 66, ["no such table"])
+
+
+def flags_taken_out(ctx):
+    res = ctx.run(["--executor-cores", "3", "flags", "a", "--split-size", "1K", "--top", "5", "--no-progress",
+                   "--explain", "b", "--", "--explain"])
+    fails = common(res, 0)
+    want = b"args=[flags a --top 5 b -- --explain] cores=3 split=1024 explain=1 progress=2 count=4"
+    if want not in res.stdout:
+        fails.append("stdout lacks %r: %s" % (want.decode(), cw.short(res.stdout[:300])))
+    err = res.stderr.decode("utf-8", "replace")
+    for w in ("== Job 1 (count) ==", "Stage 0 (result): 2 tasks", "#0 parallelize, 2 partitions"):
+        if w not in err:
+            fails.append("--explain: stderr lacks %r" % w)
+    return res, fails
+
+
+def help_case(ctx):
+    res = ctx.run(["--help"])
+    fails = common(res, 0)
+    out = res.stdout.decode("utf-8", "replace")
+    for w in ("Usage: spmd_program [OPTIONS] CASE [ARGS...]", "--executor-cores", "--split-size", "--progress",
+              "--no-progress", "--explain", "--version", "Test cases for the SPMD contract"):
+        if w not in out:
+            fails.append("--help lacks %r" % w)
+    if out.count("Usage:") != 1:
+        fails.append("--help printed %d usage lines (rank 0 only, once)" % out.count("Usage:"))
+    return res, fails
+
+
+def version_case(ctx):
+    res = ctx.run(["--version"])
+    fails = common(res, 0)
+    lines = res.stdout.decode().splitlines()
+    if lines != ["spmd_program (libdataflow) 0.1.0"]:
+        fails.append("--version printed %r" % lines)
+    return res, fails
+
+
+def bad_flag(ctx):
+    res = ctx.run(["ok", "--split-size", "12Q"])
+    return res, common(res, 64, ["--split-size", "12Q", "--help"])
+
+
+def bad_cores(ctx):
+    res = ctx.run(["ok", "--executor-cores", "0"])
+    return res, common(res, 64, ["--executor-cores"])
+
+
+def unknown_setting(ctx):
+    res = ctx.run(["ok"], env={"DATAFLOW_PROGRES": "on"})
+    fails = common(res, 0)
+    warning = b"unknown setting DATAFLOW_PROGRES is ignored (did you mean DATAFLOW_PROGRESS?)"
+    n = res.stderr.count(warning)
+    if n != 1:
+        fails.append("expected the warning %r once (rank 0), got %d" % (warning.decode(), n))
+    return res, fails
+
+
+def progress_lines(ctx):
+    res = ctx.run(["--progress", "slow-stage"], env={"DATAFLOW_PROGRESS_INTERVAL": "1"})
+    fails = common(res, 0, prompt=False)
+    lines = res.stderr.decode("utf-8", "replace").splitlines()
+    during = [i for i, l in enumerate(lines) if re.match(r"^Stage 0: [0-3] of 4 tasks finished, [0-9]+ running, [0-9]+ s$", l)]
+    end = [i for i, l in enumerate(lines) if re.match(r"^Stage 0: 4 tasks finished in [0-9.]+ s$", l)]
+    if not during:
+        fails.append("no progress line during the stage")
+    if len(end) != 1:
+        fails.append("expected one end-of-stage line, got %d" % len(end))
+    elif during and max(during) > end[0]:
+        fails.append("a during-stage line came after the stage ended")
+    if "\r" in res.stderr.decode("utf-8", "replace"):
+        fails.append("a bar was drawn with no terminal")
+    return res, fails
+
+
+CASES = [
+    ("driver-only-action", contract_case(
+        ["driver-only-action"], lambda np: ["finished the program while the driver started job 1 (collect)"])),
+    ("executor-only-action", contract_case(
+        ["executor-only-action"], lambda np: ["started job 1 (count) after the driver finished the program"])),
+    ("rank-leaves-early", contract_case(
+        ["rank-leaves-early"],
+        lambda np: ["rank %d finished the program while the driver started job 1 (count)" % (np - 1)])),
+    ("extra-action-on-one-rank", contract_case(["extra-action-on-one-rank"], lambda np: ["rank 1"])),
+    ("parallelize-differs", parallelize_differs),
+    ("direct-job-error", direct_job_error),
+    ("direct-error-one-rank", direct_error_one_rank),
+    ("flags", flags_taken_out),
+    ("help", help_case),
+    ("version", version_case),
+    ("bad-flag", bad_flag),
+    ("bad-cores", bad_cores),
+    ("unknown-setting", unknown_setting),
+    ("progress-lines", progress_lines),
+]
+
+
+class Ctx:
+    def __init__(self, runner, np, workdir):
+        self.r = runner
+        self.np = np
+        self.workdir = workdir
+
+    def run(self, args, env=None):
+        return self.r.run(args, cwd=self.workdir, env=env)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--program", required=True)
+    ap.add_argument("--np", type=int, default=0)
+    ap.add_argument("--mpirun", default="mpirun")
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("cases", nargs="*")
+    a = ap.parse_args()
+    runner = cw.Runner(os.path.abspath(a.program), a.np, a.mpirun, a.timeout, a.verbose)
+    passed = failed = 0
+    with tempfile.TemporaryDirectory(prefix="dataflow-program-") as wd:
+        ctx = Ctx(runner, a.np, wd)
+        for name, fn in CASES:
+            if a.cases and name not in a.cases:
+                continue
+            res, fails = fn(ctx)
+            if fails:
+                failed += 1
+                print("FAIL %s (np %d, %.1f s): %s" % (name, a.np, res.elapsed, res.describe()))
+                for f in fails:
+                    print("    " + f)
+                print(res.stderr_tail())
+            else:
+                passed += 1
+                print("ok   %s (np %d, %.1f s)" % (name, a.np, res.elapsed))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

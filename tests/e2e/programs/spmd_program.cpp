@@ -1,0 +1,114 @@
+// A user program for the end-to-end tests of the SPMD contract, user-program flags and
+// progress: `spmd_program CASE [ARGS...]`. Each case is what a user might write; see
+// check_program.py for what each must do at 1-4 ranks.
+#include <dataflow/dataflow.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+long sum(const std::vector<long>& v) {
+  long s = 0;
+  for (long x : v) s += x;
+  return s;
+}
+
+// The cases that run inside dataflow::run.
+int run_case(const std::string& name, dataflow::Session& session, int argc, char** argv) {
+  const int rank = session.rank();
+  const int last = session.size() - 1;
+  auto numbers = [&] { return session.parallelize(std::vector<long>{1, 2, 3, 4}, 2); };
+  if (name == "driver-only-action") {  // the PySpark habit that breaks SPMD
+    if (session.is_driver()) std::printf("%zu\n", numbers().collect().size());
+    return 0;
+  }
+  if (name == "executor-only-action") {
+    auto ds = numbers();
+    if (!session.is_driver()) std::printf("%llu\n", static_cast<unsigned long long>(ds.count()));
+    return 0;
+  }
+  if (name == "rank-leaves-early") {
+    auto ds = numbers();
+    if (rank == last && last > 0) return 0;
+    std::printf("%llu\n", static_cast<unsigned long long>(ds.count()));
+    return 0;
+  }
+  if (name == "extra-action-on-one-rank") {  // rank 1 runs one action more than the others
+    auto ds = numbers();
+    if (rank == 1) ds.count();
+    ds.collect();
+    return 0;
+  }
+  if (name == "parallelize-differs") {  // each rank passes other values: the driver's count
+    std::vector<long> mine{1 + 100L * rank, 2 + 100L * rank};
+    if (rank > 0 && rank % 2 == 0) mine.clear();  // some ranks pass none at all
+    auto doubled = session.parallelize(mine, 2).map([](long x) { return 2 * x; }).collect();
+    const long total = sum(doubled);
+    if (session.is_driver()) std::printf("sum=%ld n=%zu\n", total, doubled.size());
+    return total == 6 && doubled.size() == 2 ? 0 : 1;  // every rank checks the broadcast result
+  }
+  if (name == "flags") {  // what the body sees after the common flags are taken out
+    std::string args;
+    for (int i = 1; i < argc; ++i) args += std::string(i > 1 ? " " : "") + argv[i];
+    const auto& c = session.config();
+    const auto n = numbers().count();
+    if (session.is_driver()) {
+      std::printf("args=[%s] cores=%d split=%llu explain=%d progress=%d count=%llu\n", args.c_str(), c.executor_cores,
+                  static_cast<unsigned long long>(c.split_size), c.explain ? 1 : 0, static_cast<int>(c.progress),
+                  static_cast<unsigned long long>(n));
+    }
+    return 0;
+  }
+  if (name == "slow-stage") {  // 4 tasks of 2.5 s each: progress lines must come during the stage
+    const auto n = session.parallelize(std::vector<int>(4, 0), 4)
+                       .map([](int x) {
+                         std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+                         return x;
+                       })
+                       .count();
+    if (session.is_driver()) std::printf("count=%llu\n", static_cast<unsigned long long>(n));
+    return 0;
+  }
+  if (name == "ok") {
+    if (session.is_driver()) std::printf("count=%llu\n", static_cast<unsigned long long>(numbers().count()));
+    else numbers().count();
+    return 0;
+  }
+  std::fprintf(stderr, "spmd_program: unknown case %s\n", name.c_str());
+  return 64;
+}
+
+// Cases that use Session directly, without dataflow::run: an exception escapes main.
+int direct_session_case(const std::string& name, int argc, char** argv) {
+  dataflow::Session session(argc, argv);
+  if (name == "direct-job-error") {  // every task fails: a JobError on every rank
+    session.parallelize(std::vector<int>{1, 2, 3}, 3)
+        .map([](int x) -> int { throw std::runtime_error("bad record " + std::to_string(x)); })
+        .count();
+  } else if (name == "direct-error-one-rank") {  // an error that only the last rank sees
+    if (session.rank() == session.size() - 1) throw dataflow::Error(dataflow::ExitCode::kNoInput, "no such table");
+    session.parallelize(std::vector<int>{1}, 1).count();
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string name = argc > 1 ? argv[1] : "";
+  if (name.rfind("direct-", 0) == 0) return direct_session_case(name, argc, argv);
+  dataflow::ProgramInfo info;
+  info.usage = "CASE [ARGS...]";
+  info.description = "Test cases for the SPMD contract, the common flags and progress.";
+  return dataflow::run(
+      argc, argv, [&](dataflow::Session& session) { return run_case(argc > 1 ? argv[1] : "", session, argc, argv); },
+      info);
+}
