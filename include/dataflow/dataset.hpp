@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dataflow/detail/chain.hpp"
+#include "dataflow/detail/checks.hpp"
 #include "dataflow/detail/codec.hpp"
 #include "dataflow/detail/combine_table.hpp"
 #include "dataflow/detail/hash.hpp"
@@ -26,6 +27,8 @@ namespace dataflow {
 // Dataset<T, Chain>: records of type T, computed by `Chain` (the narrow operations since the
 // last source or shuffle, composed at compile time) over a type-erased source. Name the type
 // as Dataset<T> to type-erase the chain (one indirect call per record), or use auto.
+// A method given a function or record type it cannot use fails one static_assert that says
+// why (detail/checks.hpp) and skips its body, so the compiler prints no further errors.
 template <class T, class Chain = detail::Identity<T>>
 class Dataset {
   using Base = typename Chain::input;
@@ -50,15 +53,21 @@ class Dataset {
   // f(const T&) -> U, one output per record.
   template <class F>
   auto map(F f) const {
-    using U = std::decay_t<std::invoke_result_t<const F&, const T&>>;
-    return derive<U>(detail::OpKind::kMap, "map", [f](const T& x, auto& emit) { emit(f(x)); });
+    if constexpr (!detail::check_map<F, T>()) {
+      return failed();
+    } else {
+      using U = std::decay_t<std::invoke_result_t<const F&, const T&>>;
+      return derive<U>(detail::OpKind::kMap, "map", [f](const T& x, auto& emit) { emit(f(x)); });
+    }
   }
 
   // f(const T&) -> a range of U (any type with begin/end), zero or more outputs per record.
   // Or, with U named, f(const T&, const Emit<U>&) pushes the outputs itself.
   template <class U = void, class F>
   auto flat_map(F f) const {
-    if constexpr (std::is_void_v<U>) {
+    if constexpr (!detail::check_flat_map<F, T, U>()) {
+      return failed();
+    } else if constexpr (std::is_void_v<U>) {
       using R = std::invoke_result_t<const F&, const T&>;
       using V = std::decay_t<decltype(*std::begin(std::declval<R&>()))>;
       return derive<V>(detail::OpKind::kFlatMap, "flat_map", [f](const T& x, auto& emit) {
@@ -75,9 +84,13 @@ class Dataset {
   // Keeps the records for which f(const T&) is true.
   template <class F>
   auto filter(F f) const {
-    return derive<T>(detail::OpKind::kFilter, "filter", [f](const T& x, auto& emit) {
-      if (f(x)) emit(x);
-    });
+    if constexpr (!detail::check_filter<F, T>()) {
+      return failed();
+    } else {
+      return derive<T>(detail::OpKind::kFilter, "filter", [f](const T& x, auto& emit) {
+        if (f(x)) emit(x);
+      });
+    }
   }
 
   // For T = pair<K, V>: one record per key, its values merged with f(V, V) -> V (associative
@@ -85,7 +98,88 @@ class Dataset {
   // the session's default parallelism, else the parent's partition count.
   template <class F>
   auto reduce_by_key(F f, int partitions = 0) const {
-    static_assert(detail::kIsPair<T>, "reduce_by_key needs a Dataset of std::pair<K, V>");
+    if constexpr (!detail::check_reduce_by_key<F, T>()) {
+      return failed();
+    } else {
+      return shuffle_reduce(std::move(f), partitions);
+    }
+  }
+
+  // Action: all records, in partition order, on every rank.
+  std::vector<detail::Owned<T>> collect() const {
+    if constexpr (!detail::check_collect<T>()) {
+      return {};
+    } else {
+      return decode_records(run_encoded(detail::OpKind::kCollect, true));
+    }
+  }
+
+  // Action: as collect(), but the records reach the driver only (other ranks get an empty
+  // vector); skips the broadcast when only the driver prints or writes the result.
+  std::vector<detail::Owned<T>> collect_on_driver() const {
+    if constexpr (!detail::check_collect_on_driver<T>()) {
+      return {};
+    } else {
+      return decode_records(run_encoded(detail::OpKind::kCollect, false));
+    }
+  }
+
+  // Action: the number of records, on every rank.
+  std::uint64_t count() const {
+    int node = runtime_->add_node({detail::OpKind::kCount, {node_}, "count"});
+    runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
+      std::uint64_t n = 0;
+      auto push = [&n](const T&) { ++n; };
+      detail::run_chain(*source, chain, ctx, push);
+      return std::string(reinterpret_cast<const char*>(&n), sizeof n);
+    });
+    std::string bytes = runtime_->run_job(node, true);
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i + sizeof total <= bytes.size(); i += sizeof total) {
+      std::uint64_t n;
+      std::memcpy(&n, bytes.data() + i, sizeof n);
+      total += n;
+    }
+    return total;
+  }
+
+  // Action: writes DIR/part-NNNNN, one line per record (pairs as "first<TAB>second"), and an
+  // empty DIR/_SUCCESS last. DIR must not exist (exit code 73). Output is committed per
+  // job: attempts write under DIR/_temporary and only a finished job renames them.
+  void save_as_text_file(const std::string& dir) const {
+    if constexpr (!detail::kIsError<T>) {  // else the failed transformation has said why
+      detail::NodeSpec spec{detail::OpKind::kSaveAsTextFile, {node_}, "save_as_text_file"};
+      spec.paths = {dir};
+      int node = runtime_->add_node(std::move(spec));
+      runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
+        std::string text;
+        auto push = [&text](const T& x) {
+          detail::append_text(text, x);
+          text.push_back('\n');
+        };
+        detail::run_chain(*source, chain, ctx, push);
+        detail::write_new_file(ctx.output_file, text);
+        return std::string();
+      });
+      runtime_->run_job(node, true);
+    }
+  }
+
+  // The DAG up to this dataset and the stages an action on it would run, as text.
+  std::string explain() const { return runtime_->explain(node_); }
+
+  int node_id() const { return node_; }
+
+ private:
+  template <class, class>
+  friend class Dataset;
+
+  // What a transformation returns after a failed check: no further errors follow from it.
+  Dataset<detail::ErrorRecord> failed() const { return Dataset<detail::ErrorRecord>(runtime_, node_, nullptr); }
+
+  // reduce_by_key's node: map-side combine into buckets, then the reduce side's producer.
+  template <class F>
+  auto shuffle_reduce(F f, int partitions) const {
     using K = detail::Owned<typename T::first_type>;
     using V = detail::Owned<typename T::second_type>;
     using KV = std::pair<K, V>;
@@ -113,63 +207,6 @@ class Dataset {
     });
     return Dataset<KV>(runtime_, node, std::move(producer));
   }
-
-  // Action: all records, in partition order, on every rank.
-  std::vector<detail::Owned<T>> collect() const { return decode_records(run_encoded(detail::OpKind::kCollect, true)); }
-
-  // Action: as collect(), but the records reach the driver only (other ranks get an empty
-  // vector); skips the broadcast when only the driver prints or writes the result.
-  std::vector<detail::Owned<T>> collect_on_driver() const {
-    return decode_records(run_encoded(detail::OpKind::kCollect, false));
-  }
-
-  // Action: the number of records, on every rank.
-  std::uint64_t count() const {
-    int node = runtime_->add_node({detail::OpKind::kCount, {node_}, "count"});
-    runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
-      std::uint64_t n = 0;
-      auto push = [&n](const T&) { ++n; };
-      detail::run_chain(*source, chain, ctx, push);
-      return std::string(reinterpret_cast<const char*>(&n), sizeof n);
-    });
-    std::string bytes = runtime_->run_job(node, true);
-    std::uint64_t total = 0;
-    for (std::size_t i = 0; i + sizeof total <= bytes.size(); i += sizeof total) {
-      std::uint64_t n;
-      std::memcpy(&n, bytes.data() + i, sizeof n);
-      total += n;
-    }
-    return total;
-  }
-
-  // Action: writes DIR/part-NNNNN, one line per record (pairs as "first<TAB>second"), and an
-  // empty DIR/_SUCCESS last. DIR must not exist (exit code 73). Output is committed per
-  // job: attempts write under DIR/_temporary and only a finished job renames them.
-  void save_as_text_file(const std::string& dir) const {
-    detail::NodeSpec spec{detail::OpKind::kSaveAsTextFile, {node_}, "save_as_text_file"};
-    spec.paths = {dir};
-    int node = runtime_->add_node(std::move(spec));
-    runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
-      std::string text;
-      auto push = [&text](const T& x) {
-        detail::append_text(text, x);
-        text.push_back('\n');
-      };
-      detail::run_chain(*source, chain, ctx, push);
-      detail::write_new_file(ctx.output_file, text);
-      return std::string();
-    });
-    runtime_->run_job(node, true);
-  }
-
-  // The DAG up to this dataset and the stages an action on it would run, as text.
-  std::string explain() const { return runtime_->explain(node_); }
-
-  int node_id() const { return node_; }
-
- private:
-  template <class, class>
-  friend class Dataset;
 
   template <class U, class Step>
   auto derive(detail::OpKind kind, const char* label, Step step) const {

@@ -1,9 +1,12 @@
 // Record codec: how records become bytes in shuffle blocks and task results.
-// Fixed-size arithmetic types are copied raw, strings are varint-length-prefixed, pairs,
-// tuples and vectors are encoded element-wise. Decoding is bounds-checked: a length prefix
-// can never make the reader allocate or read more than the bytes actually present.
+// Arithmetic and enum types and trivially copyable structs without padding are copied raw,
+// strings are varint-length-prefixed, pairs, tuples and vectors are encoded element-wise.
+// Decoding is bounds-checked: a length prefix can never make the reader allocate or read
+// more than the bytes actually present. kHasCodec<T> says whether T can be encoded.
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -91,13 +94,46 @@ class ByteReader {
 template <class T, class = void>
 struct Codec;
 
+// Whether records of type T can be encoded: the specialization below that matches T exists
+// (and, for pairs, tuples and vectors, one for every element type).
 template <class T>
-struct Codec<T, std::enable_if_t<std::is_arithmetic_v<T>>> {
+inline constexpr bool kHasCodec = requires(ByteWriter& w, ByteReader& r, const T& v) {
+  Codec<T>::write(w, v);
+  Codec<T>::read(r);
+};
+
+// Trivially copyable class types travel as raw bytes, with their padding bytes zeroed (they
+// hold garbage that differs between ranks and runs; zeroed, equal records encode equally). A
+// struct that holds a pointer would travel as an address, meaningless on another rank.
+template <class T>
+inline constexpr bool kIsRawStruct = (std::is_class_v<T> && std::is_trivially_copyable_v<T> &&
+                                      !std::is_same_v<T, std::string_view> && !kIsPair<T> && !kIsTuple<T>);
+
+template <class T>
+struct Codec<T, std::enable_if_t<std::is_arithmetic_v<T> || std::is_enum_v<T>>> {
   static void write(ByteWriter& w, T v) { w.put_raw(&v, sizeof v); }
   static T read(ByteReader& r) {
     T v;
     r.get_raw(&v, sizeof v);
     return v;
+  }
+};
+
+template <class T>
+struct Codec<T, std::enable_if_t<kIsRawStruct<T>>> {
+  static void write(ByteWriter& w, const T& v) {
+    if constexpr (std::has_unique_object_representations_v<T>) {
+      w.put_raw(&v, sizeof v);  // no padding
+    } else {
+      T copy = v;
+      __builtin_clear_padding(&copy);
+      w.put_raw(&copy, sizeof copy);
+    }
+  }
+  static T read(ByteReader& r) {
+    std::array<char, sizeof(T)> bytes;  // T need not be default-constructible
+    r.get_raw(bytes.data(), bytes.size());
+    return std::bit_cast<T>(bytes);
   }
 };
 
@@ -108,7 +144,7 @@ struct Codec<T, std::enable_if_t<std::is_same_v<T, std::string> || std::is_same_
 };
 
 template <class A, class B>
-struct Codec<std::pair<A, B>> {
+struct Codec<std::pair<A, B>, std::enable_if_t<kHasCodec<A> && kHasCodec<B>>> {
   static void write(ByteWriter& w, const std::pair<A, B>& v) {
     Codec<A>::write(w, v.first);
     Codec<B>::write(w, v.second);
@@ -121,7 +157,7 @@ struct Codec<std::pair<A, B>> {
 };
 
 template <class... Ts>
-struct Codec<std::tuple<Ts...>> {
+struct Codec<std::tuple<Ts...>, std::enable_if_t<(kHasCodec<Ts> && ...)>> {
   static void write(ByteWriter& w, const std::tuple<Ts...>& v) {
     std::apply([&w](const auto&... e) { (Codec<std::decay_t<decltype(e)>>::write(w, e), ...); }, v);
   }
@@ -131,7 +167,7 @@ struct Codec<std::tuple<Ts...>> {
 };
 
 template <class T>
-struct Codec<std::vector<T>> {
+struct Codec<std::vector<T>, std::enable_if_t<kHasCodec<T>>> {
   static void write(ByteWriter& w, const std::vector<T>& v) {
     w.put_varint(v.size());
     for (const auto& e : v) Codec<T>::write(w, e);
