@@ -1,4 +1,4 @@
-// Errors that end a job, each carrying the process exit code of RELIABILITY's contract.
+// Errors that end a job, each carrying the process exit code (README: Exit codes).
 #pragma once
 
 #include <stdexcept>
@@ -15,7 +15,7 @@ enum class ExitCode : int {
   kSoftware = 70,    // user code failed after all retries, internal error
   kCantCreate = 73,  // output already exists
   kIoError = 74,     // ENOSPC, EIO
-  kTempFail = 75,    // checkpoint taken, requeue me
+  kTempFail = 75,    // a checkpoint was taken: requeue the job (reserved for recovery)
   kNoPermission = 77,
   kConfig = 78,
 };
