@@ -1,18 +1,54 @@
 // TaskRunner: builds the TaskContext from a descriptor and calls the registered runner.
 #include "exec/task_runner.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <new>
 #include <stdexcept>
 
 #include "dataflow/error.hpp"
+#include "task/wire.hpp"
 
 namespace dataflow::exec {
+namespace {
+
+constexpr const char* kOutOfMemory =
+    "out of memory: give the executors more memory, or more partitions (a smaller --split-size, more "
+    "partitions in reduce_by_key)";
+
+}  // namespace
+
+std::string TaskRunner::run_encoded(const task::Descriptor& d) const noexcept {
+  task::TaskReport report = run(d);
+  try {
+    if (fault_.action == FaultSpec::Action::kOomReport && report.ok) {
+      inject_fault(fault_, d.stage, d.partition, d.attempt, rank_);
+    }
+    return task::encode(report);
+  } catch (...) {  // the report itself did not fit
+    task::TaskReport small = task::report_for(d, rank_);
+    small.error_code = static_cast<int>(ExitCode::kSoftware);
+    small.error = std::string(kOutOfMemory) + " (while encoding the task's report)";
+    small.retryable = false;
+    try {
+      return task::encode(small);
+    } catch (...) {
+      std::fprintf(stderr, "dataflow: rank %d: fatal: out of memory\n", rank_);
+      std::abort();
+    }
+  }
+}
 
 task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
   task::TaskReport report = task::report_for(d, rank_);
   try {
     run_or_throw(d, report);
     report.ok = true;
+  } catch (const std::bad_alloc&) {
+    report.error_code = static_cast<int>(ExitCode::kSoftware);
+    report.error = kOutOfMemory;
+    report.retryable = false;  // it would only run out again
   } catch (const Error& e) {
     report.error_code = e.exit_code();
     report.error = e.what();
@@ -31,17 +67,15 @@ task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
 }
 
 void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& report) const {
-  inject_fault(fault_, d.stage, d.partition, d.attempt, rank_);
+  if (fault_.action != FaultSpec::Action::kOomReport) inject_fault(fault_, d.stage, d.partition, d.attempt, rank_);
   detail::TaskContext ctx;
   ctx.stage = d.stage;
   ctx.partition = d.partition;
   ctx.attempt = d.attempt;
-  detail::TextSplit split;
   std::vector<std::string_view> blocks;
   switch (d.input) {
     case task::InputKind::kTextSplit:
-      split = {d.path, d.start, d.end, d.file_size};
-      ctx.split = &split;
+      ctx.split = &d.split;
       break;
     case task::InputKind::kShuffle:
       blocks = store_.reduce_input(d.input_node, d.partition);

@@ -1,4 +1,4 @@
-// write_new_file: create-exclusive, no symlink following, every write and close checked.
+// write_new_file: create-exclusive, no symlink following, every write, fsync and close checked.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -30,6 +30,13 @@ void write_new_file(const std::string& path, std::string_view bytes) {
       throw Error(ExitCode::kIoError, "cannot write " + path + ": " + std::strerror(err));
     }
     done += static_cast<std::size_t>(n);
+  }
+  // Durable before the job commit publishes it (the committer syncs the directories).
+  if (fsync(fd) != 0 && errno != EINVAL) {
+    int err = errno;
+    close(fd);
+    unlink(path.c_str());
+    throw Error(ExitCode::kIoError, "cannot sync " + path + ": " + std::strerror(err));
   }
   if (close(fd) != 0) {
     int err = errno;

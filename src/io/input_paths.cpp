@@ -33,7 +33,7 @@ bool has_glob(const std::string& p) { return p.find_first_of("*?[") != std::stri
 void add_file(const std::string& path, const struct stat& st, std::vector<InputFile>& out) {
   if (!S_ISREG(st.st_mode)) throw Error(ExitCode::kNoInput, "Input path is not a regular file or directory: " + path);
   if (access(path.c_str(), R_OK) != 0) throw Error(ExitCode::kNoPermission, "Permission denied: " + path);
-  out.push_back({path, static_cast<std::uint64_t>(st.st_size)});
+  out.push_back({path, identity_of(st)});
 }
 
 void add_directory(const std::string& dir, std::vector<InputFile>& out) {
@@ -84,6 +84,15 @@ void add_glob(const std::string& pattern, std::vector<InputFile>& out) {
 }
 
 }  // namespace
+
+detail::FileIdentity identity_of(const struct stat& st) {
+  detail::FileIdentity id;
+  id.size = static_cast<std::uint64_t>(st.st_size);
+  id.device = static_cast<std::uint64_t>(st.st_dev);
+  id.inode = static_cast<std::uint64_t>(st.st_ino);
+  id.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return id;
+}
 
 std::vector<InputFile> expand_inputs(const std::vector<std::string>& patterns) {
   if (patterns.empty()) throw Error(ExitCode::kNoInput, "No input paths given");

@@ -1,16 +1,22 @@
 // Input path expansion for text_file: files, directories and globs, checked at planning.
 #pragma once
 
-#include <cstdint>
+#include <sys/stat.h>
+
 #include <string>
 #include <vector>
+
+#include "dataflow/detail/task_context.hpp"
 
 namespace dataflow::io {
 
 struct InputFile {
   std::string path;
-  std::uint64_t size = 0;
+  detail::FileIdentity identity;  // size, device, inode and mtime when planned
 };
+
+// The identity of the file `st` describes.
+detail::FileIdentity identity_of(const struct stat& st);
 
 // Expands each pattern, in order: a regular file; a directory (its regular files, sorted
 // bytewise, not recursive); or a glob (matches sorted bytewise; matched directories are

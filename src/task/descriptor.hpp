@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "dataflow/detail/task_context.hpp"
+
 namespace dataflow::task {
 
 enum class InputKind : std::uint8_t { kTextSplit, kSlice, kShuffle };
@@ -18,15 +20,12 @@ struct Descriptor {
   std::uint64_t fingerprint = 0;  // of the driver's plan; the executor checks its own
   InputKind input = InputKind::kSlice;
   std::int32_t input_node = -1;
-  std::string path;  // text split: file and byte range [start, end) of a file of file_size
-  std::uint64_t start = 0;
-  std::uint64_t end = 0;
-  std::uint64_t file_size = 0;
   OutputKind output = OutputKind::kResult;
   std::int32_t output_node = -1;
   std::uint32_t num_buckets = 0;  // shuffle output: reduce partitions
   std::string output_file;        // save_as_text_file: this attempt's file
   std::string slice;              // parallelize: the driver's encoded records of this partition
+  detail::TextSplit split;        // text_file: the file pieces to read, with their planned identities
 
   template <class Archive>
   void serialize(Archive& ar);

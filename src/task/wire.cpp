@@ -14,7 +14,7 @@ namespace dataflow::task {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
-constexpr std::uint16_t kVersion = 2;         // 2: Hello names its action, Shutdown
+constexpr std::uint16_t kVersion = 3;         // 2: Hello names its action, Shutdown; 3: text splits
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -69,6 +69,28 @@ void field(InArchive& ar, std::vector<T>& v) {
   ar(cereal::binary_data(v.data(), n * sizeof(T)));
 }
 
+// A text split: its pieces (bounded by the bytes a piece takes at least), then the limit.
+template <class Archive>
+void piece_fields(Archive& ar, detail::FilePiece& p) {
+  field(ar, p.path);
+  ar(p.start, p.end, p.file.size, p.file.device, p.file.inode, p.file.mtime_ns);
+}
+inline void field(OutArchive& ar, detail::TextSplit& s) {
+  std::uint64_t n = s.pieces.size();
+  ar(n);
+  for (auto& p : s.pieces) piece_fields(ar, p);
+  ar(s.max_line_size);
+}
+inline void field(InArchive& ar, detail::TextSplit& s) {
+  constexpr std::uint64_t kPieceBytes = 7 * sizeof(std::uint64_t);  // an empty path and six numbers
+  std::uint64_t n = 0;
+  ar(n);
+  if (n > ar.limit() / kPieceBytes) malformed("piece count " + std::to_string(n) + " exceeds the message");
+  s.pieces.resize(n);
+  for (auto& p : s.pieces) piece_fields(ar, p);
+  ar(s.max_line_size);
+}
+
 // Bools and enums travel as one byte each and are range-checked on load (a stray byte
 // must not become an invalid bool or enumerator).
 inline void flag(OutArchive& ar, bool& b) {
@@ -99,12 +121,11 @@ void Descriptor::serialize(Archive& ar) {
   ar(job, stage, partition, attempt, fingerprint);
   choice(ar, input, InputKind::kShuffle);
   ar(input_node);
-  field(ar, path);
-  ar(start, end, file_size);
   choice(ar, output, OutputKind::kResult);
   ar(output_node, num_buckets);
   field(ar, output_file);
   field(ar, slice);
+  field(ar, split);
 }
 
 template <class Archive>

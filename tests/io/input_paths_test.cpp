@@ -74,7 +74,7 @@ void expect_files(const std::vector<InputFile>& got, const std::vector<Expected>
   ASSERT_EQ(got.size(), want.size());
   for (std::size_t i = 0; i < want.size(); ++i) {
     EXPECT_EQ(got[i].path, want[i].path) << i;
-    EXPECT_EQ(got[i].size, want[i].size) << i;
+    EXPECT_EQ(got[i].identity.size, want[i].size) << i;
   }
 }
 
@@ -193,6 +193,19 @@ TEST_F(InputPathsTest, FifoIsNoInput) {
   Error e = expand_error({fifo});
   EXPECT_EQ(e.code(), ExitCode::kNoInput);
   expect_mentions(e, fifo);
+}
+
+TEST_F(InputPathsTest, FilesCarryTheirIdentity) {
+  // What a task compares to notice a file replaced or rewritten after planning.
+  const auto files = expand_inputs({p("top.txt")});
+  ASSERT_EQ(files.size(), 1u);
+  struct stat st {};
+  ASSERT_EQ(stat(p("top.txt").c_str(), &st), 0);
+  EXPECT_EQ(files[0].identity.size, 3u);
+  EXPECT_EQ(files[0].identity.device, static_cast<std::uint64_t>(st.st_dev));
+  EXPECT_EQ(files[0].identity.inode, static_cast<std::uint64_t>(st.st_ino));
+  EXPECT_EQ(files[0].identity.mtime_ns, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
+  EXPECT_NE(files[0].identity.mtime_ns, 0);
 }
 
 TEST_F(InputPathsTest, LiteralNameWithGlobCharactersIsAFile) {

@@ -1,9 +1,14 @@
 // Text splits: plan_splits() then read_lines() on every split must read every line of the
-// file exactly once, whatever the split size; checked against a simple sequential reader.
+// files exactly once and in order, whatever the split size; checked against a simple
+// sequential reader. Also: small files packed into splits, files changed while the job runs
+// (a data error, never a crash), the line size limit, and the bytes a split reads.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,12 +21,14 @@
 #include "dataflow/detail/task_context.hpp"
 #include "dataflow/error.hpp"
 #include "io/input_paths.hpp"
+#include "io/line_reader.hpp"
 #include "io/text_splits.hpp"
 
 namespace dataflow::io {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::FilePiece;
 using detail::TextSplit;
 
 // A fresh directory per test, removed at the end.
@@ -84,31 +91,46 @@ std::vector<std::string> read_all(const std::vector<TextSplit>& splits) {
   return lines;
 }
 
+// Plans one file as the driver does: its identity (size, inode, mtime) from stat.
 std::vector<TextSplit> plan_one(const std::string& path, std::uint64_t size, std::uint64_t split_size) {
-  return plan_splits({InputFile{path, size}}, split_size);
+  auto files = expand_inputs({path});
+  EXPECT_EQ(files.size(), 1u);
+  EXPECT_EQ(files.at(0).identity.size, size) << path;
+  return plan_splits(files, split_size);
 }
 
-// The splits of one file tile [0, size) in order, none longer than split_size.
-void expect_tiling(const std::vector<TextSplit>& splits, const std::string& path, std::uint64_t size,
+std::vector<FilePiece> pieces_of(const std::vector<TextSplit>& splits) {
+  std::vector<FilePiece> pieces;
+  for (const auto& s : splits) pieces.insert(pieces.end(), s.pieces.begin(), s.pieces.end());
+  return pieces;
+}
+
+// The pieces of one file tile [0, size) in order, none longer than split_size.
+void expect_tiling(const std::vector<FilePiece>& pieces, const std::string& path, std::uint64_t size,
                    std::uint64_t split_size) {
   if (size == 0) {
-    ASSERT_EQ(splits.size(), 1u);
-    EXPECT_EQ(splits[0].start, 0u);
-    EXPECT_EQ(splits[0].end, 0u);
-    EXPECT_EQ(splits[0].file_size, 0u);
+    ASSERT_EQ(pieces.size(), 1u);
+    EXPECT_EQ(pieces[0].start, 0u);
+    EXPECT_EQ(pieces[0].end, 0u);
+    EXPECT_EQ(pieces[0].file.size, 0u);
     return;
   }
-  ASSERT_EQ(splits.size(), (size + split_size - 1) / split_size);
+  ASSERT_EQ(pieces.size(), (size + split_size - 1) / split_size);
   std::uint64_t at = 0;
-  for (const auto& s : splits) {
+  for (const auto& s : pieces) {
     EXPECT_EQ(s.path, path);
-    EXPECT_EQ(s.file_size, size);
+    EXPECT_EQ(s.file.size, size);
     EXPECT_EQ(s.start, at);
     EXPECT_GT(s.end, s.start);
     EXPECT_LE(s.end - s.start, split_size);
     at = s.end;
   }
   EXPECT_EQ(at, size);
+}
+
+// One file's splits: one piece each (a file's pieces are never packed together).
+void expect_one_piece_each(const std::vector<TextSplit>& splits) {
+  for (const auto& s : splits) EXPECT_EQ(s.pieces.size(), 1u);
 }
 
 // A random text: LF and CRLF endings, empty lines, long lines, NULs and stray '\r's; the
@@ -173,7 +195,8 @@ TEST(TextSplitsProperty, EverySplitSizeReadsEveryLineOnce) {
       SCOPED_TRACE("case " + std::to_string(c) + ", " + std::to_string(size) + " bytes, split size " +
                    std::to_string(split_size));
       auto splits = plan_one(path, size, split_size);
-      expect_tiling(splits, path, size, split_size);
+      expect_one_piece_each(splits);
+      expect_tiling(pieces_of(splits), path, size, split_size);
       ASSERT_EQ(read_all(splits), expected);
       ++checked;
     }
@@ -184,28 +207,35 @@ TEST(TextSplitsProperty, EverySplitSizeReadsEveryLineOnce) {
 TEST(TextSplitsProperty, ManyFilesInOnePlan) {
   TempDir dir;
   std::mt19937_64 rng(99);
-  std::vector<InputFile> files;
+  std::vector<std::string> paths;
   std::vector<std::string> expected;
   for (int i = 0; i < 6; ++i) {
     std::string text = random_text(rng);
     if (i == 2) text.clear();
     std::string path = dir.file("part-" + std::to_string(i));
     write_file(path, text);
-    files.push_back({path, text.size()});
+    paths.push_back(path);
     auto lines = reference_lines(text);
     expected.insert(expected.end(), lines.begin(), lines.end());
   }
-  for (std::uint64_t split_size : {1, 5, 64, 100000}) {
-    auto splits = plan_splits(files, split_size);
-    // Per file, in file order.
-    std::size_t at = 0;
-    for (const auto& f : files) {
-      std::vector<TextSplit> own;
-      while (at < splits.size() && splits[at].path == f.path) own.push_back(splits[at++]);
-      expect_tiling(own, f.path, f.size, split_size);
+  const std::vector<InputFile> files = expand_inputs(paths);
+  ASSERT_EQ(files.size(), paths.size());
+  for (std::uint64_t open_cost : {kOpenCostBytes, std::uint64_t{0}, std::uint64_t{7}}) {
+    for (std::uint64_t split_size : {1, 5, 64, 100000}) {
+      SCOPED_TRACE("split size " + std::to_string(split_size) + ", open cost " + std::to_string(open_cost));
+      auto splits = plan_splits(files, split_size, 1, open_cost);
+      // Per file, in file order.
+      const auto pieces = pieces_of(splits);
+      std::size_t at = 0;
+      for (const auto& f : files) {
+        std::vector<FilePiece> own;
+        while (at < pieces.size() && pieces[at].path == f.path) own.push_back(pieces[at++]);
+        expect_tiling(own, f.path, f.identity.size, split_size);
+      }
+      EXPECT_EQ(at, pieces.size());
+      for (const auto& s : splits) EXPECT_FALSE(s.pieces.empty());
+      EXPECT_EQ(read_all(splits), expected);
     }
-    EXPECT_EQ(at, splits.size());
-    EXPECT_EQ(read_all(splits), expected) << "split size " << split_size;
   }
 }
 
@@ -215,25 +245,29 @@ TEST(TextSplits, EmptyFileIsOneEmptySplitWithoutLines) {
   write_file(path, "");
   auto splits = plan_one(path, 0, 64);
   ASSERT_EQ(splits.size(), 1u);
-  EXPECT_EQ(splits[0].path, path);
-  EXPECT_EQ(splits[0].start, 0u);
-  EXPECT_EQ(splits[0].end, 0u);
-  EXPECT_EQ(splits[0].file_size, 0u);
+  ASSERT_EQ(splits[0].pieces.size(), 1u);
+  EXPECT_EQ(splits[0].pieces[0].path, path);
+  EXPECT_EQ(splits[0].pieces[0].start, 0u);
+  EXPECT_EQ(splits[0].pieces[0].end, 0u);
+  EXPECT_EQ(splits[0].pieces[0].file.size, 0u);
   EXPECT_TRUE(read_split(splits[0]).empty());
 }
 
-TEST(TextSplits, SplitSizeZeroIsRejected) { EXPECT_THROW(plan_splits({InputFile{"x", 10}}, 0), std::invalid_argument); }
+TEST(TextSplits, SplitSizeZeroIsRejected) {
+  EXPECT_THROW(plan_splits({InputFile{"x", {10}}}, 0), std::invalid_argument);
+}
 
 TEST(TextSplits, NoFilesNoSplits) { EXPECT_TRUE(plan_splits({}, 10).empty()); }
 
 TEST(TextSplits, ExactSplitRanges) {
-  auto splits = plan_splits({InputFile{"a", 10}, InputFile{"b", 0}, InputFile{"c", 4}}, 4);
+  auto splits = plan_splits({InputFile{"a", {10}}, InputFile{"b", {0}}, InputFile{"c", {4}}}, 4);
   ASSERT_EQ(splits.size(), 5u);
   auto expect = [&](std::size_t i, const char* path, std::uint64_t start, std::uint64_t end, std::uint64_t size) {
-    EXPECT_EQ(splits[i].path, path) << i;
-    EXPECT_EQ(splits[i].start, start) << i;
-    EXPECT_EQ(splits[i].end, end) << i;
-    EXPECT_EQ(splits[i].file_size, size) << i;
+    ASSERT_EQ(splits[i].pieces.size(), 1u) << i;
+    EXPECT_EQ(splits[i].pieces[0].path, path) << i;
+    EXPECT_EQ(splits[i].pieces[0].start, start) << i;
+    EXPECT_EQ(splits[i].pieces[0].end, end) << i;
+    EXPECT_EQ(splits[i].pieces[0].file.size, size) << i;
   };
   expect(0, "a", 0, 4, 10);
   expect(1, "a", 4, 8, 10);
@@ -324,7 +358,7 @@ TEST(TextSplits, FileGrownAfterPlanningIsADataError) {
   for (const auto& s : splits) {
     try {
       read_split(s);
-      ADD_FAILURE() << "no error for split at " << s.start;
+      ADD_FAILURE() << "no error for split at " << s.pieces.at(0).start;
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ExitCode::kDataError);
       EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
@@ -400,6 +434,283 @@ TEST(TextSplits, SplitsPastAPageBoundary) {
   for (std::uint64_t split_size : {1ull, 4095ull, 4096ull, 4097ull, 1000ull}) {
     auto splits = plan_one(path, text.size(), split_size);
     EXPECT_EQ(read_all(splits), expected) << "split size " << split_size;
+  }
+}
+
+// ----- small files packed into splits (Spark's FilePartition) -------------------------------
+
+std::vector<InputFile> fake_files(int n, std::uint64_t size) {
+  std::vector<InputFile> files;
+  for (int i = 0; i < n; ++i) files.push_back({"f" + std::to_string(100000 + i), {size}});
+  return files;
+}
+
+TEST(TextSplitsPacking, SmallFilesShareASplitInFileOrder) {
+  // Each file costs 300 + 1000 bytes; a split takes the next file while its cost so far plus
+  // the file's bytes stay within 3000: three files a split.
+  auto splits = plan_splits(fake_files(10, 300), 3000, 1, 1000);
+  ASSERT_EQ(splits.size(), 4u);
+  int at = 0;
+  for (std::size_t i = 0; i < splits.size(); ++i) {
+    ASSERT_EQ(splits[i].pieces.size(), i + 1 < splits.size() ? 3u : 1u) << i;
+    for (const auto& p : splits[i].pieces) {
+      EXPECT_EQ(p.path, "f" + std::to_string(100000 + at++));
+      EXPECT_EQ(p.start, 0u);
+      EXPECT_EQ(p.end, 300u);
+    }
+  }
+}
+
+TEST(TextSplitsPacking, TwentyThousandTinyFilesMakeFewSplits) {
+  // 4 MiB open cost and 128 MiB splits: 32 files of 300 bytes a split, as in Spark.
+  auto splits = plan_splits(fake_files(20000, 300), std::uint64_t{128} << 20);
+  EXPECT_EQ(splits.size(), 625u);
+  EXPECT_EQ(pieces_of(splits).size(), 20000u);
+  for (const auto& s : splits) EXPECT_EQ(s.pieces.size(), 32u);
+}
+
+TEST(TextSplitsPacking, LargeFileRangesAreNotPackedTogether) {
+  // a (10 bytes) in ranges of 4, then small b and c packed after a's last range.
+  auto splits =
+      plan_splits({InputFile{"a", {10}}, InputFile{"b", {1}}, InputFile{"c", {0}}, InputFile{"d", {4}}}, 4, 1, 0);
+  ASSERT_EQ(splits.size(), 4u);
+  auto piece = [&](std::size_t s, std::size_t i) { return splits[s].pieces.at(i); };
+  EXPECT_EQ(splits[0].pieces.size(), 1u);
+  EXPECT_EQ(piece(0, 0).end, 4u);
+  EXPECT_EQ(splits[1].pieces.size(), 1u);
+  EXPECT_EQ(piece(1, 0).end, 8u);
+  ASSERT_EQ(splits[2].pieces.size(), 3u);  // a [8, 10), b, c: 3 bytes
+  EXPECT_EQ(piece(2, 0).path, "a");
+  EXPECT_EQ(piece(2, 0).start, 8u);
+  EXPECT_EQ(piece(2, 1).path, "b");
+  EXPECT_EQ(piece(2, 2).path, "c");
+  ASSERT_EQ(splits[3].pieces.size(), 1u);  // d would make 7 bytes
+  EXPECT_EQ(piece(3, 0).path, "d");
+}
+
+TEST(TextSplitsPacking, MinSplitsSpreadsASmallInput) {
+  // Ten 1 MiB files in 128 MiB splits: one split alone; for four cores the limit is the total
+  // cost over four (10 * 5 MiB / 4 = 12.5 MiB), three files a split.
+  const auto files = fake_files(10, std::uint64_t{1} << 20);
+  EXPECT_EQ(plan_splits(files, std::uint64_t{128} << 20).size(), 1u);
+  auto splits = plan_splits(files, std::uint64_t{128} << 20, 4);
+  ASSERT_EQ(splits.size(), 4u);
+  EXPECT_EQ(splits[0].pieces.size(), 3u);
+  EXPECT_EQ(splits[3].pieces.size(), 1u);
+  // Never above the split size: 1000 tiny files for 4 cores, 32 files a split.
+  EXPECT_EQ(plan_splits(fake_files(1000, 10), std::uint64_t{128} << 20, 4).size(), 32u);
+  // A single file's ranges are as without min_splits.
+  EXPECT_EQ(plan_splits(fake_files(1, std::uint64_t{1} << 30), std::uint64_t{128} << 20, 64).size(), 8u);
+}
+
+TEST(TextSplitsPacking, PackedSplitReadsItsFilesInOrder) {
+  TempDir dir;
+  std::vector<std::string> paths;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 50; ++i) {
+    const std::string text = "file " + std::to_string(i) + "\n" + (i % 3 == 0 ? "no newline" : "x\n");
+    paths.push_back(dir.file("in-" + std::to_string(1000 + i)));
+    write_file(paths.back(), text);
+    auto lines = reference_lines(text);
+    expected.insert(expected.end(), lines.begin(), lines.end());
+  }
+  auto splits = plan_splits(expand_inputs(paths), std::uint64_t{128} << 20);
+  ASSERT_EQ(splits.size(), 2u);  // 32 + 18 files
+  EXPECT_EQ(read_all(splits), expected);
+}
+
+// ----- files changed while the job runs (B11) ---------------------------------------------
+
+Error read_error(const TextSplit& split) {
+  try {
+    auto lines = read_split(split);
+    ADD_FAILURE() << "no error; read " << lines.size() << " lines";
+  } catch (const Error& e) {
+    return e;
+  }
+  return Error(ExitCode::kOk, "");
+}
+
+void expect_changed(const Error& e, const std::string& path) {
+  EXPECT_EQ(e.code(), ExitCode::kDataError) << e.what();
+  EXPECT_NE(std::string(e.what()).find("input " + path + " changed while the job ran"), std::string::npos) << e.what();
+}
+
+TEST(TextSplitsChanged, ReplacedBySameSizeFileIsADataError) {
+  TempDir dir;
+  const std::string path = dir.file("in.txt");
+  write_file(path, "alpha beta\ngamma\n");
+  auto splits = plan_one(path, 17, 5);
+  // Another file of the same size renamed over it: the old answer must not silently change.
+  const std::string other = dir.file("other.txt");
+  write_file(other, "delta epsi\nzeta!\n");
+  ASSERT_EQ(rename(other.c_str(), path.c_str()), 0);
+  for (const auto& s : splits) expect_changed(read_error(s), path);
+}
+
+TEST(TextSplitsChanged, RewrittenInPlaceWithSameSizeIsADataError) {
+  TempDir dir;
+  const std::string path = dir.file("in.txt");
+  write_file(path, "alpha beta\ngamma\n");
+  auto splits = plan_one(path, 17, 100);
+  write_file(path, "delta epsi\nzeta!\n");  // same inode, same size
+  // The rewrite's mtime, made distinct from the planned one whatever the clock's granularity.
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  timespec times[2] = {st.st_atim, st.st_mtim};
+  times[1].tv_sec += 1;
+  ASSERT_EQ(utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  const Error e = read_error(splits.at(0));
+  expect_changed(e, path);
+  EXPECT_NE(std::string(e.what()).find("modified"), std::string::npos) << e.what();
+}
+
+TEST(TextSplitsChanged, AnotherDeviceNumberAloneIsNoChange) {
+  // A network file system's device number is each node's own: an executor on another node
+  // than the driver sees the same file under another number.
+  TempDir dir;
+  const std::string path = dir.file("in.txt");
+  write_file(path, "alpha beta\ngamma\n");
+  auto splits = plan_one(path, 17, 100);
+  splits.at(0).pieces.at(0).file.device += 1;
+  EXPECT_EQ(read_split(splits.at(0)), (std::vector<std::string>{"alpha beta", "gamma"}));
+}
+
+TEST(TextSplitsChanged, TruncatedWhileReadIsADataErrorNotACrash) {
+  // The file is truncated after the first lines were read, while the split still has blocks
+  // to read: a mapping of it would fault (SIGBUS); reads must end in a clean error.
+  TempDir dir;
+  const std::string path = dir.file("big.txt");
+  std::string text;
+  while (text.size() < (std::uint64_t{12} << 20)) text += "some words on a line of text\n";
+  write_file(path, text);
+  for (std::uint64_t split_size : {std::uint64_t{128} << 20, std::uint64_t{5} << 20}) {
+    SCOPED_TRACE("split size " + std::to_string(split_size));
+    write_file(path, text);
+    auto splits = plan_one(path, text.size(), split_size);
+    bool truncated = false;
+    std::uint64_t lines = 0;
+    auto push = [&](std::string_view) {
+      if (!truncated) {
+        ASSERT_EQ(truncate(path.c_str(), 100), 0);
+        truncated = true;
+      }
+      ++lines;
+    };
+    try {
+      detail::read_lines(splits.at(0), detail::Emit<std::string_view>(push));
+      ADD_FAILURE() << "no error; read " << lines << " lines";
+    } catch (const Error& e) {
+      expect_changed(e, path);
+    }
+    EXPECT_TRUE(truncated);
+  }
+}
+
+// ----- the line size limit (B6) -----------------------------------------------------------
+
+TEST(TextSplitsLineLimit, LongerLineIsADataErrorNamingFileAndOffset) {
+  TempDir dir;
+  const std::string path = dir.file("long.txt");
+  const std::string text = "short\n" + std::string(100, 'a') + "\r\n" + std::string(101, 'b') + "\nend\n";
+  write_file(path, text);
+  for (std::uint64_t split_size : {std::uint64_t{1}, std::uint64_t{7}, std::uint64_t{64}, std::uint64_t{1} << 20}) {
+    SCOPED_TRACE("split size " + std::to_string(split_size));
+    auto splits = plan_one(path, text.size(), split_size);
+    std::vector<std::string> lines;
+    auto push = [&lines](std::string_view line) { lines.emplace_back(line); };
+    try {
+      for (auto& s : splits) {
+        s.max_line_size = 100;
+        detail::read_lines(s, detail::Emit<std::string_view>(push));
+      }
+      ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::kDataError);
+      const std::string what = e.what();
+      EXPECT_NE(what.find("input " + path), std::string::npos) << what;
+      EXPECT_NE(what.find("line at byte offset 108 "), std::string::npos) << what;
+      EXPECT_NE(what.find("100 bytes"), std::string::npos) << what;
+    }
+    // The lines before it, the one of exactly 100 bytes among them, were read.
+    EXPECT_EQ(lines, (std::vector<std::string>{"short", std::string(100, 'a')}));
+  }
+}
+
+TEST(TextSplitsLineLimit, LongLineWithoutNewlineIsADataError) {
+  TempDir dir;
+  const std::string path = dir.file("one-line.txt");
+  write_file(path, std::string(std::uint64_t{20} << 20, 'z'));  // 20 MiB, no newline
+  auto splits = plan_one(path, std::uint64_t{20} << 20, std::uint64_t{128} << 20);
+  splits.at(0).max_line_size = std::uint64_t{1} << 20;
+  auto ignore = [](std::string_view) {};
+  try {
+    io::read_split_lines(splits.at(0), detail::Emit<std::string_view>(ignore));
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kDataError);
+    EXPECT_NE(std::string(e.what()).find("line at byte offset 0 "), std::string::npos) << e.what();
+  }
+}
+
+TEST(TextSplitsLineLimit, LinesLongerThanTheReadBlockAreReadIntact) {
+  TempDir dir;
+  const std::string path = dir.file("long-lines.txt");
+  std::string text = "first\n";
+  text += std::string((std::uint64_t{9} << 20) + 3, 'L') + "\r\n";  // longer than two read blocks
+  text += "middle\n";
+  text += std::string((std::uint64_t{5} << 20) + 1, 'M');  // the last line, no newline
+  write_file(path, text);
+  const auto expected = reference_lines(text);
+  for (std::uint64_t split_size : {std::uint64_t{1} << 20, std::uint64_t{3} << 20, std::uint64_t{128} << 20}) {
+    auto splits = plan_one(path, text.size(), split_size);
+    EXPECT_EQ(read_all(splits), expected) << "split size " << split_size;
+  }
+}
+
+// ----- what a split reads ------------------------------------------------------------------
+
+TEST(TextSplitsBytesRead, SplitWithoutALineStartReadsOnlyItsOwnBytes) {
+  // One 8 MiB line in 64 KiB splits: every split after the first lies inside the line and
+  // must stop at its own end, not scan to the end of the file for a newline.
+  TempDir dir;
+  const std::string path = dir.file("one-line.txt");
+  const std::uint64_t size = std::uint64_t{8} << 20;
+  write_file(path, std::string(size - 1, 'q') + "\n");
+  const std::uint64_t split_size = std::uint64_t{64} << 10;
+  auto splits = plan_one(path, size, split_size);
+  ASSERT_EQ(splits.size(), size / split_size);
+  std::uint64_t lines = 0;
+  auto count = [&lines](std::string_view) { ++lines; };
+  const ReadStats first = read_split_lines(splits[0], detail::Emit<std::string_view>(count));
+  EXPECT_EQ(first.bytes_read, size);  // the first split reads the whole line
+  std::uint64_t total = 0;
+  for (std::size_t i = 1; i < splits.size(); ++i) {
+    const FilePiece& p = splits[i].pieces.at(0);
+    const ReadStats stats = read_split_lines(splits[i], detail::Emit<std::string_view>(count));
+    EXPECT_EQ(stats.bytes_read, p.end - p.start) << "split " << i;
+    total += stats.bytes_read;
+  }
+  EXPECT_EQ(lines, 1u);
+  EXPECT_EQ(total, size - split_size);  // so the whole file costs two reads of it, not one per split
+}
+
+TEST(TextSplitsBytesRead, SplitReadsLittlePastItsEnd) {
+  // Short lines: a split reads its own bytes, the byte before it and the rest of its last
+  // line, in a small first read past its end, not a whole block.
+  TempDir dir;
+  const std::string path = dir.file("lines.txt");
+  std::string text;
+  while (text.size() < (std::uint64_t{16} << 20)) text += "a line of forty bytes, or near enough..\n";
+  write_file(path, text);
+  const std::uint64_t split_size = std::uint64_t{1} << 20;
+  auto splits = plan_one(path, text.size(), split_size);
+  auto ignore = [](std::string_view) {};
+  for (std::size_t i = 0; i + 1 < splits.size(); ++i) {
+    const FilePiece& p = splits[i].pieces.at(0);
+    const ReadStats stats = read_split_lines(splits[i], detail::Emit<std::string_view>(ignore));
+    EXPECT_GE(stats.bytes_read, p.end - p.start) << i;
+    EXPECT_LE(stats.bytes_read, p.end - p.start + (std::uint64_t{64} << 10) + 1) << i;
   }
 }
 

@@ -48,15 +48,18 @@ Descriptor sample_descriptor() {
   d.fingerprint = 0xfedcba9876543210ull;
   d.input = InputKind::kTextSplit;
   d.input_node = -5;
-  d.path = "/data/in" + kBinary + ".txt";
-  d.start = 1ull << 40;
-  d.end = (1ull << 40) + 12345;
-  d.file_size = std::numeric_limits<std::uint64_t>::max();
   d.output = OutputKind::kShuffle;
   d.output_node = 2147483647;
   d.num_buckets = 96;
   d.output_file = "out/_temporary/0/part-00004";
   d.slice = "slice" + kBinary;
+  d.split.pieces.push_back({"/data/in" + kBinary + ".txt",
+                            1ull << 40,
+                            (1ull << 40) + 12345,
+                            {std::numeric_limits<std::uint64_t>::max(), 0x0102ull, 1ull << 63, -1234567890123456789}});
+  d.split.pieces.push_back({"", 0, 0, {0, 0, 0, 0}});  // an empty file's piece
+  d.split.pieces.push_back({"/data/small.txt", 0, 300, {300, 7, 99, 1700000000123456789}});
+  d.split.max_line_size = (1ull << 40) + 1;
   return d;
 }
 
@@ -123,15 +126,24 @@ void expect_same(const Descriptor& a, const Descriptor& b) {
   EXPECT_EQ(a.fingerprint, b.fingerprint);
   EXPECT_EQ(a.input, b.input);
   EXPECT_EQ(a.input_node, b.input_node);
-  EXPECT_EQ(a.path, b.path);
-  EXPECT_EQ(a.start, b.start);
-  EXPECT_EQ(a.end, b.end);
-  EXPECT_EQ(a.file_size, b.file_size);
   EXPECT_EQ(a.output, b.output);
   EXPECT_EQ(a.output_node, b.output_node);
   EXPECT_EQ(a.num_buckets, b.num_buckets);
   EXPECT_EQ(a.output_file, b.output_file);
   EXPECT_EQ(a.slice, b.slice);
+  ASSERT_EQ(a.split.pieces.size(), b.split.pieces.size());
+  for (std::size_t i = 0; i < a.split.pieces.size(); ++i) {
+    const auto& pa = a.split.pieces[i];
+    const auto& pb = b.split.pieces[i];
+    EXPECT_EQ(pa.path, pb.path) << i;
+    EXPECT_EQ(pa.start, pb.start) << i;
+    EXPECT_EQ(pa.end, pb.end) << i;
+    EXPECT_EQ(pa.file.size, pb.file.size) << i;
+    EXPECT_EQ(pa.file.device, pb.file.device) << i;
+    EXPECT_EQ(pa.file.inode, pb.file.inode) << i;
+    EXPECT_EQ(pa.file.mtime_ns, pb.file.mtime_ns) << i;
+  }
+  EXPECT_EQ(a.split.max_line_size, b.split.max_line_size);
 }
 
 void expect_same(const Hello& a, const Hello& b) {
@@ -195,7 +207,7 @@ TEST(WireRoundTrip, Descriptor) {
   Descriptor d = sample_descriptor();
   d.input = InputKind::kShuffle;
   d.output = OutputKind::kResult;
-  d.path.clear();
+  d.split = {};
   d.output_file = std::string(70000, 'x');
   expect_round_trip(d);
   d.input = InputKind::kSlice;
@@ -250,7 +262,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 2);
+  EXPECT_EQ(version, 3);
   const Hello h = sample_hello();
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1);  // job, fingerprint, cores, action, finished
 }
@@ -306,10 +318,18 @@ struct LengthField {
 };
 
 std::vector<LengthField> descriptor_lengths(const Descriptor& d) {
-  const std::size_t path_at = 6 + 8 + 4 + 4 + 4 + 8 + 1 + 4;
-  const std::size_t file_at = path_at + 8 + d.path.size() + 8 + 8 + 8 + 1 + 4 + 4;
+  const std::size_t file_at = 6 + 8 + 4 + 4 + 4 + 8 + 1 + 4 + 1 + 4 + 4;
   const std::size_t slice_at = file_at + 8 + d.output_file.size();
-  return {{path_at, d.path.size(), 1}, {file_at, d.output_file.size(), 1}, {slice_at, d.slice.size(), 1}};
+  const std::size_t pieces_at = slice_at + 8 + d.slice.size();
+  std::vector<LengthField> out = {{file_at, d.output_file.size(), 1},
+                                  {slice_at, d.slice.size(), 1},
+                                  {pieces_at, d.split.pieces.size(), 7 * 8}};  // a piece takes 56 bytes at least
+  std::size_t path_at = pieces_at + 8;
+  for (const auto& p : d.split.pieces) {
+    out.push_back({path_at, p.path.size(), 1});
+    path_at += 8 + p.path.size() + 6 * 8;
+  }
+  return out;
 }
 std::vector<LengthField> report_lengths(const TaskReport& r) {
   const std::size_t error_at = 6 + 8 + 4 + 4 + 4 + 4 + 1 + 1 + 4;
@@ -397,7 +417,7 @@ TYPED_TEST(WireMalformed, WrongMagic) {
 TYPED_TEST(WireMalformed, WrongVersion) {
   const std::string bytes = encode(Sample<TypeParam>::make());
   for (std::uint16_t v :
-       {std::uint16_t{0}, std::uint16_t{1}, std::uint16_t{3}, std::uint16_t{0x0100}, std::uint16_t{0xffff}}) {
+       {std::uint16_t{0}, std::uint16_t{1}, std::uint16_t{2}, std::uint16_t{0x0100}, std::uint16_t{0xffff}}) {
     std::string bad = bytes;
     std::memcpy(bad.data() + 4, &v, 2);
     expect_rejected<TypeParam>(bad, "version " + std::to_string(v));

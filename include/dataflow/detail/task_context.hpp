@@ -12,12 +12,31 @@
 
 namespace dataflow::detail {
 
+// What identifies an input file's contents: recorded at planning, compared by every task
+// that reads it, so a file replaced or rewritten while the job runs is an error, not a
+// silently different answer. Tasks compare size, inode and mtime; not the device, whose
+// number for a network file system differs from node to node.
+struct FileIdentity {
+  std::uint64_t size = 0;
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::int64_t mtime_ns = 0;  // modification time, nanoseconds since the epoch
+};
+
 // A byte range of one text file. Lines whose first byte lies in [start, end) belong to it.
-struct TextSplit {
+struct FilePiece {
   std::string path;
   std::uint64_t start = 0;
   std::uint64_t end = 0;
-  std::uint64_t file_size = 0;  // as planned; a different size at read time is an error
+  FileIdentity file;  // as planned
+};
+
+// The input of one text_file partition (Spark's FilePartition): pieces read in order, either
+// a range of one large file or several whole small files packed together.
+struct TextSplit {
+  std::vector<FilePiece> pieces;
+  // A longer line (without its line ending) fails the task with kDataError.
+  std::uint64_t max_line_size = std::uint64_t{1} << 30;
 };
 
 struct TaskContext {
@@ -39,7 +58,10 @@ using MapRunner = std::function<void(TaskContext&, std::vector<std::string>& buc
 // Last stage of an action: the partition's encoded result.
 using ResultRunner = std::function<std::string(TaskContext&)>;
 
-// Reads the lines of a split (defined in src/io/line_reader.cpp); views live for the call.
+// Reads the lines of a split's pieces in order (defined in src/io/line_reader.cpp); views
+// live for the call. Throws Error: kDataError for a file that changed since planning or a
+// line over max_line_size, naming the file (and offset); kNoInput, kNoPermission or
+// kIoError when a file cannot be read.
 void read_lines(const TextSplit& split, Emit<std::string_view> emit);
 // Writes `bytes` to a new file at `path` (never following a symlink), checking close().
 void write_new_file(const std::string& path, std::string_view bytes);
