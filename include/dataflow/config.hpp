@@ -16,6 +16,9 @@ struct Config {
   int max_task_attempts = 4;
   // Byte size of a text input split.
   std::uint64_t split_size = std::uint64_t{128} << 20;
+  // Longest text line (without its line ending) a task reads; a longer one fails the job
+  // with exit code 65 naming the file and the line's offset.
+  std::uint64_t max_line_size = std::uint64_t{1} << 30;
   // Most bytes one executor sends to one peer per Alltoallv round; 0 = automatic.
   // Tiny values force the multi-round exchange path in tests.
   std::uint64_t shuffle_round_bytes = 0;
@@ -28,6 +31,11 @@ struct Config {
   int progress_interval_seconds = 30;
   // Print each job's plan (explain()) to stderr on the driver before it runs.
   bool explain = false;
+  // A job fails (exit code 70) when an executor running tasks sends nothing (no report, no
+  // heartbeat) for this long, as Spark's spark.network.timeout; 0 = never.
+  int network_timeout_seconds = 120;
+  // A job fails (exit code 70) when one task attempt runs longer than this; 0 = no limit.
+  int task_timeout_seconds = 0;
 };
 
 // A byte size such as "64M": a positive whole number with an optional K, M or G suffix

@@ -14,6 +14,7 @@
 
 #include "common/env_config.hpp"
 #include "common/program_name.hpp"
+#include "common/signals.hpp"
 #include "dataflow/error.hpp"
 #include "driver/job_runner.hpp"
 #include "driver/local_backend.hpp"
@@ -133,10 +134,12 @@ Engine::Engine(int& argc, char**& argv)
   runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, world_.rank(), fault);
   g_engine = this;
   g_previous_terminate = std::set_terminate(on_terminate);
+  common::install_signal_handlers(world_.rank(), program_);
 }
 
 Engine::~Engine() {
   finish_program();
+  common::ignore_signals_while_leaving();
   std::set_terminate(g_previous_terminate);
   g_engine = nullptr;
   backend_.reset();
@@ -150,8 +153,8 @@ void Engine::finish_program() {
   if (world_.rank() == 0) {
     try {
       backend().end_program(jobs_);
-    } catch (const driver::ContractBroken& e) {
-      end_out_of_step(e.what());
+    } catch (const driver::Unrecoverable& e) {
+      end_now(e.what(), e.exit_code());
     }
     return;
   }
@@ -164,6 +167,7 @@ void Engine::finish_program() {
     if (auto m = world_.try_receive(0, net::kTagShutdown)) {
       const auto shutdown = task::decode<task::Shutdown>(m->bytes);
       if (shutdown.exit_code == 0) return;
+      common::ignore_signals_while_leaving();
       world_.send(0, net::kTagShutdownAck, {});
       world_.finalize_and_exit(shutdown.exit_code);
     }
@@ -171,18 +175,22 @@ void Engine::finish_program() {
   }
 }
 
-void Engine::end_out_of_step(const std::string& message) {
+void Engine::end_now(const std::string& message, int code) {
   std::fprintf(stderr, "%s: error: %s\n", program_.c_str(), message.c_str());
   std::fflush(stderr);
-  const int code = static_cast<int>(ExitCode::kSoftware);
-  if (backend().shutdown(code, kShutdownWait)) world_.finalize_and_exit(code);
-  world_.abort(code);  // some rank is stuck in its own code and cannot hear the driver
+  common::ignore_signals_while_leaving();
+  // After a signal mpirun kills every rank about a second later: wait less than that.
+  const auto wait = common::pending_signal() ? std::chrono::milliseconds(500) : kShutdownWait;
+  if (backend().shutdown(code, wait)) world_.finalize_and_exit(code);
+  world_.abort(code);  // some rank is stuck in its own code or stopped and cannot hear the driver
 }
 
 void Engine::end_uncaught(const char* what, int code, bool every_rank) {
   if (every_rank) {
+    common::set_in_job(false);
     if (world_.rank() == 0) std::fprintf(stderr, "%s: error: %s\n", program_.c_str(), what);
     finish_program();
+    common::ignore_signals_while_leaving();
     world_.finalize_and_exit(code);
   }
   std::fprintf(stderr, "%s: error: %s (rank %d)\n", program_.c_str(), what, world_.rank());
@@ -216,7 +224,10 @@ void Engine::set_map_runner(int node, MapRunner runner) { registry_.map_runners[
 
 void Engine::set_result_runner(int node, ResultRunner runner) { registry_.result_runners[node] = std::move(runner); }
 
-std::string Engine::explain(int node) const { return driver::explain(graph_, node, config_); }
+std::string Engine::explain(int node) const {
+  const int executors = std::max(1, world_.size() - 1);
+  return driver::explain(graph_, node, config_, executors * executor_cores());
+}
 
 std::string Engine::run_job(int action, bool broadcast) {
   const std::uint64_t job = ++jobs_;
@@ -226,18 +237,22 @@ std::string Engine::run_job(int action, bool broadcast) {
 std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job) {
   backend();
   std::string result;
+  common::set_in_job(true);
   try {
-    result = driver::run_job(graph_, action, *backend_, config_, job);
-  } catch (const driver::ContractBroken& e) {
-    end_out_of_step(e.what());
+    result = driver::run_job(graph_, action, *backend_, config_, job, program_);
+  } catch (const driver::Unrecoverable& e) {
+    end_now(e.what(), e.exit_code());
   } catch (const Error& e) {
+    common::set_in_job(false);
     backend_->end_job({job, false, e.exit_code(), e.what(), {}});
     throw JobError(e.code(), e.what());
   } catch (const std::exception& e) {
     const std::string message = std::string("internal error: ") + e.what();
+    common::set_in_job(false);
     backend_->end_job({job, false, static_cast<int>(ExitCode::kSoftware), message, {}});
     throw JobError(ExitCode::kSoftware, message);
   }
+  common::set_in_job(false);
   task::JobEnd end{job, true, 0, {}, {}};
   if (broadcast && world_.size() > 1) end.result = result;
   backend_->end_job(end);
@@ -248,7 +263,12 @@ std::string Engine::run_on_executor(int action, std::uint64_t job) {
   if (!pool_) pool_ = std::make_unique<exec::ThreadPool>(executor_cores());
   const std::uint64_t fingerprint = plan::fingerprint(graph_, action);
   const char* name = detail::op_name(graph_.node(action).kind);
-  task::JobEnd end = exec::ExecutorLoop(world_, *runner_, store_, *pool_).run(job, fingerprint, name);
+  // Heartbeats: several within the driver's network timeout, at most every 10 s (Spark's).
+  const int timeout = config_.network_timeout_seconds;
+  const auto beat = std::chrono::milliseconds(timeout > 0 ? std::min(10000, timeout * 1000 / 4) : 10000);
+  common::set_in_job(true);
+  task::JobEnd end = exec::ExecutorLoop(world_, *runner_, store_, *pool_).run(job, fingerprint, name, beat);
+  common::set_in_job(false);
   if (!end.ok) throw JobError(static_cast<ExitCode>(end.error_code), end.error);
   return std::move(end.result);
 }

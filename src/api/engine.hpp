@@ -52,8 +52,9 @@ class Engine final : public Runtime {
   std::string run_on_driver(int action, bool broadcast, std::uint64_t job);
   std::string run_on_executor(int action, std::uint64_t job);
   driver::Backend& backend();
-  // The ranks fell out of step: rank 0 prints `message`, every rank exits with 70.
-  [[noreturn]] void end_out_of_step(const std::string& message);
+  // The job cannot end in the ordinary way (ranks out of step, a timeout, a signal): rank 0
+  // prints `message`, every rank exits with `code`.
+  [[noreturn]] void end_now(const std::string& message, int code);
   void report_resources();
 
   net::World world_;  // first member: MPI outlives everything below

@@ -5,7 +5,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <tuple>
 
+#include "common/env_config.hpp"
 #include "common/program_name.hpp"
 #include "dataflow/error.hpp"
 #include "dataflow/version.hpp"
@@ -25,8 +27,8 @@ std::string common_options_help(const CLI::App& app) {
 
 }  // namespace
 
-std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInfo& info, Config& config,
-                                       bool print, std::vector<std::string>& storage, std::vector<char*>& pointers) {
+std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInfo& info, Config& config, bool print,
+                                       std::vector<std::string>& storage, std::vector<char*>& pointers) {
   const std::string prog = common::program_name(argc, argv);
   CLI::App app{info.description, prog};
   app.allow_extras();
@@ -36,7 +38,8 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   bool no_progress = false;
   bool explain = false;
   app.set_help_flag("-h,--help", "print this help and exit");
-  app.add_option("--executor-cores", cores, "task threads per executor (default: the node's cores shared among its executors)")
+  app.add_option("--executor-cores", cores,
+                 "task threads per executor (default: the node's cores shared among its executors)")
       ->type_name("N");
   app.add_option("--split-size", split, "input split size: a whole number with K, M or G (default 128M)")
       ->type_name("SIZE");
@@ -45,6 +48,19 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
                "(default: a bar when there is a terminal, else nothing)");
   app.add_flag("--no-progress", no_progress, "no progress bar or lines");
   app.add_flag("--explain", explain, "print each job's plan to stderr before it runs");
+  std::string max_line;
+  app.add_option("--max-line-size", max_line,
+                 "longest text line a task reads; a longer one fails the job (exit 65) "
+                 "naming the file and offset (default 1G)")
+      ->type_name("SIZE");
+  std::string network_timeout;
+  std::string task_timeout;
+  app.add_option("--network-timeout", network_timeout,
+                 "fail the job (exit 70) when an executor running tasks is silent this long (default 120s; 0 = never)")
+      ->type_name("SECONDS");
+  app.add_option("--task-timeout", task_timeout,
+                 "fail the job (exit 70) when a task attempt runs longer (default 0 = no limit)")
+      ->type_name("SECONDS");
   app.set_version_flag("--version", prog + " (libdataflow) " + DATAFLOW_VERSION, "print the version and exit");
   auto usage_error = [&](const std::string& message) -> std::optional<int> {
     if (print) {
@@ -93,6 +109,19 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   if (progress) config.progress = ProgressMode::kOn;
   if (no_progress) config.progress = ProgressMode::kOff;
   if (explain) config.explain = true;
+  if (!max_line.empty()) {
+    const auto size = parse_size(max_line);
+    if (!size) return usage_error("--max-line-size: expected a positive size such as 64M, got \"" + max_line + "\"");
+    config.max_line_size = *size;
+  }
+  for (auto [flag, text, field] : {std::tuple{"--network-timeout", &network_timeout, &config.network_timeout_seconds},
+                                   std::tuple{"--task-timeout", &task_timeout, &config.task_timeout_seconds}}) {
+    if (text->empty()) continue;
+    const auto seconds = common::parse_seconds(*text);
+    if (!seconds)
+      return usage_error(std::string(flag) + ": expected whole seconds such as 120 or 120s, got \"" + *text + "\"");
+    *field = *seconds;
+  }
 
   storage.clear();
   storage.push_back(argc > 0 && argv[0] ? argv[0] : prog);

@@ -38,14 +38,37 @@ int int_var(const char* name, int fallback) {
 
 }  // namespace
 
+std::optional<int> parse_seconds(std::string_view text) {
+  if (!text.empty() && text.back() == 's') text.remove_suffix(1);
+  int n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < 0) return std::nullopt;
+  return n;
+}
+
+namespace {
+
+int seconds_var(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  auto n = parse_seconds(v);
+  if (!n) bad(name, v, "whole seconds such as 120 or 120s (0 = off)");
+  return *n;
+}
+
+}  // namespace
+
 Config config_from_env() {
   Config c;
   c.executor_cores = int_var("DATAFLOW_EXECUTOR_CORES", c.executor_cores);
   c.max_task_attempts = int_var("DATAFLOW_MAX_TASK_ATTEMPTS", c.max_task_attempts);
   c.split_size = size_var("DATAFLOW_SPLIT_SIZE", c.split_size);
+  c.max_line_size = size_var("DATAFLOW_MAX_LINE_SIZE", c.max_line_size);
   c.shuffle_round_bytes = size_var("DATAFLOW_SHUFFLE_ROUND_BYTES", c.shuffle_round_bytes);
   c.default_parallelism = int_var("DATAFLOW_DEFAULT_PARALLELISM", c.default_parallelism);
   c.progress_interval_seconds = int_var("DATAFLOW_PROGRESS_INTERVAL", c.progress_interval_seconds);
+  c.network_timeout_seconds = seconds_var("DATAFLOW_NETWORK_TIMEOUT", c.network_timeout_seconds);
+  c.task_timeout_seconds = seconds_var("DATAFLOW_TASK_TIMEOUT", c.task_timeout_seconds);
   if (const char* p = std::getenv("DATAFLOW_PROGRESS"); p && *p) {
     const std::string v = p;
     if (v == "on")
@@ -67,7 +90,8 @@ constexpr std::string_view kKnown[] = {
     "DATAFLOW_EXECUTOR_CORES",      "DATAFLOW_MAX_TASK_ATTEMPTS",   "DATAFLOW_SPLIT_SIZE",
     "DATAFLOW_SHUFFLE_ROUND_BYTES", "DATAFLOW_DEFAULT_PARALLELISM", "DATAFLOW_PROGRESS",
     "DATAFLOW_PROGRESS_INTERVAL",   "DATAFLOW_RESOURCE_REPORT",     "DATAFLOW_FAULT",
-    "DATAFLOW_MESSAGE_CHUNK_BYTES",
+    "DATAFLOW_MESSAGE_CHUNK_BYTES", "DATAFLOW_NETWORK_TIMEOUT",     "DATAFLOW_TASK_TIMEOUT",
+    "DATAFLOW_MAX_LINE_SIZE",
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -3,7 +3,9 @@
 // DATAFLOW_PROGRESS (auto, on, off), DATAFLOW_PROGRESS_INTERVAL (seconds).
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dataflow/config.hpp"
@@ -12,6 +14,9 @@ namespace dataflow::common {
 
 // Throws Error(kConfig) naming the variable on a bad value.
 Config config_from_env();
+
+// Whole seconds, as "120" or "120s"; nullopt for anything else.
+std::optional<int> parse_seconds(std::string_view text);
 
 // One warning for each DATAFLOW_* variable of `env` (as environ) that the library does not
 // read, naming the closest known one when it is probably a typo.

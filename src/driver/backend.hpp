@@ -14,12 +14,18 @@
 
 namespace dataflow::driver {
 
-// What every rank must do alike and does not: a rank finished the program while the driver
-// started a job, or ranks started different jobs. No job can run any more; the engine ends
-// every rank with exit code 70.
-class ContractBroken : public std::runtime_error {
+// A job that cannot end in the ordinary way: ranks out of step (a rank finished the program
+// while the driver started a job, or ranks started different jobs), a rank that stopped
+// responding, a task that ran past its timeout, a signal. The engine ends every rank at once
+// with exit_code().
+class Unrecoverable : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit Unrecoverable(const std::string& what, int exit_code = 70)
+      : std::runtime_error(what), exit_code_(exit_code) {}
+  int exit_code() const { return exit_code_; }
+
+ private:
+  int exit_code_;
 };
 
 // Appended to every message about ranks that fell out of step.
@@ -31,15 +37,18 @@ class Backend {
   virtual ~Backend() = default;
   // Starts job `job` of action `action`: waits until every executor has entered a job.
   // Error if an executor's plan fingerprint differs from `fingerprint` (the program diverged
-  // on that rank); ContractBroken if an executor finished the program or entered another job.
+  // on that rank); Unrecoverable if an executor finished the program or entered another job.
   virtual void begin_job(std::uint64_t job, std::uint64_t fingerprint, const std::string& action) = 0;
   virtual int executors() const = 0;
   virtual int slots(int executor) const = 0;  // task threads of an executor
   virtual int executor_of_rank(int rank) const = 0;
+  virtual int rank_of_executor(int executor) const = 0;
   // Non-blocking: starts the task on the executor.
   virtual void launch(int executor, const task::Descriptor& d) = 0;
   // Blocks, without spinning, until some launched task reports or `timeout` passes.
   virtual std::optional<task::TaskReport> wait_report(std::chrono::milliseconds timeout) = 0;
+  // How long executor `executor` has sent nothing (reports, heartbeats) during this job.
+  virtual std::chrono::steady_clock::duration silent_for(int executor) const = 0;
   // Moves the shuffle's buckets to the owners of their reduce partitions; returns when all
   // executors are done.
   virtual void exchange(const task::ExchangeOrder& order) = 0;
@@ -48,7 +57,7 @@ class Backend {
   virtual void end_job(const task::JobEnd& end) = 0;
 
   // At the end of the driver's program, after `jobs` jobs: waits until every executor has
-  // finished its program too, then lets them finish. ContractBroken if one starts a job.
+  // finished its program too, then lets them finish. Unrecoverable if one starts a job.
   virtual void end_program(std::uint64_t jobs) = 0;
   // Tells every executor to end its process with `exit_code`; true once all have
   // acknowledged, false if some did not within `timeout` (they may be stuck in user code).

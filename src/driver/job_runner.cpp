@@ -1,6 +1,7 @@
 // The driver's job loop: stages in order, tasks scheduled dynamically with retries.
 #include "driver/job_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/signals.hpp"
 #include "dataflow/error.hpp"
 #include "driver/progress.hpp"
 #include "io/input_paths.hpp"
@@ -21,6 +23,9 @@ namespace {
 
 using detail::OpKind;
 
+// The scheduler wakes at least this often to notice signals and timeouts.
+constexpr std::chrono::milliseconds kWake{100};
+
 // What the driver resolved for one stage before running it.
 struct StageInputs {
   std::uint32_t partitions = 0;
@@ -30,15 +35,18 @@ struct StageInputs {
 };
 
 // Lists the inputs of every stage of `plan`: text splits, partition counts, reduce
-// partitions. Throws Error(kNoInput) for a missing input.
-std::vector<StageInputs> resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const Config& config) {
+// partitions. `slots` (the executors' task threads) spreads a small input over them, as
+// Spark's bytesPerCore does. Throws Error(kNoInput) for a missing input.
+std::vector<StageInputs> resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const Config& config,
+                                        int slots) {
   std::vector<StageInputs> inputs(plan.stages.size());
   std::map<int, std::uint32_t> shuffle_partitions;
   for (const plan::Stage& s : plan.stages) {
     StageInputs& in = inputs[s.id];
     const auto& node = graph.node(s.input_node);
     if (node.kind == OpKind::kTextFile) {
-      in.splits = io::plan_splits(io::expand_inputs(node.paths), config.split_size);
+      in.splits = io::plan_splits(io::expand_inputs(node.paths), config.split_size,
+                                  static_cast<std::uint32_t>(std::max(1, slots)));
       in.partitions = static_cast<std::uint32_t>(in.splits.size());
     } else if (node.kind == OpKind::kParallelize) {
       in.partitions = node.partitions;
@@ -65,18 +73,21 @@ std::vector<plan::StageSize> sizes_of(const std::vector<StageInputs>& inputs) {
 
 class Job {
  public:
-  Job(const dag::Graph& graph, Backend& backend, const Config& config, std::uint64_t id)
+  Job(const dag::Graph& graph, Backend& backend, const Config& config, std::uint64_t id, const std::string& program)
       : graph_(graph),
         backend_(backend),
         config_(config),
         id_(id),
+        program_(program),
         progress_(config.progress, std::chrono::seconds(config.progress_interval_seconds)) {}
 
   std::string run(int action) {
     plan_ = plan::make_plan(graph_, action);
     const auto& target = graph_.node(action);
     backend_.begin_job(id_, plan_.fingerprint, detail::op_name(target.kind));
-    inputs_ = resolve_inputs(graph_, plan_, config_);
+    int slots = 0;
+    for (int e = 0; e < backend_.executors(); ++e) slots += backend_.slots(e);
+    inputs_ = resolve_inputs(graph_, plan_, config_, slots);
     if (config_.explain) {
       const std::string text = plan::explain(graph_, plan_, sizes_of(inputs_));
       std::fprintf(stderr, "== Job %llu (%s) ==\n%s", static_cast<unsigned long long>(id_),
@@ -89,6 +100,7 @@ class Job {
     }
     try {
       for (const plan::Stage& s : plan_.stages) run_stage(s);
+      stop_if_signalled();  // never start a commit after a signal
       if (committer_) committer_->commit_job();
     } catch (...) {
       if (committer_) committer_->abort();
@@ -100,6 +112,41 @@ class Job {
   }
 
  private:
+  static void stop_if_signalled() {
+    if (const int sig = common::pending_signal()) {
+      throw Unrecoverable(common::signal_message(sig) + "; the job stopped at a task boundary, no output was committed",
+                          common::exit_code_for_signal(sig));
+    }
+  }
+
+  // A task past --task-timeout, or an executor silent past --network-timeout while it runs
+  // tasks, cannot be stopped from here (a thread cannot be cancelled; a stopped process does
+  // not answer): the job ends on every rank.
+  void check_timeouts(const plan::Stage& s, const std::vector<int>& where,
+                      const std::vector<std::chrono::steady_clock::time_point>& launched,
+                      const std::vector<int>& running) const {
+    const auto now = std::chrono::steady_clock::now();
+    for (std::size_t e = 0; e < running.size(); ++e) {
+      if (running[e] == 0 || config_.network_timeout_seconds <= 0) continue;
+      if (backend_.silent_for(static_cast<int>(e)) < std::chrono::seconds(config_.network_timeout_seconds)) continue;
+      std::string tasks;
+      for (std::size_t p = 0; p < where.size(); ++p) {
+        if (where[p] == static_cast<int>(e)) tasks += (tasks.empty() ? "" : ", ") + std::to_string(p);
+      }
+      throw Unrecoverable("rank " + std::to_string(backend_.rank_of_executor(static_cast<int>(e))) +
+                          " has sent nothing for " + std::to_string(config_.network_timeout_seconds) +
+                          " s (--network-timeout) while running stage " + std::to_string(s.id) + ", partition " +
+                          tasks + "; it is stopped or its node is lost");
+    }
+    if (config_.task_timeout_seconds <= 0) return;
+    for (std::size_t p = 0; p < where.size(); ++p) {
+      if (where[p] < 0 || now - launched[p] < std::chrono::seconds(config_.task_timeout_seconds)) continue;
+      throw Unrecoverable("task of stage " + std::to_string(s.id) + ", partition " + std::to_string(p) + " on rank " +
+                          std::to_string(backend_.rank_of_executor(where[p])) + " has run longer than --task-timeout " +
+                          std::to_string(config_.task_timeout_seconds) + " s");
+    }
+  }
+
   task::Descriptor descriptor(const plan::Stage& s, std::uint32_t partition, std::uint32_t attempt) const {
     const StageInputs& in = inputs_[s.id];
     task::Descriptor d;
@@ -111,12 +158,9 @@ class Job {
     d.input_node = s.input_node;
     const auto kind = graph_.node(s.input_node).kind;
     if (kind == OpKind::kTextFile) {
-      const auto& split = in.splits[partition];
       d.input = task::InputKind::kTextSplit;
-      d.path = split.path;
-      d.start = split.start;
-      d.end = split.end;
-      d.file_size = split.file_size;
+      d.split = in.splits[partition];
+      d.split.max_line_size = config_.max_line_size;
     } else if (kind == OpKind::kParallelize) {
       d.input = task::InputKind::kSlice;
       const auto& slices = graph_.node(s.input_node).slices;
@@ -149,6 +193,8 @@ class Job {
     std::vector<std::uint32_t> attempts(in.partitions, 0);
     std::vector<int> running(static_cast<std::size_t>(executors), 0);
     std::vector<std::vector<std::uint64_t>> bucket_sizes(in.partitions);
+    std::vector<int> runs_on(in.partitions, -1);  // the executor running each partition's attempt
+    std::vector<std::chrono::steady_clock::time_point> launched(in.partitions);
     if (s.output == plan::StageOutput::kResult) results_.assign(in.partitions, {});
     std::uint32_t done = 0;
     std::uint32_t in_flight = 0;
@@ -167,17 +213,22 @@ class Job {
           const std::uint32_t p = q.front();
           q.pop_front();
           backend_.launch(e, descriptor(s, p, attempts[p]));
+          runs_on[p] = e;
+          launched[p] = std::chrono::steady_clock::now();
           ++running[static_cast<std::size_t>(e)];
           ++in_flight;
         }
       }
       progress_.update(done, in_flight);
       if (in_flight == 0) throw Error(ExitCode::kSoftware, "scheduler: no task can run (internal error)");
-      std::optional<task::TaskReport> report = backend_.wait_report(progress_.next_update());
+      std::optional<task::TaskReport> report = backend_.wait_report(std::min(progress_.next_update(), kWake));
+      stop_if_signalled();
+      check_timeouts(s, runs_on, launched, running);
       if (!report) continue;
       task::TaskReport& r = *report;
       if (r.stage != s.id || r.partition >= in.partitions || r.attempt != attempts[r.partition]) continue;
       const int e = backend_.executor_of_rank(r.rank);
+      runs_on[r.partition] = -1;
       --running[static_cast<std::size_t>(e)];
       --in_flight;
       if (r.ok) {
@@ -202,6 +253,10 @@ class Job {
           }
           throw Error(code, r.error + " (" + where + ")");
         }
+        // Spark's "Lost task" line, so that a recovered failure is visible.
+        std::fprintf(stderr, "%s: warning: lost task %u of stage %u on rank %d (attempt %u of %d): %s; retrying\n",
+                     program_.c_str(), r.partition, s.id, r.rank, failures, config_.max_task_attempts, r.error.c_str());
+        std::fflush(stderr);
         queue_of(e).push_front(r.partition);
       }
     }
@@ -230,6 +285,7 @@ class Job {
   Backend& backend_;
   const Config& config_;
   std::uint64_t id_;
+  std::string program_;
   Progress progress_;
   plan::Plan plan_;
   std::vector<StageInputs> inputs_;
@@ -239,15 +295,16 @@ class Job {
 
 }  // namespace
 
-std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job) {
-  return Job(graph, backend, config, job).run(action);
+std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
+                    const std::string& program) {
+  return Job(graph, backend, config, job, program).run(action);
 }
 
-std::string explain(const dag::Graph& graph, int node, const Config& config) {
+std::string explain(const dag::Graph& graph, int node, const Config& config, int slots) {
   const plan::Plan plan = plan::make_plan(graph, node);
   std::vector<plan::StageSize> sizes;
   try {
-    sizes = sizes_of(resolve_inputs(graph, plan, config));
+    sizes = sizes_of(resolve_inputs(graph, plan, config, slots));
   } catch (const Error&) {  // an input is missing: explain what can be explained
   }
   return plan::explain(graph, plan, sizes);

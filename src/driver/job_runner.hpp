@@ -15,10 +15,13 @@ namespace dataflow::driver {
 // Runs the job computing `action`; returns the result partitions concatenated in partition
 // order. Throws Error (after the committer has removed any output) on failure; the caller
 // ends the job on the executors either way.
-std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job);
+// `program` starts the warning lines (a lost task that is retried). Throws Unrecoverable when
+// the job cannot end in the ordinary way (a signal, a timeout, ranks out of step).
+std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
+                    const std::string& program);
 
 // The lineage of `node` and the stages an action on it would run, with their partition and
-// task counts when its inputs can be listed.
-std::string explain(const dag::Graph& graph, int node, const Config& config);
+// task counts when its inputs can be listed (`slots`: the executors' task threads).
+std::string explain(const dag::Graph& graph, int node, const Config& config, int slots);
 
 }  // namespace dataflow::driver

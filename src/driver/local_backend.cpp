@@ -7,8 +7,7 @@ namespace dataflow::driver {
 
 void LocalBackend::launch(int, const task::Descriptor& d) {
   pool_.submit([this, bytes = task::encode(d)] {
-    task::TaskReport report = runner_.run(task::decode<task::Descriptor>(bytes));
-    std::string encoded = task::encode(report);
+    std::string encoded = runner_.run_encoded(task::decode<task::Descriptor>(bytes));
     {
       std::lock_guard<std::mutex> lock(mu_);
       reports_.push_back(std::move(encoded));

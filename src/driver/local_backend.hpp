@@ -23,11 +23,13 @@ class LocalBackend : public Backend {
   int executors() const override { return 1; }
   int slots(int) const override { return pool_.threads(); }
   int executor_of_rank(int) const override { return 0; }
+  int rank_of_executor(int) const override { return 0; }
   void launch(int executor, const task::Descriptor& d) override;
   std::optional<task::TaskReport> wait_report(std::chrono::milliseconds timeout) override;
   void exchange(const task::ExchangeOrder& order) override;
   void end_job(const task::JobEnd& end) override;
   void end_program(std::uint64_t) override {}
+  std::chrono::steady_clock::duration silent_for(int) const override { return {}; }
   bool shutdown(int, std::chrono::milliseconds) override { return true; }
 
  private:

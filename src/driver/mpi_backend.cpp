@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "common/signals.hpp"
 #include "dataflow/error.hpp"
 #include "task/wire.hpp"
 
@@ -17,6 +18,9 @@ std::optional<net::Message> MpiBackend::wait_message(int tag, std::chrono::stead
   for (;;) {
     if (auto m = world_.try_receive(-1, tag)) return m;
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    if (const int sig = common::pending_signal(); sig && !stopping_) {  // e.g. while executors exchange
+      throw Unrecoverable(common::signal_message(sig) + "; no output was committed", common::exit_code_for_signal(sig));
+    }
     backoff.wait();
   }
 }
@@ -38,14 +42,15 @@ void MpiBackend::begin_job(std::uint64_t job, std::uint64_t fingerprint, const s
     auto hello = task::decode<task::Hello>(m.bytes);
     const std::string rank = "rank " + std::to_string(m.source);
     if (hello.finished) {
-      throw ContractBroken(rank + " finished the program while the driver started " + job_name(job, action) + "; " +
-                           kSpmdHint);
+      throw Unrecoverable(rank + " finished the program while the driver started " + job_name(job, action) + "; " +
+                          kSpmdHint);
     }
     if (hello.job != job || hello.action != action) {
-      throw ContractBroken(rank + " started " + job_name(hello.job, hello.action) + " while the driver started " +
-                           job_name(job, action) + "; " + kSpmdHint);
+      throw Unrecoverable(rank + " started " + job_name(hello.job, hello.action) + " while the driver started " +
+                          job_name(job, action) + "; " + kSpmdHint);
     }
     slots_[static_cast<std::size_t>(executor_of_rank(m.source))] = static_cast<int>(hello.cores);
+    heard_from(m.source);
     if (hello.fingerprint != fingerprint && diverged.empty()) {
       diverged = "program diverged on " + rank + ": its " + job_name(hello.job, hello.action) +
                  " has plan fingerprint " + std::to_string(hello.fingerprint) + ", the driver's has " +
@@ -61,11 +66,22 @@ void MpiBackend::launch(int executor, const task::Descriptor& d) {
 
 std::optional<task::TaskReport> MpiBackend::wait_report(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (auto m = wait_message(net::kTagReport, deadline)) {
-    auto report = task::decode<task::TaskReport>(m->bytes);
-    if (report.job == job_) return report;  // else a late report of an earlier, failed job
+  net::Backoff backoff;
+  for (;;) {
+    while (auto beat = world_.try_receive(-1, net::kTagHeartbeat)) heard_from(beat->source);
+    if (auto m = world_.try_receive(-1, net::kTagReport)) {
+      heard_from(m->source);
+      auto report = task::decode<task::TaskReport>(m->bytes);
+      if (report.job == job_) return report;  // else a late report of an earlier, failed job
+      continue;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    backoff.wait();
   }
-  return std::nullopt;
+}
+
+std::chrono::steady_clock::duration MpiBackend::silent_for(int executor) const {
+  return std::chrono::steady_clock::now() - heard_[static_cast<std::size_t>(executor)];
 }
 
 void MpiBackend::exchange(const task::ExchangeOrder& order) {
@@ -90,7 +106,8 @@ void MpiBackend::end_job(const task::JobEnd& end) {
   while (acks < executors()) {
     if (world_.try_receive(-1, net::kTagJobEndAck)) {
       ++acks;
-    } else if (!world_.try_receive(-1, net::kTagReport) && !world_.try_receive(-1, net::kTagExchangeDone)) {
+    } else if (!world_.try_receive(-1, net::kTagReport) && !world_.try_receive(-1, net::kTagExchangeDone) &&
+               !world_.try_receive(-1, net::kTagHeartbeat)) {
       backoff.wait();
       continue;
     }
@@ -103,9 +120,9 @@ void MpiBackend::end_program(std::uint64_t jobs) {
     net::Message m = wait_message(net::kTagHello);
     auto hello = task::decode<task::Hello>(m.bytes);
     if (!hello.finished) {
-      throw ContractBroken("rank " + std::to_string(m.source) + " started " + job_name(hello.job, hello.action) +
-                           " after the driver finished the program (it ran " + std::to_string(jobs) + " jobs); " +
-                           kSpmdHint);
+      throw Unrecoverable("rank " + std::to_string(m.source) + " started " + job_name(hello.job, hello.action) +
+                          " after the driver finished the program (it ran " + std::to_string(jobs) + " jobs); " +
+                          kSpmdHint);
     }
   }
   const std::string bytes = task::encode(task::Shutdown{0});
@@ -113,6 +130,7 @@ void MpiBackend::end_program(std::uint64_t jobs) {
 }
 
 bool MpiBackend::shutdown(int exit_code, std::chrono::milliseconds timeout) {
+  stopping_ = true;
   const std::string bytes = task::encode(task::Shutdown{exit_code});
   for (int e = 0; e < executors(); ++e) world_.send(e + 1, net::kTagShutdown, bytes);
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/signals.hpp"
 #include "dataflow/error.hpp"
 #include "shuffle/exchange.hpp"
 #include "task/wire.hpp"
@@ -44,14 +45,20 @@ class Outbox {
 
 }  // namespace
 
-task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, const std::string& action) {
+task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, const std::string& action,
+                               std::chrono::milliseconds heartbeat) {
   const int rank = world_.rank();
   task::Hello hello{job, fingerprint, static_cast<std::uint32_t>(pool_.threads()), action, false};
   world_.send(0, net::kTagHello, task::encode(hello));
   Outbox outbox;
   net::Backoff backoff;
+  auto last_beat = std::chrono::steady_clock::now();
   auto flush = [&] {
     for (auto& bytes : outbox.take()) world_.send(0, net::kTagReport, bytes);
+    if (const auto now = std::chrono::steady_clock::now(); now - last_beat >= heartbeat) {
+      world_.send(0, net::kTagHeartbeat, {});
+      last_beat = now;
+    }
   };
   try {
     for (;;) {
@@ -75,7 +82,7 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
             world_.send(0, net::kTagReport, task::encode(r));
             break;
           }
-          pool_.submit([this, &outbox, d = std::move(d)] { outbox.push(task::encode(runner_.run(d))); });
+          pool_.submit([this, &outbox, d = std::move(d)] { outbox.push(runner_.run_encoded(d)); });
           break;
         }
         case net::kTagExchange: {
@@ -96,6 +103,7 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
         }
         case net::kTagShutdown: {  // the ranks fell out of step: the driver ends the program
           auto shutdown = task::decode<task::Shutdown>(m->bytes);
+          common::ignore_signals_while_leaving();
           world_.send(0, net::kTagShutdownAck, {});
           world_.finalize_and_exit(shutdown.exit_code);
         }

@@ -2,6 +2,7 @@
 // (the only thread calling MPI); task threads run the descriptors it receives.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -21,7 +22,9 @@ class ExecutorLoop {
   // Serves the driver until it ends job `job` (of the action named `action`); returns how it
   // ended. `fingerprint` is this rank's plan fingerprint, checked against every descriptor.
   // Ends the process if the driver shuts the program down (the ranks fell out of step).
-  task::JobEnd run(std::uint64_t job, std::uint64_t fingerprint, const std::string& action);
+  // Sends the driver a heartbeat every `heartbeat` while it serves the job.
+  task::JobEnd run(std::uint64_t job, std::uint64_t fingerprint, const std::string& action,
+                   std::chrono::milliseconds heartbeat);
 
  private:
   net::World& world_;

@@ -2,9 +2,14 @@
 #include "exec/fault_injection.hpp"
 
 #include <unistd.h>
+
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <stdexcept>
+#include <thread>
 
 #include "dataflow/error.hpp"
 
@@ -28,8 +33,16 @@ FaultSpec parse_fault(const std::string& text) {
     spec.action = FaultSpec::Action::kThrow;
   } else if (action == "exit") {
     spec.action = FaultSpec::Action::kExit;
+  } else if (action == "hang") {
+    spec.action = FaultSpec::Action::kHang;
+  } else if (action == "stop") {
+    spec.action = FaultSpec::Action::kStop;
+  } else if (action == "oom") {
+    spec.action = FaultSpec::Action::kOom;
+  } else if (action == "oom-report") {
+    spec.action = FaultSpec::Action::kOomReport;
   } else {
-    bad(text, "action must be throw or exit");
+    bad(text, "action must be throw, exit, hang, stop, oom or oom-report");
   }
   std::string rest = colon == std::string::npos ? "" : text.substr(colon + 1);
   while (!rest.empty()) {
@@ -55,6 +68,8 @@ FaultSpec parse_fault(const std::string& text) {
       spec.rank = value;
     else if (key == "code")
       spec.code = static_cast<int>(value);
+    else if (key == "seconds")
+      spec.seconds = static_cast<int>(value);
     else
       bad(text, "unknown key " + key);
   }
@@ -68,11 +83,22 @@ void inject_fault(const FaultSpec& spec, std::uint32_t stage, std::uint32_t part
       !matches(spec.rank, rank)) {
     return;
   }
-  if (spec.action == FaultSpec::Action::kExit) {
-    std::fflush(nullptr);
-    _exit(spec.code);
+  switch (spec.action) {
+    case FaultSpec::Action::kExit:
+      std::fflush(nullptr);
+      _exit(spec.code);
+    case FaultSpec::Action::kHang:
+      std::this_thread::sleep_for(std::chrono::seconds(spec.seconds));
+      return;
+    case FaultSpec::Action::kStop:
+      raise(SIGSTOP);
+      return;
+    case FaultSpec::Action::kOom:
+    case FaultSpec::Action::kOomReport:
+      throw std::bad_alloc();
+    default:
+      throw std::runtime_error("injected fault");
   }
-  throw std::runtime_error("injected fault");
 }
 
 }  // namespace dataflow::exec

@@ -1,7 +1,9 @@
 // Fault injection for tests: DATAFLOW_FAULT="ACTION:key=value,..." makes matching task
-// attempts fail on purpose. ACTION is "throw" (the task throws "injected fault") or "exit"
-// (the process exits at once with `code`, default 1). Keys stage, partition, attempt and
-// rank select the attempts; a missing key matches any value.
+// attempts fail on purpose. ACTION is "throw" (the task throws "injected fault"), "exit" (the
+// process exits at once with `code`, default 1), "hang" (the task sleeps `seconds`, default
+// 3600), "stop" (the process stops itself with SIGSTOP), "oom" (the task throws
+// std::bad_alloc) or "oom-report" (std::bad_alloc while encoding its report). Keys stage,
+// partition, attempt and rank select the attempts; a missing key matches any value.
 #pragma once
 
 #include <cstdint>
@@ -10,13 +12,14 @@
 namespace dataflow::exec {
 
 struct FaultSpec {
-  enum class Action { kNone, kThrow, kExit };
+  enum class Action { kNone, kThrow, kExit, kHang, kStop, kOom, kOomReport };
   Action action = Action::kNone;
   std::int64_t stage = -1;
   std::int64_t partition = -1;
   std::int64_t attempt = -1;
   std::int64_t rank = -1;
   int code = 1;
+  int seconds = 3600;
 };
 
 // Throws Error(kConfig) on a malformed specification.

@@ -2,6 +2,8 @@
 // the outcome as data. The same code runs tasks in local mode and on executors.
 #pragma once
 
+#include <string>
+
 #include "exec/fault_injection.hpp"
 #include "exec/registry.hpp"
 #include "shuffle/block_store.hpp"
@@ -17,6 +19,9 @@ class TaskRunner {
 
   // Thread-safe; never throws: a failure is a report with ok = false.
   task::TaskReport run(const task::Descriptor& d) const noexcept;
+  // run(), encoded for the driver. Never throws: running out of memory while encoding the
+  // report gives a small report that says so.
+  std::string run_encoded(const task::Descriptor& d) const noexcept;
 
  private:
   void run_or_throw(const task::Descriptor& d, task::TaskReport& report) const;

@@ -22,6 +22,7 @@ enum Tag : int {
   kTagJobEndAck,
   kTagShutdown,
   kTagShutdownAck,
+  kTagHeartbeat,
 };
 
 struct Message {

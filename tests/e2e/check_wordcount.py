@@ -125,7 +125,9 @@ class Runner:
             cmd += ["-x", k]
         return cmd + [self.wordcount] + list(args)
 
-    def run(self, args, cwd, env=None, timeout=None):
+    def run(self, args, cwd, env=None, timeout=None, signal_after=None):
+        """signal_after=(SIGNAL, SECONDS): send SIGNAL to the command (mpirun, or the
+        program alone) SECONDS after it starts, as scancel or Ctrl-C would."""
         res = Result()
         res.env_extra = dict(env or {})
         res.cmd = self.command(args, res.env_extra)
@@ -143,7 +145,13 @@ class Runner:
             res.rc = -1
             return res
         try:
-            res.stdout, res.stderr = proc.communicate(timeout=timeout)
+            if signal_after:
+                try:
+                    res.stdout, res.stderr = proc.communicate(timeout=signal_after[1])
+                except subprocess.TimeoutExpired:
+                    proc.send_signal(signal_after[0])
+            if proc.returncode is None:
+                res.stdout, res.stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_session(proc.pid, proc.pid)
             try:

@@ -1,0 +1,25 @@
+// SIGTERM, SIGINT and SIGUSR1 (scancel, a time limit, Ctrl-C, sbatch --signal): outside a job
+// the process ends at once with 128+signal (143 for SIGUSR1) and rank 0 says so; inside a job
+// the signal is only recorded, and the driver stops the job at the next task boundary.
+#pragma once
+
+#include <string>
+
+namespace dataflow::common {
+
+// Installs the handlers for this process; `rank` decides who prints the one line.
+void install_signal_handlers(int rank, const std::string& program);
+// The process is on its way out with its own exit code (MPI_Finalize, then exit): further
+// signals are ignored, so that mpirun's SIGTERM to the ranks that have not exited yet (it
+// sends one when the first rank exits non-zero) adds no second message and no other code.
+void ignore_signals_while_leaving();
+// While a job runs, a signal is recorded instead of ending the process.
+void set_in_job(bool in_job);
+// The signal received during the job, or 0.
+int pending_signal();
+// The exit code for a signal: 130 for SIGINT, 143 for SIGTERM and SIGUSR1.
+int exit_code_for_signal(int signal);
+// "interrupted by SIGTERM" and the like.
+std::string signal_message(int signal);
+
+}  // namespace dataflow::common

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""End-to-end checks of wordcount under faults that no retry can fix: timeouts, signals,
+running out of memory; and the warning line of a retried task.
+
+Usage:
+  check_faults.py --wordcount PATH --input FILE [--np N] [--mpirun MPIRUN] [--timeout S] [-v] [CASE ...]
+
+  task-timeout      a task that hangs, DATAFLOW_TASK_TIMEOUT=2: exit 70 within seconds, naming
+                    the stage, partition and rank
+  network-timeout   (np >= 2) an executor stopped with SIGSTOP, DATAFLOW_NETWORK_TIMEOUT=3:
+                    exit 70 within seconds naming the rank; nothing left running
+  oom, oom-report   std::bad_alloc in a task, or while encoding its report: exit 70, "out of
+                    memory" and the hint, not retried, no abort
+  retry-logged      a task that fails once: exit 0 and a "lost task ... retrying" line
+  sigterm, sigint, sigusr1
+                    the signal 1.5 s into a job that hangs, with -o DIR: exit 143, 130, 143
+                    (under mpirun, which forwards SIGINT as SIGTERM and exits 1 itself when
+                    signalled: 1, 1, 143), one "interrupted by" line within 5 s, DIR absent
+                    and no temporary left beside it
+
+The last line printed is always "P passed, F failed".
+"""
+import argparse
+import os
+import signal
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, HERE)
+import check_wordcount as cw  # noqa: E402
+
+PREFIX = b"wordcount: error:"
+
+
+def common(res, code, words=(), absent=(), within=20.0):
+    fails = list(res.problems)
+    if res.rc != code:
+        fails.append("exit code %s, expected %d" % (res.rc, code))
+    err = res.stderr.decode("utf-8", "replace")
+    for w in words:
+        if w not in err:
+            fails.append("stderr lacks %r" % w)
+    for w in absent:
+        if w in err:
+            fails.append("stderr holds %r" % w)
+    if code != 0:
+        n = sum(1 for l in res.stderr.splitlines() if l.startswith(PREFIX))
+        if n != 1:
+            fails.append("expected 1 line starting with %r, got %d" % (PREFIX.decode(), n))
+    if res.elapsed > within:
+        fails.append("took %.1f s, expected under %.0f s" % (res.elapsed, within))
+    return fails
+
+
+def task_timeout(ctx):
+    res = ctx.run(["--split-size", "1K", ctx.input],
+                  {"DATAFLOW_FAULT": "hang:stage=0,partition=1", "DATAFLOW_TASK_TIMEOUT": "2"})
+    return res, common(res, 70, ["task of stage 0, partition 1 on rank", "has run longer than --task-timeout 2 s"])
+
+
+def network_timeout(ctx):
+    if ctx.np < 2:
+        return None, []
+    res = ctx.run(["--split-size", "1K", ctx.input],
+                  {"DATAFLOW_FAULT": "stop:stage=0,partition=0", "DATAFLOW_NETWORK_TIMEOUT": "3"})
+    return res, common(res, 70, ["has sent nothing for 3 s (--network-timeout) while running stage 0"], within=30)
+
+
+def oom(action):
+    def fn(ctx):
+        res = ctx.run(["--split-size", "1K", ctx.input], {"DATAFLOW_FAULT": action + ":stage=0,partition=2"})
+        words = ["out of memory", "partition 2", "more partitions"]
+        if action == "oom-report":
+            words.append("while encoding the task's report")
+        return res, common(res, 70, words, absent=["failed 4 times", "lost task", "Backtrace"])
+    return fn
+
+
+def retry_logged(ctx):
+    res = ctx.run(["--split-size", "1K", ctx.input], {"DATAFLOW_FAULT": "throw:stage=0,partition=1,attempt=0"})
+    fails = common(res, 0, ["wordcount: warning: lost task 1 of stage 0 on rank",
+                            "(attempt 1 of 4): injected fault; retrying"])
+    if not res.stdout:
+        fails.append("no output after the retry")
+    return res, fails
+
+
+def interrupted(sig, code, name):
+    def fn(ctx):
+        out = os.path.join(ctx.workdir, "out-" + name)
+        res = ctx.run(["--split-size", "1K", "-o", out, ctx.input], {"DATAFLOW_FAULT": "hang:stage=0,partition=0"},
+                      signal_after=(sig, 1.5))
+        if ctx.np >= 1 and sig != signal.SIGUSR1:
+            # mpirun turns SIGINT and SIGTERM into SIGTERM for the ranks, and itself exits 1
+            # after it was signalled, whatever the ranks' codes (143).
+            fails = common(res, 1, ["interrupted by SIGTERM"], within=5)
+        else:
+            fails = common(res, code, ["interrupted by " + name], within=5)
+        if os.path.exists(out):
+            fails.append("the output directory exists after the signal")
+        left = [f for f in os.listdir(ctx.workdir) if f.startswith(".out-" + name) or f.startswith("out-" + name)]
+        if left:
+            fails.append("temporary output left behind: %s" % left)
+        return res, fails
+    return fn
+
+
+CASES = [
+    ("task-timeout", task_timeout),
+    ("network-timeout", network_timeout),
+    ("oom", oom("oom")),
+    ("oom-report", oom("oom-report")),
+    ("retry-logged", retry_logged),
+    ("sigterm", interrupted(signal.SIGTERM, 143, "SIGTERM")),
+    ("sigint", interrupted(signal.SIGINT, 130, "SIGINT")),
+    ("sigusr1", interrupted(signal.SIGUSR1, 143, "SIGUSR1")),
+]
+
+
+class Ctx:
+    def __init__(self, runner, np, workdir, input_path):
+        self.r = runner
+        self.np = np
+        self.workdir = workdir
+        self.input = input_path
+
+    def run(self, args, env, signal_after=None):
+        return self.r.run(args, cwd=self.workdir, env=env, signal_after=signal_after)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--wordcount", required=True)
+    ap.add_argument("--input", required=True)
+    ap.add_argument("--np", type=int, default=0)
+    ap.add_argument("--mpirun", default="mpirun")
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("cases", nargs="*")
+    a = ap.parse_args()
+    runner = cw.Runner(os.path.abspath(a.wordcount), a.np, a.mpirun, a.timeout, a.verbose)
+    passed = failed = 0
+    with tempfile.TemporaryDirectory(prefix="dataflow-faults-") as wd:
+        ctx = Ctx(runner, a.np, wd, os.path.abspath(a.input))
+        for name, fn in CASES:
+            if a.cases and name not in a.cases:
+                continue
+            res, fails = fn(ctx)
+            if res is None:
+                print("skip %s (np %d)" % (name, a.np))
+                continue
+            if fails:
+                failed += 1
+                print("FAIL %s (np %d, %.1f s): %s" % (name, a.np, res.elapsed, res.describe()))
+                for f in fails:
+                    print("    " + f)
+                print(res.stderr_tail())
+            else:
+                passed += 1
+                print("ok   %s (np %d, %.1f s)" % (name, a.np, res.elapsed))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
