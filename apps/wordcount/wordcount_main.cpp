@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dataflow/dataflow.hpp"
+#include "result_sink.hpp"
 #include "wordcount_job.hpp"
 
 namespace {
@@ -57,8 +58,15 @@ int main(int argc, char** argv) {
           return static_cast<int>(dataflow::ExitCode::kUsage);
         }
         if (*top_opt) options.top = top;
-        wordcount::run(session, options, std::cout);
-        return 0;
+        // Only the driver writes, after the last action: it alone exits 74 when the result
+        // cannot be written (under mpirun, mpirun exits 74 too; the executors have ended).
+        const bool prints = session.is_driver() && options.output_dir.empty();
+        const int launcher_fd = prints ? wordcount::launcher_stdout() : -1;
+        const int fd = launcher_fd >= 0 ? launcher_fd : STDOUT_FILENO;
+        wordcount::FdStreambuf buf(fd);
+        std::ostream out(&buf);
+        wordcount::run(session, options, out);
+        return prints ? wordcount::finish_result(buf, out, fd) : 0;
       },
       info);
 }

@@ -144,8 +144,9 @@ class Dataset {
   }
 
   // Action: writes DIR/part-NNNNN, one line per record (pairs as "first<TAB>second"), and an
-  // empty DIR/_SUCCESS last. DIR must not exist (exit code 73). Output is committed per
-  // job: attempts write under DIR/_temporary and only a finished job renames them.
+  // empty DIR/_SUCCESS last. DIR must not exist (exit code 73); missing parents are
+  // created. DIR appears only when the job commits: attempts write into a hidden directory
+  // beside DIR, which the job publishes as DIR with one rename.
   void save_as_text_file(const std::string& dir) const {
     if constexpr (!detail::kIsError<T>) {  // else the failed transformation has said why
       detail::NodeSpec spec{detail::OpKind::kSaveAsTextFile, {node_}, "save_as_text_file"};

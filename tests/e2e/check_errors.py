@@ -18,12 +18,18 @@ and the run must end within the timeout without a crash, a core file or a leftov
   70  DATAFLOW_FAULT=throw:stage=0,partition=P on every attempt: "failed 4 times",
       "partition P", "injected fault"; with -o: no _SUCCESS, no part file, no _temporary
    0  DATAFLOW_FAULT=...,attempt=0: the retry succeeds and the output is correct
+  74  standard output is /dev/full: "cannot write to standard output: No space left on
+      device" (under mpirun too, where the kernel lets rank 0 write through mpirun's stdout)
+   0  -o out after a job killed mid-stage (DATAFLOW_FAULT=exit): the killed run left no out/,
+      the rerun removes its temporary directory, says so, and commits a complete out/
 
 The last line printed is always "P passed, F failed".
 """
 import argparse
+import glob
 import os
 import re
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -147,6 +153,8 @@ def fault_fail_case(partition, with_output=False):
             bad = [n for n in names if n in ("_SUCCESS", "_temporary") or n.startswith("part-")]
             if bad:
                 fails.append("failed job left %s in the output directory" % bad)
+        if with_output and leftovers(wd, "out"):
+            fails.append("failed job left its temporary directory: %s" % leftovers(wd, "out"))
         return res, fails
     return fn
 
@@ -166,6 +174,92 @@ def fault_retry_case(with_output=False):
         else:
             res = ctx.r.run(args, cwd=wd, env=env)
             fails = cw.check_stdout(res, expected)
+        return res, fails
+    return fn
+
+
+def leftovers(parent, name):
+    """The temporary directories a job writing PARENT/NAME made (hidden, beside it)."""
+    return sorted(glob.glob(os.path.join(glob.escape(parent), "." + glob.escape(name) + ".dataflow-tmp-*")))
+
+
+def run_stdout_to(ctx, args, cwd, path, env=None):
+    """ctx.r.run with wordcount's (or mpirun's) standard output opened on `path`, not a pipe."""
+    real = subprocess.Popen
+    with open(path, "wb") as target:
+        def popen(*a, **kw):
+            kw["stdout"] = target
+            return real(*a, **kw)
+        subprocess.Popen = popen  # Runner.run's own checks (timeout, leftovers, crashes) still apply
+        try:
+            res = ctx.r.run(args, cwd=cwd, env=env)
+        finally:
+            subprocess.Popen = real
+    res.stdout = b""
+    return res
+
+
+def can_take_parent_stdout():
+    """Whether a process may take its parent's stdout (pidfd_getfd, Linux 5.6, no ptrace
+    restriction): how wordcount under mpirun sees mpirun's own write errors."""
+    probe = ("import ctypes, os, sys\n"
+             "libc = ctypes.CDLL(None, use_errno=True)\n"
+             "pidfd = libc.syscall(434, os.getppid(), 0)\n"
+             "sys.exit(0 if pidfd >= 0 and libc.syscall(438, pidfd, 1, 0) >= 0 else 1)\n")
+    return subprocess.run([sys.executable, "-c", probe]).returncode == 0
+
+
+def stdout_full_case():
+    def fn(ctx, name):
+        wd = ctx.workdir(name)
+        res = run_stdout_to(ctx, [ctx.d("mixed.txt")], wd, "/dev/full")
+        if ctx.r.np > 0 and not can_take_parent_stdout():
+            print("    note: this kernel does not let rank 0 take mpirun's stdout; mpirun 4.1 ignores "
+                  "its own write errors, so exit code %s is not checked" % res.rc)
+            return res, list(res.problems)
+        fails = expect(res, 74, ["wordcount: error: cannot write to standard output: No space left on device\n"])
+        return res, fails
+    return fn
+
+
+def killed_job_rerun_case():
+    """A job killed while its tasks write (the process exits at once: no cleanup, as after
+    SIGKILL) leaves no OUT; the rerun of the same command removes what it left and commits."""
+    def fn(ctx, name):
+        wd = ctx.workdir(name)
+        src = ctx.d("mixed.txt")
+        out = os.path.join(wd, "out")
+        args = ["--split-size", "64K", "-o", out, src]
+        killed = ctx.r.run(args, cwd=wd, env={"DATAFLOW_FAULT": "exit:stage=1,partition=1,code=9"})
+        fails = [p for p in killed.problems if "signal" not in p]  # mpirun signals the other ranks
+        if killed.rc == 0:
+            fails.append("the killed run exited 0")
+        if os.path.exists(out):
+            fails.append("the killed run left %s: %s" % (out, sorted(os.listdir(out))[:10]))
+        left = leftovers(wd, "out")
+        if ctx.r.np <= 1 and not left:  # the process that ran the tasks was the driver: nothing cleaned up
+            fails.append("the killed run left no temporary directory beside out (test setup?)")
+        res = ctx.r.run(args, cwd=wd)
+        fails += expect(res, 0)
+        err = res.stderr.decode("utf-8", "replace")
+        for path in left:
+            line = "wordcount: removed the temporary output of a dead job: %s (pid " % path
+            if line not in err:
+                fails.append("stderr lacks %r" % line)
+        if leftovers(wd, "out"):
+            fails.append("temporary directories left after the rerun: %s" % leftovers(wd, "out"))
+        fails += cw.check_output_dir(out, cw.reference_lines(cw.reference_counts([src])))
+        return res, fails
+    return fn
+
+
+def trailing_slash_case():
+    def fn(ctx, name):
+        wd = ctx.workdir(name)
+        src = ctx.d("crlf.txt")
+        res = ctx.r.run(["-o", os.path.join(wd, "out") + "/", src], cwd=wd)
+        fails = expect(res, 0)
+        fails += cw.check_output_dir(os.path.join(wd, "out"), cw.reference_lines(cw.reference_counts([src])))
         return res, fails
     return fn
 
@@ -218,6 +312,9 @@ def build_cases():
         C("fault_always_with_output", g, fault_fail_case(0, with_output=True)),
         C("fault_first_attempt_retried", g, fault_retry_case()),
         C("fault_first_attempt_with_output", g, fault_retry_case(with_output=True), quick=False),
+        C("stdout_full", g, stdout_full_case()),
+        C("killed_job_rerun", g, killed_job_rerun_case()),
+        C("output_trailing_slash", g, trailing_slash_case(), quick=False),
         C("bad_setting", g, bad_setting_case("DATAFLOW_SPLIT_SIZE", "bad")),
         C("bad_fault_spec", g, bad_setting_case("DATAFLOW_FAULT", "explode:stage=x"), quick=False),
         C("bad_cores_setting", g, bad_setting_case("DATAFLOW_EXECUTOR_CORES", "1K"), quick=False),
