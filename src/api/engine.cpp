@@ -154,7 +154,7 @@ void Engine::finish_program() {
     try {
       backend().end_program(jobs_);
     } catch (const driver::Unrecoverable& e) {
-      end_now(e.what(), e.exit_code());
+      end_now(e.what(), e.exit_code(), e.rank_lost());
     }
     return;
   }
@@ -175,12 +175,12 @@ void Engine::finish_program() {
   }
 }
 
-void Engine::end_now(const std::string& message, int code) {
+void Engine::end_now(const std::string& message, int code, bool rank_lost) {
   std::fprintf(stderr, "%s: error: %s\n", program_.c_str(), message.c_str());
   std::fflush(stderr);
   common::ignore_signals_while_leaving();
   // After a signal mpirun kills every rank about a second later: wait less than that.
-  const auto wait = common::pending_signal() ? std::chrono::milliseconds(500) : kShutdownWait;
+  const auto wait = common::pending_signal() || rank_lost ? std::chrono::milliseconds(500) : kShutdownWait;
   if (backend().shutdown(code, wait)) world_.finalize_and_exit(code);
   world_.abort(code);  // some rank is stuck in its own code or stopped and cannot hear the driver
 }
@@ -241,7 +241,7 @@ std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job)
   try {
     result = driver::run_job(graph_, action, *backend_, config_, job, program_);
   } catch (const driver::Unrecoverable& e) {
-    end_now(e.what(), e.exit_code());
+    end_now(e.what(), e.exit_code(), e.rank_lost());
   } catch (const Error& e) {
     common::set_in_job(false);
     backend_->end_job({job, false, e.exit_code(), e.what(), {}});

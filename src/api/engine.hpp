@@ -53,8 +53,9 @@ class Engine final : public Runtime {
   std::string run_on_executor(int action, std::uint64_t job);
   driver::Backend& backend();
   // The job cannot end in the ordinary way (ranks out of step, a timeout, a signal): rank 0
-  // prints `message`, every rank exits with `code`.
-  [[noreturn]] void end_now(const std::string& message, int code);
+  // prints `message`, every rank exits with `code` (at once by MPI_Abort if some rank does not
+  // acknowledge, which is expected when `rank_lost`).
+  [[noreturn]] void end_now(const std::string& message, int code, bool rank_lost = false);
   void report_resources();
 
   net::World world_;  // first member: MPI outlives everything below

@@ -20,12 +20,15 @@ namespace dataflow::driver {
 // with exit_code().
 class Unrecoverable : public std::runtime_error {
  public:
-  explicit Unrecoverable(const std::string& what, int exit_code = 70)
-      : std::runtime_error(what), exit_code_(exit_code) {}
+  explicit Unrecoverable(const std::string& what, int exit_code = 70, bool rank_lost = false)
+      : std::runtime_error(what), exit_code_(exit_code), rank_lost_(rank_lost) {}
   int exit_code() const { return exit_code_; }
+  // A rank no longer answers: waiting for it to acknowledge a shutdown is pointless.
+  bool rank_lost() const { return rank_lost_; }
 
  private:
   int exit_code_;
+  bool rank_lost_;
 };
 
 // Appended to every message about ranks that fell out of step.

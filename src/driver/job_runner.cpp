@@ -136,7 +136,8 @@ class Job {
       throw Unrecoverable("rank " + std::to_string(backend_.rank_of_executor(static_cast<int>(e))) +
                           " has sent nothing for " + std::to_string(config_.network_timeout_seconds) +
                           " s (--network-timeout) while running stage " + std::to_string(s.id) + ", partition " +
-                          tasks + "; it is stopped or its node is lost");
+                          tasks + "; it is stopped or its node is lost",
+                          70, /*rank_lost=*/true);
     }
     if (config_.task_timeout_seconds <= 0) return;
     for (std::size_t p = 0; p < where.size(); ++p) {
