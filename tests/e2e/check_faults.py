@@ -151,15 +151,10 @@ def main():
             if res is None:
                 print("skip %s (np %d)" % (name, a.np))
                 continue
-            if fails:
-                failed += 1
-                print("FAIL %s (np %d, %.1f s): %s" % (name, a.np, res.elapsed, res.describe()))
-                for f in fails:
-                    print("    " + f)
-                print(res.stderr_tail())
-            else:
+            if cw.print_case(name, a.np, res, fails):
                 passed += 1
-                print("ok   %s (np %d, %.1f s)" % (name, a.np, res.elapsed))
+            else:
+                failed += 1
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -233,18 +233,10 @@ def main():
             res, fails = fn(Ctx(runner, case_tmp, a.tiny_files))
         except Exception as e:  # a bug in the checker: still a failure
             res, fails = None, ["checker exception: %s: %s" % (type(e).__name__, e)]
-        if fails:
-            failed += 1
-            print("FAIL %s (np %d%s)" % (name, a.np, ", %.1f s" % res.elapsed if res else ""))
-            for f in fails:
-                print("    " + f)
-            if res is not None:
-                print("    command: " + res.describe())
-                print(res.stderr_tail())
-        else:
+        if cw.print_case(name, a.np, res, fails):
             passed += 1
-            print("ok   %s (np %d, %.1f s)" % (name, a.np, res.elapsed))
-        sys.stdout.flush()
+        else:
+            failed += 1
     if a.keep:
         print("temporary files kept in " + tmp)
     else:

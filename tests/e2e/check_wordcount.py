@@ -187,6 +187,23 @@ class Runner:
         return res
 
 
+def print_case(name, np, res, fails):
+    """One case's verdict line (with its failures, command and stderr tail); True if it passed.
+    res may be None when the checker itself failed."""
+    took = ", %.1f s" % res.elapsed if res is not None else ""
+    if not fails:
+        print("ok   %s (np %d%s)" % (name, np, took))
+    else:
+        print("FAIL %s (np %d%s)" % (name, np, took))
+        for f in fails:
+            print("    " + f)
+        if res is not None:
+            print("    command: " + res.describe())
+            print(res.stderr_tail())
+    sys.stdout.flush()
+    return not fails
+
+
 def _signame(n):
     try:
         return signal.Signals(n).name
