@@ -18,6 +18,7 @@
 #include "dataflow/detail/codec.hpp"
 #include "dataflow/detail/combine_table.hpp"
 #include "dataflow/detail/hash.hpp"
+#include "dataflow/detail/map_output.hpp"
 #include "dataflow/detail/owned.hpp"
 #include "dataflow/detail/runtime.hpp"
 #include "dataflow/detail/text_format.hpp"
@@ -188,12 +189,12 @@ class Dataset {
     spec.partitions = static_cast<std::uint32_t>(partitions > 0 ? partitions : 0);
     int node = runtime_->add_node(std::move(spec));
     runtime_->set_map_runner(
-        node, [source = source_, chain = chain_, f](detail::TaskContext& ctx, std::vector<std::string>& buckets) {
+        node, [source = source_, chain = chain_, f](detail::TaskContext& ctx, detail::MapOutput& out) {
           detail::CombineTable<K, V> table;
           F combine = f;
           auto push = [&](const T& kv) { table.add(detail::hash_key(kv.first), kv.first, kv.second, combine); };
           detail::run_chain(*source, chain, ctx, push);
-          write_buckets(table, buckets);
+          write_buckets(table, out);
         });
     auto producer = std::make_shared<const detail::Producer<KV>>([f](detail::TaskContext& ctx, detail::Emit<KV> emit) {
       detail::CombineTable<K, V> table;
@@ -234,12 +235,19 @@ class Dataset {
     return out;
   }
 
+  // Writes the table's entries bucket by bucket, each bucket in the table's order.
   template <class Table>
-  static void write_buckets(const Table& table, std::vector<std::string>& buckets) {
-    const auto n = static_cast<std::uint32_t>(buckets.size());
-    for (const auto& e : table.entries()) {
-      detail::ByteWriter w(buckets[detail::partition_of(e.hash, n)]);
-      detail::Codec<std::decay_t<decltype(e.kv)>>::write(w, e.kv);
+  static void write_buckets(const Table& table, detail::MapOutput& out) {
+    const auto& entries = table.entries();
+    std::vector<std::uint32_t> bucket_of;
+    const auto order = detail::bucket_order(
+        entries.size(), out.buckets, [&](std::size_t i) { return detail::partition_of(entries[i].hash, out.buckets); },
+        bucket_of);
+    detail::ByteWriter w(out.data);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const std::uint32_t i = order[k];
+      detail::Codec<std::decay_t<decltype(entries[i].kv)>>::write(w, entries[i].kv);
+      if (k + 1 == order.size() || bucket_of[order[k + 1]] != bucket_of[i]) out.close_bucket(bucket_of[i]);
     }
   }
 

@@ -193,7 +193,8 @@ class Job {
     for (std::uint32_t p = 0; p < in.partitions; ++p) queue_of(placed ? in.owners[p] : 0).push_back(p);
     std::vector<std::uint32_t> attempts(in.partitions, 0);
     std::vector<int> running(static_cast<std::size_t>(executors), 0);
-    std::vector<std::vector<std::uint64_t>> bucket_sizes(in.partitions);
+    // Shuffle output: bytes per reduce partition, summed over the map tasks' reports.
+    std::vector<std::uint64_t> bucket_bytes(s.output == plan::StageOutput::kShuffle ? in.buckets : 0, 0);
     std::vector<int> runs_on(in.partitions, -1);  // the executor running each partition's attempt
     std::vector<std::chrono::steady_clock::time_point> launched(in.partitions);
     if (s.output == plan::StageOutput::kResult) results_.assign(in.partitions, {});
@@ -235,7 +236,7 @@ class Job {
       if (r.ok) {
         ++done;
         if (s.output == plan::StageOutput::kShuffle) {
-          bucket_sizes[r.partition] = std::move(r.bucket_sizes);
+          add_bucket_sizes(r, bucket_bytes);
         } else {
           results_[r.partition] = std::move(r.result);
           if (committer_) committer_->commit_task(r.partition, r.attempt);
@@ -262,15 +263,20 @@ class Job {
       }
     }
     progress_.finish_stage();
-    if (s.output == plan::StageOutput::kShuffle) exchange(s, bucket_sizes);
+    if (s.output == plan::StageOutput::kShuffle) exchange(s, bucket_bytes);
   }
 
-  void exchange(const plan::Stage& s, const std::vector<std::vector<std::uint64_t>>& bucket_sizes) {
-    const std::uint32_t buckets = inputs_[s.id].buckets;
-    std::vector<std::uint64_t> bytes(buckets, 0);
-    for (const auto& sizes : bucket_sizes) {
-      for (std::size_t r = 0; r < sizes.size() && r < buckets; ++r) bytes[r] += sizes[r];
+  static void add_bucket_sizes(const task::TaskReport& r, std::vector<std::uint64_t>& bytes) {
+    for (std::size_t i = 0; i < r.bucket_ids.size(); ++i) {
+      if (r.bucket_ids[i] >= bytes.size()) {
+        throw Error(ExitCode::kSoftware, "rank " + std::to_string(r.rank) + " reported reduce partition " +
+                                             std::to_string(r.bucket_ids[i]) + " of " + std::to_string(bytes.size()));
+      }
+      bytes[r.bucket_ids[i]] += r.bucket_sizes[i];
     }
+  }
+
+  void exchange(const plan::Stage& s, const std::vector<std::uint64_t>& bytes) {
     task::ExchangeOrder order;
     order.job = id_;
     order.shuffle_node = s.output_node;

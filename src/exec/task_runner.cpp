@@ -60,6 +60,7 @@ task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
     report.error = "unknown exception";
   }
   if (!report.ok) {
+    report.bucket_ids.clear();
     report.bucket_sizes.clear();
     report.result.clear();
   }
@@ -90,12 +91,18 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
     auto it = registry_.map_runners.find(d.output_node);
     if (it == registry_.map_runners.end())
       throw std::logic_error("no shuffle writer for node " + std::to_string(d.output_node));
-    ctx.num_buckets = d.num_buckets;
-    std::vector<std::string> buckets(d.num_buckets);
-    it->second(ctx, buckets);
-    report.bucket_sizes.reserve(buckets.size());
-    for (const auto& b : buckets) report.bucket_sizes.push_back(b.size());
-    store_.put_map_output(d.output_node, d.partition, std::move(buckets));
+    detail::MapOutput out;
+    out.buckets = d.num_buckets;
+    it->second(ctx, out);
+    report.bucket_ids.reserve(out.extents.size());
+    report.bucket_sizes.reserve(out.extents.size());
+    std::uint64_t begin = 0;
+    for (const auto& e : out.extents) {
+      report.bucket_ids.push_back(e.bucket);
+      report.bucket_sizes.push_back(e.end - begin);
+      begin = e.end;
+    }
+    store_.put_map_output(d.output_node, d.partition, std::move(out));
   } else {
     auto it = registry_.result_runners.find(d.output_node);
     if (it == registry_.result_runners.end())

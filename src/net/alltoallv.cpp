@@ -22,15 +22,15 @@ std::uint64_t slice(std::uint64_t size, std::uint64_t round, std::uint64_t cap) 
 
 }  // namespace
 
-std::vector<std::string> World::alltoallv_executors(const std::vector<std::string>& send, std::uint64_t round_bytes) {
+void World::alltoallv_executors(const std::vector<std::uint64_t>& send_sizes, std::uint64_t round_bytes,
+                                const Fill& fill, const Deliver& deliver) {
   MPI_Comm comm = comms_->executors;
   int p = 0;
   check(MPI_Comm_size(comm, &p), "MPI_Comm_size");
   const auto peers = static_cast<std::size_t>(p);
-  if (send.size() != peers) throw Error(ExitCode::kSoftware, "alltoallv: one buffer per executor expected");
+  if (send_sizes.size() != peers) throw Error(ExitCode::kSoftware, "alltoallv: one size per executor expected");
 
-  std::vector<std::uint64_t> send_sizes(peers), recv_sizes(peers);
-  for (std::size_t d = 0; d < peers; ++d) send_sizes[d] = send[d].size();
+  std::vector<std::uint64_t> recv_sizes(peers);
   check(MPI_Alltoall(send_sizes.data(), 1, MPI_UINT64_T, recv_sizes.data(), 1, MPI_UINT64_T, comm), "MPI_Alltoall");
 
   // Per-peer cap: the counts of one round sum to at most INT_MAX on either side.
@@ -42,10 +42,8 @@ std::vector<std::string> World::alltoallv_executors(const std::vector<std::strin
   }
   check(MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm), "MPI_Allreduce");
 
-  std::vector<std::string> recv(peers);
-  for (std::size_t s = 0; s < peers; ++s) recv[s].resize(recv_sizes[s]);
   std::vector<int> scounts(peers), sdispls(peers), rcounts(peers), rdispls(peers);
-  std::string sbuf, rbuf;
+  std::string sbuf;
   for (std::uint64_t round = 0; round < rounds; ++round) {
     int stotal = 0, rtotal = 0;
     for (std::size_t d = 0; d < peers; ++d) {
@@ -57,20 +55,24 @@ std::vector<std::string> World::alltoallv_executors(const std::vector<std::strin
       rtotal += rcounts[d];
     }
     sbuf.resize(static_cast<std::size_t>(stotal));
-    rbuf.resize(static_cast<std::size_t>(rtotal));
     for (std::size_t d = 0; d < peers; ++d) {
-      if (scounts[d])
-        std::memcpy(sbuf.data() + sdispls[d], send[d].data() + round * cap, static_cast<std::size_t>(scounts[d]));
+      if (scounts[d]) fill(d, sbuf.data() + sdispls[d], static_cast<std::size_t>(scounts[d]));
     }
-    check(MPI_Alltoallv(sbuf.data(), scounts.data(), sdispls.data(), MPI_BYTE, rbuf.data(), rcounts.data(),
+    // A fresh buffer each round: the receiver keeps the blocks inside it.
+    auto rbuf = std::make_shared<std::string>(static_cast<std::size_t>(rtotal), '\0');
+    check(MPI_Alltoallv(sbuf.data(), scounts.data(), sdispls.data(), MPI_BYTE, rbuf->data(), rcounts.data(),
                         rdispls.data(), MPI_BYTE, comm),
           "MPI_Alltoallv");
+    if (round + 1 == rounds) std::string().swap(sbuf);
+    std::shared_ptr<const std::string> received = std::move(rbuf);
     for (std::size_t s = 0; s < peers; ++s) {
-      if (rcounts[s])
-        std::memcpy(recv[s].data() + round * cap, rbuf.data() + rdispls[s], static_cast<std::size_t>(rcounts[s]));
+      if (rcounts[s]) {
+        deliver(s, std::string_view(*received).substr(static_cast<std::size_t>(rdispls[s]),
+                                                      static_cast<std::size_t>(rcounts[s])),
+                received);
+      }
     }
   }
-  return recv;
 }
 
 }  // namespace dataflow::net

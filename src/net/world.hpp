@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,10 +55,17 @@ class World {
   // on a message that has not started to arrive.
   std::optional<Message> try_receive(int source, int tag);
 
-  // Collective over the executors only: send[d] goes to executor d (0-based); returns what
-  // each executor sent here. Runs in rounds so that no MPI count or displacement reaches
-  // 2^31 and no round carries more than round_bytes to one peer (0 = automatic).
-  std::vector<std::string> alltoallv_executors(const std::vector<std::string>& send, std::uint64_t round_bytes);
+  // Collective over the executors only, a streaming all-to-all: this executor sends
+  // send_sizes[d] bytes to executor d (0-based; nothing to itself), produced by fill(d, out, n)
+  // n bytes at a time in order, and receives each executor's bytes in order through
+  // deliver(s, bytes, round): `bytes` lies inside `round`, which the callee may keep. Runs in
+  // rounds so that no MPI count or displacement reaches 2^31 and no round carries more than
+  // round_bytes to one peer (0 = automatic): memory is bounded by the rounds, not the total.
+  using Fill = std::function<void(std::size_t dest, char* out, std::size_t n)>;
+  using Deliver =
+      std::function<void(std::size_t source, std::string_view bytes, const std::shared_ptr<const std::string>& round)>;
+  void alltoallv_executors(const std::vector<std::uint64_t>& send_sizes, std::uint64_t round_bytes, const Fill& fill,
+                           const Deliver& deliver);
 
   // Collective over all ranks: the smallest `value`.
   int min_over_ranks(int value);

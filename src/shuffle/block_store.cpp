@@ -5,14 +5,14 @@
 
 namespace dataflow::shuffle {
 
-void BlockStore::put_map_output(int shuffle, std::uint32_t map_partition, std::vector<std::string> buckets) {
+void BlockStore::put_map_output(int shuffle, std::uint32_t map_partition, detail::MapOutput out) {
   std::lock_guard<std::mutex> lock(mu_);
-  map_outputs_[{shuffle, map_partition}] = std::move(buckets);
+  map_outputs_[{shuffle, map_partition}] = std::move(out);
 }
 
-std::map<std::uint32_t, std::vector<std::string>> BlockStore::take_map_outputs(int shuffle) {
+std::map<std::uint32_t, detail::MapOutput> BlockStore::take_map_outputs(int shuffle) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::map<std::uint32_t, std::vector<std::string>> out;
+  std::map<std::uint32_t, detail::MapOutput> out;
   for (auto it = map_outputs_.begin(); it != map_outputs_.end();) {
     if (it->first.first == shuffle) {
       out.emplace(it->first.second, std::move(it->second));
@@ -25,24 +25,25 @@ std::map<std::uint32_t, std::vector<std::string>> BlockStore::take_map_outputs(i
 }
 
 void BlockStore::add_reduce_block(int shuffle, std::uint32_t reduce_partition, std::uint32_t map_partition,
-                                  std::string_view block, std::shared_ptr<const std::string> backing) {
+                                  std::string_view block, std::shared_ptr<const void> backing) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto& blocks = reduce_inputs_[{shuffle, reduce_partition}];
-  blocks.push_back({map_partition, block});
-  // Keep blocks sorted by map partition as they arrive (arrivals are nearly in order).
-  for (std::size_t i = blocks.size() - 1; i > 0 && blocks[i - 1].map_partition > blocks[i].map_partition; --i) {
-    std::swap(blocks[i - 1], blocks[i]);
-  }
+  reduce_inputs_[{shuffle, reduce_partition}].push_back({map_partition, block});
   if (backing_.empty() || backing_.back() != backing) backing_.push_back(std::move(backing));
 }
 
 std::vector<std::string_view> BlockStore::reduce_input(int shuffle, std::uint32_t reduce_partition) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<std::string_view> out;
-  auto it = reduce_inputs_.find({shuffle, reduce_partition});
-  if (it != reduce_inputs_.end()) {
-    for (const Block& b : it->second) out.push_back(b.bytes);
+  std::vector<Block> blocks;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = reduce_inputs_.find({shuffle, reduce_partition});
+    if (it != reduce_inputs_.end()) blocks = it->second;
   }
+  // Each map partition's block arrives once, so the order is total.
+  std::sort(blocks.begin(), blocks.end(),
+            [](const Block& a, const Block& b) { return a.map_partition < b.map_partition; });
+  std::vector<std::string_view> out;
+  out.reserve(blocks.size());
+  for (const Block& b : blocks) out.push_back(b.bytes);
   return out;
 }
 
@@ -54,11 +55,10 @@ void BlockStore::clear() {
 }
 
 void exchange_locally(BlockStore& store, int shuffle) {
-  for (auto& [map_partition, buckets] : store.take_map_outputs(shuffle)) {
-    for (std::size_t r = 0; r < buckets.size(); ++r) {
-      if (buckets[r].empty()) continue;
-      auto backing = std::make_shared<const std::string>(std::move(buckets[r]));
-      store.add_reduce_block(shuffle, static_cast<std::uint32_t>(r), map_partition, *backing, backing);
+  for (auto& [map_partition, out] : store.take_map_outputs(shuffle)) {
+    auto backing = std::make_shared<const detail::MapOutput>(std::move(out));
+    for (std::size_t i = 0; i < backing->extents.size(); ++i) {
+      store.add_reduce_block(shuffle, backing->extents[i].bucket, map_partition, backing->bytes(i), backing);
     }
   }
 }

@@ -1,4 +1,4 @@
-// BlockStore: an executor's shuffle data. Map tasks leave their buckets here; the exchange
+// BlockStore: an executor's shuffle data. Map tasks leave their outputs here; the exchange
 // turns them into reduce inputs: for each reduce partition, blocks ordered by map partition,
 // which fixes the record order after a shuffle whatever ran where.
 #pragma once
@@ -12,17 +12,19 @@
 #include <utility>
 #include <vector>
 
+#include "dataflow/detail/map_output.hpp"
+
 namespace dataflow::shuffle {
 
 class BlockStore {
  public:
-  // Thread-safe. buckets[r] holds the map partition's records for reduce partition r.
-  void put_map_output(int shuffle, std::uint32_t map_partition, std::vector<std::string> buckets);
+  // Thread-safe.
+  void put_map_output(int shuffle, std::uint32_t map_partition, detail::MapOutput out);
   // Removes and returns this executor's map outputs of `shuffle`, by map partition.
-  std::map<std::uint32_t, std::vector<std::string>> take_map_outputs(int shuffle);
+  std::map<std::uint32_t, detail::MapOutput> take_map_outputs(int shuffle);
   // `block` must lie inside `backing`, which the store keeps alive.
   void add_reduce_block(int shuffle, std::uint32_t reduce_partition, std::uint32_t map_partition,
-                        std::string_view block, std::shared_ptr<const std::string> backing);
+                        std::string_view block, std::shared_ptr<const void> backing);
   // Thread-safe. The blocks of a reduce partition, ordered by map partition.
   std::vector<std::string_view> reduce_input(int shuffle, std::uint32_t reduce_partition) const;
   void clear();
@@ -34,12 +36,12 @@ class BlockStore {
     std::string_view bytes;
   };
   mutable std::mutex mu_;
-  std::map<MapKey, std::vector<std::string>> map_outputs_;
-  std::map<MapKey, std::vector<Block>> reduce_inputs_;
-  std::vector<std::shared_ptr<const std::string>> backing_;
+  std::map<MapKey, detail::MapOutput> map_outputs_;
+  std::map<MapKey, std::vector<Block>> reduce_inputs_;  // in arrival order
+  std::vector<std::shared_ptr<const void>> backing_;
 };
 
-// The exchange within one process (local mode): moves buckets to reduce inputs, no copy.
+// The exchange within one process (local mode): moves map outputs to reduce inputs, no copy.
 void exchange_locally(BlockStore& store, int shuffle);
 
 }  // namespace dataflow::shuffle

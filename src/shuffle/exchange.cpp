@@ -1,4 +1,6 @@
-// Framing of shuffle buckets for the MPI exchange, and their bounds-checked parsing.
+// The MPI exchange of a shuffle: map outputs go out as frames, streamed in rounds, and come
+// back as reduce blocks after bounds-checked parsing. Blocks an executor owns itself never
+// leave it.
 #include "shuffle/exchange.hpp"
 
 #include <cstring>
@@ -20,44 +22,165 @@ struct FrameHeader {
   throw Error(ExitCode::kSoftware, "malformed shuffle frame: " + why);
 }
 
-void parse_frames(BlockStore& store, int shuffle, std::size_t partitions, std::shared_ptr<const std::string> buffer) {
-  const std::string& b = *buffer;
-  std::size_t pos = 0;
-  while (pos < b.size()) {
-    FrameHeader h{};
-    if (b.size() - pos < sizeof h) malformed("truncated header");
-    std::memcpy(&h, b.data() + pos, sizeof h);
-    pos += sizeof h;
-    if (h.length > b.size() - pos) malformed("length " + std::to_string(h.length) + " exceeds the buffer");
-    if (h.reduce_partition >= partitions) malformed("reduce partition out of range");
-    store.add_reduce_block(shuffle, h.reduce_partition, h.map_partition, std::string_view(b.data() + pos, h.length),
-                           buffer);
-    pos += h.length;
+// The frames bound for one executor, copied out a round at a time.
+class FrameStream {
+ public:
+  struct Frame {
+    FrameHeader header;
+    std::size_t output;  // index of the map output holding the payload
+    std::string_view payload;
+  };
+
+  void add(const Frame& f) {
+    frames_.push_back(f);
+    bytes_ += sizeof(FrameHeader) + f.payload.size();
   }
-}
+  std::uint64_t bytes() const { return bytes_; }
+
+  // Copies the next n bytes to `out`; done(output) is called after a frame's last byte.
+  template <class Done>
+  void copy(char* out, std::size_t n, Done done) {
+    while (n > 0) {
+      const Frame& f = frames_.at(next_);
+      const std::size_t frame_size = sizeof(FrameHeader) + f.payload.size();
+      const std::size_t take = std::min(n, frame_size - offset_);
+      std::size_t from = offset_;
+      std::size_t left = take;
+      if (from < sizeof(FrameHeader)) {
+        const std::size_t h = std::min(left, sizeof(FrameHeader) - from);
+        std::memcpy(out, reinterpret_cast<const char*>(&f.header) + from, h);
+        out += h;
+        from += h;
+        left -= h;
+      }
+      if (left > 0) {
+        std::memcpy(out, f.payload.data() + (from - sizeof(FrameHeader)), left);
+        out += left;
+      }
+      offset_ += take;
+      n -= take;
+      if (offset_ == frame_size) {
+        done(f.output);
+        ++next_;
+        offset_ = 0;
+      }
+    }
+  }
+
+ private:
+  std::vector<Frame> frames_;
+  std::uint64_t bytes_ = 0;
+  std::size_t next_ = 0;    // the frame being copied
+  std::size_t offset_ = 0;  // bytes of it already copied
+};
+
+// Parses one executor's frames as its bytes arrive. A frame inside one round's buffer
+// becomes a block of that buffer; one cut by a round boundary is gathered into its own.
+class FrameParser {
+ public:
+  FrameParser(BlockStore& store, int shuffle, std::size_t partitions)
+      : store_(store), shuffle_(shuffle), partitions_(partitions) {}
+
+  void feed(std::string_view bytes, const std::shared_ptr<const std::string>& round) {
+    while (!bytes.empty()) {
+      if (!partial_.empty() || bytes.size() < sizeof(FrameHeader)) {
+        bytes = gather(bytes);
+        continue;
+      }
+      const FrameHeader h = header(bytes.data());
+      if (h.length > bytes.size() - sizeof h) {
+        bytes = gather(bytes);
+        continue;
+      }
+      add(h, bytes.substr(sizeof h, h.length), round);
+      bytes.remove_prefix(sizeof h + h.length);
+    }
+  }
+
+  // After the last round: nothing may be left half received.
+  void finish() const {
+    if (!partial_.empty()) malformed("truncated frame");
+  }
+
+ private:
+  FrameHeader header(const char* p) const {
+    FrameHeader h{};
+    std::memcpy(&h, p, sizeof h);
+    if (h.reduce_partition >= partitions_) malformed("reduce partition out of range");
+    return h;
+  }
+
+  // Appends to the frame being gathered; returns what is left of `bytes`.
+  std::string_view gather(std::string_view bytes) {
+    std::size_t want = sizeof(FrameHeader) - std::min(partial_.size(), sizeof(FrameHeader));
+    if (want == 0) {
+      want = sizeof(FrameHeader) + header(partial_.data()).length - partial_.size();
+    }
+    const std::size_t take = std::min(want, bytes.size());
+    partial_.append(bytes.data(), take);
+    bytes.remove_prefix(take);
+    if (partial_.size() >= sizeof(FrameHeader)) {
+      const FrameHeader h = header(partial_.data());
+      if (partial_.size() == sizeof h + h.length) {
+        auto frame = std::make_shared<const std::string>(std::move(partial_));
+        partial_.clear();
+        add(h, std::string_view(*frame).substr(sizeof h), frame);
+      }
+    }
+    return bytes;
+  }
+
+  void add(const FrameHeader& h, std::string_view payload, std::shared_ptr<const void> backing) {
+    store_.add_reduce_block(shuffle_, h.reduce_partition, h.map_partition, payload, std::move(backing));
+  }
+
+  BlockStore& store_;
+  int shuffle_;
+  std::size_t partitions_;
+  std::string partial_;
+};
 
 }  // namespace
 
 void exchange_over_mpi(BlockStore& store, net::World& world, const task::ExchangeOrder& order) {
   const std::size_t executors = static_cast<std::size_t>(world.size() - 1);
-  std::vector<std::string> send(executors);
-  for (auto& [map_partition, buckets] : store.take_map_outputs(order.shuffle_node)) {
-    for (std::size_t r = 0; r < buckets.size() && r < order.owner.size(); ++r) {
-      if (buckets[r].empty()) continue;
+  const std::size_t self = static_cast<std::size_t>(world.rank() - 1);
+  std::vector<std::shared_ptr<const detail::MapOutput>> outputs;
+  std::vector<std::size_t> frames_left;  // per map output: frames not yet copied out
+  std::vector<FrameStream> streams(executors);
+  for (auto& [map_partition, out] : store.take_map_outputs(order.shuffle_node)) {
+    auto output = std::make_shared<const detail::MapOutput>(std::move(out));
+    const std::size_t index = outputs.size();
+    std::size_t frames = 0;
+    for (std::size_t i = 0; i < output->extents.size(); ++i) {
+      const std::uint32_t r = output->extents[i].bucket;
+      if (r >= order.owner.size()) malformed("bucket out of range");
       const auto dest = static_cast<std::size_t>(order.owner[r]);
       if (dest >= executors) malformed("owner out of range");
-      FrameHeader h{static_cast<std::uint32_t>(r), map_partition, buckets[r].size()};
-      send[dest].append(reinterpret_cast<const char*>(&h), sizeof h);
-      send[dest].append(buckets[r]);
-      std::string().swap(buckets[r]);  // free as we go
+      if (dest == self) {
+        store.add_reduce_block(order.shuffle_node, r, map_partition, output->bytes(i), output);
+      } else {
+        streams[dest].add({{r, map_partition, output->bytes(i).size()}, index, output->bytes(i)});
+        ++frames;
+      }
     }
+    outputs.push_back(frames > 0 ? std::move(output) : nullptr);
+    frames_left.push_back(frames);
   }
-  auto received = world.alltoallv_executors(send, order.round_bytes);
-  send.clear();
-  for (auto& buffer : received) {
-    if (buffer.empty()) continue;
-    parse_frames(store, order.shuffle_node, order.owner.size(), std::make_shared<const std::string>(std::move(buffer)));
-  }
+  std::vector<std::uint64_t> send_sizes(executors);
+  for (std::size_t d = 0; d < executors; ++d) send_sizes[d] = streams[d].bytes();
+
+  std::vector<FrameParser> parsers(executors, FrameParser(store, order.shuffle_node, order.owner.size()));
+  auto fill = [&](std::size_t dest, char* out, std::size_t n) {
+    streams[dest].copy(out, n, [&](std::size_t output) {
+      if (--frames_left[output] == 0) outputs[output].reset();  // sent: free it unless kept here
+    });
+  };
+  auto deliver = [&](std::size_t source, std::string_view bytes, const std::shared_ptr<const std::string>& round) {
+    parsers[source].feed(bytes, round);
+  };
+  world.alltoallv_executors(send_sizes, order.round_bytes, fill, deliver);
+  for (const FrameParser& p : parsers) p.finish();
 }
 
 }  // namespace dataflow::shuffle

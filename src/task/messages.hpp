@@ -31,7 +31,10 @@ struct TaskReport {
   bool retryable = true;                    // false: fail the job at once (divergence)
   std::int32_t error_code = 0;              // an ExitCode when !ok
   std::string error;                        // one line when !ok
-  std::vector<std::uint64_t> bucket_sizes;  // shuffle output: bytes per reduce partition
+  // Shuffle output: the reduce partitions this task wrote records for, ascending, and the
+  // bytes of each (empty ones are not listed).
+  std::vector<std::uint32_t> bucket_ids;
+  std::vector<std::uint64_t> bucket_sizes;
   std::string result;                       // result output: the encoded partition
   template <class Archive>
   void serialize(Archive& ar);

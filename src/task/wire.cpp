@@ -14,7 +14,8 @@ namespace dataflow::task {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
-constexpr std::uint16_t kVersion = 3;         // 2: Hello names its action, Shutdown; 3: text splits
+// 2: Hello names its action, Shutdown; 3: text splits; 4: reports list non-empty buckets only
+constexpr std::uint16_t kVersion = 4;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -147,7 +148,9 @@ void TaskReport::serialize(Archive& ar) {
   flag(ar, retryable);
   ar(error_code);
   field(ar, error);
+  field(ar, bucket_ids);
   field(ar, bucket_sizes);
+  if (bucket_ids.size() != bucket_sizes.size()) malformed("bucket ids and sizes differ in number");
   field(ar, result);
 }
 

@@ -84,6 +84,7 @@ TaskReport sample_report() {
   r.retryable = false;
   r.error_code = 65;
   r.error = "boom: " + kBinary;
+  r.bucket_ids = {0, 1, 7, std::numeric_limits<std::uint32_t>::max()};
   r.bucket_sizes = {0, 1, 1ull << 33, std::numeric_limits<std::uint64_t>::max()};
   r.result = std::string(1000, 'r') + kBinary;
   return r;
@@ -166,6 +167,7 @@ void expect_same(const TaskReport& a, const TaskReport& b) {
   EXPECT_EQ(a.retryable, b.retryable);
   EXPECT_EQ(a.error_code, b.error_code);
   EXPECT_EQ(a.error, b.error);
+  EXPECT_EQ(a.bucket_ids, b.bucket_ids);
   EXPECT_EQ(a.bucket_sizes, b.bucket_sizes);
   EXPECT_EQ(a.result, b.result);
 }
@@ -230,6 +232,7 @@ TEST(WireRoundTrip, TaskReport) {
   TaskReport r = sample_report();
   r.ok = false;
   r.retryable = true;
+  r.bucket_ids.assign(5000, 3);
   r.bucket_sizes.assign(5000, 42);
   r.result.clear();
   expect_round_trip(r);
@@ -262,7 +265,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 3);
+  EXPECT_EQ(version, 4);
   const Hello h = sample_hello();
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1);  // job, fingerprint, cores, action, finished
 }
@@ -333,9 +336,13 @@ std::vector<LengthField> descriptor_lengths(const Descriptor& d) {
 }
 std::vector<LengthField> report_lengths(const TaskReport& r) {
   const std::size_t error_at = 6 + 8 + 4 + 4 + 4 + 4 + 1 + 1 + 4;
-  const std::size_t sizes_at = error_at + 8 + r.error.size();
+  const std::size_t ids_at = error_at + 8 + r.error.size();
+  const std::size_t sizes_at = ids_at + 8 + 4 * r.bucket_ids.size();
   const std::size_t result_at = sizes_at + 8 + 8 * r.bucket_sizes.size();
-  return {{error_at, r.error.size(), 1}, {sizes_at, r.bucket_sizes.size(), 8}, {result_at, r.result.size(), 1}};
+  return {{error_at, r.error.size(), 1},
+          {ids_at, r.bucket_ids.size(), 4},
+          {sizes_at, r.bucket_sizes.size(), 8},
+          {result_at, r.result.size(), 1}};
 }
 std::vector<LengthField> order_lengths(const ExchangeOrder& o) { return {{6 + 8 + 4 + 8, o.owner.size(), 4}}; }
 std::vector<LengthField> done_lengths(const ExchangeDone& d) { return {{6 + 8 + 1, d.error.size(), 1}}; }
@@ -532,7 +539,7 @@ TEST(WireMalformed, MessageOfAnotherType) {
 }
 
 // An enum or bool byte outside its range is malformed input too (wire.hpp: "any malformed
-// input raises Error"). Disabled: decode() currently accepts them; see the test report.
+// input raises Error").
 TEST(WireMalformed, OutOfRangeEnumAndBoolBytes) {
   const std::string bytes = encode(sample_descriptor());
   const std::size_t input_at = 6 + 8 + 4 + 4 + 4 + 8;
@@ -545,6 +552,18 @@ TEST(WireMalformed, OutOfRangeEnumAndBoolBytes) {
   std::string bad_bool = done;
   bad_bool[6 + 8] = 2;
   expect_rejected<ExchangeDone>(bad_bool, "bool byte 2");
+}
+
+// A report lists a size for every bucket it names: one id fewer than sizes is malformed.
+TEST(WireMalformed, BucketIdsAndSizesDifferInNumber) {
+  TaskReport r = sample_report();
+  const std::string bytes = encode(r);
+  const std::size_t ids_at = report_lengths(r)[1].offset;
+  std::string bad = bytes;
+  const std::uint64_t fewer = r.bucket_ids.size() - 1;
+  std::memcpy(bad.data() + ids_at, &fewer, sizeof fewer);
+  bad.erase(ids_at + 8, 4);  // the first id
+  expect_rejected<TaskReport>(bad, "one bucket id fewer than sizes");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dataflow/detail/emit.hpp"
+#include "dataflow/detail/map_output.hpp"
 
 namespace dataflow::detail {
 
@@ -46,15 +47,15 @@ struct TaskContext {
   const TextSplit* split = nullptr;                              // text source input
   const std::vector<std::string_view>* shuffle_input = nullptr;  // reduce side, map order
   std::string_view slice;                                        // parallelize: encoded records
-  std::uint32_t num_buckets = 0;                                 // shuffle map output
   std::string output_file;                                       // save: this attempt's file
 };
 
 // Runs the fused narrow chain of one partition, pushing each record downstream.
 template <class T>
 using Producer = std::function<void(TaskContext&, Emit<T>)>;
-// Map side of a shuffle: fills one encoded bucket per reduce partition.
-using MapRunner = std::function<void(TaskContext&, std::vector<std::string>& buckets)>;
+// Map side of a shuffle: writes the partition's records into `out`, bucket by bucket
+// (out.buckets is set: the number of reduce partitions).
+using MapRunner = std::function<void(TaskContext&, MapOutput& out)>;
 // Last stage of an action: the partition's encoded result.
 using ResultRunner = std::function<std::string(TaskContext&)>;
 

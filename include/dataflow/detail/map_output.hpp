@@ -1,0 +1,59 @@
+// MapOutput: one map task's shuffle output, as Spark's sort shuffle writes it: the encoded
+// records of every reduce partition side by side in one buffer, in partition order, and an
+// index of the partitions that have records. An empty bucket costs nothing, so a task's
+// memory does not grow with the number of reduce partitions.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dataflow::detail {
+
+struct MapOutput {
+  struct Extent {
+    std::uint32_t bucket;  // reduce partition
+    std::uint64_t end;     // its bytes are data[previous extent's end, end)
+  };
+  std::uint32_t buckets = 0;   // reduce partitions
+  std::string data;            // the records, bucket after bucket
+  std::vector<Extent> extents; // non-empty buckets only, ascending
+
+  std::string_view bytes(std::size_t i) const {
+    const std::uint64_t begin = i == 0 ? 0 : extents[i - 1].end;
+    return std::string_view(data).substr(begin, extents[i].end - begin);
+  }
+
+  // Closes bucket `bucket`: the bytes appended to `data` since the last close are its
+  // records. Buckets must be closed in ascending order; one left empty is not recorded.
+  void close_bucket(std::uint32_t bucket) {
+    const std::uint64_t begin = extents.empty() ? 0 : extents.back().end;
+    if (data.size() == begin) return;
+    if (bucket >= buckets || (!extents.empty() && bucket <= extents.back().bucket)) {
+      throw std::logic_error("MapOutput: bucket " + std::to_string(bucket) + " closed out of order");
+    }
+    extents.push_back({bucket, data.size()});
+  }
+};
+
+// The order in which to write `n` items so that their buckets ascend, items of one bucket
+// keeping their order (a counting sort: linear in items and buckets, and deterministic).
+// bucket_of(i) < buckets for every i < n.
+template <class BucketOf>
+std::vector<std::uint32_t> bucket_order(std::size_t n, std::uint32_t buckets, BucketOf bucket_of,
+                                        std::vector<std::uint32_t>& bucket_of_item) {
+  bucket_of_item.resize(n);
+  std::vector<std::uint32_t> start(static_cast<std::size_t>(buckets) + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    bucket_of_item[i] = bucket_of(i);
+    ++start[bucket_of_item[i] + 1];
+  }
+  for (std::uint32_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+  std::vector<std::uint32_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[start[bucket_of_item[i]]++] = static_cast<std::uint32_t>(i);
+  return order;
+}
+
+}  // namespace dataflow::detail
