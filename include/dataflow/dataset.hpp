@@ -196,10 +196,11 @@ class Dataset {
           detail::run_chain(*source, chain, ctx, push);
           write_buckets(table, out);
         });
-    auto producer = std::make_shared<const detail::Producer<KV>>([f](detail::TaskContext& ctx, detail::Emit<KV> emit) {
+    auto producer = std::make_shared<const detail::Producer<KV>>([f, node](detail::TaskContext& ctx,
+                                                                          detail::Emit<KV> emit) {
       detail::CombineTable<K, V> table;
       F combine = f;
-      for (std::string_view block : *ctx.shuffle_input) {
+      for (std::string_view block : *ctx.input(node).blocks) {
         detail::decode_all<KV>(block, [&](KV&& kv) {
           std::uint64_t h = detail::hash_key(kv.first);
           table.add(h, std::move(kv.first), std::move(kv.second), combine);

@@ -81,7 +81,6 @@ Dataset<T> Session::parallelize(std::vector<T> values, int slices) {
   const auto parts = static_cast<std::uint32_t>(slices > 0 ? slices : rt->default_parallelism());
   detail::NodeSpec spec{detail::OpKind::kParallelize, {}, "parallelize"};
   spec.partitions = parts;
-  std::shared_ptr<const detail::Producer<T>> producer;
   if constexpr (detail::kHasCodec<T>) {  // else the static_assert above is the one error
     if (rt->is_driver()) {
       const std::size_t n = values.size();
@@ -91,11 +90,13 @@ Dataset<T> Session::parallelize(std::vector<T> values, int slices) {
         for (std::size_t i = n * p / parts; i < n * (p + 1) / parts; ++i) detail::Codec<T>::write(w, values[i]);
       }
     }
-    producer = std::make_shared<const detail::Producer<T>>([](detail::TaskContext& ctx, detail::Emit<T> emit) {
-      detail::decode_all<T>(ctx.slice, [&emit](detail::Owned<T>&& x) { emit(x); });
-    });
   }
-  int node = rt->add_node(std::move(spec));
+  const int node = rt->add_node(std::move(spec));
+  auto producer = std::make_shared<const detail::Producer<T>>([node](detail::TaskContext& ctx, detail::Emit<T> emit) {
+    if constexpr (detail::kHasCodec<T>) {
+      detail::decode_all<T>(ctx.input(node).slice, [&emit](detail::Owned<T>&& x) { emit(x); });
+    }
+  });
   return Dataset<T>(rt, node, std::move(producer));
 }
 

@@ -33,7 +33,9 @@ Dataset<std::string_view> Session::text_file(std::vector<std::string> paths) {
   spec.paths = std::move(paths);
   int node = engine_->add_node(std::move(spec));
   auto producer = std::make_shared<const detail::Producer<std::string_view>>(
-      [](detail::TaskContext& ctx, detail::Emit<std::string_view> emit) { detail::read_lines(*ctx.split, emit); });
+      [node](detail::TaskContext& ctx, detail::Emit<std::string_view> emit) {
+        detail::read_lines(*ctx.input(node).split, emit);
+      });
   return Dataset<std::string_view>(engine_.get(), node, std::move(producer));
 }
 

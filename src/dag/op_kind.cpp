@@ -9,30 +9,50 @@ const char* op_name(OpKind kind) {
       return "parallelize";
     case OpKind::kTextFile:
       return "text_file";
+    case OpKind::kRange:
+      return "range";
     case OpKind::kMap:
       return "map";
     case OpKind::kFlatMap:
       return "flat_map";
     case OpKind::kFilter:
       return "filter";
+    case OpKind::kMapPartitions:
+      return "map_partitions";
+    case OpKind::kZipPartitions:
+      return "zip_partitions";
+    case OpKind::kUnion:
+      return "union_with";
     case OpKind::kReduceByKey:
       return "reduce_by_key";
+    case OpKind::kShuffle:
+      return "shuffle";
+    case OpKind::kSortShuffle:
+      return "sort_shuffle";
     case OpKind::kCollect:
       return "collect";
     case OpKind::kCount:
       return "count";
     case OpKind::kSaveAsTextFile:
       return "save_as_text_file";
+    case OpKind::kAggregate:
+      return "aggregate";
+    case OpKind::kTake:
+      return "take";
+    case OpKind::kForeach:
+      return "foreach";
   }
   return "unknown";
 }
 
-bool is_source(OpKind kind) { return kind == OpKind::kParallelize || kind == OpKind::kTextFile; }
-
-bool is_wide(OpKind kind) { return kind == OpKind::kReduceByKey; }
-
-bool is_action(OpKind kind) {
-  return kind == OpKind::kCollect || kind == OpKind::kCount || kind == OpKind::kSaveAsTextFile;
+bool is_source(OpKind kind) {
+  return kind == OpKind::kParallelize || kind == OpKind::kTextFile || kind == OpKind::kRange;
 }
+
+bool is_wide(OpKind kind) {
+  return kind == OpKind::kReduceByKey || kind == OpKind::kShuffle || kind == OpKind::kSortShuffle;
+}
+
+bool is_action(OpKind kind) { return kind >= OpKind::kCollect; }
 
 }  // namespace dataflow::detail

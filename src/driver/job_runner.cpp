@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <deque>
 #include <map>
@@ -14,6 +15,7 @@
 #include "driver/progress.hpp"
 #include "io/input_paths.hpp"
 #include "io/text_splits.hpp"
+#include "plan/partitions.hpp"
 #include "plan/planner.hpp"
 #include "result/output_committer.hpp"
 #include "shuffle/placement.hpp"
@@ -26,49 +28,46 @@ using detail::OpKind;
 // The scheduler wakes at least this often to notice signals and timeouts.
 constexpr std::chrono::milliseconds kWake{100};
 
-// What the driver resolved for one stage before running it.
-struct StageInputs {
-  std::uint32_t partitions = 0;
-  std::vector<detail::TextSplit> splits;  // text source
-  std::vector<std::int32_t> owners;       // shuffle input: executor of each partition
-  std::uint32_t buckets = 0;              // shuffle output: reduce partitions
+// What the driver resolved before running a job: partition counts of every node, text
+// splits of every text source, the tasks and reduce partitions of every stage.
+struct Resolved {
+  plan::PartitionCounts counts;
+  std::map<int, std::vector<detail::TextSplit>> splits;  // by text source node
+  std::vector<plan::StageSize> sizes;                    // by stage id
 };
 
-// Lists the inputs of every stage of `plan`: text splits, partition counts, reduce
-// partitions. `slots` (the executors' task threads) spreads a small input over them, as
-// Spark's bytesPerCore does. Throws Error(kNoInput) for a missing input.
-std::vector<StageInputs> resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const Config& config,
-                                        int slots) {
-  std::vector<StageInputs> inputs(plan.stages.size());
-  std::map<int, std::uint32_t> shuffle_partitions;
+// Lists the inputs of every stage of `plan`. `slots` (the executors' task threads) spreads a
+// small input over them, as Spark's bytesPerCore does. Throws Error(kNoInput) for a missing
+// input.
+Resolved resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const Config& config, int slots) {
+  Resolved r;
+  r.sizes.resize(plan.stages.size());
   for (const plan::Stage& s : plan.stages) {
-    StageInputs& in = inputs[s.id];
-    const auto& node = graph.node(s.input_node);
-    if (node.kind == OpKind::kTextFile) {
-      in.splits = io::plan_splits(io::expand_inputs(node.paths), config.split_size,
-                                  static_cast<std::uint32_t>(std::max(1, slots)));
-      in.partitions = static_cast<std::uint32_t>(in.splits.size());
-    } else if (node.kind == OpKind::kParallelize) {
-      in.partitions = node.partitions;
-    } else {
-      in.partitions = shuffle_partitions.at(s.input_node);
+    for (int in : s.inputs) {
+      if (r.counts.count(in)) continue;  // a shuffle resolved by its map stage, or a shared source
+      const auto& node = graph.node(in);
+      if (node.kind == OpKind::kTextFile) {
+        auto& splits = r.splits[in];
+        splits = io::plan_splits(io::expand_inputs(node.paths), config.split_size,
+                                 static_cast<std::uint32_t>(std::max(1, slots)));
+        r.counts[in] = static_cast<std::uint32_t>(splits.size());
+      } else if (detail::is_source(node.kind)) {
+        r.counts[in] = node.partitions;
+      } else {
+        throw std::logic_error("planner: shuffle #" + std::to_string(in) + " read before it is written");
+      }
     }
+    plan::StageSize& size = r.sizes[s.id];
+    size.tasks = plan::count_stage(graph, s, r.counts);
     if (s.output == plan::StageOutput::kShuffle) {
-      const auto& wide = graph.node(s.output_node);
-      std::uint32_t r = wide.partitions;
-      if (r == 0) r = static_cast<std::uint32_t>(config.default_parallelism);
-      if (r == 0) r = in.partitions;
-      in.buckets = r == 0 ? 1 : r;
-      shuffle_partitions[s.output_node] = in.buckets;
+      std::uint32_t b = graph.node(s.output_node).partitions;
+      if (b == 0) b = static_cast<std::uint32_t>(config.default_parallelism);
+      if (b == 0) b = size.tasks;
+      size.buckets = b == 0 ? 1 : b;
+      r.counts[s.output_node] = size.buckets;
     }
   }
-  return inputs;
-}
-
-std::vector<plan::StageSize> sizes_of(const std::vector<StageInputs>& inputs) {
-  std::vector<plan::StageSize> sizes;
-  for (const auto& in : inputs) sizes.push_back({in.partitions, in.buckets});
-  return sizes;
+  return r;
 }
 
 class Job {
@@ -87,9 +86,9 @@ class Job {
     backend_.begin_job(id_, plan_.fingerprint, detail::op_name(target.kind));
     int slots = 0;
     for (int e = 0; e < backend_.executors(); ++e) slots += backend_.slots(e);
-    inputs_ = resolve_inputs(graph_, plan_, config_, slots);
+    resolved_ = resolve_inputs(graph_, plan_, config_, slots);
     if (config_.explain) {
-      const std::string text = plan::explain(graph_, plan_, sizes_of(inputs_));
+      const std::string text = plan::explain(graph_, plan_, resolved_.sizes, resolved_.counts);
       std::fprintf(stderr, "== Job %llu (%s) ==\n%s", static_cast<unsigned long long>(id_),
                    detail::op_name(target.kind), text.c_str());
       std::fflush(stderr);
@@ -99,7 +98,13 @@ class Job {
       committer_->setup();
     }
     try {
-      for (const plan::Stage& s : plan_.stages) run_stage(s);
+      for (const plan::Stage& s : plan_.stages) {
+        if (target.kind == OpKind::kTake && s.id + 1 == plan_.stages.size()) {
+          run_take(s, target.limit);
+        } else {
+          run_stage(s);
+        }
+      }
       stop_if_signalled();  // never start a commit after a signal
       if (committer_) committer_->commit_job();
     } catch (...) {
@@ -116,6 +121,29 @@ class Job {
     if (const int sig = common::pending_signal()) {
       throw Unrecoverable(common::signal_message(sig) + "; the job stopped at a task boundary, no output was committed",
                           common::exit_code_for_signal(sig));
+    }
+  }
+
+  // take(n): runs the first partition, then four times as many each round until n records
+  // are found (Spark's scale-up), so that first() of a large input reads one split. Each
+  // task's result is its record count (8 bytes) and then its first records.
+  void run_take(const plan::Stage& s, std::uint64_t limit) {
+    const std::uint32_t tasks = resolved_.sizes[s.id].tasks;
+    results_.assign(tasks, {});
+    std::uint64_t found = 0;
+    std::uint32_t first = 0, step = 1;
+    while (first < tasks && found < limit) {
+      const std::uint32_t last = first + std::min(step, tasks - first);
+      run_stage(s, first, last);
+      for (std::uint32_t p = first; p < last; ++p) {
+        std::uint64_t n = 0;
+        if (results_[p].size() < sizeof n) throw Error(ExitCode::kSoftware, "take: a task returned no count");
+        std::memcpy(&n, results_[p].data(), sizeof n);
+        results_[p].erase(0, sizeof n);
+        found += n;
+      }
+      first = last;
+      step = step > tasks ? tasks : step * 4;
     }
   }
 
@@ -149,30 +177,34 @@ class Job {
   }
 
   task::Descriptor descriptor(const plan::Stage& s, std::uint32_t partition, std::uint32_t attempt) const {
-    const StageInputs& in = inputs_[s.id];
     task::Descriptor d;
     d.job = id_;
     d.stage = s.id;
     d.partition = partition;
     d.attempt = attempt;
     d.fingerprint = plan_.fingerprint;
-    d.input_node = s.input_node;
-    const auto kind = graph_.node(s.input_node).kind;
-    if (kind == OpKind::kTextFile) {
-      d.input = task::InputKind::kTextSplit;
-      d.split = in.splits[partition];
-      d.split.max_line_size = config_.max_line_size;
-    } else if (kind == OpKind::kParallelize) {
-      d.input = task::InputKind::kSlice;
-      const auto& slices = graph_.node(s.input_node).slices;
-      if (partition < slices.size()) d.slice = slices[partition];
-    } else {
-      d.input = task::InputKind::kShuffle;
+    for (const auto& [node, p] : plan::task_partitions(graph_, s, resolved_.counts, partition)) {
+      d.nodes.push_back({node, p});
+      if (!std::binary_search(s.inputs.begin(), s.inputs.end(), node)) continue;
+      task::InputPart& in = d.inputs.emplace_back();
+      in.node = node;
+      in.partition = p;
+      const auto& spec = graph_.node(node);
+      if (spec.kind == OpKind::kTextFile) {
+        in.kind = task::InputKind::kTextSplit;
+        in.split = resolved_.splits.at(node).at(p);
+        in.split.max_line_size = config_.max_line_size;
+      } else if (detail::is_source(spec.kind)) {
+        in.kind = task::InputKind::kSlice;
+        if (p < spec.slices.size()) in.slice = spec.slices[p];
+      } else {
+        in.kind = task::InputKind::kShuffle;
+      }
     }
     d.output_node = s.output_node;
     if (s.output == plan::StageOutput::kShuffle) {
       d.output = task::OutputKind::kShuffle;
-      d.num_buckets = in.buckets;
+      d.num_buckets = resolved_.sizes[s.id].buckets;
     } else {
       d.output = task::OutputKind::kResult;
       if (committer_) d.output_file = committer_->attempt_file(partition, attempt);
@@ -180,38 +212,55 @@ class Job {
     return d;
   }
 
-  void run_stage(const plan::Stage& s) {
-    StageInputs& in = inputs_[s.id];
+  // The executor that must run task `partition` of `s` (the owner of a shuffle partition it
+  // reads), or -1 when any may.
+  int home_of(const plan::Stage& s, std::uint32_t partition) const {
+    for (const auto& [node, p] : plan::task_partitions(graph_, s, resolved_.counts, partition)) {
+      if (auto it = owners_.find(node); it != owners_.end()) return it->second.at(p);
+    }
+    return -1;
+  }
+
+  // Runs tasks [first, last) of stage `s` (all of them when last is 0).
+  void run_stage(const plan::Stage& s, std::uint32_t first = 0, std::uint32_t last = 0) {
+    exchange_inputs(s);
+    const std::uint32_t tasks = resolved_.sizes[s.id].tasks;
+    if (last == 0 || last > tasks) last = tasks;
     const int executors = backend_.executors();
-    // Tasks of a stage reading a shuffle must run where their partition's blocks are.
-    // One shared queue, or one per executor when partitions are placed.
-    const bool placed = !in.owners.empty();
-    std::vector<std::deque<std::uint32_t>> queues(placed ? static_cast<std::size_t>(executors) : 1);
-    auto queue_of = [&](int executor) -> std::deque<std::uint32_t>& {
-      return queues[placed ? static_cast<std::size_t>(executor) : 0];
-    };
-    for (std::uint32_t p = 0; p < in.partitions; ++p) queue_of(placed ? in.owners[p] : 0).push_back(p);
-    std::vector<std::uint32_t> attempts(in.partitions, 0);
+    // Tasks reading a shuffle must run where their partition's blocks are: one queue per
+    // executor, and a shared one (the last) for tasks any executor may run.
+    std::vector<std::deque<std::uint32_t>> queues(static_cast<std::size_t>(executors) + 1);
+    std::vector<int> home(tasks, -1);
+    for (std::uint32_t p = first; p < last; ++p) {
+      home[p] = home_of(s, p);
+      queues[home[p] < 0 ? queues.size() - 1 : static_cast<std::size_t>(home[p])].push_back(p);
+    }
+    auto& shared = queues.back();
+    std::vector<std::uint32_t> attempts(tasks, 0);
     std::vector<int> running(static_cast<std::size_t>(executors), 0);
     // Shuffle output: bytes per reduce partition, summed over the map tasks' reports.
-    std::vector<std::uint64_t> bucket_bytes(s.output == plan::StageOutput::kShuffle ? in.buckets : 0, 0);
-    std::vector<int> runs_on(in.partitions, -1);  // the executor running each partition's attempt
-    std::vector<std::chrono::steady_clock::time_point> launched(in.partitions);
-    if (s.output == plan::StageOutput::kResult) results_.assign(in.partitions, {});
+    auto& bucket_bytes = bucket_bytes_[s.output_node];
+    if (s.output == plan::StageOutput::kShuffle) bucket_bytes.assign(resolved_.sizes[s.id].buckets, 0);
+    std::vector<int> runs_on(tasks, -1);  // the executor running each partition's attempt
+    std::vector<std::chrono::steady_clock::time_point> launched(tasks);
+    if (s.output == plan::StageOutput::kResult) results_.resize(tasks);
+    const std::uint32_t todo = last - first;
     std::uint32_t done = 0;
     std::uint32_t in_flight = 0;
     int total_slots = 0;
     for (int e = 0; e < executors; ++e) total_slots += backend_.slots(e);
-    progress_.start_stage(s.id, in.partitions);
-    while (done < in.partitions) {
+    progress_.start_stage(s.id, todo);
+    while (done < todo) {
       for (int e = 0; e < executors; ++e) {
-        auto& q = queue_of(e);
+        auto& own = queues[static_cast<std::size_t>(e)];
         // While many tasks wait, queue one more per slot at the executor, so it never idles
         // for a driver round trip between short tasks; near the end of the stage, do not,
         // so the last tasks go to whichever executor frees a slot first.
         const int slots = backend_.slots(e);
-        const int limit = q.size() >= static_cast<std::size_t>(2 * total_slots) ? 2 * slots : slots;
-        while (running[static_cast<std::size_t>(e)] < limit && !q.empty()) {
+        const std::size_t waiting = own.size() + shared.size();
+        const int limit = waiting >= static_cast<std::size_t>(2 * total_slots) ? 2 * slots : slots;
+        while (running[static_cast<std::size_t>(e)] < limit && (!own.empty() || !shared.empty())) {
+          auto& q = own.empty() ? shared : own;
           const std::uint32_t p = q.front();
           q.pop_front();
           backend_.launch(e, descriptor(s, p, attempts[p]));
@@ -228,7 +277,7 @@ class Job {
       check_timeouts(s, runs_on, launched, running);
       if (!report) continue;
       task::TaskReport& r = *report;
-      if (r.stage != s.id || r.partition >= in.partitions || r.attempt != attempts[r.partition]) continue;
+      if (r.stage != s.id || r.partition < first || r.partition >= last || r.attempt != attempts[r.partition]) continue;
       const int e = backend_.executor_of_rank(r.rank);
       runs_on[r.partition] = -1;
       --running[static_cast<std::size_t>(e)];
@@ -259,11 +308,10 @@ class Job {
         std::fprintf(stderr, "%s: warning: lost task %u of stage %u on rank %d (attempt %u of %d): %s; retrying\n",
                      program_.c_str(), r.partition, s.id, r.rank, failures, config_.max_task_attempts, r.error.c_str());
         std::fflush(stderr);
-        queue_of(e).push_front(r.partition);
+        queues[home[r.partition] < 0 ? queues.size() - 1 : static_cast<std::size_t>(e)].push_front(r.partition);
       }
     }
     progress_.finish_stage();
-    if (s.output == plan::StageOutput::kShuffle) exchange(s, bucket_bytes);
   }
 
   static void add_bucket_sizes(const task::TaskReport& r, std::vector<std::uint64_t>& bytes) {
@@ -276,15 +324,30 @@ class Job {
     }
   }
 
-  void exchange(const plan::Stage& s, const std::vector<std::uint64_t>& bytes) {
-    task::ExchangeOrder order;
-    order.job = id_;
-    order.shuffle_node = s.output_node;
-    order.round_bytes = config_.shuffle_round_bytes;
-    order.owner = shuffle::place_partitions(bytes, backend_.executors());
-    backend_.exchange(order);
-    for (const plan::Stage& child : plan_.stages) {
-      if (child.input_node == s.output_node) inputs_[child.id].owners = order.owner;
+  // Moves the shuffles `s` reads to the executors of their reduce partitions, once each.
+  // Shuffles with equally many partitions are placed together, so that partition p of every
+  // one of them (the two sides of a join) lands on the same executor.
+  void exchange_inputs(const plan::Stage& s) {
+    std::map<std::uint32_t, std::vector<int>> groups;  // by reduce partitions
+    for (int in : s.inputs) {
+      if (detail::is_wide(graph_.node(in).kind) && !owners_.count(in)) groups[resolved_.counts.at(in)].push_back(in);
+    }
+    for (const auto& [partitions, shuffles] : groups) {
+      std::vector<std::uint64_t> bytes(partitions, 0);
+      for (int w : shuffles) {
+        const auto& b = bucket_bytes_.at(w);
+        for (std::uint32_t r = 0; r < partitions; ++r) bytes[r] += b[r];
+      }
+      const auto owner = shuffle::place_partitions(bytes, backend_.executors());
+      for (int w : shuffles) {
+        task::ExchangeOrder order;
+        order.job = id_;
+        order.shuffle_node = w;
+        order.round_bytes = config_.shuffle_round_bytes;
+        order.owner = owner;
+        backend_.exchange(order);
+        owners_[w] = owner;
+      }
     }
   }
 
@@ -295,7 +358,9 @@ class Job {
   std::string program_;
   Progress progress_;
   plan::Plan plan_;
-  std::vector<StageInputs> inputs_;
+  Resolved resolved_;
+  std::map<int, std::vector<std::uint64_t>> bucket_bytes_;  // by wide node: bytes per reduce partition
+  std::map<int, std::vector<std::int32_t>> owners_;         // by wide node, once exchanged
   std::vector<std::string> results_;
   std::optional<result::OutputCommitter> committer_;
 };
@@ -309,12 +374,13 @@ std::string run_job(const dag::Graph& graph, int action, Backend& backend, const
 
 std::string explain(const dag::Graph& graph, int node, const Config& config, int slots) {
   const plan::Plan plan = plan::make_plan(graph, node);
-  std::vector<plan::StageSize> sizes;
+  Resolved resolved;
   try {
-    sizes = sizes_of(resolve_inputs(graph, plan, config, slots));
+    resolved = resolve_inputs(graph, plan, config, slots);
   } catch (const Error&) {  // an input is missing: explain what can be explained
+    resolved = {};
   }
-  return plan::explain(graph, plan, sizes);
+  return plan::explain(graph, plan, resolved.sizes, resolved.counts);
 }
 
 }  // namespace dataflow::driver

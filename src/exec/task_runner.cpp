@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <exception>
 #include <new>
 #include <stdexcept>
@@ -73,18 +74,23 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
   ctx.stage = d.stage;
   ctx.partition = d.partition;
   ctx.attempt = d.attempt;
-  std::vector<std::string_view> blocks;
-  switch (d.input) {
-    case task::InputKind::kTextSplit:
-      ctx.split = &d.split;
-      break;
-    case task::InputKind::kShuffle:
-      blocks = store_.reduce_input(d.input_node, d.partition);
-      ctx.shuffle_input = &blocks;
-      break;
-    case task::InputKind::kSlice:
-      ctx.slice = d.slice;
-      break;
+  for (const auto& n : d.nodes) ctx.partitions.emplace_back(n.node, n.partition);
+  std::deque<std::vector<std::string_view>> blocks;  // stable addresses for ctx.inputs
+  for (const task::InputPart& in : d.inputs) {
+    detail::TaskInput& t = ctx.inputs.emplace_back();
+    t.node = in.node;
+    t.partition = in.partition;
+    switch (in.kind) {
+      case task::InputKind::kTextSplit:
+        t.split = &in.split;
+        break;
+      case task::InputKind::kShuffle:
+        t.blocks = &blocks.emplace_back(store_.reduce_input(in.node, in.partition));
+        break;
+      case task::InputKind::kSlice:
+        t.slice = in.slice;
+        break;
+    }
   }
   ctx.output_file = d.output_file;
   if (d.output == task::OutputKind::kShuffle) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <sstream>
 
+#include "plan/partitions.hpp"
 #include "plan/planner.hpp"
 
 namespace dataflow::plan {
@@ -13,13 +14,14 @@ std::string name(const dag::Graph& graph, int id) { return "#" + std::to_string(
 std::string partitions(std::uint32_t n) { return std::to_string(n) + (n == 1 ? " partition" : " partitions"); }
 
 // Partition counts by node, where the stage sizes are known.
-std::map<int, std::uint32_t> node_partitions(const Plan& plan, const std::vector<StageSize>& sizes) {
+std::map<int, std::uint32_t> node_partitions(const Plan& plan, const std::vector<StageSize>& sizes,
+                                             const PartitionCounts& counts) {
   std::map<int, std::uint32_t> out;
   if (sizes.size() != plan.stages.size()) return out;
   for (const Stage& s : plan.stages) {
     const StageSize& size = sizes[s.id];
-    out[s.input_node] = size.tasks;
-    for (int n : s.chain) out[n] = size.tasks;
+    for (int n : s.inputs) out[n] = counts.count(n) ? counts.at(n) : size.tasks;
+    for (int n : s.chain) out[n] = counts.count(n) ? counts.at(n) : size.tasks;
     out[s.output_node] = s.output == StageOutput::kShuffle ? size.buckets : size.tasks;
   }
   return out;
@@ -37,8 +39,9 @@ void tree(const dag::Graph& graph, int id, int depth, const std::map<int, std::u
 
 }  // namespace
 
-std::string explain(const dag::Graph& graph, const Plan& plan, const std::vector<StageSize>& sizes) {
-  const auto parts = node_partitions(plan, sizes);
+std::string explain(const dag::Graph& graph, const Plan& plan, const std::vector<StageSize>& sizes,
+                    const PartitionCounts& counts) {
+  const auto parts = node_partitions(plan, sizes, counts);
   const bool known = !parts.empty();
   std::ostringstream out;
   out << "== DAG (#N is a node id) ==\n";
@@ -53,15 +56,21 @@ std::string explain(const dag::Graph& graph, const Plan& plan, const std::vector
     }
     if (known) out << ": " << sizes[s.id].tasks << (sizes[s.id].tasks == 1 ? " task" : " tasks");
     out << "\n  ";
-    const auto& in = graph.node(s.input_node);
-    if (detail::is_wide(in.kind)) {
-      out << "read shuffle #" << s.input_node << " (" << in.label << ", merge)";
-    } else {
-      out << name(graph, s.input_node);
+    for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+      const int id = s.inputs[i];
+      const auto& in = graph.node(id);
+      if (i > 0) out << " + ";
+      if (detail::is_wide(in.kind)) {
+        out << "read shuffle #" << id << " (" << in.label << ")";
+      } else {
+        out << name(graph, id);
+      }
     }
     for (int n : s.chain) out << " -> " << name(graph, n);
     if (shuffle) {
-      out << " -> write shuffle #" << s.output_node << " (" << graph.node(s.output_node).label << ", map-side combine";
+      const auto& wide = graph.node(s.output_node);
+      out << " -> write shuffle #" << s.output_node << " (" << wide.label;
+      if (wide.kind == detail::OpKind::kReduceByKey) out << ", map-side combine";
       if (known) out << ", " << partitions(sizes[s.id].buckets);
       out << ")";
     } else if (detail::is_action(graph.node(s.output_node).kind)) {

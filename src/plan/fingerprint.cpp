@@ -28,6 +28,7 @@ std::uint64_t fingerprint(const dag::Graph& graph, int target) {
     put(canon, n.partitions);
     put(canon, n.paths.size());
     for (const auto& path : n.paths) put(canon, path);
+    put(canon, n.limit);
   }
   return XXH3_64bits(canon.data(), canon.size());
 }

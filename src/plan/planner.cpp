@@ -1,13 +1,17 @@
-// Stage planning: walk from the target towards the sources; a narrow node joins the stage
-// being built, a wide node ends it and starts a parent stage that writes its shuffle.
+// Stage planning: walk from the target towards the sources; narrow nodes join the stage
+// being built, sources and wide nodes are its inputs, and each wide node read starts (once)
+// a parent stage that writes its shuffle.
 #include "plan/planner.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 namespace dataflow::plan {
 namespace {
 
+using detail::is_action;
 using detail::is_source;
 using detail::is_wide;
 
@@ -20,20 +24,31 @@ class Builder {
     Stage stage;
     stage.output_node = output_node;
     stage.output = output;
-    // The nodes computed inside this stage: for a shuffle stage, start at the wide node's
-    // parent (the wide node's map side is this stage's output); else at the node itself.
-    int n = output_node;
-    if (output == StageOutput::kShuffle || detail::is_action(graph_.node(n).kind)) n = single_parent(n);
-    std::vector<int> chain;
-    while (!is_source(graph_.node(n).kind) && !is_wide(graph_.node(n).kind)) {
-      chain.push_back(n);
-      n = single_parent(n);
+    // The top: for a shuffle stage the wide node's parent (its map side is this stage's
+    // output); for an action its parent; else (explain() of a node) the node itself.
+    int top = output_node;
+    if (output == StageOutput::kShuffle || is_action(graph_.node(top).kind)) top = single_parent(top);
+    stage.top = top;
+    std::set<int> chain, inputs;
+    std::vector<int> stack{top};
+    while (!stack.empty()) {
+      const int n = stack.back();
+      stack.pop_back();
+      const auto& node = graph_.node(n);
+      if (is_source(node.kind) || is_wide(node.kind)) {
+        inputs.insert(n);
+      } else if (chain.insert(n).second) {
+        const bool several = node.kind == detail::OpKind::kZipPartitions || node.kind == detail::OpKind::kUnion;
+        if (node.parents.empty() || (!several && node.parents.size() != 1)) {
+          throw std::logic_error(std::string("planner: ") + detail::op_name(node.kind) + " must have exactly one parent");
+        }
+        for (int p : node.parents) stack.push_back(p);
+      }
     }
-    std::reverse(chain.begin(), chain.end());
-    stage.input_node = n;
-    stage.chain = std::move(chain);
-    if (is_wide(graph_.node(n).kind)) {
-      stage.parents.push_back(build(n, StageOutput::kShuffle));
+    stage.chain.assign(chain.begin(), chain.end());
+    stage.inputs.assign(inputs.begin(), inputs.end());
+    for (int in : stage.inputs) {
+      if (is_wide(graph_.node(in).kind)) stage.parents.push_back(shuffle_stage(in));
     }
     stage.id = static_cast<std::uint32_t>(stages_.size());
     stages_.push_back(std::move(stage));
@@ -43,6 +58,14 @@ class Builder {
   std::vector<Stage> take() { return std::move(stages_); }
 
  private:
+  // The stage writing wide node `wide`'s shuffle, built once however many stages read it.
+  std::uint32_t shuffle_stage(int wide) {
+    if (auto it = writers_.find(wide); it != writers_.end()) return it->second;
+    const std::uint32_t id = build(wide, StageOutput::kShuffle);
+    writers_[wide] = id;
+    return id;
+  }
+
   int single_parent(int n) const {
     const auto& parents = graph_.node(n).parents;
     if (parents.size() != 1) {
@@ -54,6 +77,7 @@ class Builder {
 
   const dag::Graph& graph_;
   std::vector<Stage> stages_;
+  std::map<int, std::uint32_t> writers_;
 };
 
 }  // namespace

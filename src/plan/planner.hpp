@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,9 @@ Plan make_plan(const dag::Graph& graph, int target);
 std::uint64_t fingerprint(const dag::Graph& graph, int target);
 
 // The DAG and the stages of `plan`, readable; with `sizes` (one per stage, by stage id) the
-// partitions of each node and the tasks of each stage too.
-std::string explain(const dag::Graph& graph, const Plan& plan, const std::vector<StageSize>& sizes = {});
+// partitions of each node and the tasks of each stage too (`counts`: of each node, where a
+// node's differ from its stage's tasks, as under a union).
+std::string explain(const dag::Graph& graph, const Plan& plan, const std::vector<StageSize>& sizes = {},
+                    const std::map<int, std::uint32_t>& counts = {});
 
 }  // namespace dataflow::plan

@@ -1,6 +1,6 @@
-// Stage and Plan: the unit of scheduling. A stage reads one input (a source or a shuffle),
-// runs a fused chain of narrow operations in one pass per partition, and ends in a shuffle
-// write or an action's result.
+// Stage and Plan: the unit of scheduling. A stage computes the narrow nodes between its
+// inputs (sources, or wide nodes whose shuffles it reads) and its top node in one pass per
+// partition, and ends in a shuffle write or an action's result.
 #pragma once
 
 #include <cstdint>
@@ -12,14 +12,15 @@ enum class StageOutput : std::uint8_t { kShuffle, kResult };
 
 struct Stage {
   std::uint32_t id = 0;
-  int input_node = -1;     // a source, or the wide node whose shuffle it reads
-  std::vector<int> chain;  // narrow nodes fused after the input, in order
-  int output_node = -1;    // the wide node it feeds, or the final node
+  int top = -1;             // the node whose partitions are the stage's tasks
+  std::vector<int> inputs;  // sources and wide nodes it reads, ascending
+  std::vector<int> chain;   // narrow nodes it computes, ascending (top among them if narrow)
+  int output_node = -1;     // the wide node it feeds, or the action
   StageOutput output = StageOutput::kResult;
   std::vector<std::uint32_t> parents;  // stages that must finish first
 };
 
-// How many tasks a stage runs (its input's partitions) and, for a shuffle map stage, how
+// How many tasks a stage runs (its top node's partitions) and, for a shuffle map stage, how
 // many reduce partitions it writes. Known once the driver has listed the inputs.
 struct StageSize {
   std::uint32_t tasks = 0;

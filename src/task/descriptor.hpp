@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "dataflow/detail/task_context.hpp"
 
@@ -12,20 +13,32 @@ namespace dataflow::task {
 enum class InputKind : std::uint8_t { kTextSplit, kSlice, kShuffle };
 enum class OutputKind : std::uint8_t { kShuffle, kResult };
 
+// One input of a task: a source's partition, or a reduce partition of a shuffle.
+struct InputPart {
+  std::int32_t node = -1;
+  std::uint32_t partition = 0;
+  InputKind kind = InputKind::kSlice;
+  std::string slice;        // parallelize: the driver's encoded records of this partition
+  detail::TextSplit split;  // text_file: the file pieces to read, with their planned identities
+};
+
+struct NodePartition {
+  std::int32_t node = -1;
+  std::uint32_t partition = 0;
+};
+
 struct Descriptor {
   std::uint64_t job = 0;
   std::uint32_t stage = 0;
   std::uint32_t partition = 0;
   std::uint32_t attempt = 0;
   std::uint64_t fingerprint = 0;  // of the driver's plan; the executor checks its own
-  InputKind input = InputKind::kSlice;
-  std::int32_t input_node = -1;
+  std::vector<NodePartition> nodes;  // every node the task touches, with its partition there
+  std::vector<InputPart> inputs;
   OutputKind output = OutputKind::kResult;
   std::int32_t output_node = -1;
   std::uint32_t num_buckets = 0;  // shuffle output: reduce partitions
   std::string output_file;        // save_as_text_file: this attempt's file
-  std::string slice;              // parallelize: the driver's encoded records of this partition
-  detail::TextSplit split;        // text_file: the file pieces to read, with their planned identities
 
   template <class Archive>
   void serialize(Archive& ar);

@@ -7,6 +7,7 @@
 #include <istream>
 #include <sstream>
 #include <streambuf>
+#include <type_traits>
 
 #include "dataflow/error.hpp"
 
@@ -14,8 +15,9 @@ namespace dataflow::task {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
-// 2: Hello names its action, Shutdown; 3: text splits; 4: reports list non-empty buckets only
-constexpr std::uint16_t kVersion = 4;
+// 2: Hello names its action, Shutdown; 3: text splits; 4: reports list non-empty buckets
+// only; 5: a task names every node it touches and reads several inputs
+constexpr std::uint16_t kVersion = 5;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -58,6 +60,8 @@ inline void field(InArchive& ar, std::string& s) {
 }
 template <class T>
 void field(OutArchive& ar, std::vector<T>& v) {
+  static_assert(std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>,
+                "raw vectors only: give other element types their own field()");
   std::uint64_t n = v.size();
   ar(n, cereal::binary_data(v.data(), n * sizeof(T)));
 }
@@ -118,15 +122,34 @@ void choice(InArchive& ar, E& e, E last) {
 }
 
 template <class Archive>
+void input_fields(Archive& ar, InputPart& in) {
+  ar(in.node, in.partition);
+  choice(ar, in.kind, InputKind::kShuffle);
+  field(ar, in.slice);
+  field(ar, in.split);
+}
+inline void field(OutArchive& ar, std::vector<InputPart>& v) {
+  std::uint64_t n = v.size();
+  ar(n);
+  for (auto& in : v) input_fields(ar, in);
+}
+inline void field(InArchive& ar, std::vector<InputPart>& v) {
+  constexpr std::uint64_t kInputBytes = 4 + 4 + 1 + 8 + 8 + 8;  // empty slice and split
+  std::uint64_t n = 0;
+  ar(n);
+  if (n > ar.limit() / kInputBytes) malformed("input count " + std::to_string(n) + " exceeds the message");
+  v.resize(n);
+  for (auto& in : v) input_fields(ar, in);
+}
+
+template <class Archive>
 void Descriptor::serialize(Archive& ar) {
   ar(job, stage, partition, attempt, fingerprint);
-  choice(ar, input, InputKind::kShuffle);
-  ar(input_node);
+  field(ar, nodes);
+  field(ar, inputs);
   choice(ar, output, OutputKind::kResult);
   ar(output_node, num_buckets);
   field(ar, output_file);
-  field(ar, slice);
-  field(ar, split);
 }
 
 template <class Archive>

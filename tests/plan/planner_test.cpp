@@ -71,11 +71,11 @@ dag::Graph narrow_only() {
   return g;
 }
 
-void expect_stage(const Stage& s, std::uint32_t id, int input, std::vector<int> chain, int output_node,
+void expect_stage(const Stage& s, std::uint32_t id, std::vector<int> inputs, std::vector<int> chain, int output_node,
                   StageOutput output, std::vector<std::uint32_t> parents) {
   SCOPED_TRACE("stage " + std::to_string(id));
   EXPECT_EQ(s.id, id);
-  EXPECT_EQ(s.input_node, input);
+  EXPECT_EQ(s.inputs, inputs);
   EXPECT_EQ(s.chain, chain);
   EXPECT_EQ(s.output_node, output_node);
   EXPECT_EQ(s.output, output);
@@ -135,8 +135,8 @@ TEST(PlannerTest, WordCountCutsAtTheShuffle) {
   Plan plan = make_plan(g, 4);
   EXPECT_EQ(plan.target, 4);
   ASSERT_EQ(plan.stages.size(), 2u);
-  expect_stage(plan.stages[0], 0, /*input=*/0, {1, 2}, /*output_node=*/3, StageOutput::kShuffle, {});
-  expect_stage(plan.stages[1], 1, /*input=*/3, {}, /*output_node=*/4, StageOutput::kResult, {0});
+  expect_stage(plan.stages[0], 0, /*input=*/{0}, {1, 2}, /*output_node=*/3, StageOutput::kShuffle, {});
+  expect_stage(plan.stages[1], 1, /*input=*/{3}, {}, /*output_node=*/4, StageOutput::kResult, {0});
   expect_parent_first(plan);
   EXPECT_EQ(plan.fingerprint, fingerprint(g, 4));
 }
@@ -145,9 +145,9 @@ TEST(PlannerTest, TwoShufflesMakeThreeStagesInParentFirstOrder) {
   dag::Graph g = two_shuffles();
   Plan plan = make_plan(g, 7);
   ASSERT_EQ(plan.stages.size(), 3u);
-  expect_stage(plan.stages[0], 0, 0, {1}, 2, StageOutput::kShuffle, {});
-  expect_stage(plan.stages[1], 1, 2, {3, 4}, 5, StageOutput::kShuffle, {0});
-  expect_stage(plan.stages[2], 2, 5, {6}, 7, StageOutput::kResult, {1});
+  expect_stage(plan.stages[0], 0, {0}, {1}, 2, StageOutput::kShuffle, {});
+  expect_stage(plan.stages[1], 1, {2}, {3, 4}, 5, StageOutput::kShuffle, {0});
+  expect_stage(plan.stages[2], 2, {5}, {6}, 7, StageOutput::kResult, {1});
   expect_parent_first(plan);
   EXPECT_EQ(plan.stages.back().output_node, plan.target);
 }
@@ -156,7 +156,7 @@ TEST(PlannerTest, NarrowChainIsOneStage) {
   dag::Graph g = narrow_only();
   Plan plan = make_plan(g, 2);
   ASSERT_EQ(plan.stages.size(), 1u);
-  expect_stage(plan.stages[0], 0, 0, {1}, 2, StageOutput::kResult, {});
+  expect_stage(plan.stages[0], 0, {0}, {1}, 2, StageOutput::kResult, {});
 }
 
 TEST(PlannerTest, ActionDirectlyOnSource) {
@@ -165,7 +165,7 @@ TEST(PlannerTest, ActionDirectlyOnSource) {
   g.add(spec(OpKind::kCount, {0}, "count"));
   Plan plan = make_plan(g, 1);
   ASSERT_EQ(plan.stages.size(), 1u);
-  expect_stage(plan.stages[0], 0, 0, {}, 1, StageOutput::kResult, {});
+  expect_stage(plan.stages[0], 0, {0}, {}, 1, StageOutput::kResult, {});
 }
 
 TEST(PlannerTest, ShuffleRightAfterSource) {
@@ -176,9 +176,9 @@ TEST(PlannerTest, ShuffleRightAfterSource) {
   g.add(spec(OpKind::kCollect, {2}, "collect"));
   Plan plan = make_plan(g, 3);
   ASSERT_EQ(plan.stages.size(), 3u);
-  expect_stage(plan.stages[0], 0, 0, {}, 1, StageOutput::kShuffle, {});
-  expect_stage(plan.stages[1], 1, 1, {}, 2, StageOutput::kShuffle, {0});
-  expect_stage(plan.stages[2], 2, 2, {}, 3, StageOutput::kResult, {1});
+  expect_stage(plan.stages[0], 0, {0}, {}, 1, StageOutput::kShuffle, {});
+  expect_stage(plan.stages[1], 1, {1}, {}, 2, StageOutput::kShuffle, {0});
+  expect_stage(plan.stages[2], 2, {2}, {}, 3, StageOutput::kResult, {1});
 }
 
 TEST(PlannerTest, NarrowTargetForExplain) {
@@ -186,7 +186,7 @@ TEST(PlannerTest, NarrowTargetForExplain) {
   Plan plan = make_plan(g, 2);  // the map node, not an action
   EXPECT_EQ(plan.target, 2);
   ASSERT_EQ(plan.stages.size(), 1u);
-  expect_stage(plan.stages[0], 0, 0, {1, 2}, 2, StageOutput::kResult, {});
+  expect_stage(plan.stages[0], 0, {0}, {1, 2}, 2, StageOutput::kResult, {});
   EXPECT_EQ(plan.fingerprint, fingerprint(g, 2));
 }
 
@@ -194,23 +194,23 @@ TEST(PlannerTest, NarrowTargetAfterAShuffle) {
   dag::Graph g = two_shuffles();
   Plan plan = make_plan(g, 4);  // the filter after the first shuffle
   ASSERT_EQ(plan.stages.size(), 2u);
-  expect_stage(plan.stages[0], 0, 0, {1}, 2, StageOutput::kShuffle, {});
-  expect_stage(plan.stages[1], 1, 2, {3, 4}, 4, StageOutput::kResult, {0});
+  expect_stage(plan.stages[0], 0, {0}, {1}, 2, StageOutput::kShuffle, {});
+  expect_stage(plan.stages[1], 1, {2}, {3, 4}, 4, StageOutput::kResult, {0});
 }
 
 TEST(PlannerTest, WideTargetReadsItsShuffle) {
   dag::Graph g = word_count();
   Plan plan = make_plan(g, 3);  // the reduce_by_key itself
   ASSERT_EQ(plan.stages.size(), 2u);
-  expect_stage(plan.stages[0], 0, 0, {1, 2}, 3, StageOutput::kShuffle, {});
-  expect_stage(plan.stages[1], 1, 3, {}, 3, StageOutput::kResult, {0});
+  expect_stage(plan.stages[0], 0, {0}, {1, 2}, 3, StageOutput::kShuffle, {});
+  expect_stage(plan.stages[1], 1, {3}, {}, 3, StageOutput::kResult, {0});
 }
 
 TEST(PlannerTest, SourceTarget) {
   dag::Graph g = word_count();
   Plan plan = make_plan(g, 0);
   ASSERT_EQ(plan.stages.size(), 1u);
-  expect_stage(plan.stages[0], 0, 0, {}, 0, StageOutput::kResult, {});
+  expect_stage(plan.stages[0], 0, {0}, {}, 0, StageOutput::kResult, {});
 }
 
 TEST(PlannerTest, NarrowNodeWithTwoParentsIsALogicError) {
@@ -230,7 +230,7 @@ TEST(PlannerTest, PlanIsIdenticalForIdenticalGraphs) {
   EXPECT_EQ(pa.fingerprint, pb.fingerprint);
   ASSERT_EQ(pa.stages.size(), pb.stages.size());
   for (std::size_t i = 0; i < pa.stages.size(); ++i) {
-    expect_stage(pb.stages[i], pa.stages[i].id, pa.stages[i].input_node, pa.stages[i].chain, pa.stages[i].output_node,
+    expect_stage(pb.stages[i], pa.stages[i].id, pa.stages[i].inputs, pa.stages[i].chain, pa.stages[i].output_node,
                  pa.stages[i].output, pa.stages[i].parents);
   }
 }

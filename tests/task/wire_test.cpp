@@ -46,20 +46,26 @@ Descriptor sample_descriptor() {
   d.partition = 4000000000u;
   d.attempt = 3;
   d.fingerprint = 0xfedcba9876543210ull;
-  d.input = InputKind::kTextSplit;
-  d.input_node = -5;
+  d.nodes = {{-5, 4000000000u}, {3, 0}, {2147483647, 1}};
+  InputPart& text = d.inputs.emplace_back();
+  text.node = -5;
+  text.partition = 4000000000u;
+  text.kind = InputKind::kTextSplit;
+  text.slice = "slice" + kBinary;
+  text.split.pieces.push_back({"/data/in" + kBinary + ".txt",
+                               1ull << 40,
+                               (1ull << 40) + 12345,
+                               {std::numeric_limits<std::uint64_t>::max(), 0x0102ull, 1ull << 63, -1234567890123456789}});
+  text.split.pieces.push_back({"", 0, 0, {0, 0, 0, 0}});  // an empty file's piece
+  text.split.pieces.push_back({"/data/small.txt", 0, 300, {300, 7, 99, 1700000000123456789}});
+  text.split.max_line_size = (1ull << 40) + 1;
+  InputPart& shuffle = d.inputs.emplace_back();
+  shuffle.node = 3;
+  shuffle.kind = InputKind::kShuffle;
   d.output = OutputKind::kShuffle;
   d.output_node = 2147483647;
   d.num_buckets = 96;
   d.output_file = "out/_temporary/0/part-00004";
-  d.slice = "slice" + kBinary;
-  d.split.pieces.push_back({"/data/in" + kBinary + ".txt",
-                            1ull << 40,
-                            (1ull << 40) + 12345,
-                            {std::numeric_limits<std::uint64_t>::max(), 0x0102ull, 1ull << 63, -1234567890123456789}});
-  d.split.pieces.push_back({"", 0, 0, {0, 0, 0, 0}});  // an empty file's piece
-  d.split.pieces.push_back({"/data/small.txt", 0, 300, {300, 7, 99, 1700000000123456789}});
-  d.split.max_line_size = (1ull << 40) + 1;
   return d;
 }
 
@@ -119,23 +125,11 @@ JobEnd sample_end() {
 
 // ----- field-by-field comparison ----------------------------------------------------------
 
-void expect_same(const Descriptor& a, const Descriptor& b) {
-  EXPECT_EQ(a.job, b.job);
-  EXPECT_EQ(a.stage, b.stage);
-  EXPECT_EQ(a.partition, b.partition);
-  EXPECT_EQ(a.attempt, b.attempt);
-  EXPECT_EQ(a.fingerprint, b.fingerprint);
-  EXPECT_EQ(a.input, b.input);
-  EXPECT_EQ(a.input_node, b.input_node);
-  EXPECT_EQ(a.output, b.output);
-  EXPECT_EQ(a.output_node, b.output_node);
-  EXPECT_EQ(a.num_buckets, b.num_buckets);
-  EXPECT_EQ(a.output_file, b.output_file);
-  EXPECT_EQ(a.slice, b.slice);
-  ASSERT_EQ(a.split.pieces.size(), b.split.pieces.size());
-  for (std::size_t i = 0; i < a.split.pieces.size(); ++i) {
-    const auto& pa = a.split.pieces[i];
-    const auto& pb = b.split.pieces[i];
+void expect_same(const detail::TextSplit& a, const detail::TextSplit& b) {
+  ASSERT_EQ(a.pieces.size(), b.pieces.size());
+  for (std::size_t i = 0; i < a.pieces.size(); ++i) {
+    const auto& pa = a.pieces[i];
+    const auto& pb = b.pieces[i];
     EXPECT_EQ(pa.path, pb.path) << i;
     EXPECT_EQ(pa.start, pb.start) << i;
     EXPECT_EQ(pa.end, pb.end) << i;
@@ -144,7 +138,32 @@ void expect_same(const Descriptor& a, const Descriptor& b) {
     EXPECT_EQ(pa.file.inode, pb.file.inode) << i;
     EXPECT_EQ(pa.file.mtime_ns, pb.file.mtime_ns) << i;
   }
-  EXPECT_EQ(a.split.max_line_size, b.split.max_line_size);
+  EXPECT_EQ(a.max_line_size, b.max_line_size);
+}
+
+void expect_same(const Descriptor& a, const Descriptor& b) {
+  EXPECT_EQ(a.job, b.job);
+  EXPECT_EQ(a.stage, b.stage);
+  EXPECT_EQ(a.partition, b.partition);
+  EXPECT_EQ(a.attempt, b.attempt);
+  EXPECT_EQ(a.fingerprint, b.fingerprint);
+  ASSERT_EQ(a.nodes.size(), b.nodes.size());
+  for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+    EXPECT_EQ(a.nodes[i].node, b.nodes[i].node) << i;
+    EXPECT_EQ(a.nodes[i].partition, b.nodes[i].partition) << i;
+  }
+  ASSERT_EQ(a.inputs.size(), b.inputs.size());
+  for (std::size_t i = 0; i < a.inputs.size(); ++i) {
+    EXPECT_EQ(a.inputs[i].node, b.inputs[i].node) << i;
+    EXPECT_EQ(a.inputs[i].partition, b.inputs[i].partition) << i;
+    EXPECT_EQ(a.inputs[i].kind, b.inputs[i].kind) << i;
+    EXPECT_EQ(a.inputs[i].slice, b.inputs[i].slice) << i;
+    expect_same(a.inputs[i].split, b.inputs[i].split);
+  }
+  EXPECT_EQ(a.output, b.output);
+  EXPECT_EQ(a.output_node, b.output_node);
+  EXPECT_EQ(a.num_buckets, b.num_buckets);
+  EXPECT_EQ(a.output_file, b.output_file);
 }
 
 void expect_same(const Hello& a, const Hello& b) {
@@ -207,12 +226,12 @@ TEST(WireRoundTrip, Descriptor) {
   expect_round_trip(sample_descriptor());
   expect_round_trip(Descriptor{});
   Descriptor d = sample_descriptor();
-  d.input = InputKind::kShuffle;
+  d.inputs[0].kind = InputKind::kShuffle;
   d.output = OutputKind::kResult;
-  d.split = {};
+  d.inputs[0].split = {};
   d.output_file = std::string(70000, 'x');
   expect_round_trip(d);
-  d.input = InputKind::kSlice;
+  d.inputs[0].kind = InputKind::kSlice;
   expect_round_trip(d);
 }
 
@@ -265,7 +284,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 4);
+  EXPECT_EQ(version, 5);
   const Hello h = sample_hello();
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1);  // job, fingerprint, cores, action, finished
 }
@@ -321,17 +340,24 @@ struct LengthField {
 };
 
 std::vector<LengthField> descriptor_lengths(const Descriptor& d) {
-  const std::size_t file_at = 6 + 8 + 4 + 4 + 4 + 8 + 1 + 4 + 1 + 4 + 4;
-  const std::size_t slice_at = file_at + 8 + d.output_file.size();
-  const std::size_t pieces_at = slice_at + 8 + d.slice.size();
-  std::vector<LengthField> out = {{file_at, d.output_file.size(), 1},
-                                  {slice_at, d.slice.size(), 1},
-                                  {pieces_at, d.split.pieces.size(), 7 * 8}};  // a piece takes 56 bytes at least
-  std::size_t path_at = pieces_at + 8;
-  for (const auto& p : d.split.pieces) {
-    out.push_back({path_at, p.path.size(), 1});
-    path_at += 8 + p.path.size() + 6 * 8;
+  const std::size_t nodes_at = 6 + 8 + 4 + 4 + 4 + 8;
+  const std::size_t inputs_at = nodes_at + 8 + 8 * d.nodes.size();
+  std::vector<LengthField> out = {{nodes_at, d.nodes.size(), 8},
+                                  {inputs_at, d.inputs.size(), 4 + 4 + 1 + 8 + 8 + 8}};  // an input's least
+  std::size_t at = inputs_at + 8;
+  for (const auto& in : d.inputs) {
+    at += 4 + 4 + 1;
+    out.push_back({at, in.slice.size(), 1});
+    at += 8 + in.slice.size();
+    out.push_back({at, in.split.pieces.size(), 7 * 8});  // a piece takes 56 bytes at least
+    at += 8;
+    for (const auto& p : in.split.pieces) {
+      out.push_back({at, p.path.size(), 1});
+      at += 8 + p.path.size() + 6 * 8;
+    }
+    at += 8;  // max_line_size
   }
+  out.push_back({at + 1 + 4 + 4, d.output_file.size(), 1});
   return out;
 }
 std::vector<LengthField> report_lengths(const TaskReport& r) {
@@ -542,7 +568,7 @@ TEST(WireMalformed, MessageOfAnotherType) {
 // input raises Error").
 TEST(WireMalformed, OutOfRangeEnumAndBoolBytes) {
   const std::string bytes = encode(sample_descriptor());
-  const std::size_t input_at = 6 + 8 + 4 + 4 + 4 + 8;
+  const std::size_t input_at = 6 + 8 + 4 + 4 + 4 + 8 + 8 + 8 * 3 + 8 + 4 + 4;  // the first input's kind
   ASSERT_EQ(static_cast<std::uint8_t>(bytes[input_at]), static_cast<std::uint8_t>(InputKind::kTextSplit));
   std::string bad = bytes;
   bad[input_at] = 7;

@@ -10,20 +10,38 @@
 namespace dataflow::detail {
 
 enum class OpKind : std::uint8_t {
+  // Sources.
   kParallelize,
   kTextFile,
+  kRange,
+  // Narrow, one-to-one: partition p from the parent's partition p.
   kMap,
   kFlatMap,
   kFilter,
+  kMapPartitions,
+  // Narrow, several parents with equal partition counts: partition p from each one's p
+  // (the reduce side of cogroup and joins, over co-partitioned shuffles).
+  kZipPartitions,
+  // Narrow, range: the parents' partitions side by side (union_with).
+  kUnion,
+  // Wide: a shuffle of the parent's records to hash partitions, combined on the map side
+  // (reduce_by_key and its family) or not (partition_by, group_by_key, join sides), or to
+  // key ranges sampled while the map stage runs (sorts).
   kReduceByKey,
+  kShuffle,
+  kSortShuffle,
+  // Actions.
   kCollect,
   kCount,
   kSaveAsTextFile,
+  kAggregate,  // each partition's partial result, merged on every rank (reduce, fold, top...)
+  kTake,       // the first records, reading only the partitions it needs
+  kForeach,
 };
 
 const char* op_name(OpKind kind);
 bool is_source(OpKind kind);
-bool is_wide(OpKind kind);  // needs a shuffle of its parent's output
+bool is_wide(OpKind kind);  // reads a shuffle of its parent's output
 bool is_action(OpKind kind);
 
 struct NodeSpec {
@@ -33,11 +51,12 @@ struct NodeSpec {
   OpKind kind = OpKind::kMap;
   std::vector<int> parents;
   std::string label;             // shown by explain(), e.g. "text_file(in.txt)"
-  std::uint32_t partitions = 0;  // parallelize slices, shuffle partitions; 0 = derived
+  std::uint32_t partitions = 0;  // source partitions, shuffle partitions; 0 = derived
   // parallelize, on the driver only: each partition's records, encoded. The driver's values
   // are the data (shipped in each task's descriptor, as Spark does); other ranks keep none.
   std::vector<std::string> slices;
   std::vector<std::string> paths;  // text_file inputs; save_as_text_file's directory
+  std::uint64_t limit = 0;         // take: the records wanted
 };
 
 }  // namespace dataflow::detail

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dataflow/detail/emit.hpp"
@@ -40,14 +42,42 @@ struct TextSplit {
   std::uint64_t max_line_size = std::uint64_t{1} << 30;
 };
 
+// One input a task reads: a source's partition or a reduce partition of a shuffle.
+struct TaskInput {
+  int node = -1;
+  std::uint32_t partition = 0;
+  const TextSplit* split = nullptr;                        // text_file
+  std::string_view slice;                                  // parallelize: encoded records
+  const std::vector<std::string_view>* blocks = nullptr;  // shuffle read, by map partition
+};
+
 struct TaskContext {
   std::uint32_t stage = 0;
-  std::uint32_t partition = 0;
+  std::uint32_t partition = 0;  // of the stage's top node
   std::uint32_t attempt = 0;
-  const TextSplit* split = nullptr;                              // text source input
-  const std::vector<std::string_view>* shuffle_input = nullptr;  // reduce side, map order
-  std::string_view slice;                                        // parallelize: encoded records
-  std::string output_file;                                       // save: this attempt's file
+  // Every node this task computes or reads, with its partition there (ascending by node).
+  std::vector<std::pair<int, std::uint32_t>> partitions;
+  std::vector<TaskInput> inputs;
+  std::string output_file;  // save: this attempt's file
+
+  bool touches(int node) const {
+    for (const auto& [n, p] : partitions) {
+      if (n == node) return true;
+    }
+    return false;
+  }
+  std::uint32_t partition_of(int node) const {
+    for (const auto& [n, p] : partitions) {
+      if (n == node) return p;
+    }
+    throw std::logic_error("task: node " + std::to_string(node) + " is not part of this task");
+  }
+  const TaskInput& input(int node) const {
+    for (const TaskInput& in : inputs) {
+      if (in.node == node) return in;
+    }
+    throw std::logic_error("task: node " + std::to_string(node) + " is not an input of this task");
+  }
 };
 
 // Runs the fused narrow chain of one partition, pushing each record downstream.
