@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -21,7 +22,9 @@
 #include "dataflow/detail/map_output.hpp"
 #include "dataflow/detail/owned.hpp"
 #include "dataflow/detail/runtime.hpp"
+#include "dataflow/detail/shuffle_blocks.hpp"
 #include "dataflow/detail/text_format.hpp"
+#include "dataflow/stats.hpp"
 
 namespace dataflow {
 
@@ -37,8 +40,13 @@ class Dataset {
  public:
   using value_type = T;
 
-  Dataset(detail::Runtime* runtime, int node, std::shared_ptr<const detail::Producer<Base>> source, Chain chain = {})
-      : runtime_(runtime), node_(node), source_(std::move(source)), chain_(std::move(chain)) {}
+  Dataset(detail::Runtime* runtime, int node, std::shared_ptr<const detail::Producer<Base>> source, Chain chain = {},
+          std::uint32_t hash_partitions = 0)
+      : runtime_(runtime),
+        node_(node),
+        source_(std::move(source)),
+        chain_(std::move(chain)),
+        hash_partitions_(hash_partitions) {}
 
   // Dataset<T> from a Dataset<T, SomeChain>: the same node, its chain type-erased.
   template <class OtherChain, class C = Chain,
@@ -49,7 +57,8 @@ class Dataset {
         source_(std::make_shared<const detail::Producer<T>>(
             [source = other.source_, chain = other.chain_](detail::TaskContext& ctx, detail::Emit<T> emit) {
               detail::run_chain(*source, chain, ctx, emit);
-            })) {}
+            })),
+        hash_partitions_(other.hash_partitions_) {}
 
   // f(const T&) -> U, one output per record.
   template <class F>
@@ -167,6 +176,89 @@ class Dataset {
     }
   }
 
+  // ---- Pair and partition operations (ops/pair_ops.hpp) ----
+  template <class F>
+  auto key_by(F f) const;
+  template <class F>
+  auto map_values(F f) const;
+  template <class F>
+  auto flat_map_values(F f) const;
+  auto keys() const;
+  auto values() const;
+  template <class F>
+  auto map_partitions(F f) const;
+  template <class F>
+  auto map_partitions_with_index(F f) const;
+  template <class OtherChain>
+  Dataset<T> union_with(const Dataset<T, OtherChain>& other) const;
+  auto sample(bool with_replacement, double fraction, std::uint64_t seed = 0) const;
+  auto partition_by(int partitions) const;
+  auto repartition(int partitions) const;
+
+  // ---- Aggregations by key (ops/aggregate.hpp) ----
+  template <class Create, class MergeValue, class MergeCombiners>
+  auto combine_by_key(Create create, MergeValue merge_value, MergeCombiners merge_combiners, int partitions = 0) const;
+  template <class U, class Seq, class Comb>
+  auto aggregate_by_key(U zero, Seq seq, Comb comb, int partitions = 0) const;
+  template <class Z, class F>
+  auto fold_by_key(Z zero, F f, int partitions = 0) const;
+  auto group_by_key(int partitions = 0) const;
+  template <class F>
+  auto group_by(F f, int partitions = 0) const;
+  auto distinct(int partitions = 0) const;
+
+  // ---- Joins and set operations (ops/join.hpp) ----
+  template <class Other>
+  auto cogroup(const Other& other, int partitions = 0) const;
+  template <class Other>
+  auto join(const Other& other, int partitions = 0) const;
+  template <class Other>
+  auto left_outer_join(const Other& other, int partitions = 0) const;
+  template <class Other>
+  auto right_outer_join(const Other& other, int partitions = 0) const;
+  template <class Other>
+  auto full_outer_join(const Other& other, int partitions = 0) const;
+  template <class Other>
+  auto subtract_by_key(const Other& other, int partitions = 0) const;
+  template <class OtherChain>
+  auto intersection(const Dataset<T, OtherChain>& other, int partitions = 0) const;
+  template <class OtherChain>
+  auto subtract(const Dataset<T, OtherChain>& other, int partitions = 0) const;
+
+  // ---- Sorting (ops/sort.hpp) ----
+  template <class F>
+  auto sort_by(F key_of, bool ascending = true, int partitions = 0) const;
+  auto sort_by_key(bool ascending = true, int partitions = 0) const;
+
+  // ---- Actions (ops/actions.hpp); each returns the same value on every rank ----
+  template <class F>
+  detail::Owned<T> reduce(F f) const;
+  template <class F>
+  detail::Owned<T> fold(detail::Owned<T> zero, F f) const;
+  template <class U, class Seq, class Comb>
+  U aggregate(U zero, Seq seq, Comb comb) const;
+  std::vector<detail::Owned<T>> take(std::uint64_t n) const;
+  detail::Owned<T> first() const;
+  template <class Less = std::less<>>
+  std::vector<detail::Owned<T>> top(std::uint64_t n, Less less = {}) const;
+  template <class Less = std::less<>>
+  std::vector<detail::Owned<T>> take_ordered(std::uint64_t n, Less less = {}) const;
+  auto count_by_key() const;
+  auto count_by_value() const;
+  template <class Key>
+  auto lookup(const Key& key) const;
+  bool is_empty() const;
+  int num_partitions() const;
+  auto sum() const;
+  detail::Owned<T> min() const;
+  detail::Owned<T> max() const;
+  double mean() const;
+  StatCounter stats() const;
+  template <class F>
+  void foreach(F f) const;
+  template <class F>
+  void foreach_partition(F f) const;
+
   // The DAG up to this dataset and the stages an action on it would run, as text.
   std::string explain() const { return runtime_->explain(node_); }
 
@@ -208,15 +300,75 @@ class Dataset {
       }
       for (const auto& e : table.entries()) emit(e.kv);
     });
-    return Dataset<KV>(runtime_, node, std::move(producer));
+    return Dataset<KV>(runtime_, node, std::move(producer), {}, spec_partitions(partitions));
   }
 
+  // A transformation fused into this stage's chain; `keeps_keys` (filter, map_values) keeps
+  // the hash partitioning, so that a later join needs no new shuffle.
   template <class U, class Step>
-  auto derive(detail::OpKind kind, const char* label, Step step) const {
+  auto derive(detail::OpKind kind, const char* label, Step step, bool keeps_keys = false) const {
     using Next = detail::Then<Chain, Step>;
     int node = runtime_->add_node({kind, {node_}, label});
-    return Dataset<U, Next>(runtime_, node, source_, Next{chain_, std::move(step)});
+    return Dataset<U, Next>(runtime_, node, source_, Next{chain_, std::move(step)}, keeps_keys ? hash_partitions_ : 0);
   }
+
+  // This dataset's records as a type-erased producer.
+  std::shared_ptr<const detail::Producer<T>> erased() const {
+    return std::make_shared<const detail::Producer<T>>(
+        [source = source_, chain = chain_](detail::TaskContext& ctx, detail::Emit<T> emit) {
+          detail::run_chain(*source, chain, ctx, emit);
+        });
+  }
+
+  static std::uint32_t spec_partitions(int partitions) {
+    return static_cast<std::uint32_t>(partitions > 0 ? partitions : 0);
+  }
+  // The partitions of a new shuffle: as asked, else the session's default.
+  std::uint32_t resolve_partitions(int partitions) const {
+    return static_cast<std::uint32_t>(partitions > 0 ? partitions : runtime_->default_parallelism());
+  }
+
+  // Shuffles the records to hash partitions of key_hash(record); the reduce side runs
+  // reduce(blocks, emit) over the partition's blocks (by map partition) to produce R.
+  template <class R, class KeyHash, class Reduce>
+  Dataset<R> hash_shuffle(const std::string& label, std::uint32_t partitions, KeyHash key_hash, Reduce reduce,
+                          bool keyed = true) const;
+  // As hash_shuffle, but a record goes to bucket_of(ctx, record, position, buckets).
+  template <class R, class BucketOf, class Reduce>
+  Dataset<R> shuffle_to(detail::OpKind kind, const std::string& label, std::uint32_t partitions, BucketOf bucket_of,
+                        Reduce reduce, std::uint32_t keyed_partitions) const;
+  struct NoFinish {
+    template <class P>
+    void operator()(P&) const {}
+  };
+  // An action: each partition folded into a P from init() by step(acc, x), then finish(acc);
+  // the partials of every partition, in partition order, on every rank.
+  template <class P, class Init, class Step, class Finish = NoFinish>
+  std::vector<P> aggregate_partitions(const char* label, Init init, Step step, Finish finish = {}) const {
+    const int node = runtime_->add_node({detail::OpKind::kAggregate, {node_}, label});
+    runtime_->set_result_runner(node, [source = source_, chain = chain_, init, step, finish](detail::TaskContext& ctx) {
+      P acc = init();
+      auto push = [&](const T& x) { step(acc, x); };
+      detail::run_chain(*source, chain, ctx, push);
+      finish(acc);
+      std::string out;
+      detail::ByteWriter w(out);
+      detail::Codec<P>::write(w, acc);
+      return out;
+    });
+    const std::string bytes = runtime_->run_job(node, true);
+    std::vector<P> parts;
+    detail::decode_all<P>(bytes, [&parts](detail::Owned<P>&& p) { parts.push_back(std::move(p)); });
+    return parts;
+  }
+
+  // A narrow node over this dataset whose producer is body(ctx, node, upstream, emit).
+  template <class R, class Body>
+  Dataset<R> wrap(detail::OpKind kind, const std::string& label, Body body, bool keeps_keys = false) const;
+  // Both sides hash-partitioned alike by key (shuffled where not already), zipped
+  // partition by partition: body(ctx, left, right, emit) produces R.
+  template <class R, class Other, class Body>
+  Dataset<R> co_group(const Other& other, int partitions, const std::string& label, Body body) const;
 
   std::string run_encoded(detail::OpKind kind, bool broadcast) const {
     int node = runtime_->add_node({kind, {node_}, detail::op_name(kind)});
@@ -256,6 +408,17 @@ class Dataset {
   int node_;
   std::shared_ptr<const detail::Producer<Base>> source_;
   Chain chain_;
+  std::uint32_t hash_partitions_ = 0;  // hash-partitioned by key into this many, when known (0: not)
 };
 
 }  // namespace dataflow
+
+// The operations' definitions, by family; shuffle.hpp holds the blocks the others build on.
+#include "dataflow/ops/shuffle.hpp"  // IWYU pragma: keep
+// clang-format off
+#include "dataflow/ops/pair_ops.hpp"
+#include "dataflow/ops/aggregate.hpp"
+#include "dataflow/ops/join.hpp"
+#include "dataflow/ops/sort.hpp"
+#include "dataflow/ops/actions.hpp"
+// clang-format on

@@ -229,6 +229,26 @@ std::string Engine::explain(int node) const {
   return driver::explain(graph_, node, config_, executors * executor_cores());
 }
 
+int Engine::num_partitions(int node) {
+  int n = 0;
+  std::string error;
+  ExitCode code = ExitCode::kSoftware;
+  if (world_.rank() == 0) {
+    try {
+      const int executors = std::max(1, world_.size() - 1);
+      n = static_cast<int>(driver::partitions_of(graph_, node, config_, executors * executor_cores()));
+    } catch (const Error& e) {
+      n = -1;
+      error = e.what();
+      code = e.code();
+    }
+  }
+  // Every rank learns the driver's answer (the driver alone lists the inputs).
+  n = world_.min_over_ranks(world_.rank() == 0 ? n : INT_MAX);
+  if (n < 0) throw Error(world_.rank() == 0 ? code : ExitCode::kNoInput, world_.rank() == 0 ? error : "num_partitions failed on the driver");
+  return n;
+}
+
 std::string Engine::run_job(int action, bool broadcast) {
   const std::uint64_t job = ++jobs_;
   return world_.rank() == 0 ? run_on_driver(action, broadcast, job) : run_on_executor(action, job);

@@ -372,6 +372,11 @@ std::string run_job(const dag::Graph& graph, int action, Backend& backend, const
   return Job(graph, backend, config, job, program).run(action);
 }
 
+std::uint32_t partitions_of(const dag::Graph& graph, int node, const Config& config, int slots) {
+  const plan::Plan plan = plan::make_plan(graph, node);
+  return resolve_inputs(graph, plan, config, slots).sizes.back().tasks;
+}
+
 std::string explain(const dag::Graph& graph, int node, const Config& config, int slots) {
   const plan::Plan plan = plan::make_plan(graph, node);
   Resolved resolved;

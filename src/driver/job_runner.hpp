@@ -24,4 +24,7 @@ std::string run_job(const dag::Graph& graph, int action, Backend& backend, const
 // task counts when its inputs can be listed (`slots`: the executors' task threads).
 std::string explain(const dag::Graph& graph, int node, const Config& config, int slots);
 
+// The partitions of `node` (its inputs listed as a job would). Throws Error as a job would.
+std::uint32_t partitions_of(const dag::Graph& graph, int node, const Config& config, int slots);
+
 }  // namespace dataflow::driver

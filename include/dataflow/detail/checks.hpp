@@ -32,11 +32,14 @@ inline constexpr bool kIsRange = requires(R& r) {
   std::end(r);
 };
 
-// Keys that hash_key (hash.hpp) hashes by value, never by address.
+// Keys that hash_key (hash.hpp) hashes by value, never by address: by std::hash, or by
+// their encoding (tuples, vectors, optionals, arrays, structs without padding).
 template <class K>
 inline constexpr bool kIsHashable =
-    !std::is_pointer_v<K> && (std::is_integral_v<K> || std::is_enum_v<K> || std::is_same_v<K, std::string> ||
-                              std::is_same_v<K, std::string_view> || std::is_default_constructible_v<std::hash<K>>);
+    !std::is_pointer_v<K> &&
+    (std::is_integral_v<K> || std::is_enum_v<K> || std::is_same_v<K, std::string> ||
+     std::is_same_v<K, std::string_view> || std::is_default_constructible_v<std::hash<K>> ||
+     (kHasCodec<K> && (!kIsRawStruct<K> || std::has_unique_object_representations_v<K>)));
 template <class A, class B>
 inline constexpr bool kIsHashable<std::pair<A, B>> = (kIsHashable<A> && kIsHashable<B>);
 

@@ -107,7 +107,8 @@ inline constexpr bool kHasCodec = requires(ByteWriter& w, ByteReader& r, const T
 // struct that holds a pointer would travel as an address, meaningless on another rank.
 template <class T>
 inline constexpr bool kIsRawStruct = (std::is_class_v<T> && std::is_trivially_copyable_v<T> &&
-                                      !std::is_same_v<T, std::string_view> && !kIsPair<T> && !kIsTuple<T>);
+                                      !std::is_same_v<T, std::string_view> && !kIsPair<T> && !kIsTuple<T> &&
+                                      !kIsOptional<T>);
 
 template <class T>
 struct Codec<T, std::enable_if_t<std::is_arithmetic_v<T> || std::is_enum_v<T>>> {
@@ -183,6 +184,38 @@ struct Codec<std::vector<T>, std::enable_if_t<kHasCodec<T>>> {
     // reader allocate much more than the input's size.
     if (n * sizeof(Owned<T>) <= r.remaining()) v.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i) v.push_back(Codec<T>::read(r));
+    return v;
+  }
+};
+
+// std::optional: a flag byte (0 or 1), then the value.
+template <class T>
+struct Codec<std::optional<T>, std::enable_if_t<kHasCodec<T>>> {
+  static void write(ByteWriter& w, const std::optional<T>& v) {
+    const char flag = v ? 1 : 0;
+    w.put_raw(&flag, 1);
+    if (v) Codec<T>::write(w, *v);
+  }
+  static Owned<std::optional<T>> read(ByteReader& r) {
+    char flag = 0;
+    r.get_raw(&flag, 1);
+    if (flag != 0 && flag != 1) {
+      throw Error(ExitCode::kSoftware, "malformed record block: optional flag " + std::to_string(int(flag)));
+    }
+    if (!flag) return std::nullopt;
+    return Codec<T>::read(r);
+  }
+};
+
+// std::array of non-trivially-copyable elements (arrays of numbers travel as raw bytes).
+template <class T, std::size_t N>
+struct Codec<std::array<T, N>, std::enable_if_t<kHasCodec<T> && !kIsRawStruct<std::array<T, N>>>> {
+  static void write(ByteWriter& w, const std::array<T, N>& v) {
+    for (const auto& e : v) Codec<T>::write(w, e);
+  }
+  static Owned<std::array<T, N>> read(ByteReader& r) {
+    Owned<std::array<T, N>> v;
+    for (auto& e : v) e = Codec<T>::read(r);
     return v;
   }
 };

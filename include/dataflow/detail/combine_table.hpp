@@ -64,23 +64,30 @@ class CombineTable {
   // Adds (key, value): a new key is copied in; an existing one gets value = f(old, value).
   template <class KK, class VV, class F>
   void add(std::uint64_t hash, KK&& key, VV&& value, F& combine) {
-    const std::uint64_t tag = hash >> 32;
-    std::size_t i = static_cast<std::size_t>(hash) & (slots_.size() - 1);
-    for (;;) {
-      std::uint64_t slot = slots_[i];
-      if (slot == 0) break;
-      if ((slot >> 32) == tag) {
-        Entry& e = entries_[(slot & 0xffffffffu) - 1];
-        if (e.hash == hash && keys_equal(e.kv.first, key)) {
-          e.kv.second = combine(std::move(e.kv.second), std::forward<VV>(value));
-          return;
-        }
-      }
-      i = (i + 1) & (slots_.size() - 1);
+    upsert(
+        hash, std::forward<KK>(key), [&] { return V(std::forward<VV>(value)); },
+        [&](V& old) { old = combine(std::move(old), std::forward<VV>(value)); });
+  }
+
+  // The value of `key`: make() for a new key (copied in), else update(value) on the one
+  // there. For combine_by_key's create / merge_value, group_by_key's append.
+  template <class KK, class Make, class Update>
+  void upsert(std::uint64_t hash, KK&& key, Make&& make, Update&& update) {
+    const std::size_t i = probe(hash, key);
+    if (slots_[i] != 0) {
+      update(entries_[(slots_[i] & 0xffffffffu) - 1].kv.second);
+      return;
     }
-    entries_.push_back(Entry{{K(std::forward<KK>(key)), V(std::forward<VV>(value))}, hash});
-    slots_[i] = (tag << 32) | entries_.size();
+    entries_.push_back(Entry{{K(std::forward<KK>(key)), V(make())}, hash});
+    slots_[i] = ((hash >> 32) << 32) | entries_.size();
     if (entries_.size() * 2 > slots_.size()) grow();
+  }
+
+  // The entry of `key`, or nullptr.
+  template <class KK>
+  Entry* find(std::uint64_t hash, const KK& key) {
+    const std::size_t i = probe(hash, key);
+    return slots_[i] == 0 ? nullptr : &entries_[(slots_[i] & 0xffffffffu) - 1];
   }
 
   const std::vector<Entry>& entries() const { return entries_; }
@@ -89,6 +96,22 @@ class CombineTable {
 
  private:
   static constexpr std::size_t kInitialSlots = 1024;
+
+  // The slot holding `key`, or the empty slot where it would go (linear probing).
+  template <class KK>
+  std::size_t probe(std::uint64_t hash, const KK& key) const {
+    const std::uint64_t tag = hash >> 32;
+    std::size_t i = static_cast<std::size_t>(hash) & (slots_.size() - 1);
+    for (;;) {
+      const std::uint64_t slot = slots_[i];
+      if (slot == 0) return i;
+      if ((slot >> 32) == tag) {
+        const Entry& e = entries_[(slot & 0xffffffffu) - 1];
+        if (e.hash == hash && keys_equal(e.kv.first, key)) return i;
+      }
+      i = (i + 1) & (slots_.size() - 1);
+    }
+  }
 
   void grow() {
     std::vector<std::uint64_t> slots(slots_.size() * 2, 0);

@@ -15,6 +15,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "dataflow/detail/codec.hpp"
+
 namespace dataflow::detail {
 
 inline std::uint64_t mix64(std::uint64_t x) {  // splitmix64's finalizer
@@ -70,16 +72,39 @@ struct KeyHash<K, std::enable_if_t<std::is_same_v<K, std::string> || std::is_sam
   std::uint64_t operator()(std::string_view k) const { return hash_bytes(k); }
 };
 
+template <class K>
+std::uint64_t hash_key(const K& k);
+
 template <class A, class B>
 struct KeyHash<std::pair<A, B>> {
   std::uint64_t operator()(const std::pair<A, B>& k) const {
-    return mix64(KeyHash<A>{}(k.first) * 31 + KeyHash<B>{}(k.second));
+    return mix64(hash_key(k.first) * 31 + hash_key(k.second));
+  }
+};
+
+// Keys of other encodable types (tuples, vectors, optionals, arrays, structs without padding):
+// the hash of their encoding, a pure function of their value.
+template <class K>
+struct EncodedKeyHash {
+  std::uint64_t operator()(const K& k) const {
+    thread_local std::string buffer;
+    buffer.clear();
+    ByteWriter w(buffer);
+    Codec<K>::write(w, k);
+    return hash_bytes(buffer);
   }
 };
 
 template <class K>
 std::uint64_t hash_key(const K& k) {
-  return KeyHash<K>{}(k);
+  if constexpr (std::is_default_constructible_v<std::hash<K>> || std::is_integral_v<K> || std::is_enum_v<K> ||
+                kIsPair<K>) {
+    return KeyHash<K>{}(k);
+  } else {
+    static_assert(!kIsRawStruct<K> || std::has_unique_object_representations_v<K>,
+                  "a struct with padding cannot be a key by its bytes: give it a std::hash specialization");
+    return EncodedKeyHash<K>{}(k);
+  }
 }
 
 // The reduce partition of a key hash: uses the high bits (the combine table uses the low).

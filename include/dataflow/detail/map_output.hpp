@@ -56,4 +56,36 @@ std::vector<std::uint32_t> bucket_order(std::size_t n, std::uint32_t buckets, Bu
   return order;
 }
 
+// A map task's records as they come, each with its bucket, written out bucket by bucket at
+// the end (records of one bucket keep their order). For shuffles without a combine table.
+class BucketBuffer {
+ public:
+  // Append a record's encoding to data(), then call end_record with its bucket.
+  std::string& data() { return data_; }
+  void end_record(std::uint32_t bucket) { records_.push_back({bucket, data_.size()}); }
+
+  void write_to(MapOutput& out) {
+    std::vector<std::uint32_t> bucket_of;
+    const auto order =
+        bucket_order(records_.size(), out.buckets, [&](std::size_t i) { return records_[i].bucket; }, bucket_of);
+    out.data.reserve(out.data.size() + data_.size());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const std::uint32_t i = order[k];
+      const std::uint64_t begin = i == 0 ? 0 : records_[i - 1].end;
+      out.data.append(data_, begin, records_[i].end - begin);
+      if (k + 1 == order.size() || bucket_of[order[k + 1]] != bucket_of[i]) out.close_bucket(bucket_of[i]);
+    }
+    std::string().swap(data_);
+    records_ = {};
+  }
+
+ private:
+  struct Record {
+    std::uint32_t bucket;
+    std::uint64_t end;  // its bytes end here in data_
+  };
+  std::string data_;
+  std::vector<Record> records_;
+};
+
 }  // namespace dataflow::detail

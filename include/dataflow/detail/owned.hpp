@@ -3,6 +3,9 @@
 // element-wise.
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -37,12 +40,26 @@ struct OwnedOf<std::vector<T>> {
 };
 
 template <class T>
+struct OwnedOf<std::optional<T>> {
+  using type = std::optional<typename OwnedOf<T>::type>;
+};
+template <class T, std::size_t N>
+struct OwnedOf<std::array<T, N>> {
+  using type = std::array<typename OwnedOf<T>::type, N>;
+};
+
+template <class T>
 using Owned = typename OwnedOf<T>::type;
 
 template <class T>
 inline constexpr bool kIsPair = false;
 template <class A, class B>
 inline constexpr bool kIsPair<std::pair<A, B>> = true;
+
+template <class T>
+inline constexpr bool kIsOptional = false;
+template <class T>
+inline constexpr bool kIsOptional<std::optional<T>> = true;
 
 template <class T>
 inline constexpr bool kIsTuple = false;

@@ -24,6 +24,8 @@ class Runtime {
   // (else on the driver only, and empty elsewhere). Throws Error on every rank on failure.
   virtual std::string run_job(int action_node, bool broadcast) = 0;
   virtual std::string explain(int node) const = 0;
+  // Collective: the partitions of `node`, as the driver resolves them (listing its inputs).
+  virtual int num_partitions(int node) = 0;
   virtual const Config& config() const = 0;
   virtual int default_parallelism() const = 0;
   virtual bool is_driver() const = 0;

@@ -1,0 +1,37 @@
+// Small pieces shared by the shuffling operations: decoding a reduce partition's blocks, and
+// the hash of a pair's key by which reduce_by_key, partition_by and the joins partition.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "dataflow/detail/codec.hpp"
+#include "dataflow/detail/emit.hpp"
+#include "dataflow/detail/hash.hpp"
+#include "dataflow/detail/owned.hpp"
+#include "dataflow/detail/task_context.hpp"
+
+namespace dataflow {
+namespace detail {
+
+// Decodes every record of a reduce partition's blocks, in order.
+template <class T>
+struct DecodeBlocks {
+  void operator()(const std::vector<std::string_view>& blocks, Emit<Owned<T>> emit) const {
+    for (std::string_view b : blocks) decode_all<T>(b, [&](Owned<T>&& x) { emit(x); });
+  }
+};
+
+// The hash of a pair's key: the same function reduce_by_key partitions by, so that their
+// outputs are co-partitioned.
+struct HashOfKey {
+  template <class KV>
+  std::uint64_t operator()(const TaskContext&, const KV& kv, std::uint64_t) const {
+    return hash_key(kv.first);
+  }
+};
+
+}  // namespace detail
+
+}  // namespace dataflow

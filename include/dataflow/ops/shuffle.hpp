@@ -1,0 +1,96 @@
+// The building blocks of the wide operations: a hash shuffle with its reduce side, a narrow
+// node that sees a whole partition, and two datasets zipped partition by partition after
+// hash-partitioning both alike (the reduce side of cogroup and the joins).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "dataflow/dataset.hpp"
+
+namespace dataflow {
+
+template <class T, class Chain>
+template <class R, class BucketOf, class Reduce>
+Dataset<R> Dataset<T, Chain>::shuffle_to(detail::OpKind kind, const std::string& label, std::uint32_t partitions,
+                                         BucketOf bucket_of, Reduce reduce, std::uint32_t keyed_partitions) const {
+  detail::NodeSpec spec{kind, {node_}, label};
+  spec.partitions = partitions;
+  const int node = runtime_->add_node(std::move(spec));
+  runtime_->set_map_runner(
+      node, [source = source_, chain = chain_, bucket_of](detail::TaskContext& ctx, detail::MapOutput& out) {
+        detail::BucketBuffer buffer;
+        detail::ByteWriter w(buffer.data());
+        std::uint64_t position = 0;
+        auto push = [&](const T& x) {
+          detail::Codec<T>::write(w, x);
+          buffer.end_record(bucket_of(ctx, x, position++, out.buckets));
+        };
+        detail::run_chain(*source, chain, ctx, push);
+        buffer.write_to(out);
+      });
+  auto producer = std::make_shared<const detail::Producer<R>>(
+      [node, reduce](detail::TaskContext& ctx, detail::Emit<R> emit) { reduce(*ctx.input(node).blocks, emit); });
+  return Dataset<R>(runtime_, node, std::move(producer), {}, keyed_partitions);
+}
+
+template <class T, class Chain>
+template <class R, class KeyHash, class Reduce>
+Dataset<R> Dataset<T, Chain>::hash_shuffle(const std::string& label, std::uint32_t partitions, KeyHash key_hash,
+                                           Reduce reduce, bool keyed) const {
+  auto bucket_of = [key_hash](const detail::TaskContext& ctx, const T& x, std::uint64_t position,
+                              std::uint32_t buckets) {
+    return detail::partition_of(key_hash(ctx, x, position), buckets);
+  };
+  return shuffle_to<R>(detail::OpKind::kShuffle, label, partitions, bucket_of, std::move(reduce),
+                       keyed ? partitions : 0);
+}
+
+template <class T, class Chain>
+template <class R, class Body>
+Dataset<R> Dataset<T, Chain>::wrap(detail::OpKind kind, const std::string& label, Body body, bool keeps_keys) const {
+  const int node = runtime_->add_node({kind, {node_}, label});
+  auto producer = std::make_shared<const detail::Producer<R>>(
+      [node, upstream = erased(), body](detail::TaskContext& ctx, detail::Emit<R> emit) {
+        body(ctx, node, *upstream, emit);
+      });
+  return Dataset<R>(runtime_, node, std::move(producer), {}, keeps_keys ? hash_partitions_ : 0);
+}
+
+
+template <class T, class Chain>
+template <class R, class Other, class Body>
+Dataset<R> Dataset<T, Chain>::co_group(const Other& other, int partitions, const std::string& label, Body body) const {
+  using K = detail::Owned<typename T::first_type>;
+  using V = detail::Owned<typename T::second_type>;
+  using OT = typename Other::value_type;
+  using W = detail::Owned<typename OT::second_type>;
+  // Spark's default partitioner: as asked, else one side's existing partitioning, else the
+  // session's default parallelism.
+  std::uint32_t n = partitions > 0 ? static_cast<std::uint32_t>(partitions)
+                                   : std::max(hash_partitions_, other.hash_partitions_);
+  if (n == 0) n = resolve_partitions(0);
+  auto side = [n](const auto& d, const std::string& name) {
+    using D = std::decay_t<decltype(d)>;
+    using X = typename D::value_type;
+    using XK = detail::Owned<typename X::first_type>;
+    using XV = detail::Owned<typename X::second_type>;
+    using Out = Dataset<std::pair<XK, XV>>;
+    if (d.hash_partitions_ == n && std::is_same_v<X, std::pair<XK, XV>>) {
+      if constexpr (std::is_same_v<X, std::pair<XK, XV>>) return Out(d);
+    }
+    return d.template hash_shuffle<std::pair<XK, XV>>(name, n, detail::HashOfKey{},
+                                                       detail::DecodeBlocks<X>{});
+  };
+  Dataset<std::pair<K, V>> left = side(*this, label + " (left side)");
+  Dataset<std::pair<K, W>> right = side(other, label + " (right side)");
+  const int node = runtime_->add_node({detail::OpKind::kZipPartitions, {left.node_, right.node_}, label});
+  auto producer = std::make_shared<const detail::Producer<R>>(
+      [lp = left.erased(), rp = right.erased(), body](detail::TaskContext& ctx, detail::Emit<R> emit) {
+        body(ctx, *lp, *rp, emit);
+      });
+  return Dataset<R>(runtime_, node, std::move(producer), {}, n);
+}
+
+}  // namespace dataflow

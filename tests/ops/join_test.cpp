@@ -1,0 +1,158 @@
+// Joins and set operations at every rank count, against sequential nested-loop joins:
+// duplicate keys on both sides, keys on one side only, an empty side, co-partitioned
+// inputs (no new shuffle), cogroup, subtract_by_key, intersection, subtract.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "session_fixture.hpp"
+
+namespace {
+
+using L = std::pair<int, std::string>;
+using R = std::pair<int, double>;
+
+std::vector<L> left_rows(unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<L> v;
+  for (int i = 0; i < 1500; ++i) v.emplace_back(static_cast<int>(rng() % 400), "l" + std::to_string(i));
+  return v;
+}
+std::vector<R> right_rows(unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<R> v;
+  for (int i = 0; i < 900; ++i) v.emplace_back(static_cast<int>(rng() % 600) + 200, i * 0.5);
+  return v;
+}
+
+template <class T>
+std::vector<T> sorted(std::vector<T> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+using Inner = std::pair<int, std::pair<std::string, double>>;
+using LeftOuter = std::pair<int, std::pair<std::string, std::optional<double>>>;
+using RightOuter = std::pair<int, std::pair<std::optional<std::string>, double>>;
+using FullOuter = std::pair<int, std::pair<std::optional<std::string>, std::optional<double>>>;
+
+struct Reference {
+  std::vector<Inner> inner;
+  std::vector<LeftOuter> left;
+  std::vector<RightOuter> right;
+  std::vector<FullOuter> full;
+};
+
+Reference nested_loops(const std::vector<L>& l, const std::vector<R>& r) {
+  Reference ref;
+  std::vector<bool> right_matched(r.size(), false);
+  for (const auto& [k, v] : l) {
+    bool matched = false;
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      if (r[j].first != k) continue;
+      matched = right_matched[j] = true;
+      ref.inner.push_back({k, {v, r[j].second}});
+      ref.left.push_back({k, {v, r[j].second}});
+      ref.right.push_back({k, {v, r[j].second}});
+      ref.full.push_back({k, {v, r[j].second}});
+    }
+    if (!matched) {
+      ref.left.push_back({k, {v, std::nullopt}});
+      ref.full.push_back({k, {v, std::nullopt}});
+    }
+  }
+  for (std::size_t j = 0; j < r.size(); ++j) {
+    if (right_matched[j]) continue;
+    ref.right.push_back({r[j].first, {std::nullopt, r[j].second}});
+    ref.full.push_back({r[j].first, {std::nullopt, r[j].second}});
+  }
+  return ref;
+}
+
+TEST(Join, AllFourKindsMatchNestedLoops) {
+  auto l = left_rows(1);
+  auto r = right_rows(2);
+  auto ref = nested_loops(l, r);
+  auto dl = test_session->parallelize(l, 5);
+  auto dr = test_session->parallelize(r, 3);
+  EXPECT_EQ(sorted(dl.join(dr, 4).collect()), sorted(ref.inner));
+  EXPECT_EQ(sorted(dl.left_outer_join(dr).collect()), sorted(ref.left));
+  EXPECT_EQ(sorted(dl.right_outer_join(dr, 7).collect()), sorted(ref.right));
+  EXPECT_EQ(sorted(dl.full_outer_join(dr, 2).collect()), sorted(ref.full));
+  // A rerun gives the same records in the same order.
+  EXPECT_EQ(dl.join(dr, 4).collect(), dl.join(dr, 4).collect());
+}
+
+TEST(Join, EmptySideAndEmptyPartitions) {
+  auto l = left_rows(3);
+  auto dl = test_session->parallelize(l, 4);
+  auto none = test_session->parallelize(std::vector<R>{}, 3);
+  EXPECT_TRUE(dl.join(none).collect().empty());
+  EXPECT_EQ(dl.left_outer_join(none).count(), l.size());
+  EXPECT_TRUE(none.join(dl).collect().empty());
+  auto tiny = test_session->parallelize(std::vector<R>{{l[0].first, 1.5}}, 11);
+  auto got = dl.join(tiny, 13).collect();
+  std::size_t expect = 0;
+  for (auto& [k, v] : l) expect += k == l[0].first;
+  EXPECT_EQ(got.size(), expect);
+}
+
+TEST(Join, CoPartitionedSidesNeedNoNewShuffle) {
+  auto l = test_session->parallelize(left_rows(4), 5).map_values([](const std::string& s) { return s.size(); });
+  auto a = l.reduce_by_key(std::plus<>{}, 6);
+  auto b = test_session->parallelize(right_rows(5), 3).reduce_by_key(std::plus<>{}, 6);
+  auto joined = a.join(b);
+  // Two map stages (one per reduce_by_key) and the join's stage: no shuffle of its own.
+  const std::string plan = joined.explain();
+  EXPECT_EQ(plan.find("join (left side)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("join (right side)"), std::string::npos) << plan;
+  auto av = a.collect();
+  auto bv = b.collect();
+  std::map<int, double> bm(bv.begin(), bv.end());
+  std::vector<std::pair<int, std::pair<std::size_t, double>>> ref;
+  for (auto& [k, v] : av)
+    if (bm.count(k)) ref.push_back({k, {v, bm[k]}});
+  EXPECT_EQ(sorted(joined.collect()), sorted(ref));
+  EXPECT_EQ(joined.num_partitions(), 6);
+}
+
+TEST(Join, CogroupAndSubtractByKey) {
+  auto l = left_rows(6);
+  auto r = right_rows(7);
+  auto groups = test_session->parallelize(l, 4).cogroup(test_session->parallelize(r, 2), 5).collect();
+  std::map<int, std::pair<std::vector<std::string>, std::vector<double>>> ref;
+  for (auto& [k, v] : l) ref[k].first.push_back(v);
+  for (auto& [k, w] : r) ref[k].second.push_back(w);
+  std::map<int, std::pair<std::vector<std::string>, std::vector<double>>> got(groups.begin(), groups.end());
+  EXPECT_EQ(got.size(), groups.size()) << "a key twice";
+  EXPECT_EQ(got, ref);
+
+  auto sub = test_session->parallelize(l, 4).subtract_by_key(test_session->parallelize(r, 2)).collect();
+  std::vector<L> ref_sub;
+  for (auto& kv : l) {
+    if (std::none_of(r.begin(), r.end(), [&](const R& x) { return x.first == kv.first; })) ref_sub.push_back(kv);
+  }
+  EXPECT_EQ(sorted(sub), sorted(ref_sub));
+}
+
+TEST(Join, IntersectionAndSubtract) {
+  std::vector<int> a, b;
+  for (int i = 0; i < 1000; ++i) a.push_back(i % 300);
+  for (int i = 0; i < 500; ++i) b.push_back(i % 150 + 100);
+  auto da = test_session->parallelize(a, 6);
+  auto db = test_session->parallelize(b, 4);
+  std::vector<int> ref_inter;
+  for (int x = 100; x < 250; ++x) ref_inter.push_back(x);
+  EXPECT_EQ(sorted(da.intersection(db).collect()), ref_inter);
+  std::vector<int> ref_sub;
+  for (int x : a)
+    if (x < 100 || x >= 250) ref_sub.push_back(x);  // duplicates kept
+  EXPECT_EQ(sorted(da.subtract(db, 3).collect()), sorted(ref_sub));
+}
+
+}  // namespace
