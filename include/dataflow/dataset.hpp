@@ -259,6 +259,24 @@ class Dataset {
   template <class F>
   void foreach_partition(F f) const;
 
+  // Action: writes DIR/part-NNNNN holding the records' bytes back to back (records of
+  // std::string or std::string_view), committed as save_as_text_file is.
+  void save_as_binary_records(const std::string& dir) const {
+    static_assert(std::is_convertible_v<const T&, std::string_view>,
+                  "save_as_binary_records: records must be std::string or std::string_view");
+    detail::NodeSpec spec{detail::OpKind::kSaveAsBinaryRecords, {node_}, "save_as_binary_records"};
+    spec.paths = {dir};
+    int node = runtime_->add_node(std::move(spec));
+    runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
+      std::string bytes;
+      auto push = [&bytes](const T& x) { bytes.append(std::string_view(x)); };
+      detail::run_chain(*source, chain, ctx, push);
+      detail::write_new_file(ctx.output_file, bytes);
+      return std::string();
+    });
+    runtime_->run_job(node, true);
+  }
+
   // The DAG up to this dataset and the stages an action on it would run, as text.
   std::string explain() const { return runtime_->explain(node_); }
 

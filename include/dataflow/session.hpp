@@ -52,6 +52,18 @@ class Session {
   Dataset<std::string_view> text_file(std::vector<std::string> paths);
   Dataset<std::string_view> text_file(std::string path) { return text_file(std::vector<std::string>{std::move(path)}); }
 
+  // Fixed-length records (as sc.binaryRecords): each file's bytes cut every record_length
+  // bytes, split on record boundaries. A file whose size is not a multiple of record_length
+  // is exit code 65, naming it. Views into a read buffer, valid while the record is handled.
+  Dataset<std::string_view> binary_records(std::vector<std::string> paths, std::uint64_t record_length);
+  Dataset<std::string_view> binary_records(std::string path, std::uint64_t record_length) {
+    return binary_records(std::vector<std::string>{std::move(path)}, record_length);
+  }
+
+  // start, start + step, ... up to end (excluded), as spark.range; in `slices` partitions
+  // (0 = default parallelism). Computed by the tasks: nothing is shipped.
+  Dataset<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, int slices = 0);
+
   // Ends every rank of the job at once with `code` (MPI_Abort); for errors that only some
   // ranks saw, so that no rank waits forever for the others.
   [[noreturn]] void abort(int code);

@@ -39,6 +39,44 @@ Dataset<std::string_view> Session::text_file(std::vector<std::string> paths) {
   return Dataset<std::string_view>(engine_.get(), node, std::move(producer));
 }
 
+Dataset<std::string_view> Session::binary_records(std::vector<std::string> paths, std::uint64_t record_length) {
+  if (record_length == 0) throw Error(ExitCode::kUsage, "binary_records: the record length must be at least 1");
+  std::string label = "binary_records(";
+  for (std::size_t i = 0; i < paths.size(); ++i) label += (i ? ", " : "") + paths[i];
+  label += ", " + std::to_string(record_length) + ")";
+  detail::NodeSpec spec{detail::OpKind::kBinaryRecords, {}, std::move(label)};
+  spec.paths = std::move(paths);
+  spec.limit = record_length;
+  int node = engine_->add_node(std::move(spec));
+  auto producer = std::make_shared<const detail::Producer<std::string_view>>(
+      [node, record_length](detail::TaskContext& ctx, detail::Emit<std::string_view> emit) {
+        detail::read_records(*ctx.input(node).split, record_length, emit);
+      });
+  return Dataset<std::string_view>(engine_.get(), node, std::move(producer));
+}
+
+Dataset<std::int64_t> Session::range(std::int64_t start, std::int64_t end, std::int64_t step, int slices) {
+  if (step == 0) throw Error(ExitCode::kUsage, "range: step must not be 0");
+  // The number of values, in 128 bits: end - start may not fit 64.
+  __extension__ using i128 = __int128;
+  const i128 span = static_cast<i128>(end) - start;
+  const i128 n128 = (step > 0 ? (span > 0 ? (span + step - 1) / step : 0) : (span < 0 ? (span + step + 1) / step : 0));
+  const auto n = static_cast<std::uint64_t>(n128);
+  const auto parts = static_cast<std::uint32_t>(slices > 0 ? slices : engine_->default_parallelism());
+  detail::NodeSpec spec{detail::OpKind::kRange, {},
+                        "range(" + std::to_string(start) + ", " + std::to_string(end) + ", " + std::to_string(step) + ")"};
+  spec.partitions = parts;
+  int node = engine_->add_node(std::move(spec));
+  auto producer = std::make_shared<const detail::Producer<std::int64_t>>(
+      [node, start, step, n, parts](detail::TaskContext& ctx, detail::Emit<std::int64_t> emit) {
+        const std::uint64_t p = ctx.input(node).partition;
+        const std::uint64_t from = static_cast<std::uint64_t>(static_cast<i128>(n) * p / parts);
+        const std::uint64_t to = static_cast<std::uint64_t>(static_cast<i128>(n) * (p + 1) / parts);
+        for (std::uint64_t i = from; i < to; ++i) emit(static_cast<std::int64_t>(start + static_cast<i128>(step) * i));
+      });
+  return Dataset<std::int64_t>(engine_.get(), node, std::move(producer));
+}
+
 int run(int& argc, char**& argv, const std::function<int(Session&)>& body, const ProgramInfo& info) {
   const std::string prog = common::program_name(argc, argv);
   std::unique_ptr<Session> session;

@@ -11,6 +11,8 @@ const char* op_name(OpKind kind) {
       return "text_file";
     case OpKind::kRange:
       return "range";
+    case OpKind::kBinaryRecords:
+      return "binary_records";
     case OpKind::kMap:
       return "map";
     case OpKind::kFlatMap:
@@ -35,6 +37,8 @@ const char* op_name(OpKind kind) {
       return "count";
     case OpKind::kSaveAsTextFile:
       return "save_as_text_file";
+    case OpKind::kSaveAsBinaryRecords:
+      return "save_as_binary_records";
     case OpKind::kAggregate:
       return "aggregate";
     case OpKind::kTake:
@@ -46,7 +50,8 @@ const char* op_name(OpKind kind) {
 }
 
 bool is_source(OpKind kind) {
-  return kind == OpKind::kParallelize || kind == OpKind::kTextFile || kind == OpKind::kRange;
+  return kind == OpKind::kParallelize || kind == OpKind::kTextFile || kind == OpKind::kRange ||
+         kind == OpKind::kBinaryRecords;
 }
 
 bool is_wide(OpKind kind) {

@@ -36,6 +36,19 @@ struct Resolved {
   std::vector<plan::StageSize> sizes;                    // by stage id
 };
 
+// binary_records: every file must hold whole records.
+void check_record_files(const std::vector<detail::TextSplit>& splits, std::uint64_t record_length) {
+  for (const auto& split : splits) {
+    for (const auto& piece : split.pieces) {
+      if (piece.file.size % record_length != 0) {
+        throw Error(ExitCode::kDataError, "input " + piece.path + ": its size, " + std::to_string(piece.file.size) +
+                                              " bytes, is not a multiple of the record length " +
+                                              std::to_string(record_length));
+      }
+    }
+  }
+}
+
 // Lists the inputs of every stage of `plan`. `slots` (the executors' task threads) spreads a
 // small input over them, as Spark's bytesPerCore does. Throws Error(kNoInput) for a missing
 // input.
@@ -46,10 +59,11 @@ Resolved resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const C
     for (int in : s.inputs) {
       if (r.counts.count(in)) continue;  // a shuffle resolved by its map stage, or a shared source
       const auto& node = graph.node(in);
-      if (node.kind == OpKind::kTextFile) {
+      if (node.kind == OpKind::kTextFile || node.kind == OpKind::kBinaryRecords) {
         auto& splits = r.splits[in];
         splits = io::plan_splits(io::expand_inputs(node.paths), config.split_size,
                                  static_cast<std::uint32_t>(std::max(1, slots)));
+        if (node.kind == OpKind::kBinaryRecords) check_record_files(splits, node.limit);
         r.counts[in] = static_cast<std::uint32_t>(splits.size());
       } else if (detail::is_source(node.kind)) {
         r.counts[in] = node.partitions;
@@ -93,7 +107,7 @@ class Job {
                    detail::op_name(target.kind), text.c_str());
       std::fflush(stderr);
     }
-    if (target.kind == OpKind::kSaveAsTextFile) {
+    if (target.kind == OpKind::kSaveAsTextFile || target.kind == OpKind::kSaveAsBinaryRecords) {
       committer_.emplace(target.paths.at(0));
       committer_->setup();
     }
@@ -190,7 +204,7 @@ class Job {
       in.node = node;
       in.partition = p;
       const auto& spec = graph_.node(node);
-      if (spec.kind == OpKind::kTextFile) {
+      if (spec.kind == OpKind::kTextFile || spec.kind == OpKind::kBinaryRecords) {
         in.kind = task::InputKind::kTextSplit;
         in.split = resolved_.splits.at(node).at(p);
         in.split.max_line_size = config_.max_line_size;

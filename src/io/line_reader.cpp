@@ -1,4 +1,4 @@
-// Reading the lines of a text split with Hadoop's split rules: a piece owns the lines whose
+// Reading the lines (or fixed-length records) of a split with Hadoop's split rules: a piece owns the lines whose
 // first byte lies in [start, end). So every piece but a file's first skips its partial first
 // line, and each piece reads past its end to finish its last line; every line is read
 // exactly once, whatever the split size. A piece that holds no line start reads only its own
@@ -281,6 +281,31 @@ std::uint64_t read_piece(const FilePiece& piece, std::uint64_t max_line, Buffer&
   return w.bytes_read();
 }
 
+// Reads the records of `length` bytes that start in [piece.start, piece.end).
+void read_piece_records(const FilePiece& piece, std::uint64_t length, Buffer& buffer,
+                        detail::Emit<std::string_view>& emit) {
+  Fd fd(open(piece.path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) io_error("open", piece.path, errno);
+  struct stat st {};
+  if (fstat(fd.get(), &st) != 0) io_error("stat", piece.path, errno);
+  check_identity(piece, identity_of(st));
+  const std::uint64_t first = (piece.start + length - 1) / length * length;
+  const std::uint64_t end = std::min((piece.end + length - 1) / length * length, piece.file.size);
+  if (first >= end) return;
+  posix_fadvise(fd.get(), static_cast<off_t>(first), 0, POSIX_FADV_SEQUENTIAL);
+  const std::uint64_t block = std::max<std::uint64_t>(1, kBlockBytes / length) * length;
+  Window w(fd.get(), piece, buffer, first);
+  std::uint64_t pos = first;
+  while (pos < end) {
+    w.fill(pos, std::min(block, end - pos));
+    for (; pos + length <= w.end() && pos < end; pos += length) {
+      emit(std::string_view(w.at(pos), static_cast<std::size_t>(length)));
+    }
+  }
+  if (fstat(fd.get(), &st) != 0) io_error("stat", piece.path, errno);
+  check_identity(piece, identity_of(st));
+}
+
 }  // namespace
 
 ReadStats read_split_lines(const detail::TextSplit& split, detail::Emit<std::string_view> emit) {
@@ -297,5 +322,10 @@ ReadStats read_split_lines(const detail::TextSplit& split, detail::Emit<std::str
 namespace dataflow::detail {
 
 void read_lines(const TextSplit& split, Emit<std::string_view> emit) { io::read_split_lines(split, emit); }
+
+void read_records(const TextSplit& split, std::uint64_t record_length, Emit<std::string_view> emit) {
+  io::BorrowedBuffer buffer;
+  for (const FilePiece& piece : split.pieces) io::read_piece_records(piece, record_length, buffer.get(), emit);
+}
 
 }  // namespace dataflow::detail

@@ -14,6 +14,7 @@ enum class OpKind : std::uint8_t {
   kParallelize,
   kTextFile,
   kRange,
+  kBinaryRecords,
   // Narrow, one-to-one: partition p from the parent's partition p.
   kMap,
   kFlatMap,
@@ -34,6 +35,7 @@ enum class OpKind : std::uint8_t {
   kCollect,
   kCount,
   kSaveAsTextFile,
+  kSaveAsBinaryRecords,
   kAggregate,  // each partition's partial result, merged on every rank (reduce, fold, top...)
   kTake,       // the first records, reading only the partitions it needs
   kForeach,
@@ -56,7 +58,7 @@ struct NodeSpec {
   // are the data (shipped in each task's descriptor, as Spark does); other ranks keep none.
   std::vector<std::string> slices;
   std::vector<std::string> paths;  // text_file inputs; save_as_text_file's directory
-  std::uint64_t limit = 0;         // take: the records wanted
+  std::uint64_t limit = 0;         // take: the records wanted; binary_records: the record length
 };
 
 }  // namespace dataflow::detail

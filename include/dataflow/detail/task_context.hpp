@@ -94,6 +94,9 @@ using ResultRunner = std::function<std::string(TaskContext&)>;
 // line over max_line_size, naming the file (and offset); kNoInput, kNoPermission or
 // kIoError when a file cannot be read.
 void read_lines(const TextSplit& split, Emit<std::string_view> emit);
+// Reads the fixed-length records of a split's pieces in order: a piece owns the records that
+// start inside it. Views live for the call. Throws Error as read_lines does.
+void read_records(const TextSplit& split, std::uint64_t record_length, Emit<std::string_view> emit);
 // Writes `bytes` to a new file at `path` (never following a symlink), checking close().
 void write_new_file(const std::string& path, std::string_view bytes);
 
