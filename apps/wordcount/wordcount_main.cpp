@@ -61,12 +61,12 @@ int main(int argc, char** argv) {
         // Only the driver writes, after the last action: it alone exits 74 when the result
         // cannot be written (under mpirun, mpirun exits 74 too; the executors have ended).
         const bool prints = session.is_driver() && options.output_dir.empty();
-        const int launcher_fd = prints ? wordcount::launcher_stdout() : -1;
+        const int launcher_fd = prints ? app::launcher_stdout() : -1;
         const int fd = launcher_fd >= 0 ? launcher_fd : STDOUT_FILENO;
-        wordcount::FdStreambuf buf(fd);
+        app::FdStreambuf buf(fd);
         std::ostream out(&buf);
         wordcount::run(session, options, out);
-        return prints ? wordcount::finish_result(buf, out, fd) : 0;
+        return prints ? app::finish_result(buf, out, fd, "wordcount") : 0;
       },
       info);
 }

@@ -1,4 +1,4 @@
-// Where wordcount's driver writes its result: a file descriptor whose every write error is
+// Where an app's driver writes its result: a file descriptor whose every write error is
 // kept, so that a full disk ends in exit code 74, never in a truncated result and exit 0.
 #pragma once
 
@@ -8,9 +8,9 @@
 #include <ostream>
 #include <streambuf>
 
-namespace wordcount {
+namespace app {
 
-// The result stream of the driver: writes straight to a file descriptor and keeps the first
+// The result stream of an app's driver: writes straight to a file descriptor and keeps the first
 // error, so that a full disk (or /dev/full) ends in exit 74, never in a truncated result and 0.
 class FdStreambuf final : public std::streambuf {
  public:
@@ -49,6 +49,6 @@ int launcher_stdout();
 
 // Closes the driver's end of the result and prints the one error line if any write, or the
 // close, failed. Returns the exit code: 0, or 74.
-int finish_result(const FdStreambuf& buf, const std::ostream& out, int fd);
+int finish_result(const FdStreambuf& buf, const std::ostream& out, int fd, const char* program);
 
-}  // namespace wordcount
+}  // namespace app

@@ -13,7 +13,7 @@
 
 #include "dataflow/error.hpp"
 
-namespace wordcount {
+namespace app {
 
 // Under Open MPI's mpirun, rank 0's standard output is a pty (or a pipe) that mpirun copies to
 // its own, and mpirun 4.1 ignores a failed write there (exit 0 with a truncated result). So the
@@ -50,14 +50,14 @@ int launcher_stdout() {
 // The driver's end of the result: the first error of a write, or of closing the descriptor
 // (close(2) reports what an NFS server refused at write-back; for standard output, a
 // duplicate is closed). Returns the exit code after printing the one error line.
-int finish_result(const FdStreambuf& buf, const std::ostream& out, int fd) {
+int finish_result(const FdStreambuf& buf, const std::ostream& out, int fd, const char* program) {
   int err = buf.error();
   if (err == 0 && !out) err = EIO;
   const int closing = fd == STDOUT_FILENO ? dup(STDOUT_FILENO) : fd;
   if (closing >= 0 && close(closing) != 0 && err == 0) err = errno;
   if (err == 0) return 0;
-  std::fprintf(stderr, "wordcount: error: cannot write to standard output: %s\n", std::strerror(err));
+  std::fprintf(stderr, "%s: error: cannot write to standard output: %s\n", program, std::strerror(err));
   return static_cast<int>(dataflow::ExitCode::kIoError);
 }
 
-}  // namespace wordcount
+}  // namespace app

@@ -1,0 +1,120 @@
+// etl: orders joined to customers, grouped by country, with libdataflow. See --help.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "dataflow/dataflow.hpp"
+#include "result_sink.hpp"
+
+namespace {
+
+// The tab-separated fields of a line; throws Error(65) naming the file for a short line.
+struct Fields {
+  std::string_view f[4];
+};
+
+Fields split_tabs(std::string_view line, int want, const char* file) {
+  Fields out;
+  for (int i = 0; i < want; ++i) {
+    const std::size_t tab = i + 1 < want ? line.find('\t') : line.size();
+    if (tab == std::string_view::npos) {
+      throw dataflow::Error(dataflow::ExitCode::kDataError,
+                            std::string(file) + ": a line with fewer than " + std::to_string(want) +
+                                " tab-separated fields: \"" + std::string(line.substr(0, 80)) + "\"");
+    }
+    out.f[i] = line.substr(0, tab);
+    line.remove_prefix(std::min(line.size(), tab + 1));
+  }
+  return out;
+}
+
+std::int64_t number(std::string_view s, const char* file) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) {
+    throw dataflow::Error(dataflow::ExitCode::kDataError,
+                          std::string(file) + ": \"" + std::string(s.substr(0, 40)) + "\" is not a whole number");
+  }
+  return v;
+}
+
+using Totals = std::pair<std::uint64_t, std::int64_t>;  // orders, sum of amount_cents
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"", "etl"};
+  app.set_help_flag();  // --help is dataflow::run's, which prints app.help() below too
+  std::string dir;
+  bool left = false;
+  app.add_option("DIR", dir, "directory holding customers.tsv and orders.tsv")->required()->type_name("");
+  app.add_flag("--left", left, "keep orders whose customer is missing, under the country (unknown)");
+  dataflow::ProgramInfo info;
+  info.usage = "DIR [--left]";
+  info.description =
+      "Joins DIR/orders.tsv (order_id, customer_id, amount_cents, date) to DIR/customers.tsv (customer_id, "
+      "name, country) on customer_id, groups by country and prints \"country<TAB>orders<TAB>sum<TAB>average\" "
+      "lines (average with 2 decimals), by sum descending, then country.\nRuns alone (local mode), under "
+      "mpirun, or under srun.";
+  info.help = app.help("", CLI::AppFormatMode::Normal);
+  return dataflow::run(
+      argc, argv,
+      [&](dataflow::Session& session) {
+        try {
+          app.parse(argc, argv);
+        } catch (const CLI::ParseError& e) {
+          if (session.is_driver())
+            std::cerr << "etl: error: " << e.what() << "\nUsage: etl [OPTIONS] " << info.usage
+                      << "\nRun with --help for more information.\n";
+          return static_cast<int>(dataflow::ExitCode::kUsage);
+        }
+        auto customers = session.text_file(dir + "/customers.tsv").map([](std::string_view line) {
+          const Fields f = split_tabs(line, 3, "customers.tsv");
+          return std::pair<std::int64_t, std::string_view>(number(f.f[0], "customers.tsv"), f.f[2]);
+        });
+        auto orders = session.text_file(dir + "/orders.tsv").map([](std::string_view line) {
+          const Fields f = split_tabs(line, 4, "orders.tsv");
+          return std::pair<std::int64_t, std::int64_t>(number(f.f[1], "orders.tsv"), number(f.f[2], "orders.tsv"));
+        });
+        auto add = [](Totals a, Totals b) { return Totals(a.first + b.first, a.second + b.second); };
+        std::vector<std::pair<std::string, Totals>> groups;
+        if (left) {
+          groups = orders.left_outer_join(customers)
+                       .map([](const auto& r) {
+                         const auto& [amount, country] = r.second;
+                         return std::pair<std::string, Totals>(country ? *country : "(unknown)", Totals(1, amount));
+                       })
+                       .reduce_by_key(add)
+                       .collect_on_driver();
+        } else {
+          groups = orders.join(customers)
+                       .map([](const auto& r) {
+                         return std::pair<std::string, Totals>(r.second.second, Totals(1, r.second.first));
+                       })
+                       .reduce_by_key(add)
+                       .collect_on_driver();
+        }
+        if (!session.is_driver()) return 0;
+        std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+          if (a.second.second != b.second.second) return a.second.second > b.second.second;
+          return a.first < b.first;
+        });
+        const int launcher_fd = app::launcher_stdout();
+        const int fd = launcher_fd >= 0 ? launcher_fd : STDOUT_FILENO;
+        app::FdStreambuf buf(fd);
+        std::ostream out(&buf);
+        char avg[64];
+        for (const auto& [country, t] : groups) {
+          std::snprintf(avg, sizeof avg, "%.2f", static_cast<double>(t.second) / static_cast<double>(t.first));
+          out << country << '\t' << t.first << '\t' << t.second << '\t' << avg << '\n';
+        }
+        out.flush();
+        return app::finish_result(buf, out, fd, "etl");
+      },
+      info);
+}
