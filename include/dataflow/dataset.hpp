@@ -163,13 +163,16 @@ class Dataset {
       spec.paths = {dir};
       int node = runtime_->add_node(std::move(spec));
       runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
-        std::string text;
-        auto push = [&text](const T& x) {
-          detail::append_text(text, x);
-          text.push_back('\n');
+        detail::NewFile file(ctx.output_file);
+        std::string line;
+        auto push = [&](const T& x) {
+          line.clear();
+          detail::append_text(line, x);
+          line.push_back('\n');
+          file.append(line);
         };
         detail::run_chain(*source, chain, ctx, push);
-        detail::write_new_file(ctx.output_file, text);
+        file.close();
         return std::string();
       });
       runtime_->run_job(node, true);
@@ -268,10 +271,10 @@ class Dataset {
     spec.paths = {dir};
     int node = runtime_->add_node(std::move(spec));
     runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
-      std::string bytes;
-      auto push = [&bytes](const T& x) { bytes.append(std::string_view(x)); };
+      detail::NewFile file(ctx.output_file);
+      auto push = [&file](const T& x) { file.append(std::string_view(x)); };
       detail::run_chain(*source, chain, ctx, push);
-      detail::write_new_file(ctx.output_file, bytes);
+      file.close();
       return std::string();
     });
     runtime_->run_job(node, true);

@@ -1,4 +1,5 @@
-// write_new_file: create-exclusive, no symlink following, every write, fsync and close checked.
+// NewFile and write_new_file: create-exclusive, no symlink following, every write, fsync and
+// close checked; a file that could not be written whole is removed.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,38 +12,63 @@
 
 namespace dataflow::detail {
 
-void write_new_file(const std::string& path, std::string_view bytes) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) {
+NewFile::NewFile(std::string path) : path_(std::move(path)) {
+  fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
     ExitCode code = errno == EACCES   ? ExitCode::kNoPermission
                     : errno == EEXIST ? ExitCode::kCantCreate
                                       : ExitCode::kIoError;
-    throw Error(code, "cannot create " + path + ": " + std::strerror(errno));
+    throw Error(code, "cannot create " + path_ + ": " + std::strerror(errno));
   }
+  buffer_.reserve(kBufferBytes);
+}
+
+NewFile::~NewFile() {
+  if (fd_ >= 0) {  // not closed: an error on the way; leave no partial file
+    ::close(fd_);
+    unlink(path_.c_str());
+  }
+}
+
+void NewFile::fail(const char* what, int err) {
+  ::close(fd_);
+  fd_ = -1;
+  unlink(path_.c_str());
+  throw Error(ExitCode::kIoError, std::string("cannot ") + what + " " + path_ + ": " + std::strerror(err));
+}
+
+void NewFile::write_through(std::string_view bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      close(fd);
-      unlink(path.c_str());
-      throw Error(ExitCode::kIoError, "cannot write " + path + ": " + std::strerror(err));
-    }
+    if (n < 0) fail("write", errno);
     done += static_cast<std::size_t>(n);
   }
+}
+
+void NewFile::flush() {
+  write_through(buffer_);
+  buffer_.clear();
+}
+
+void NewFile::close() {
+  flush();
   // Durable before the job commit publishes it (the committer syncs the directories).
-  if (fsync(fd) != 0 && errno != EINVAL) {
-    int err = errno;
-    close(fd);
-    unlink(path.c_str());
-    throw Error(ExitCode::kIoError, "cannot sync " + path + ": " + std::strerror(err));
+  if (fsync(fd_) != 0 && errno != EINVAL) fail("sync", errno);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) {
+    const int err = errno;
+    unlink(path_.c_str());
+    throw Error(ExitCode::kIoError, "cannot close " + path_ + ": " + std::strerror(err));
   }
-  if (close(fd) != 0) {
-    int err = errno;
-    unlink(path.c_str());
-    throw Error(ExitCode::kIoError, "cannot close " + path + ": " + std::strerror(err));
-  }
+}
+
+void write_new_file(const std::string& path, std::string_view bytes) {
+  NewFile f(path);
+  f.write_through(bytes);
+  f.close();
 }
 
 }  // namespace dataflow::detail

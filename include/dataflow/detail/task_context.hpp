@@ -72,6 +72,20 @@ struct TaskContext {
     }
     throw std::logic_error("task: node " + std::to_string(node) + " is not part of this task");
   }
+  // The bytes this task reads: its file pieces and shuffle blocks. A size hint for buffers.
+  std::uint64_t input_bytes() const {
+    std::uint64_t n = 0;
+    for (const TaskInput& in : inputs) {
+      if (in.split) {
+        for (const FilePiece& p : in.split->pieces) n += p.end - p.start;
+      }
+      if (in.blocks) {
+        for (std::string_view b : *in.blocks) n += b.size();
+      }
+      n += in.slice.size();
+    }
+    return n;
+  }
   const TaskInput& input(int node) const {
     for (const TaskInput& in : inputs) {
       if (in.node == node) return in;
@@ -99,5 +113,36 @@ void read_lines(const TextSplit& split, Emit<std::string_view> emit);
 void read_records(const TextSplit& split, std::uint64_t record_length, Emit<std::string_view> emit);
 // Writes `bytes` to a new file at `path` (never following a symlink), checking close().
 void write_new_file(const std::string& path, std::string_view bytes);
+
+// A new file written through a buffer (src/io/file_writer.cpp): created as write_new_file
+// does; close() writes the rest, syncs and closes, checking each. Destroyed unclosed (an
+// exception on the way), it removes the file.
+class NewFile {
+ public:
+  explicit NewFile(std::string path);
+  ~NewFile();
+  NewFile(const NewFile&) = delete;
+  NewFile& operator=(const NewFile&) = delete;
+
+  void append(std::string_view bytes) {
+    if (buffer_.size() + bytes.size() > kBufferBytes) flush();
+    if (bytes.size() >= kBufferBytes) {
+      write_through(bytes);
+    } else {
+      buffer_.append(bytes);
+    }
+  }
+  void close();
+  void write_through(std::string_view bytes);
+
+ private:
+  static constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
+  void flush();
+  [[noreturn]] void fail(const char* what, int err);
+
+  std::string path_;
+  int fd_ = -1;
+  std::string buffer_;
+};
 
 }  // namespace dataflow::detail

@@ -21,6 +21,7 @@ Dataset<R> Dataset<T, Chain>::shuffle_to(detail::OpKind kind, const std::string&
   runtime_->set_map_runner(
       node, [source = source_, chain = chain_, bucket_of](detail::TaskContext& ctx, detail::MapOutput& out) {
         detail::BucketBuffer buffer;
+        buffer.reserve(ctx.input_bytes() + ctx.input_bytes() / 8);  // records about as large as their input
         detail::ByteWriter w(buffer.data());
         std::uint64_t position = 0;
         auto push = [&](const T& x) {

@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -115,20 +116,42 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
                                                        detail::PointLess<K>{ascending}) -
                                       bounds->begin());
   };
-  auto reduce = [key_of, ascending](const std::vector<std::string_view>& blocks, detail::Emit<O> emit) {
-    std::vector<std::pair<K, O>> records;
+  // The reduce side sorts (key, encoded record) entries, not records, and decodes each
+  // record as it goes out; text and binary records go out as views into the blocks.
+  constexpr bool kView = std::is_same_v<T, std::string_view>;
+  using Rec = std::conditional_t<kView, std::string_view, O>;
+  auto reduce = [key_of, ascending](const std::vector<std::string_view>& blocks, detail::Emit<Rec> emit) {
+    struct Entry {
+      K key;
+      std::string_view bytes;  // the record's encoding
+    };
+    std::vector<Entry> entries;
     for (std::string_view b : blocks) {
-      detail::decode_all<T>(b, [&](O&& x) {
-        K k(key_of(x));
-        records.emplace_back(std::move(k), std::move(x));
-      });
+      detail::ByteReader r(b);
+      while (!r.empty()) {
+        const std::size_t start = b.size() - r.remaining();
+        if constexpr (kView) {
+          K k(key_of(r.get_bytes()));
+          entries.push_back({std::move(k), b.substr(start, b.size() - r.remaining() - start)});
+        } else {
+          K k(key_of(detail::Codec<T>::read(r)));
+          entries.push_back({std::move(k), b.substr(start, b.size() - r.remaining() - start)});
+        }
+      }
     }
-    std::stable_sort(records.begin(), records.end(), [ascending](const auto& a, const auto& b) {
-      return ascending ? a.first < b.first : b.first < a.first;
+    std::stable_sort(entries.begin(), entries.end(), [ascending](const Entry& a, const Entry& b) {
+      return ascending ? a.key < b.key : b.key < a.key;
     });
-    for (const auto& r : records) emit(r.second);
+    for (const Entry& e : entries) {
+      detail::ByteReader r(e.bytes);
+      if constexpr (kView) {
+        emit(r.get_bytes());
+      } else {
+        emit(detail::Codec<T>::read(r));
+      }
+    }
   };
-  return shuffle_to<O>(detail::OpKind::kSortShuffle, "sort_by", n, bucket_of, reduce, 0);
+  return shuffle_to<Rec>(detail::OpKind::kSortShuffle, "sort_by", n, bucket_of, reduce, 0);
 }
 
 // For pair<K, V>: ordered by key.
