@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""End-to-end checks of the terasort and etl apps against references computed here.
+
+Usage:
+  check_workloads.py --terasort PATH --etl PATH [--np N] [--mpirun MPIRUN] [--timeout S]
+                     [--records N] [--orders N] [-v] [CASE ...]
+
+--np 0 runs the app alone (local mode), N >= 1 under mpirun -n N --oversubscribe --bind-to
+none. The inputs are generated here (seeded): records as gensort lays them out (10-byte key,
+then 90 bytes) and orders/customers as ../shared/tools/gen-orders writes them. Cases:
+
+  terasort           uniform random keys, two input files, --partitions 3: the part files
+                     concatenated in name order equal Python's stable sort by key.
+  terasort-skewed    40% of keys from 4 hot prefixes, 10% one hot key, --partitions 6: the
+                     same check, and every part holds under 2x the mean records.
+  terasort-partial   a file of 250 bytes: exit 65 naming it; no output directory.
+  terasort-exists    an existing output directory: exit 73, left untouched.
+  etl                inner join, group by country: byte-identical to the reference query.
+  etl-left           --left: orders of missing customers under (unknown).
+  etl-malformed      an orders line with three fields: exit 65 naming orders.tsv.
+  etl-missing        a directory without the files: exit 66.
+  help               --help of both apps: exit 0, usage on stdout.
+
+Every failing run prints exactly one "PROG: error:" line. The last line printed is always
+"P passed, F failed".
+"""
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+import check_wordcount as cw  # noqa: E402
+
+
+def error_lines(res, prog):
+    return sum(1 for l in res.stderr.splitlines() if l.startswith(prog + b": error:"))
+
+
+def expect_failure(res, code, prog, words=()):
+    fails = list(res.problems)
+    if res.rc != code:
+        fails.append("exit code %s, expected %d" % (res.rc, code))
+    err = res.stderr.decode("utf-8", "replace")
+    for w in words:
+        if w not in err:
+            fails.append("stderr lacks %r" % w)
+    n = error_lines(res, prog)
+    if n != 1:
+        fails.append("expected exactly 1 %r line on stderr, got %d" % ((prog + b": error:").decode(), n))
+    return fails
+
+
+# ----- terasort -------------------------------------------------------------------------
+
+def make_records(n, rng, skewed):
+    hot_prefixes = [bytes(rng.getrandbits(8) for _ in range(6)) for _ in range(4)]
+    hot_key = bytes(rng.getrandbits(8) for _ in range(10))
+    out = []
+    for i in range(n):
+        roll = rng.random()
+        if skewed and roll < 0.1:
+            key = hot_key
+        elif skewed and roll < 0.5:
+            key = rng.choice(hot_prefixes) + bytes(rng.getrandbits(8) for _ in range(4))
+        else:
+            key = bytes(rng.getrandbits(8) for _ in range(10))
+        body = b"\x00\x11" + ("%032X" % i).encode() + b"\x88\x99\xaa\xbb" + b"\x55" * 48 + b"\xcc\xdd\xee\xff"
+        out.append(key + body)
+    return out
+
+
+def read_parts(outdir):
+    names = sorted(n for n in os.listdir(outdir) if n.startswith("part-"))
+    parts = []
+    for n in names:
+        with open(os.path.join(outdir, n), "rb") as f:
+            parts.append(f.read())
+    return names, parts
+
+
+def terasort_case(skewed):
+    def run(ctx):
+        rng = random.Random(7 if skewed else 5)
+        records = make_records(ctx.records, rng, skewed)
+        half = len(records) // 2
+        for name, chunk in (("a.bin", records[:half]), ("b.bin", records[half:])):
+            with open(os.path.join(ctx.tmp, name), "wb") as f:
+                f.write(b"".join(chunk))
+        args = [os.path.join(ctx.tmp, "a.bin"), os.path.join(ctx.tmp, "b.bin"), "-o", "out"]
+        args += ["--partitions", "3" if not skewed else "6"]
+        res = ctx.terasort.run(args, cwd=ctx.tmp)
+        fails = list(res.problems)
+        if res.rc != 0:
+            return res, fails + ["exit code %s, expected 0" % res.rc]
+        outdir = os.path.join(ctx.tmp, "out")
+        if not os.path.exists(os.path.join(outdir, "_SUCCESS")):
+            fails.append("no _SUCCESS in the output directory")
+        names, parts = read_parts(outdir)
+        if len(names) != (6 if skewed else 3):
+            fails.append("%d part files, expected %d" % (len(names), 6 if skewed else 3))
+        want = b"".join(sorted(records, key=lambda r: r[:10]))  # stable: equal keys in input order
+        got = b"".join(parts)
+        if got != want:
+            at = next((i for i in range(0, min(len(got), len(want)), 100) if got[i:i + 100] != want[i:i + 100]),
+                      min(len(got), len(want)))
+            fails.append("output differs from the stable sort by key (%d bytes, expected %d; first "
+                         "difference in record %d)" % (len(got), len(want), at // 100))
+        if skewed and parts:
+            mean = len(got) / 100 / len(parts)
+            for n, p in zip(names, parts):
+                if len(p) / 100 > 2 * mean:
+                    fails.append("%s holds %d records, over twice the mean %.0f" % (n, len(p) // 100, mean))
+        return res, fails
+    return run
+
+
+def terasort_partial(ctx):
+    path = os.path.join(ctx.tmp, "partial.bin")
+    with open(path, "wb") as f:
+        f.write(b"x" * 250)
+    res = ctx.terasort.run([path, "-o", "out"], cwd=ctx.tmp)
+    fails = expect_failure(res, 65, b"terasort", ["partial.bin", "250 bytes", "record length 100"])
+    if os.path.exists(os.path.join(ctx.tmp, "out")):
+        fails.append("the output directory exists after a failed job")
+    return res, fails
+
+
+def terasort_exists(ctx):
+    path = os.path.join(ctx.tmp, "r.bin")
+    with open(path, "wb") as f:
+        f.write(b"".join(make_records(50, random.Random(1), False)))
+    os.makedirs(os.path.join(ctx.tmp, "out"))
+    with open(os.path.join(ctx.tmp, "out", "keep"), "w") as f:
+        f.write("mine\n")
+    res = ctx.terasort.run([path, "-o", "out"], cwd=ctx.tmp)
+    fails = expect_failure(res, 73, b"terasort", ["out"])
+    if sorted(os.listdir(os.path.join(ctx.tmp, "out"))) != ["keep"]:
+        fails.append("the existing output directory was changed")
+    return res, fails
+
+
+# ----- etl ------------------------------------------------------------------------------
+
+COUNTRIES = ["United States", "China", "India", "Brazil", "Germany", "France", "Japan", "Kenya", "Peru",
+             "Chile", "Spain", "Italy", "Egypt", "Nepal", "Fiji"]
+
+
+def make_orders(d, n_orders, rng):
+    os.makedirs(d, exist_ok=True)
+    ids = rng.sample(range(1, 10 * max(1, n_orders // 20)), max(1, n_orders // 20))
+    customers = {}
+    with open(os.path.join(d, "customers.tsv"), "w") as f:
+        for cid in ids:
+            country = COUNTRIES[min(int(rng.paretovariate(1.2)) - 1, len(COUNTRIES) - 1)]
+            customers[cid] = country
+            f.write("%d\tname %d\t%s\n" % (cid, cid, country))
+    hot = ids[: max(1, len(ids) // 100)]
+    with open(os.path.join(d, "orders.tsv"), "w") as f:
+        for oid in range(n_orders):
+            roll = rng.random()
+            cid = -rng.randint(1, 1000) if roll < 0.01 else rng.choice(hot) if roll < 0.2 else rng.choice(ids)
+            f.write("%d\t%d\t%d\t2026-%02d-%02d\n" % (oid, cid, rng.randint(100, 100000), rng.randint(1, 12),
+                                                     rng.randint(1, 28)))
+    return customers
+
+
+def etl_reference(d, left):
+    country = {}
+    with open(os.path.join(d, "customers.tsv")) as f:
+        for line in f:
+            cid, _name, where = line.rstrip("\n").split("\t", 2)
+            country[int(cid)] = where
+    groups = {}
+    with open(os.path.join(d, "orders.tsv")) as f:
+        for line in f:
+            _oid, cid, amount, _date = line.split("\t", 3)
+            where = country.get(int(cid), "(unknown)" if left else None)
+            if where is not None:
+                g = groups.setdefault(where, [0, 0])
+                g[0] += 1
+                g[1] += int(amount)
+    return "".join("%s\t%d\t%d\t%.2f\n" % (w, n, t, t / n)
+                   for w, (n, t) in sorted(groups.items(), key=lambda kv: (-kv[1][1], kv[0]))).encode()
+
+
+def etl_case(left):
+    def run(ctx):
+        d = os.path.join(ctx.tmp, "data")
+        make_orders(d, ctx.orders, random.Random(11))
+        res = ctx.etl.run([d] + (["--left"] if left else []), cwd=ctx.tmp)
+        fails = list(res.problems)
+        if res.rc != 0:
+            return res, fails + ["exit code %s, expected 0" % res.rc]
+        want = etl_reference(d, left)
+        if res.stdout != want:
+            fails.append("stdout differs from the reference query")
+            fails += cw.diff_lines(want.splitlines(), res.stdout.splitlines())[:5]
+        if left and b"(unknown)" not in res.stdout:
+            fails.append("no (unknown) line with --left")
+        return res, fails
+    return run
+
+
+def etl_malformed(ctx):
+    d = os.path.join(ctx.tmp, "data")
+    make_orders(d, 200, random.Random(3))
+    with open(os.path.join(d, "orders.tsv"), "a") as f:
+        f.write("1\t2\t3\n")
+    res = ctx.etl.run([d], cwd=ctx.tmp)
+    return res, expect_failure(res, 65, b"etl", ["orders.tsv"])
+
+
+def etl_missing(ctx):
+    d = os.path.join(ctx.tmp, "empty")
+    os.makedirs(d)
+    res = ctx.etl.run([d], cwd=ctx.tmp)
+    return res, expect_failure(res, 66, b"etl", ["orders.tsv"])
+
+
+def help_case(ctx):
+    fails = []
+    res = None
+    for runner, usage in ((ctx.terasort, b"INPUT... -o DIR"), (ctx.etl, b"DIR [--left]")):
+        res = runner.run(["--help"], cwd=ctx.tmp)
+        fails += res.problems
+        if res.rc != 0:
+            fails.append("--help exit code %s, expected 0" % res.rc)
+        if usage not in res.stdout:
+            fails.append("--help lacks %r" % usage.decode())
+    return res, fails
+
+
+CASES = [
+    ("terasort", terasort_case(False)),
+    ("terasort-skewed", terasort_case(True)),
+    ("terasort-partial", terasort_partial),
+    ("terasort-exists", terasort_exists),
+    ("etl", etl_case(False)),
+    ("etl-left", etl_case(True)),
+    ("etl-malformed", etl_malformed),
+    ("etl-missing", etl_missing),
+    ("help", help_case),
+]
+
+
+class Ctx:
+    def __init__(self, terasort, etl, tmp, records, orders):
+        self.terasort, self.etl, self.tmp, self.records, self.orders = terasort, etl, tmp, records, orders
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--terasort", required=True)
+    ap.add_argument("--etl", required=True)
+    ap.add_argument("--np", type=int, default=0)
+    ap.add_argument("--mpirun", default="mpirun")
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--records", type=int, default=20000)
+    ap.add_argument("--orders", type=int, default=20000)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("cases", nargs="*")
+    a = ap.parse_args()
+    terasort = cw.Runner(a.terasort, a.np, a.mpirun, a.timeout, a.verbose)
+    etl = cw.Runner(a.etl, a.np, a.mpirun, a.timeout, a.verbose)
+    passed = failed = 0
+    for name, fn in CASES:
+        if a.cases and name not in a.cases:
+            continue
+        tmp = tempfile.mkdtemp(prefix="dataflow-workloads-")
+        try:
+            res, fails = fn(Ctx(terasort, etl, tmp, a.records, a.orders))
+        except Exception as e:  # a checker bug is a failure too
+            res, fails = None, ["checker raised %r" % e]
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if cw.print_case(name, a.np, res, fails):
+            passed += 1
+        else:
+            failed += 1
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
