@@ -82,20 +82,22 @@ int main(int argc, char** argv) {
           return std::pair<std::int64_t, std::int64_t>(number(f.f[1], "orders.tsv"), number(f.f[2], "orders.tsv"));
         });
         auto add = [](Totals a, Totals b) { return Totals(a.first + b.first, a.second + b.second); };
+        // Orders are totalled per customer first (combined on the map side), so the join
+        // moves one record per customer, not one per order; the sums per country are the
+        // same as joining every order.
+        auto per_customer = orders.map_values([](std::int64_t amount) { return Totals(1, amount); }).reduce_by_key(add);
         std::vector<std::pair<std::string, Totals>> groups;
         if (left) {
-          groups = orders.left_outer_join(customers)
+          groups = per_customer.left_outer_join(customers)
                        .map([](const auto& r) {
-                         const auto& [amount, country] = r.second;
-                         return std::pair<std::string, Totals>(country ? *country : "(unknown)", Totals(1, amount));
+                         const auto& [totals, country] = r.second;
+                         return std::pair<std::string, Totals>(country ? *country : "(unknown)", totals);
                        })
                        .reduce_by_key(add)
                        .collect_on_driver();
         } else {
-          groups = orders.join(customers)
-                       .map([](const auto& r) {
-                         return std::pair<std::string, Totals>(r.second.second, Totals(1, r.second.first));
-                       })
+          groups = per_customer.join(customers)
+                       .map([](const auto& r) { return std::pair<std::string, Totals>(r.second.second, r.second.first); })
                        .reduce_by_key(add)
                        .collect_on_driver();
         }
