@@ -104,4 +104,38 @@ TEST(Aggregate, EmptyPartitionsAndEmptyInput) {
   EXPECT_EQ(few[0].second, (std::vector<int>{2, 3}));
 }
 
+// A record type with its own Cereal serialize function, as a value and as a key.
+struct Sample {
+  std::string site;
+  std::vector<double> readings;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(site, readings);
+  }
+  bool operator==(const Sample& o) const { return site == o.site && readings == o.readings; }
+};
+
+}  // namespace
+
+template <>
+struct std::hash<Sample> {
+  std::size_t operator()(const Sample& s) const { return std::hash<std::string>{}(s.site); }
+};
+
+namespace {
+
+TEST(Aggregate, CerealTypesAsValuesAndKeys) {
+  std::vector<std::pair<std::string, Sample>> input;
+  for (int i = 0; i < 500; ++i) input.push_back({"s" + std::to_string(i % 7), {"site" + std::to_string(i % 5), {i * 1.0, -i * 0.5}}});
+  auto grouped = test_session->parallelize(input, 4).group_by_key(3).collect();
+  std::map<std::string, std::vector<Sample>> ref;
+  for (auto& [k, v] : input) ref[k].push_back(v);
+  const std::map<std::string, std::vector<Sample>> got(grouped.begin(), grouped.end());
+  EXPECT_EQ(got, ref);
+  auto by_sample = test_session->parallelize(input, 4).map([](const auto& kv) { return std::pair<Sample, int>(kv.second, 1); })
+                       .reduce_by_key(std::plus<>{})
+                       .count();
+  EXPECT_EQ(by_sample, 500u);  // every reading differs
+}
+
 }  // namespace

@@ -1,6 +1,6 @@
 // Pair and partition operations at every rank count, against sequential computations:
 // key_by, map_values, flat_map_values, keys, values, map_partitions(_with_index),
-// union_with, sample, partition_by, repartition.
+// union_with, sample, partition_by, repartition, zip_with_index.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -126,6 +126,18 @@ TEST(PairOps, PartitionByGroupsKeysAndRepartitionBalances) {
   for (std::size_t s : sizes) EXPECT_NEAR(static_cast<double>(s), 5000.0 / 8, 5000.0 / 8 * 0.25);
   EXPECT_EQ(sorted(r.collect()), sorted(input));
   EXPECT_EQ(r.collect(), r.collect());  // the same order every time
+}
+
+TEST(PairOps, ZipWithIndexNumbersInDatasetOrder) {
+  std::vector<std::string> xs;
+  for (int i = 0; i < 300; ++i) xs.push_back("x" + std::to_string(i * 17 % 301));
+  auto got = test_session->parallelize(xs, 7).filter([](const std::string& s) { return s.size() > 2; }).zip_with_index()
+                 .collect();
+  std::vector<std::pair<std::string, std::uint64_t>> want;
+  for (auto& x : xs)
+    if (x.size() > 2) want.emplace_back(x, want.size());
+  EXPECT_EQ(got, want);
+  EXPECT_TRUE(test_session->parallelize(std::vector<int>{}, 3).zip_with_index().collect().empty());
 }
 
 }  // namespace

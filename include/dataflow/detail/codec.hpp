@@ -9,12 +9,17 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
 
 #include "dataflow/detail/owned.hpp"
 #include "dataflow/error.hpp"
@@ -105,10 +110,16 @@ inline constexpr bool kHasCodec = requires(ByteWriter& w, ByteReader& r, const T
 // Trivially copyable class types travel as raw bytes, with their padding bytes zeroed (they
 // hold garbage that differs between ranks and runs; zeroed, equal records encode equally). A
 // struct that holds a pointer would travel as an address, meaningless on another rank.
+// A user type with a Cereal serialize member (template <class A> void serialize(A& ar)).
+template <class T>
+inline constexpr bool kHasSerialize = std::is_class_v<T> && requires(T& t, cereal::BinaryOutputArchive& ar) {
+  t.serialize(ar);
+};
+
 template <class T>
 inline constexpr bool kIsRawStruct = (std::is_class_v<T> && std::is_trivially_copyable_v<T> &&
                                       !std::is_same_v<T, std::string_view> && !kIsPair<T> && !kIsTuple<T> &&
-                                      !kIsOptional<T>);
+                                      !kIsOptional<T> && !kHasSerialize<T>);
 
 template <class T>
 struct Codec<T, std::enable_if_t<std::is_arithmetic_v<T> || std::is_enum_v<T>>> {
@@ -216,6 +227,31 @@ struct Codec<std::array<T, N>, std::enable_if_t<kHasCodec<T> && !kIsRawStruct<st
   static Owned<std::array<T, N>> read(ByteReader& r) {
     Owned<std::array<T, N>> v;
     for (auto& e : v) e = Codec<T>::read(r);
+    return v;
+  }
+};
+
+// A type with a Cereal serialize function: its Cereal binary encoding, length first.
+template <class T>
+struct Codec<T, std::enable_if_t<kHasSerialize<T>>> {
+  static void write(ByteWriter& w, const T& v) {
+    std::ostringstream os;
+    {
+      cereal::BinaryOutputArchive ar(os);
+      ar(const_cast<T&>(v));  // serialize() is one function for saving and loading
+    }
+    w.put_bytes(os.view());
+  }
+  static T read(ByteReader& r) {
+    const std::string_view bytes = r.get_bytes();
+    std::istringstream is{std::string(bytes)};
+    T v{};
+    try {
+      cereal::BinaryInputArchive ar(is);
+      ar(v);
+    } catch (const cereal::Exception& e) {
+      throw Error(ExitCode::kSoftware, std::string("malformed record block: ") + e.what());
+    }
     return v;
   }
 };

@@ -1,5 +1,5 @@
 // Pair and partition operations: key_by, map_values, flat_map_values, keys, values,
-// map_partitions(_with_index), union_with, sample, partition_by, repartition.
+// map_partitions(_with_index), union_with, sample, partition_by, repartition, zip_with_index.
 #pragma once
 
 #include <cmath>
@@ -146,6 +146,24 @@ auto Dataset<T, Chain>::repartition(int partitions) const {
   };
   return hash_shuffle<detail::Owned<T>>("repartition", resolve_partitions(partitions), position_hash,
                                         detail::DecodeBlocks<T>{}, false);
+}
+
+// pair<T, index>: each record with its position in the dataset's order. As in Spark, a first
+// job counts the records of every partition (the dataset is computed twice).
+template <class T, class Chain>
+auto Dataset<T, Chain>::zip_with_index() const {
+  using O = detail::Owned<T>;
+  using R = std::pair<O, std::uint64_t>;
+  const auto counts = aggregate_partitions<std::uint64_t>(
+      "zip_with_index (count)", [] { return std::uint64_t{0}; }, [](std::uint64_t& n, const T&) { ++n; });
+  auto offsets = std::make_shared<std::vector<std::uint64_t>>(counts.size() + 1, 0);
+  for (std::size_t p = 0; p < counts.size(); ++p) (*offsets)[p + 1] = (*offsets)[p] + counts[p];
+  return wrap<R>(detail::OpKind::kMapPartitions, "zip_with_index",
+                 [offsets](detail::TaskContext& ctx, int node, const detail::Producer<T>& up, detail::Emit<R> emit) {
+                   std::uint64_t i = offsets->at(ctx.partition_of(node));
+                   auto number = [&](const T& x) { emit(R(O(x), i++)); };
+                   up(ctx, detail::Emit<T>(number));
+                 });
 }
 
 }  // namespace dataflow
