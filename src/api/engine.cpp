@@ -224,6 +224,10 @@ void Engine::set_map_runner(int node, MapRunner runner) { registry_.map_runners[
 
 void Engine::set_result_runner(int node, ResultRunner runner) { registry_.result_runners[node] = std::move(runner); }
 
+void Engine::set_range_partitioner(int node, RangePartitioner partitioner) {
+  registry_.range_partitioners[node] = std::move(partitioner);
+}
+
 std::string Engine::explain(int node) const {
   const int executors = std::max(1, world_.size() - 1);
   return driver::explain(graph_, node, config_, executors * executor_cores());
@@ -259,7 +263,7 @@ std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job)
   std::string result;
   common::set_in_job(true);
   try {
-    result = driver::run_job(graph_, action, *backend_, config_, job, program_);
+    result = driver::run_job(graph_, action, *backend_, config_, job, program_, registry_.range_partitioners);
   } catch (const driver::Unrecoverable& e) {
     end_now(e.what(), e.exit_code(), e.rank_lost());
   } catch (const Error& e) {

@@ -30,6 +30,7 @@ class Engine final : public Runtime {
   void set_result_runner(int node, ResultRunner runner) override;
   std::string run_job(int action_node, bool broadcast) override;
   std::string explain(int node) const override;
+  void set_range_partitioner(int node, RangePartitioner partitioner) override;
   int num_partitions(int node) override;
   const Config& config() const override { return config_; }
   int default_parallelism() const override;

@@ -86,8 +86,10 @@ Resolved resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const C
 
 class Job {
  public:
-  Job(const dag::Graph& graph, Backend& backend, const Config& config, std::uint64_t id, const std::string& program)
+  Job(const dag::Graph& graph, Backend& backend, const Config& config, std::uint64_t id, const std::string& program,
+      const RangePartitioners& ranges)
       : graph_(graph),
+        ranges_(ranges),
         backend_(backend),
         config_(config),
         id_(id),
@@ -255,6 +257,8 @@ class Job {
     // Shuffle output: bytes per reduce partition, summed over the map tasks' reports.
     auto& bucket_bytes = bucket_bytes_[s.output_node];
     if (s.output == plan::StageOutput::kShuffle) bucket_bytes.assign(resolved_.sizes[s.id].buckets, 0);
+    auto& samples = samples_[s.output_node];
+    if (s.output == plan::StageOutput::kShuffle) samples.assign(tasks, {});
     std::vector<int> runs_on(tasks, -1);  // the executor running each partition's attempt
     std::vector<std::chrono::steady_clock::time_point> launched(tasks);
     if (s.output == plan::StageOutput::kResult) results_.resize(tasks);
@@ -300,6 +304,7 @@ class Job {
         ++done;
         if (s.output == plan::StageOutput::kShuffle) {
           add_bucket_sizes(r, bucket_bytes);
+          samples[r.partition] = std::move(r.sample);
         } else {
           results_[r.partition] = std::move(r.result);
           if (committer_) committer_->commit_task(r.partition, r.attempt);
@@ -347,10 +352,12 @@ class Job {
       if (detail::is_wide(graph_.node(in).kind) && !owners_.count(in)) groups[resolved_.counts.at(in)].push_back(in);
     }
     for (const auto& [partitions, shuffles] : groups) {
+      // A range shuffle's parts are of about equal size by construction: its map tasks
+      // reported all their bytes in one unsplit bucket, so count each part as one.
       std::vector<std::uint64_t> bytes(partitions, 0);
       for (int w : shuffles) {
         const auto& b = bucket_bytes_.at(w);
-        for (std::uint32_t r = 0; r < partitions; ++r) bytes[r] += b[r];
+        for (std::uint32_t r = 0; r < partitions; ++r) bytes[r] += ranges_.count(w) ? 1 : b[r];
       }
       const auto owner = shuffle::place_partitions(bytes, backend_.executors());
       for (int w : shuffles) {
@@ -359,6 +366,7 @@ class Job {
         order.shuffle_node = w;
         order.round_bytes = config_.shuffle_round_bytes;
         order.owner = owner;
+        if (auto it = ranges_.find(w); it != ranges_.end()) order.bounds = it->second.bounds(samples_.at(w), partitions);
         backend_.exchange(order);
         owners_[w] = owner;
       }
@@ -366,6 +374,7 @@ class Job {
   }
 
   const dag::Graph& graph_;
+  const RangePartitioners& ranges_;
   Backend& backend_;
   const Config& config_;
   std::uint64_t id_;
@@ -375,6 +384,7 @@ class Job {
   Resolved resolved_;
   std::map<int, std::vector<std::uint64_t>> bucket_bytes_;  // by wide node: bytes per reduce partition
   std::map<int, std::vector<std::int32_t>> owners_;         // by wide node, once exchanged
+  std::map<int, std::vector<std::string>> samples_;         // range shuffle: key samples by map partition
   std::vector<std::string> results_;
   std::optional<result::OutputCommitter> committer_;
 };
@@ -382,8 +392,8 @@ class Job {
 }  // namespace
 
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
-                    const std::string& program) {
-  return Job(graph, backend, config, job, program).run(action);
+                    const std::string& program, const RangePartitioners& ranges) {
+  return Job(graph, backend, config, job, program, ranges).run(action);
 }
 
 std::uint32_t partitions_of(const dag::Graph& graph, int node, const Config& config, int slots) {

@@ -5,20 +5,25 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 
 #include "dag/graph.hpp"
 #include "dataflow/config.hpp"
+#include "dataflow/detail/task_context.hpp"
 #include "driver/backend.hpp"
 
 namespace dataflow::driver {
+
+using RangePartitioners = std::unordered_map<int, detail::RangePartitioner>;
 
 // Runs the job computing `action`; returns the result partitions concatenated in partition
 // order. Throws Error (after the committer has removed any output) on failure; the caller
 // ends the job on the executors either way.
 // `program` starts the warning lines (a lost task that is retried). Throws Unrecoverable when
 // the job cannot end in the ordinary way (a signal, a timeout, ranks out of step).
+// `ranges`: the typed halves of the range shuffles (sorts), by node.
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
-                    const std::string& program);
+                    const std::string& program, const RangePartitioners& ranges);
 
 // The lineage of `node` and the stages an action on it would run, with their partition and
 // task counts when its inputs can be listed (`slots`: the executors' task threads).

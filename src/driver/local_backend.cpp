@@ -24,7 +24,13 @@ std::optional<task::TaskReport> LocalBackend::wait_report(std::chrono::milliseco
   return task::decode<task::TaskReport>(bytes);
 }
 
-void LocalBackend::exchange(const task::ExchangeOrder& order) { shuffle::exchange_locally(store_, order.shuffle_node); }
+void LocalBackend::exchange(const task::ExchangeOrder& order) {
+  const auto& ranges = runner_.registry().range_partitioners;
+  if (auto it = ranges.find(order.shuffle_node); it != ranges.end()) {
+    store_.split_map_outputs(order.shuffle_node, it->second, order.bounds);
+  }
+  shuffle::exchange_locally(store_, order.shuffle_node);
+}
 
 void LocalBackend::end_job(const task::JobEnd&) {
   pool_.wait_idle();

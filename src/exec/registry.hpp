@@ -11,6 +11,7 @@ namespace dataflow::exec {
 struct Registry {
   std::unordered_map<int, detail::MapRunner> map_runners;
   std::unordered_map<int, detail::ResultRunner> result_runners;
+  std::unordered_map<int, detail::RangePartitioner> range_partitioners;
 };
 
 }  // namespace dataflow::exec

@@ -63,6 +63,7 @@ task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
   if (!report.ok) {
     report.bucket_ids.clear();
     report.bucket_sizes.clear();
+    report.sample.clear();
     report.result.clear();
   }
   return report;
@@ -108,6 +109,8 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
       report.bucket_sizes.push_back(e.end - begin);
       begin = e.end;
     }
+    report.sample = std::move(out.sample);
+    out.sample = {};
     store_.put_map_output(d.output_node, d.partition, std::move(out));
   } else {
     auto it = registry_.result_runners.find(d.output_node);

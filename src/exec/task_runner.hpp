@@ -16,6 +16,7 @@ class TaskRunner {
  public:
   TaskRunner(const Registry& registry, shuffle::BlockStore& store, int rank, FaultSpec fault)
       : registry_(registry), store_(store), rank_(rank), fault_(fault) {}
+  const Registry& registry() const { return registry_; }
 
   // Thread-safe; never throws: a failure is a report with ok = false.
   task::TaskReport run(const task::Descriptor& d) const noexcept;

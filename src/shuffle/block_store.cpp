@@ -24,6 +24,16 @@ std::map<std::uint32_t, detail::MapOutput> BlockStore::take_map_outputs(int shuf
   return out;
 }
 
+void BlockStore::split_map_outputs(int shuffle, const detail::RangePartitioner& partitioner, std::string_view bounds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [key, out] : map_outputs_) {
+    if (key.first == shuffle && out.unsplit) {
+      partitioner.split(out, bounds, key.second);
+      out.unsplit = false;
+    }
+  }
+}
+
 void BlockStore::add_reduce_block(int shuffle, std::uint32_t reduce_partition, std::uint32_t map_partition,
                                   std::string_view block, std::shared_ptr<const void> backing) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dataflow/detail/map_output.hpp"
+#include "dataflow/detail/task_context.hpp"
 
 namespace dataflow::shuffle {
 
@@ -22,6 +23,9 @@ class BlockStore {
   void put_map_output(int shuffle, std::uint32_t map_partition, detail::MapOutput out);
   // Removes and returns this executor's map outputs of `shuffle`, by map partition.
   std::map<std::uint32_t, detail::MapOutput> take_map_outputs(int shuffle);
+  // Cuts this executor's unsplit map outputs of `shuffle` (a range shuffle's) into buckets
+  // by `bounds`, with the typed split function.
+  void split_map_outputs(int shuffle, const detail::RangePartitioner& partitioner, std::string_view bounds);
   // `block` must lie inside `backing`, which the store keeps alive.
   void add_reduce_block(int shuffle, std::uint32_t reduce_partition, std::uint32_t map_partition,
                         std::string_view block, std::shared_ptr<const void> backing);

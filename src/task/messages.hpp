@@ -35,6 +35,7 @@ struct TaskReport {
   // bytes of each (empty ones are not listed).
   std::vector<std::uint32_t> bucket_ids;
   std::vector<std::uint64_t> bucket_sizes;
+  std::string sample;  // range shuffle output: the encoded sample of its keys
   std::string result;                       // result output: the encoded partition
   template <class Archive>
   void serialize(Archive& ar);
@@ -59,6 +60,7 @@ struct ExchangeOrder {
   std::int32_t shuffle_node = -1;
   std::uint64_t round_bytes = 0;
   std::vector<std::int32_t> owner;
+  std::string bounds;  // range shuffle: the encoded bounds its map outputs are cut by
   template <class Archive>
   void serialize(Archive& ar);
 };

@@ -16,8 +16,9 @@ namespace {
 
 constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
 // 2: Hello names its action, Shutdown; 3: text splits; 4: reports list non-empty buckets
-// only; 5: a task names every node it touches and reads several inputs
-constexpr std::uint16_t kVersion = 5;
+// only; 5: a task names every node it touches and reads several inputs; 6: range shuffles'
+// samples and bounds
+constexpr std::uint16_t kVersion = 6;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -174,6 +175,7 @@ void TaskReport::serialize(Archive& ar) {
   field(ar, bucket_ids);
   field(ar, bucket_sizes);
   if (bucket_ids.size() != bucket_sizes.size()) malformed("bucket ids and sizes differ in number");
+  field(ar, sample);
   field(ar, result);
 }
 
@@ -181,6 +183,7 @@ template <class Archive>
 void ExchangeOrder::serialize(Archive& ar) {
   ar(job, shuffle_node, round_bytes);
   field(ar, owner);
+  field(ar, bounds);
 }
 
 template <class Archive>

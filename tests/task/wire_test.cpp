@@ -92,6 +92,7 @@ TaskReport sample_report() {
   r.error = "boom: " + kBinary;
   r.bucket_ids = {0, 1, 7, std::numeric_limits<std::uint32_t>::max()};
   r.bucket_sizes = {0, 1, 1ull << 33, std::numeric_limits<std::uint64_t>::max()};
+  r.sample = "sample" + kBinary;
   r.result = std::string(1000, 'r') + kBinary;
   return r;
 }
@@ -102,6 +103,7 @@ ExchangeOrder sample_order() {
   o.shuffle_node = 11;
   o.round_bytes = 1ull << 26;
   o.owner = {0, 3, -1, 2147483647, 1};
+  o.bounds = "bounds" + kBinary;
   return o;
 }
 
@@ -188,6 +190,7 @@ void expect_same(const TaskReport& a, const TaskReport& b) {
   EXPECT_EQ(a.error, b.error);
   EXPECT_EQ(a.bucket_ids, b.bucket_ids);
   EXPECT_EQ(a.bucket_sizes, b.bucket_sizes);
+  EXPECT_EQ(a.sample, b.sample);
   EXPECT_EQ(a.result, b.result);
 }
 
@@ -196,6 +199,7 @@ void expect_same(const ExchangeOrder& a, const ExchangeOrder& b) {
   EXPECT_EQ(a.shuffle_node, b.shuffle_node);
   EXPECT_EQ(a.round_bytes, b.round_bytes);
   EXPECT_EQ(a.owner, b.owner);
+  EXPECT_EQ(a.bounds, b.bounds);
 }
 
 void expect_same(const ExchangeDone& a, const ExchangeDone& b) {
@@ -284,7 +288,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 5);
+  EXPECT_EQ(version, 6);
   const Hello h = sample_hello();
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1);  // job, fingerprint, cores, action, finished
 }
@@ -364,13 +368,18 @@ std::vector<LengthField> report_lengths(const TaskReport& r) {
   const std::size_t error_at = 6 + 8 + 4 + 4 + 4 + 4 + 1 + 1 + 4;
   const std::size_t ids_at = error_at + 8 + r.error.size();
   const std::size_t sizes_at = ids_at + 8 + 4 * r.bucket_ids.size();
-  const std::size_t result_at = sizes_at + 8 + 8 * r.bucket_sizes.size();
+  const std::size_t sample_at = sizes_at + 8 + 8 * r.bucket_sizes.size();
+  const std::size_t result_at = sample_at + 8 + r.sample.size();
   return {{error_at, r.error.size(), 1},
           {ids_at, r.bucket_ids.size(), 4},
           {sizes_at, r.bucket_sizes.size(), 8},
+          {sample_at, r.sample.size(), 1},
           {result_at, r.result.size(), 1}};
 }
-std::vector<LengthField> order_lengths(const ExchangeOrder& o) { return {{6 + 8 + 4 + 8, o.owner.size(), 4}}; }
+std::vector<LengthField> order_lengths(const ExchangeOrder& o) {
+  const std::size_t owner_at = 6 + 8 + 4 + 8;
+  return {{owner_at, o.owner.size(), 4}, {owner_at + 8 + 4 * o.owner.size(), o.bounds.size(), 1}};
+}
 std::vector<LengthField> done_lengths(const ExchangeDone& d) { return {{6 + 8 + 1, d.error.size(), 1}}; }
 std::vector<LengthField> end_lengths(const JobEnd& e) {
   const std::size_t error_at = 6 + 8 + 1 + 4;

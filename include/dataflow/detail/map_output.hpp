@@ -32,6 +32,11 @@ struct MapOutput {
   std::uint32_t buckets = 0;   // reduce partitions
   std::string data;            // the records, bucket after bucket
   std::vector<Extent> extents; // non-empty buckets only, ascending
+  // A range shuffle's map output before its bounds are known: `data` holds the records in
+  // their order, not yet cut into buckets, and `sample` an encoded sample of their keys
+  // (reported to the driver, which computes the bounds when the map stage ends).
+  bool unsplit = false;
+  std::string sample;
 
   std::string_view bytes(std::size_t i) const {
     const std::uint64_t begin = i == 0 ? 0 : extents[i - 1].end;

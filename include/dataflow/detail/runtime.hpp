@@ -19,6 +19,7 @@ class Runtime {
   virtual int add_node(NodeSpec spec) = 0;
   virtual void set_map_runner(int node, MapRunner runner) = 0;
   virtual void set_result_runner(int node, ResultRunner runner) = 0;
+  virtual void set_range_partitioner(int node, RangePartitioner partitioner) = 0;
   // Collective: every rank calls it for the same action node. Runs the job and returns the
   // partition results concatenated in partition order, on every rank when `broadcast`
   // (else on the driver only, and empty elsewhere). Throws Error on every rank on failure.

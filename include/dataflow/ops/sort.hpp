@@ -1,9 +1,10 @@
-// Sorting: sort_by and sort_by_key with range partitioning. A first job samples each
-// partition (a reservoir of keys with their map partition and position); every rank computes
-// the same partition bounds from the samples; the shuffle sends each record to the range of
-// its (key, map partition, position), so that even a key shared by most records is spread
-// evenly; each reduce partition is sorted stably. Equal keys keep their order (map
-// partition, then position), so a rerun gives the same bytes.
+// Sorting: sort_by and sort_by_key with range partitioning, the parent computed once. Each
+// map task keeps its records unsplit with a reservoir sample of their keys (with their map
+// partition and position); when the map stage ends the driver computes the bounds from the
+// samples; before the exchange each executor cuts its map outputs by (key, map partition,
+// position), so that even a key shared by most records spreads evenly; each reduce
+// partition is sorted stably. Equal keys keep their order (map partition, then position),
+// so a rerun gives the same bytes.
 #pragma once
 
 #include <algorithm>
@@ -78,55 +79,98 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
   using K = detail::Owned<std::decay_t<std::invoke_result_t<const F&, const T&>>>;
   using Point = detail::SortPoint<K>;
   using Sample = std::pair<std::uint64_t, std::vector<Point>>;
-  const std::uint32_t n = resolve_partitions(partitions);
-
-  // 1. Sample every partition (reservoir sampling, seeded by the partition: reruns agree).
-  std::vector<Sample> samples;
-  if (n > 1) {
-    const int sample_node = runtime_->add_node({detail::OpKind::kAggregate, {node_}, "sort_by (sample)"});
-    const std::uint64_t size = detail::sample_per_partition(n);
-    runtime_->set_result_runner(sample_node, [source = source_, chain = chain_, key_of, size](
-                                                 detail::TaskContext& ctx) {
-      Sample s;
-      std::mt19937_64 rng(detail::mix64(ctx.partition + 0x5eed));
-      auto push = [&](const T& x) {
-        const std::uint64_t i = s.first++;
-        if (s.second.size() < size) {
-          s.second.emplace_back(K(key_of(x)), ctx.partition, i);
-        } else if (const std::uint64_t j = rng() % (i + 1); j < size) {
-          s.second[j] = Point(K(key_of(x)), ctx.partition, i);
-        }
-      };
-      detail::run_chain(*source, chain, ctx, push);
-      std::string out;
-      detail::ByteWriter w(out);
-      detail::Codec<Sample>::write(w, s);
-      return out;
-    });
-    detail::decode_all<Sample>(runtime_->run_job(sample_node, true),
-                               [&samples](Sample&& s) { samples.push_back(std::move(s)); });
-  }
-  auto bounds = std::make_shared<const std::vector<Point>>(detail::range_bounds<K>(std::move(samples), n, ascending));
-
-  // 2. Range-partition by (key, map partition, position); 3. sort each partition stably.
-  auto bucket_of = [key_of, bounds, ascending](const detail::TaskContext& ctx, const T& x, std::uint64_t position,
-                                               std::uint32_t) {
-    const Point p(K(key_of(x)), ctx.partition, position);
-    return static_cast<std::uint32_t>(std::upper_bound(bounds->begin(), bounds->end(), p,
-                                                       detail::PointLess<K>{ascending}) -
-                                      bounds->begin());
-  };
-  // The reduce side sorts (key, encoded record) entries, not records, and decodes each
-  // record as it goes out; text and binary records go out as views into the blocks.
   constexpr bool kView = std::is_same_v<T, std::string_view>;
   using Rec = std::conditional_t<kView, std::string_view, O>;
-  auto reduce = [key_of, ascending](const std::vector<std::string_view>& blocks, detail::Emit<Rec> emit) {
+  const std::uint32_t n = resolve_partitions(partitions);
+
+  detail::NodeSpec spec{detail::OpKind::kSortShuffle, {node_}, "sort_by"};
+  spec.partitions = n;
+  const int node = runtime_->add_node(std::move(spec));
+
+  // 1. The map side keeps its records in their order, unsplit, with a reservoir sample of
+  // their keys (seeded by the partition: a retry samples the same keys).
+  runtime_->set_map_runner(node, [source = source_, chain = chain_, key_of](detail::TaskContext& ctx,
+                                                                           detail::MapOutput& out) {
+    const std::uint64_t size = detail::sample_per_partition(out.buckets);
+    Sample sample;
+    std::mt19937_64 rng(detail::mix64(ctx.partition + 0x5eed));
+    out.data.reserve(static_cast<std::size_t>(ctx.input_bytes() + ctx.input_bytes() / 8));
+    detail::advise_huge_pages(out.data.data(), out.data.capacity());
+    detail::ByteWriter w(out.data);
+    auto push = [&](const T& x) {
+      detail::Codec<T>::write(w, x);
+      const std::uint64_t i = sample.first++;
+      if (sample.second.size() < size) {
+        sample.second.emplace_back(K(key_of(x)), ctx.partition, i);
+      } else if (const std::uint64_t j = rng() % (i + 1); j < size) {
+        sample.second[j] = Point(K(key_of(x)), ctx.partition, i);
+      }
+    };
+    detail::run_chain(*source, chain, ctx, push);
+    out.close_bucket(0);
+    out.unsplit = true;
+    detail::ByteWriter sw(out.sample);
+    detail::Codec<Sample>::write(sw, sample);
+  });
+
+  // 2. When the map stage ends, the driver computes the bounds from the samples; 3. each
+  // executor cuts its map outputs by (key, map partition, position) before the exchange.
+  detail::RangePartitioner partitioner;
+  partitioner.bounds = [ascending](const std::vector<std::string>& samples, std::uint32_t buckets) {
+    std::vector<Sample> parts;
+    for (const std::string& s : samples) detail::decode_all<Sample>(s, [&](Sample&& x) { parts.push_back(std::move(x)); });
+    std::string out;
+    detail::ByteWriter w(out);
+    detail::Codec<std::vector<Point>>::write(w, detail::range_bounds<K>(std::move(parts), buckets, ascending));
+    return out;
+  };
+  partitioner.split = [key_of, ascending](detail::MapOutput& out, std::string_view bounds_bytes,
+                                          std::uint32_t map_partition) {
+    detail::ByteReader br(bounds_bytes);
+    const std::vector<Point> bounds = detail::Codec<std::vector<Point>>::read(br);
+    const detail::PointLess<K> less{ascending};
+    std::vector<std::uint64_t> ends;
+    std::vector<std::uint32_t> bucket;
+    detail::ByteReader r(out.data);
+    auto next_key = [&]() -> K {
+      if constexpr (kView) {
+        return K(key_of(r.get_bytes()));
+      } else {
+        return K(key_of(detail::Codec<T>::read(r)));
+      }
+    };
+    for (std::uint64_t position = 0; !r.empty(); ++position) {
+      const Point p(next_key(), map_partition, position);
+      bucket.push_back(static_cast<std::uint32_t>(std::upper_bound(bounds.begin(), bounds.end(), p, less) -
+                                                  bounds.begin()));
+      ends.push_back(out.data.size() - r.remaining());
+    }
+    std::vector<std::uint32_t> bucket_of;
+    const auto order = detail::bucket_order(bucket.size(), out.buckets, [&](std::size_t i) { return bucket[i]; }, bucket_of);
+    detail::MapOutput cut;
+    cut.buckets = out.buckets;
+    cut.data.reserve(out.data.size());
+    detail::advise_huge_pages(cut.data.data(), cut.data.capacity());
+    for (std::size_t j = 0; j < order.size(); ++j) {
+      const std::uint32_t i = order[j];
+      const std::uint64_t begin = i == 0 ? 0 : ends[i - 1];
+      cut.data.append(out.data, begin, ends[i] - begin);
+      if (j + 1 == order.size() || bucket_of[order[j + 1]] != bucket_of[i]) cut.close_bucket(bucket_of[i]);
+    }
+    out = std::move(cut);
+  };
+  runtime_->set_range_partitioner(node, std::move(partitioner));
+
+  // 4. Each reduce partition sorts (key, encoded record) entries, stably, and decodes each
+  // record as it goes out; text and binary records go out as views into the blocks.
+  auto producer = std::make_shared<const detail::Producer<Rec>>([node, key_of, ascending](detail::TaskContext& ctx,
+                                                                                         detail::Emit<Rec> emit) {
     struct Entry {
       K key;
       std::string_view bytes;  // the record's encoding
     };
     std::vector<Entry> entries;
-    for (std::string_view b : blocks) {
+    for (std::string_view b : *ctx.input(node).blocks) {
       detail::ByteReader r(b);
       while (!r.empty()) {
         const std::size_t start = b.size() - r.remaining();
@@ -150,8 +194,8 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
         emit(detail::Codec<T>::read(r));
       }
     }
-  };
-  return shuffle_to<Rec>(detail::OpKind::kSortShuffle, "sort_by", n, bucket_of, reduce, 0);
+  });
+  return Dataset<Rec>(runtime_, node, std::move(producer));
 }
 
 // For pair<K, V>: ordered by key.
