@@ -13,7 +13,7 @@ cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300
 
 cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDATAFLOW_SANITIZE=ON -DDATAFLOW_WERROR=ON
-cmake --build build-sanitize -j"$jobs"
+cmake --build build-sanitize -j"$jobs" --target sanitize_tests  # only what the next two runs use
 # (the compile-error tests, label "diagnostics", check compiler messages: not again here)
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-sanitize --output-on-failure -j"$jobs" -L unit -LE diagnostics
 # Open MPI's own allocations outlive MPI_Finalize, so leak checks stay off under mpirun.

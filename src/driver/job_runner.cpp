@@ -197,6 +197,7 @@ class Job {
     d.job = id_;
     d.stage = s.id;
     d.partition = partition;
+    d.tasks = resolved_.sizes[s.id].tasks;
     d.attempt = attempt;
     d.fingerprint = plan_.fingerprint;
     for (const auto& [node, p] : plan::task_partitions(graph_, s, resolved_.counts, partition)) {

@@ -74,6 +74,7 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
   detail::TaskContext ctx;
   ctx.stage = d.stage;
   ctx.partition = d.partition;
+  ctx.tasks = d.tasks;
   ctx.attempt = d.attempt;
   for (const auto& n : d.nodes) ctx.partitions.emplace_back(n.node, n.partition);
   std::deque<std::vector<std::string_view>> blocks;  // stable addresses for ctx.inputs

@@ -31,6 +31,7 @@ struct Descriptor {
   std::uint64_t job = 0;
   std::uint32_t stage = 0;
   std::uint32_t partition = 0;
+  std::uint32_t tasks = 0;  // of the stage
   std::uint32_t attempt = 0;
   std::uint64_t fingerprint = 0;  // of the driver's plan; the executor checks its own
   std::vector<NodePartition> nodes;  // every node the task touches, with its partition there

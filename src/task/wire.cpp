@@ -145,7 +145,7 @@ inline void field(InArchive& ar, std::vector<InputPart>& v) {
 
 template <class Archive>
 void Descriptor::serialize(Archive& ar) {
-  ar(job, stage, partition, attempt, fingerprint);
+  ar(job, stage, partition, tasks, attempt, fingerprint);
   field(ar, nodes);
   field(ar, inputs);
   choice(ar, output, OutputKind::kResult);

@@ -44,6 +44,7 @@ Descriptor sample_descriptor() {
   d.job = 0x0102030405060708ull;
   d.stage = 7;
   d.partition = 4000000000u;
+  d.tasks = 4000000001u;
   d.attempt = 3;
   d.fingerprint = 0xfedcba9876543210ull;
   d.nodes = {{-5, 4000000000u}, {3, 0}, {2147483647, 1}};
@@ -147,6 +148,7 @@ void expect_same(const Descriptor& a, const Descriptor& b) {
   EXPECT_EQ(a.job, b.job);
   EXPECT_EQ(a.stage, b.stage);
   EXPECT_EQ(a.partition, b.partition);
+  EXPECT_EQ(a.tasks, b.tasks);
   EXPECT_EQ(a.attempt, b.attempt);
   EXPECT_EQ(a.fingerprint, b.fingerprint);
   ASSERT_EQ(a.nodes.size(), b.nodes.size());
@@ -344,7 +346,7 @@ struct LengthField {
 };
 
 std::vector<LengthField> descriptor_lengths(const Descriptor& d) {
-  const std::size_t nodes_at = 6 + 8 + 4 + 4 + 4 + 8;
+  const std::size_t nodes_at = 6 + 8 + 4 + 4 + 4 + 4 + 8;  // job, stage, partition, tasks, attempt, fingerprint
   const std::size_t inputs_at = nodes_at + 8 + 8 * d.nodes.size();
   std::vector<LengthField> out = {{nodes_at, d.nodes.size(), 8},
                                   {inputs_at, d.inputs.size(), 4 + 4 + 1 + 8 + 8 + 8}};  // an input's least
@@ -577,7 +579,7 @@ TEST(WireMalformed, MessageOfAnotherType) {
 // input raises Error").
 TEST(WireMalformed, OutOfRangeEnumAndBoolBytes) {
   const std::string bytes = encode(sample_descriptor());
-  const std::size_t input_at = 6 + 8 + 4 + 4 + 4 + 8 + 8 + 8 * 3 + 8 + 4 + 4;  // the first input's kind
+  const std::size_t input_at = 6 + 8 + 4 + 4 + 4 + 4 + 8 + 8 + 8 * 3 + 8 + 4 + 4;  // the first input's kind
   ASSERT_EQ(static_cast<std::uint8_t>(bytes[input_at]), static_cast<std::uint8_t>(InputKind::kTextSplit));
   std::string bad = bytes;
   bad[input_at] = 7;

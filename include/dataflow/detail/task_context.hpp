@@ -54,6 +54,7 @@ struct TaskInput {
 struct TaskContext {
   std::uint32_t stage = 0;
   std::uint32_t partition = 0;  // of the stage's top node
+  std::uint32_t tasks = 0;      // of the stage
   std::uint32_t attempt = 0;
   // Every node this task computes or reads, with its partition there (ascending by node).
   std::vector<std::pair<int, std::uint32_t>> partitions;

@@ -36,9 +36,11 @@ struct PointLess {
   }
 };
 
-// Spark's sample size: about 60 keys per output partition over all map partitions.
-inline std::uint64_t sample_per_partition(std::uint32_t out_partitions) {
-  return std::max<std::uint64_t>(60, 3ull * std::min<std::uint64_t>(20ull * out_partitions, 1000000));
+// Spark's sample size: about 60 keys per output partition over all map tasks (at most 3
+// million), at least 20 from each.
+inline std::uint64_t sample_per_partition(std::uint32_t out_partitions, std::uint32_t map_tasks) {
+  const std::uint64_t total = 3ull * std::min<std::uint64_t>(20ull * out_partitions, 1000000);
+  return std::max<std::uint64_t>(20, (total + map_tasks - 1) / std::max<std::uint32_t>(1, map_tasks));
 }
 
 // n - 1 bounds at the weighted quantiles of the samples (weight: records per sampled key).
@@ -91,7 +93,7 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
   // their keys (seeded by the partition: a retry samples the same keys).
   runtime_->set_map_runner(node, [source = source_, chain = chain_, key_of](detail::TaskContext& ctx,
                                                                            detail::MapOutput& out) {
-    const std::uint64_t size = detail::sample_per_partition(out.buckets);
+    const std::uint64_t size = detail::sample_per_partition(out.buckets, ctx.tasks);
     Sample sample;
     std::mt19937_64 rng(detail::mix64(ctx.partition + 0x5eed));
     out.data.reserve(static_cast<std::size_t>(ctx.input_bytes() + ctx.input_bytes() / 8));
