@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dataflow/dataflow.hpp"
+#include "parse_args.hpp"
 #include "result_sink.hpp"
 
 namespace {
@@ -65,14 +66,7 @@ int main(int argc, char** argv) {
   return dataflow::run(
       argc, argv,
       [&](dataflow::Session& session) {
-        try {
-          app.parse(argc, argv);
-        } catch (const CLI::ParseError& e) {
-          if (session.is_driver())
-            std::cerr << "etl: error: " << e.what() << "\nUsage: etl [OPTIONS] " << info.usage
-                      << "\nRun with --help for more information.\n";
-          return static_cast<int>(dataflow::ExitCode::kUsage);
-        }
+        if (const int rc = app::parse_args(app, argc, argv, session, "etl", info.usage)) return rc;
         auto customers = session.text_file(dir + "/customers.tsv").map([](std::string_view line) {
           const Fields f = split_tabs(line, 3, "customers.tsv");
           return std::pair<std::int64_t, std::string_view>(number(f.f[0], "customers.tsv"), f.f[2]);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dataflow/dataflow.hpp"
+#include "parse_args.hpp"
 
 namespace {
 
@@ -43,14 +44,7 @@ int main(int argc, char** argv) {
   return dataflow::run(
       argc, argv,
       [&](dataflow::Session& session) {
-        try {
-          app.parse(argc, argv);
-        } catch (const CLI::ParseError& e) {
-          if (session.is_driver())
-            std::cerr << "terasort: error: " << e.what() << "\nUsage: terasort [OPTIONS] " << info.usage
-                      << "\nRun with --help for more information.\n";
-          return static_cast<int>(dataflow::ExitCode::kUsage);
-        }
+        if (const int rc = app::parse_args(app, argc, argv, session, "terasort", info.usage)) return rc;
         auto key_of = [](std::string_view record) {
           Key k;
           std::memcpy(k.data(), record.data(), kKeyBytes);

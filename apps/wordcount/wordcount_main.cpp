@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dataflow/dataflow.hpp"
+#include "parse_args.hpp"
 #include "result_sink.hpp"
 #include "wordcount_job.hpp"
 
@@ -49,14 +50,7 @@ int main(int argc, char** argv) {
   return dataflow::run(
       argc, argv,
       [&](dataflow::Session& session) {
-        try {
-          app.parse(argc, argv);
-        } catch (const CLI::ParseError& e) {
-          if (session.is_driver())
-            std::cerr << "wordcount: error: " << e.what() << "\nUsage: wordcount [OPTIONS] " << info.usage
-                      << "\nRun with --help for more information.\n";
-          return static_cast<int>(dataflow::ExitCode::kUsage);
-        }
+        if (const int rc = app::parse_args(app, argc, argv, session, "wordcount", info.usage)) return rc;
         if (*top_opt) options.top = top;
         // Only the driver writes, after the last action: it alone exits 74 when the result
         // cannot be written (under mpirun, mpirun exits 74 too; the executors have ended).

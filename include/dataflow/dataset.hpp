@@ -293,37 +293,16 @@ class Dataset {
   // What a transformation returns after a failed check: no further errors follow from it.
   Dataset<detail::ErrorRecord> failed() const { return Dataset<detail::ErrorRecord>(runtime_, node_, nullptr); }
 
-  // reduce_by_key's node: map-side combine into buckets, then the reduce side's producer.
+  // reduce_by_key's node: combine_by_key with f as both merges.
   template <class F>
   auto shuffle_reduce(F f, int partitions) const {
-    using K = detail::Owned<typename T::first_type>;
     using V = detail::Owned<typename T::second_type>;
-    using KV = std::pair<K, V>;
-    detail::NodeSpec spec{detail::OpKind::kReduceByKey, {node_}, "reduce_by_key"};
-    spec.partitions = static_cast<std::uint32_t>(partitions > 0 ? partitions : 0);
-    int node = runtime_->add_node(std::move(spec));
-    runtime_->set_map_runner(
-        node, [source = source_, chain = chain_, f](detail::TaskContext& ctx, detail::MapOutput& out) {
-          detail::CombineTable<K, V> table;
-          F combine = f;
-          auto push = [&](const T& kv) { table.add(detail::hash_key(kv.first), kv.first, kv.second, combine); };
-          detail::run_chain(*source, chain, ctx, push);
-          write_buckets(table, out);
-        });
-    auto producer = std::make_shared<const detail::Producer<KV>>([f, node](detail::TaskContext& ctx,
-                                                                          detail::Emit<KV> emit) {
-      detail::CombineTable<K, V> table;
-      F combine = f;
-      for (std::string_view block : *ctx.input(node).blocks) {
-        detail::decode_all<KV>(block, [&](KV&& kv) {
-          std::uint64_t h = detail::hash_key(kv.first);
-          table.add(h, std::move(kv.first), std::move(kv.second), combine);
-        });
-      }
-      for (const auto& e : table.entries()) emit(e.kv);
-    });
-    return Dataset<KV>(runtime_, node, std::move(producer), {}, spec_partitions(partitions));
+    return combine_node("reduce_by_key", [](const typename T::second_type& v) { return V(v); }, f, f, partitions);
   }
+  // The node of combine_by_key and its family (ops/aggregate.hpp), labelled `label`.
+  template <class Create, class MergeValue, class MergeCombiners>
+  auto combine_node(const char* label, Create create, MergeValue merge_value, MergeCombiners merge_combiners,
+                    int partitions) const;
 
   // A transformation fused into this stage's chain; `keeps_keys` (filter, map_values) keeps
   // the hash partitioning, so that a later join needs no new shuffle.

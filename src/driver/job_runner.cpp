@@ -258,8 +258,11 @@ class Job {
     // Shuffle output: bytes per reduce partition, summed over the map tasks' reports.
     auto& bucket_bytes = bucket_bytes_[s.output_node];
     if (s.output == plan::StageOutput::kShuffle) bucket_bytes.assign(resolved_.sizes[s.id].buckets, 0);
-    auto& samples = samples_[s.output_node];
-    if (s.output == plan::StageOutput::kShuffle) samples.assign(tasks, {});
+    std::vector<std::string>* samples = nullptr;  // a range shuffle's key samples, by map partition
+    if (s.output == plan::StageOutput::kShuffle && ranges_.count(s.output_node)) {
+      samples = &samples_[s.output_node];
+      samples->assign(tasks, {});
+    }
     std::vector<int> runs_on(tasks, -1);  // the executor running each partition's attempt
     std::vector<std::chrono::steady_clock::time_point> launched(tasks);
     if (s.output == plan::StageOutput::kResult) results_.resize(tasks);
@@ -305,7 +308,7 @@ class Job {
         ++done;
         if (s.output == plan::StageOutput::kShuffle) {
           add_bucket_sizes(r, bucket_bytes);
-          samples[r.partition] = std::move(r.sample);
+          if (samples) (*samples)[r.partition] = std::move(r.sample);
         } else {
           results_[r.partition] = std::move(r.result);
           if (committer_) committer_->commit_task(r.partition, r.attempt);

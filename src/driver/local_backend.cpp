@@ -25,10 +25,7 @@ std::optional<task::TaskReport> LocalBackend::wait_report(std::chrono::milliseco
 }
 
 void LocalBackend::exchange(const task::ExchangeOrder& order) {
-  const auto& ranges = runner_.registry().range_partitioners;
-  if (auto it = ranges.find(order.shuffle_node); it != ranges.end()) {
-    store_.split_map_outputs(order.shuffle_node, it->second, order.bounds);
-  }
+  runner_.cut_range_outputs(order);
   shuffle::exchange_locally(store_, order.shuffle_node);
 }
 

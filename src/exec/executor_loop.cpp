@@ -89,10 +89,7 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
           auto order = task::decode<task::ExchangeOrder>(m->bytes);
           pool_.wait_idle();
           flush();
-          const auto& ranges = runner_.registry().range_partitioners;
-          if (auto it = ranges.find(order.shuffle_node); it != ranges.end()) {
-            store_.split_map_outputs(order.shuffle_node, it->second, order.bounds);
-          }
+          runner_.cut_range_outputs(order);
           shuffle::exchange_over_mpi(store_, world_, order);
           world_.send(0, net::kTagExchangeDone, task::encode(task::ExchangeDone{order.job, true, {}}));
           break;

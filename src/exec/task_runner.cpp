@@ -69,6 +69,12 @@ task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
   return report;
 }
 
+void TaskRunner::cut_range_outputs(const task::ExchangeOrder& order) const {
+  if (auto it = registry_.range_partitioners.find(order.shuffle_node); it != registry_.range_partitioners.end()) {
+    store_.split_map_outputs(order.shuffle_node, it->second, order.bounds);
+  }
+}
+
 void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& report) const {
   if (fault_.action != FaultSpec::Action::kOomReport) inject_fault(fault_, d.stage, d.partition, d.attempt, rank_);
   detail::TaskContext ctx;

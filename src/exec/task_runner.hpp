@@ -16,7 +16,8 @@ class TaskRunner {
  public:
   TaskRunner(const Registry& registry, shuffle::BlockStore& store, int rank, FaultSpec fault)
       : registry_(registry), store_(store), rank_(rank), fault_(fault) {}
-  const Registry& registry() const { return registry_; }
+  // Before an exchange: a range shuffle's map outputs are cut into buckets by the order's bounds.
+  void cut_range_outputs(const task::ExchangeOrder& order) const;
 
   // Thread-safe; never throws: a failure is a report with ok = false.
   task::TaskReport run(const task::Descriptor& d) const noexcept;

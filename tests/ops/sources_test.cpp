@@ -77,6 +77,16 @@ TEST_F(BinaryRecords, PartialRecordIs65NamingTheFile) {
   }
 }
 
+TEST_F(BinaryRecords, RecordLengthZeroIsAUsageError) {
+  try {
+    test_session->binary_records(dir_ + "/in", 0);
+    ADD_FAILURE() << "expected an Error";
+  } catch (const dataflow::Error& e) {
+    EXPECT_EQ(e.code(), dataflow::ExitCode::kUsage);
+    EXPECT_NE(std::string(e.what()).find("record length"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(BinaryRecords, SaveAsBinaryRecordsRoundTrip) {
   const std::string out = dir_ + "/out";
   test_session->binary_records(dir_ + "/in", 10).sort_by([](std::string_view r) { return std::string(r); }, true, 3)

@@ -77,6 +77,10 @@ std::vector<std::uint32_t> bucket_order(std::size_t n, std::uint32_t buckets, Bu
 // the end (records of one bucket keep their order). For shuffles without a combine table.
 class BucketBuffer {
  public:
+  BucketBuffer() = default;
+  // Records already encoded back to back: mark where each ends.
+  explicit BucketBuffer(std::string data) : data_(std::move(data)) {}
+
   // Room for about `bytes` of records, so that the buffer is not copied as it grows.
   void reserve(std::uint64_t bytes) {
     data_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(bytes, kMaxReserve)));
@@ -84,7 +88,9 @@ class BucketBuffer {
   }
   // Append a record's encoding to data(), then call end_record with its bucket.
   std::string& data() { return data_; }
-  void end_record(std::uint32_t bucket) { records_.push_back({bucket, data_.size()}); }
+  void end_record(std::uint32_t bucket) { mark(bucket, data_.size()); }
+  // The record ending at byte `end` of data() goes to `bucket`; records are marked in order.
+  void mark(std::uint32_t bucket, std::uint64_t end) { records_.push_back({bucket, end}); }
 
   void write_to(MapOutput& out) {
     std::vector<std::uint32_t> bucket_of;

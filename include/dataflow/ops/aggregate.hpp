@@ -10,27 +10,29 @@
 
 namespace dataflow {
 
-// For pair<K, V>: per key, create(v) for its first value, merge_value(c, v) for the next ones
-// on the map side, merge_combiners(c1, c2) on the reduce side; records pair<K, C>.
+// Map side: a combine table per task, create(v) for a key's first value and
+// merge_value(c, v) for the next; written bucket by bucket. Reduce side: a table merging the
+// combiners with merge_combiners. Each task calls its own copies of the functions.
 template <class T, class Chain>
 template <class Create, class MergeValue, class MergeCombiners>
-auto Dataset<T, Chain>::combine_by_key(Create create, MergeValue merge_value, MergeCombiners merge_combiners,
-                                       int partitions) const {
-  static_assert(detail::kIsPair<T>, "combine_by_key: records must be std::pair<K, V>");
+auto Dataset<T, Chain>::combine_node(const char* label, Create create, MergeValue merge_value,
+                                     MergeCombiners merge_combiners, int partitions) const {
   using K = detail::Owned<typename T::first_type>;
   using VIn = typename T::second_type;
   using C = detail::Owned<std::decay_t<std::invoke_result_t<const Create&, const VIn&>>>;
   using KC = std::pair<K, C>;
-  detail::NodeSpec spec{detail::OpKind::kReduceByKey, {node_}, "combine_by_key"};
+  detail::NodeSpec spec{detail::OpKind::kReduceByKey, {node_}, label};
   spec.partitions = spec_partitions(partitions);
   const int node = runtime_->add_node(std::move(spec));
   runtime_->set_map_runner(node, [source = source_, chain = chain_, create, merge_value](detail::TaskContext& ctx,
                                                                                        detail::MapOutput& out) {
     detail::CombineTable<K, C> table;
+    Create make = create;
+    MergeValue merge = merge_value;
     auto push = [&](const T& kv) {
       table.upsert(
-          detail::hash_key(kv.first), kv.first, [&] { return C(create(kv.second)); },
-          [&](C& c) { c = merge_value(std::move(c), kv.second); });
+          detail::hash_key(kv.first), kv.first, [&] { return C(make(kv.second)); },
+          [&](C& c) { c = merge(std::move(c), kv.second); });
     };
     detail::run_chain(*source, chain, ctx, push);
     write_buckets(table, out);
@@ -38,16 +40,28 @@ auto Dataset<T, Chain>::combine_by_key(Create create, MergeValue merge_value, Me
   auto producer = std::make_shared<const detail::Producer<KC>>(
       [node, merge_combiners](detail::TaskContext& ctx, detail::Emit<KC> emit) {
         detail::CombineTable<K, C> table;
+        MergeCombiners merge = merge_combiners;
         for (std::string_view block : *ctx.input(node).blocks) {
           detail::decode_all<KC>(block, [&](KC&& kc) {
             table.upsert(
                 detail::hash_key(kc.first), std::move(kc.first), [&] { return std::move(kc.second); },
-                [&](C& c) { c = merge_combiners(std::move(c), std::move(kc.second)); });
+                [&](C& c) { c = merge(std::move(c), std::move(kc.second)); });
           });
         }
         for (const auto& e : table.entries()) emit(e.kv);
       });
   return Dataset<KC>(runtime_, node, std::move(producer), {}, spec_partitions(partitions));
+}
+
+// For pair<K, V>: per key, create(v) for its first value, merge_value(c, v) for the next ones
+// on the map side, merge_combiners(c1, c2) on the reduce side; records pair<K, C>.
+template <class T, class Chain>
+template <class Create, class MergeValue, class MergeCombiners>
+auto Dataset<T, Chain>::combine_by_key(Create create, MergeValue merge_value, MergeCombiners merge_combiners,
+                                       int partitions) const {
+  static_assert(detail::kIsPair<T>, "combine_by_key: records must be std::pair<K, V>");
+  return combine_node("combine_by_key", std::move(create), std::move(merge_value), std::move(merge_combiners),
+                      partitions);
 }
 
 // seq(U, V) -> U from `zero` within a partition, comb(U, U) -> U across partitions.

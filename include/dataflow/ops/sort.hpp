@@ -71,6 +71,24 @@ std::vector<SortPoint<K>> range_bounds(std::vector<std::pair<std::uint64_t, std:
   return bounds;
 }
 
+// Calls f(key_of(record), its encoding) for each record encoded in `bytes`, in order;
+// string_view records are read as views, without a copy.
+template <class T, class K, class KeyOf, class F>
+void for_each_keyed(std::string_view bytes, const KeyOf& key_of, F&& f) {
+  ByteReader r(bytes);
+  while (!r.empty()) {
+    const std::size_t start = bytes.size() - r.remaining();
+    K key = [&]() -> K {
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        return K(key_of(r.get_bytes()));
+      } else {
+        return K(key_of(Codec<T>::read(r)));
+      }
+    }();
+    f(std::move(key), bytes.substr(start, bytes.size() - r.remaining() - start));
+  }
+}
+
 }  // namespace detail
 
 // The records ordered by key_of(record) (operator<; descending when !ascending).
@@ -131,34 +149,17 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
     detail::ByteReader br(bounds_bytes);
     const std::vector<Point> bounds = detail::Codec<std::vector<Point>>::read(br);
     const detail::PointLess<K> less{ascending};
-    std::vector<std::uint64_t> ends;
-    std::vector<std::uint32_t> bucket;
-    detail::ByteReader r(out.data);
-    auto next_key = [&]() -> K {
-      if constexpr (kView) {
-        return K(key_of(r.get_bytes()));
-      } else {
-        return K(key_of(detail::Codec<T>::read(r)));
-      }
-    };
-    for (std::uint64_t position = 0; !r.empty(); ++position) {
-      const Point p(next_key(), map_partition, position);
-      bucket.push_back(static_cast<std::uint32_t>(std::upper_bound(bounds.begin(), bounds.end(), p, less) -
-                                                  bounds.begin()));
-      ends.push_back(out.data.size() - r.remaining());
-    }
-    std::vector<std::uint32_t> bucket_of;
-    const auto order = detail::bucket_order(bucket.size(), out.buckets, [&](std::size_t i) { return bucket[i]; }, bucket_of);
+    detail::BucketBuffer buffer(std::move(out.data));
+    std::uint64_t position = 0, end = 0;
+    detail::for_each_keyed<T, K>(buffer.data(), key_of, [&](K&& key, std::string_view encoded) {
+      const Point p(std::move(key), map_partition, position++);
+      end += encoded.size();
+      buffer.mark(static_cast<std::uint32_t>(std::upper_bound(bounds.begin(), bounds.end(), p, less) - bounds.begin()),
+                  end);
+    });
     detail::MapOutput cut;
     cut.buckets = out.buckets;
-    cut.data.reserve(out.data.size());
-    detail::advise_huge_pages(cut.data.data(), cut.data.capacity());
-    for (std::size_t j = 0; j < order.size(); ++j) {
-      const std::uint32_t i = order[j];
-      const std::uint64_t begin = i == 0 ? 0 : ends[i - 1];
-      cut.data.append(out.data, begin, ends[i] - begin);
-      if (j + 1 == order.size() || bucket_of[order[j + 1]] != bucket_of[i]) cut.close_bucket(bucket_of[i]);
-    }
+    buffer.write_to(cut);
     out = std::move(cut);
   };
   runtime_->set_range_partitioner(node, std::move(partitioner));
@@ -173,17 +174,9 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
     };
     std::vector<Entry> entries;
     for (std::string_view b : *ctx.input(node).blocks) {
-      detail::ByteReader r(b);
-      while (!r.empty()) {
-        const std::size_t start = b.size() - r.remaining();
-        if constexpr (kView) {
-          K k(key_of(r.get_bytes()));
-          entries.push_back({std::move(k), b.substr(start, b.size() - r.remaining() - start)});
-        } else {
-          K k(key_of(detail::Codec<T>::read(r)));
-          entries.push_back({std::move(k), b.substr(start, b.size() - r.remaining() - start)});
-        }
-      }
+      detail::for_each_keyed<T, K>(b, key_of, [&](K&& key, std::string_view encoded) {
+        entries.push_back({std::move(key), encoded});
+      });
     }
     std::stable_sort(entries.begin(), entries.end(), [ascending](const Entry& a, const Entry& b) {
       return ascending ? a.key < b.key : b.key < a.key;
