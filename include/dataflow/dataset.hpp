@@ -197,6 +197,7 @@ class Dataset {
   auto sample(bool with_replacement, double fraction, std::uint64_t seed = 0) const;
   auto partition_by(int partitions) const;
   auto repartition(int partitions) const;
+  Dataset<T> coalesce(int partitions) const;
   auto zip_with_index() const;
 
   // ---- Aggregations by key (ops/aggregate.hpp) ----

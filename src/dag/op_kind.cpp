@@ -25,6 +25,8 @@ const char* op_name(OpKind kind) {
       return "zip_partitions";
     case OpKind::kUnion:
       return "union_with";
+    case OpKind::kCoalesce:
+      return "coalesce";
     case OpKind::kReduceByKey:
       return "reduce_by_key";
     case OpKind::kShuffle:

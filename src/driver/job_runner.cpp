@@ -200,20 +200,23 @@ class Job {
     d.tasks = resolved_.sizes[s.id].tasks;
     d.attempt = attempt;
     d.fingerprint = plan_.fingerprint;
-    for (const auto& [node, p] : plan::task_partitions(graph_, s, resolved_.counts, partition)) {
-      d.nodes.push_back({node, p});
-      if (!std::binary_search(s.inputs.begin(), s.inputs.end(), node)) continue;
+    const plan::TaskLayout layout = plan::task_layout(graph_, s, resolved_.counts, partition);
+    for (const plan::TaskScope& scope : layout.scopes) d.scopes.push_back({scope.coalesce, scope.parent});
+    for (const plan::TaskNode& at : layout.nodes) {
+      d.nodes.push_back({at.node, at.partition, at.scope});
+      if (!std::binary_search(s.inputs.begin(), s.inputs.end(), at.node)) continue;
       task::InputPart& in = d.inputs.emplace_back();
-      in.node = node;
-      in.partition = p;
-      const auto& spec = graph_.node(node);
+      in.node = at.node;
+      in.partition = at.partition;
+      in.scope = at.scope;
+      const auto& spec = graph_.node(at.node);
       if (spec.kind == OpKind::kTextFile || spec.kind == OpKind::kBinaryRecords) {
         in.kind = task::InputKind::kTextSplit;
-        in.split = resolved_.splits.at(node).at(p);
+        in.split = resolved_.splits.at(at.node).at(at.partition);
         in.split.max_line_size = config_.max_line_size;
       } else if (detail::is_source(spec.kind)) {
         in.kind = task::InputKind::kSlice;
-        if (p < spec.slices.size()) in.slice = spec.slices[p];
+        if (at.partition < spec.slices.size()) in.slice = spec.slices[at.partition];
       } else {
         in.kind = task::InputKind::kShuffle;
       }
@@ -229,11 +232,11 @@ class Job {
     return d;
   }
 
-  // The executor that must run task `partition` of `s` (the owner of a shuffle partition it
-  // reads), or -1 when any may.
+  // The executor that must run task `partition` of `s` (the owner of the shuffle partitions
+  // it reads), or -1 when any may.
   int home_of(const plan::Stage& s, std::uint32_t partition) const {
-    for (const auto& [node, p] : plan::task_partitions(graph_, s, resolved_.counts, partition)) {
-      if (auto it = owners_.find(node); it != owners_.end()) return it->second.at(p);
+    for (const plan::TaskNode& at : plan::task_layout(graph_, s, resolved_.counts, partition).nodes) {
+      if (auto it = owners_.find(at.node); it != owners_.end()) return it->second.at(at.partition);
     }
     return -1;
   }
@@ -348,32 +351,49 @@ class Job {
   }
 
   // Moves the shuffles `s` reads to the executors of their reduce partitions, once each.
-  // Shuffles with equally many partitions are placed together, so that partition p of every
-  // one of them (the two sides of a join) lands on the same executor.
+  // The partitions one task reads (partition p of both sides of a join, the run of
+  // partitions a coalesce merges) are placed together, on the executor that will run it;
+  // tasks are placed by the bytes they read, largest first.
   void exchange_inputs(const plan::Stage& s) {
-    std::map<std::uint32_t, std::vector<int>> groups;  // by reduce partitions
+    std::vector<int> shuffles;
     for (int in : s.inputs) {
-      if (detail::is_wide(graph_.node(in).kind) && !owners_.count(in)) groups[resolved_.counts.at(in)].push_back(in);
+      if (detail::is_wide(graph_.node(in).kind) && !owners_.count(in)) shuffles.push_back(in);
     }
-    for (const auto& [partitions, shuffles] : groups) {
-      // A range shuffle's parts are of about equal size by construction: its map tasks
-      // reported all their bytes in one unsplit bucket, so count each part as one.
-      std::vector<std::uint64_t> bytes(partitions, 0);
-      for (int w : shuffles) {
-        const auto& b = bucket_bytes_.at(w);
-        for (std::uint32_t r = 0; r < partitions; ++r) bytes[r] += ranges_.count(w) ? 1 : b[r];
+    if (shuffles.empty()) return;
+    const std::uint32_t tasks = resolved_.sizes[s.id].tasks;
+    std::vector<std::vector<std::pair<int, std::uint32_t>>> reads(tasks);  // (shuffle, partition) by task
+    std::vector<std::uint64_t> bytes(tasks, 0);
+    for (std::uint32_t p = 0; p < tasks; ++p) {
+      for (const plan::TaskNode& at : plan::task_layout(graph_, s, resolved_.counts, p).nodes) {
+        if (std::find(shuffles.begin(), shuffles.end(), at.node) == shuffles.end()) continue;
+        reads[p].emplace_back(at.node, at.partition);
+        // A range shuffle's parts are of about equal size by construction: its map tasks
+        // reported all their bytes in one unsplit bucket, so count each part as one.
+        bytes[p] += ranges_.count(at.node) ? 1 : bucket_bytes_.at(at.node).at(at.partition);
       }
-      const auto owner = shuffle::place_partitions(bytes, backend_.executors());
-      for (int w : shuffles) {
-        task::ExchangeOrder order;
-        order.job = id_;
-        order.shuffle_node = w;
-        order.round_bytes = config_.shuffle_round_bytes;
-        order.owner = owner;
-        if (auto it = ranges_.find(w); it != ranges_.end()) order.bounds = it->second.bounds(samples_.at(w), partitions);
-        backend_.exchange(order);
-        owners_[w] = owner;
+    }
+    auto executor = shuffle::place_partitions(bytes, backend_.executors());
+    // A task that also reads a shuffle exchanged before (by an earlier stage) runs where that
+    // one's partition is, so its new partitions go there too.
+    for (std::uint32_t p = 0; p < tasks; ++p) {
+      if (const int home = home_of(s, p); home >= 0) executor[p] = home;
+    }
+    for (int w : shuffles) {
+      std::vector<std::int32_t> owner(resolved_.counts.at(w), -1);
+      for (std::uint32_t p = 0; p < tasks; ++p) {
+        for (const auto& [node, r] : reads[p]) {
+          if (node == w && owner.at(r) < 0) owner[r] = executor[p];
+        }
       }
+      for (auto& o : owner) o = std::max(o, 0);  // read by no task of this stage
+      task::ExchangeOrder order;
+      order.job = id_;
+      order.shuffle_node = w;
+      order.round_bytes = config_.shuffle_round_bytes;
+      order.owner = owner;
+      if (auto it = ranges_.find(w); it != ranges_.end()) order.bounds = it->second.bounds(samples_.at(w), static_cast<std::uint32_t>(owner.size()));
+      backend_.exchange(order);
+      owners_[w] = std::move(owner);
     }
   }
 

@@ -26,7 +26,7 @@ std::optional<task::TaskReport> LocalBackend::wait_report(std::chrono::milliseco
 
 void LocalBackend::exchange(const task::ExchangeOrder& order) {
   runner_.cut_range_outputs(order);
-  shuffle::exchange_locally(store_, order.shuffle_node);
+  shuffle::exchange_locally(store_, order.shuffle_node, static_cast<std::uint32_t>(order.owner.size()));
 }
 
 void LocalBackend::end_job(const task::JobEnd&) {

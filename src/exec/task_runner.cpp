@@ -82,12 +82,14 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
   ctx.partition = d.partition;
   ctx.tasks = d.tasks;
   ctx.attempt = d.attempt;
-  for (const auto& n : d.nodes) ctx.partitions.emplace_back(n.node, n.partition);
+  for (const auto& n : d.nodes) ctx.partitions.push_back({n.node, n.partition, n.scope});
+  for (const auto& sc : d.scopes) ctx.scopes.emplace_back(sc.coalesce, sc.parent);
   std::deque<std::vector<std::string_view>> blocks;  // stable addresses for ctx.inputs
   for (const task::InputPart& in : d.inputs) {
     detail::TaskInput& t = ctx.inputs.emplace_back();
     t.node = in.node;
     t.partition = in.partition;
+    t.scope = in.scope;
     switch (in.kind) {
       case task::InputKind::kTextSplit:
         t.split = &in.split;

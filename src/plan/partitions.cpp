@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "dataflow/error.hpp"
 
@@ -27,6 +28,8 @@ std::uint32_t count_stage(const dag::Graph& graph, const Stage& stage, Partition
     std::uint32_t n = 0;
     if (node.kind == OpKind::kUnion) {
       for (int p : node.parents) n += count_of(counts, p);
+    } else if (node.kind == OpKind::kCoalesce) {
+      n = std::min(node.partitions, count_of(counts, node.parents.at(0)));
     } else {
       n = count_of(counts, node.parents.at(0));
       for (int p : node.parents) {
@@ -42,32 +45,50 @@ std::uint32_t count_stage(const dag::Graph& graph, const Stage& stage, Partition
   return count_of(counts, stage.top);
 }
 
-std::vector<std::pair<int, std::uint32_t>> task_partitions(const dag::Graph& graph, const Stage& stage,
-                                                           const PartitionCounts& counts, std::uint32_t partition) {
+std::pair<std::uint32_t, std::uint32_t> coalesced_range(std::uint32_t p, std::uint32_t n, std::uint32_t parent) {
+  auto edge = [n, parent](std::uint64_t i) { return static_cast<std::uint32_t>(i * parent / n); };
+  return {edge(p), edge(std::uint64_t{p} + 1)};
+}
+
+TaskLayout task_layout(const dag::Graph& graph, const Stage& stage, const PartitionCounts& counts,
+                       std::uint32_t partition) {
   const std::set<int> inside(stage.chain.begin(), stage.chain.end());
-  std::map<int, std::uint32_t> out;
-  std::vector<std::pair<int, std::uint32_t>> stack{{stage.top, partition}};
+  TaskLayout layout;
+  std::vector<TaskNode> stack{{stage.top, partition, 0}};
   while (!stack.empty()) {
-    const auto [id, p] = stack.back();
+    const TaskNode at = stack.back();
     stack.pop_back();
-    out[id] = p;
-    if (!inside.count(id)) continue;  // an input: a source or a shuffle read
-    const auto& node = graph.node(id);
+    layout.nodes.push_back(at);
+    if (!inside.count(at.node)) continue;  // an input: a source or a shuffle read
+    const auto& node = graph.node(at.node);
     if (node.kind == OpKind::kUnion) {
-      std::uint32_t q = p;
+      std::uint32_t q = at.partition;
       for (int parent : node.parents) {
         const std::uint32_t n = count_of(counts, parent);
         if (q < n) {
-          stack.push_back({parent, q});
+          stack.push_back({parent, q, at.scope});
           break;
         }
         q -= n;
       }
+    } else if (node.kind == OpKind::kCoalesce) {
+      const int parent = node.parents.at(0);
+      const auto [first, last] = coalesced_range(at.partition, count_of(counts, at.node), count_of(counts, parent));
+      for (std::uint32_t q = first; q < last; ++q) {
+        layout.scopes.push_back({at.node, at.scope});
+        stack.push_back({parent, q, static_cast<std::uint32_t>(layout.scopes.size())});
+      }
     } else {
-      for (int parent : node.parents) stack.push_back({parent, p});
+      for (int parent : node.parents) stack.push_back({parent, at.partition, at.scope});
     }
   }
-  return {out.begin(), out.end()};
+  // A node reached twice in one scope (a diamond of narrow nodes) is listed once.
+  auto key = [](const TaskNode& t) { return std::tie(t.scope, t.node); };
+  std::sort(layout.nodes.begin(), layout.nodes.end(), [&](const TaskNode& a, const TaskNode& b) { return key(a) < key(b); });
+  layout.nodes.erase(std::unique(layout.nodes.begin(), layout.nodes.end(),
+                                 [&](const TaskNode& a, const TaskNode& b) { return key(a) == key(b); }),
+                     layout.nodes.end());
+  return layout;
 }
 
 }  // namespace dataflow::plan

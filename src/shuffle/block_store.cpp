@@ -2,6 +2,8 @@
 #include "shuffle/block_store.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace dataflow::shuffle {
 
@@ -41,10 +43,20 @@ void BlockStore::add_reduce_block(int shuffle, std::uint32_t reduce_partition, s
   if (backing_.empty() || backing_.back() != backing) backing_.push_back(std::move(backing));
 }
 
+void BlockStore::hold(int shuffle, std::vector<bool> held) {
+  std::lock_guard<std::mutex> lock(mu_);
+  held_[shuffle] = std::move(held);
+}
+
 std::vector<std::string_view> BlockStore::reduce_input(int shuffle, std::uint32_t reduce_partition) const {
   std::vector<Block> blocks;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    auto held = held_.find(shuffle);
+    if (held == held_.end() || reduce_partition >= held->second.size() || !held->second[reduce_partition]) {
+      throw std::logic_error("reduce partition " + std::to_string(reduce_partition) + " of shuffle #" +
+                             std::to_string(shuffle) + " is not on this executor (internal scheduling error)");
+    }
     auto it = reduce_inputs_.find({shuffle, reduce_partition});
     if (it != reduce_inputs_.end()) blocks = it->second;
   }
@@ -62,9 +74,11 @@ void BlockStore::clear() {
   map_outputs_.clear();
   reduce_inputs_.clear();
   backing_.clear();
+  held_.clear();
 }
 
-void exchange_locally(BlockStore& store, int shuffle) {
+void exchange_locally(BlockStore& store, int shuffle, std::uint32_t partitions) {
+  store.hold(shuffle, std::vector<bool>(partitions, true));
   for (auto& [map_partition, out] : store.take_map_outputs(shuffle)) {
     auto backing = std::make_shared<const detail::MapOutput>(std::move(out));
     for (std::size_t i = 0; i < backing->extents.size(); ++i) {

@@ -29,7 +29,11 @@ class BlockStore {
   // `block` must lie inside `backing`, which the store keeps alive.
   void add_reduce_block(int shuffle, std::uint32_t reduce_partition, std::uint32_t map_partition,
                         std::string_view block, std::shared_ptr<const void> backing);
-  // Thread-safe. The blocks of a reduce partition, ordered by map partition.
+  // Records which reduce partitions of `shuffle` the exchange brings to this executor.
+  void hold(int shuffle, std::vector<bool> held);
+  // Thread-safe. The blocks of a reduce partition, ordered by map partition. Throws
+  // std::logic_error for a partition this executor does not hold: a scheduling error must
+  // fail the task, never read as an empty partition.
   std::vector<std::string_view> reduce_input(int shuffle, std::uint32_t reduce_partition) const;
   void clear();
 
@@ -43,9 +47,10 @@ class BlockStore {
   std::map<MapKey, detail::MapOutput> map_outputs_;
   std::map<MapKey, std::vector<Block>> reduce_inputs_;  // in arrival order
   std::vector<std::shared_ptr<const void>> backing_;
+  std::map<int, std::vector<bool>> held_;  // by shuffle: the reduce partitions held here
 };
 
 // The exchange within one process (local mode): moves map outputs to reduce inputs, no copy.
-void exchange_locally(BlockStore& store, int shuffle);
+void exchange_locally(BlockStore& store, int shuffle, std::uint32_t partitions);
 
 }  // namespace dataflow::shuffle

@@ -148,6 +148,9 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
   std::vector<std::shared_ptr<const detail::MapOutput>> outputs;
   std::vector<std::size_t> frames_left;  // per map output: frames not yet copied out
   std::vector<FrameStream> streams(executors);
+  std::vector<bool> held(order.owner.size());
+  for (std::size_t r = 0; r < held.size(); ++r) held[r] = static_cast<std::size_t>(order.owner[r]) == self;
+  store.hold(order.shuffle_node, std::move(held));
   for (auto& [map_partition, out] : store.take_map_outputs(order.shuffle_node)) {
     auto output = std::make_shared<const detail::MapOutput>(std::move(out));
     const std::size_t index = outputs.size();

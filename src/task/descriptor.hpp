@@ -17,14 +17,23 @@ enum class OutputKind : std::uint8_t { kShuffle, kResult };
 struct InputPart {
   std::int32_t node = -1;
   std::uint32_t partition = 0;
+  std::uint32_t scope = 0;  // see NodePartition
   InputKind kind = InputKind::kSlice;
   std::string slice;        // parallelize: the driver's encoded records of this partition
   detail::TextSplit split;  // text_file: the file pieces to read, with their planned identities
 };
 
+// Scope 0 is the task's own; each parent partition merged by a coalesce has a scope of its
+// own (see plan::TaskLayout), so a node may appear once per scope.
 struct NodePartition {
   std::int32_t node = -1;
   std::uint32_t partition = 0;
+  std::uint32_t scope = 0;
+};
+// Scope s >= 1: opened by the coalesce node `coalesce` inside scope `parent`.
+struct Scope {
+  std::int32_t coalesce = -1;
+  std::uint32_t parent = 0;
 };
 
 struct Descriptor {
@@ -35,6 +44,7 @@ struct Descriptor {
   std::uint32_t attempt = 0;
   std::uint64_t fingerprint = 0;  // of the driver's plan; the executor checks its own
   std::vector<NodePartition> nodes;  // every node the task touches, with its partition there
+  std::vector<Scope> scopes;         // by scope - 1
   std::vector<InputPart> inputs;
   OutputKind output = OutputKind::kResult;
   std::int32_t output_node = -1;

@@ -17,8 +17,8 @@ namespace {
 constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
 // 2: Hello names its action, Shutdown; 3: text splits; 4: reports list non-empty buckets
 // only; 5: a task names every node it touches and reads several inputs; 6: range shuffles'
-// samples and bounds
-constexpr std::uint16_t kVersion = 6;
+// samples and bounds; 7: scopes of coalesced partitions
+constexpr std::uint16_t kVersion = 7;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -124,7 +124,7 @@ void choice(InArchive& ar, E& e, E last) {
 
 template <class Archive>
 void input_fields(Archive& ar, InputPart& in) {
-  ar(in.node, in.partition);
+  ar(in.node, in.partition, in.scope);
   choice(ar, in.kind, InputKind::kShuffle);
   field(ar, in.slice);
   field(ar, in.split);
@@ -135,7 +135,7 @@ inline void field(OutArchive& ar, std::vector<InputPart>& v) {
   for (auto& in : v) input_fields(ar, in);
 }
 inline void field(InArchive& ar, std::vector<InputPart>& v) {
-  constexpr std::uint64_t kInputBytes = 4 + 4 + 1 + 8 + 8 + 8;  // empty slice and split
+  constexpr std::uint64_t kInputBytes = 4 + 4 + 4 + 1 + 8 + 8 + 8;  // empty slice and split
   std::uint64_t n = 0;
   ar(n);
   if (n > ar.limit() / kInputBytes) malformed("input count " + std::to_string(n) + " exceeds the message");
@@ -147,6 +147,7 @@ template <class Archive>
 void Descriptor::serialize(Archive& ar) {
   ar(job, stage, partition, tasks, attempt, fingerprint);
   field(ar, nodes);
+  field(ar, scopes);
   field(ar, inputs);
   choice(ar, output, OutputKind::kResult);
   ar(output_node, num_buckets);

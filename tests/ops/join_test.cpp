@@ -121,6 +121,27 @@ TEST(Join, CoPartitionedSidesNeedNoNewShuffle) {
   EXPECT_EQ(joined.num_partitions(), 6);
 }
 
+// The join's stage reads a's shuffle, which b's map stage has already moved to its
+// executors in the same job, and b's new one: partition p of both must meet on one executor.
+TEST(Join, CoPartitionedWithAShuffleAnEarlierStageExchanged) {
+  auto a = test_session->parallelize(left_rows(8), 5)
+               .map_values([](const std::string& s) { return static_cast<long>(s.size()); })
+               .reduce_by_key(std::plus<>{}, 7);
+  auto b = a.map([](const std::pair<int, long>& kv) { return std::pair<int, long>(kv.first / 2, kv.second); })
+               .reduce_by_key(std::plus<>{}, 7);
+  auto joined = a.join(b);
+  const std::string plan = joined.explain();
+  EXPECT_EQ(plan.find("join (left side)"), std::string::npos) << plan;
+  auto av = a.collect();
+  auto bv = b.collect();
+  std::map<int, long> bm(bv.begin(), bv.end());
+  std::vector<std::pair<int, std::pair<long, long>>> ref;
+  for (auto& [k, v] : av)
+    if (bm.count(k)) ref.push_back({k, {v, bm[k]}});
+  ASSERT_FALSE(ref.empty());
+  EXPECT_EQ(sorted(joined.collect()), sorted(ref));
+}
+
 TEST(Join, CogroupAndSubtractByKey) {
   auto l = left_rows(6);
   auto r = right_rows(7);

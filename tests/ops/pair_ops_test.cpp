@@ -1,6 +1,6 @@
 // Pair and partition operations at every rank count, against sequential computations:
 // key_by, map_values, flat_map_values, keys, values, map_partitions(_with_index),
-// union_with, sample, partition_by, repartition, zip_with_index.
+// union_with, sample, partition_by, repartition, coalesce, zip_with_index.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -126,6 +126,48 @@ TEST(PairOps, PartitionByGroupsKeysAndRepartitionBalances) {
   for (std::size_t s : sizes) EXPECT_NEAR(static_cast<double>(s), 5000.0 / 8, 5000.0 / 8 * 0.25);
   EXPECT_EQ(sorted(r.collect()), sorted(input));
   EXPECT_EQ(r.collect(), r.collect());  // the same order every time
+}
+
+TEST(PairOps, CoalesceMergesRunsOfPartitionsInOrder) {
+  std::vector<int> xs(1000);
+  for (int i = 0; i < 1000; ++i) xs[static_cast<std::size_t>(i)] = i * 31 % 1009;
+  auto d = test_session->parallelize(xs, 10).map([](int x) { return x + 1; });
+  auto c = d.coalesce(3);
+  EXPECT_EQ(c.num_partitions(), 3);
+  // Order is kept: partition p merges parent partitions [10p/3, 10(p+1)/3).
+  std::vector<int> want;
+  for (int x : xs) want.push_back(x + 1);
+  EXPECT_EQ(c.collect(), want);
+  auto sizes = c.map_partitions_with_index([](std::uint32_t p, std::vector<int>& part) {
+                  return std::vector<std::pair<std::uint32_t, std::size_t>>{{p, part.size()}};
+                }).collect();
+  EXPECT_EQ(sizes, (std::vector<std::pair<std::uint32_t, std::size_t>>{{0, 300}, {1, 300}, {2, 400}}));
+  EXPECT_EQ(d.coalesce(50).num_partitions(), 10);  // never more than the parent's
+  EXPECT_EQ(d.coalesce(1).collect(), want);
+  EXPECT_EQ(c.coalesce(2).collect(), want);  // nested
+  auto u = test_session->parallelize(std::vector<int>{1, 2, 3}, 2).union_with(d).coalesce(4);
+  std::vector<int> uw{1, 2, 3};
+  uw.insert(uw.end(), want.begin(), want.end());
+  EXPECT_EQ(u.collect(), uw);
+  EXPECT_EQ(c.zip_with_index().collect().back().second, 999u);
+  EXPECT_TRUE(test_session->parallelize(std::vector<int>{}, 4).coalesce(2).collect().empty());
+  EXPECT_THROW(d.coalesce(0), dataflow::Error);
+}
+
+TEST(PairOps, CoalesceOverAShuffleReadsItsPartitionsOnOneExecutor) {
+  auto input = random_pairs(4000, 300, 11);
+  auto reduced = test_session->parallelize(input, 6).reduce_by_key(std::plus<>{}, 9);
+  auto whole = reduced.collect();
+  auto c = reduced.coalesce(2);
+  EXPECT_EQ(c.num_partitions(), 2);
+  EXPECT_EQ(c.collect(), whole);  // the shuffle's partitions in order
+  // And into a further shuffle: counts of the sums' last digits.
+  auto digits = c.map([](const std::pair<std::string, int>& kv) { return std::pair<int, long>(kv.second % 10, 1L); })
+                    .reduce_by_key(std::plus<>{}, 3)
+                    .collect();
+  std::map<int, long> want;
+  for (auto& [k, v] : whole) ++want[v % 10];
+  EXPECT_EQ((std::map<int, long>(digits.begin(), digits.end())), want);
 }
 
 TEST(PairOps, ZipWithIndexNumbersInDatasetOrder) {

@@ -47,10 +47,12 @@ Descriptor sample_descriptor() {
   d.tasks = 4000000001u;
   d.attempt = 3;
   d.fingerprint = 0xfedcba9876543210ull;
-  d.nodes = {{-5, 4000000000u}, {3, 0}, {2147483647, 1}};
+  d.nodes = {{-5, 4000000000u, 0}, {3, 0, 2}, {2147483647, 1, 4000000002u}};
+  d.scopes = {{9, 0}, {-1, 4000000003u}};
   InputPart& text = d.inputs.emplace_back();
   text.node = -5;
   text.partition = 4000000000u;
+  text.scope = 4000000004u;
   text.kind = InputKind::kTextSplit;
   text.slice = "slice" + kBinary;
   text.split.pieces.push_back({"/data/in" + kBinary + ".txt",
@@ -155,11 +157,18 @@ void expect_same(const Descriptor& a, const Descriptor& b) {
   for (std::size_t i = 0; i < a.nodes.size(); ++i) {
     EXPECT_EQ(a.nodes[i].node, b.nodes[i].node) << i;
     EXPECT_EQ(a.nodes[i].partition, b.nodes[i].partition) << i;
+    EXPECT_EQ(a.nodes[i].scope, b.nodes[i].scope) << i;
+  }
+  ASSERT_EQ(a.scopes.size(), b.scopes.size());
+  for (std::size_t i = 0; i < a.scopes.size(); ++i) {
+    EXPECT_EQ(a.scopes[i].coalesce, b.scopes[i].coalesce) << i;
+    EXPECT_EQ(a.scopes[i].parent, b.scopes[i].parent) << i;
   }
   ASSERT_EQ(a.inputs.size(), b.inputs.size());
   for (std::size_t i = 0; i < a.inputs.size(); ++i) {
     EXPECT_EQ(a.inputs[i].node, b.inputs[i].node) << i;
     EXPECT_EQ(a.inputs[i].partition, b.inputs[i].partition) << i;
+    EXPECT_EQ(a.inputs[i].scope, b.inputs[i].scope) << i;
     EXPECT_EQ(a.inputs[i].kind, b.inputs[i].kind) << i;
     EXPECT_EQ(a.inputs[i].slice, b.inputs[i].slice) << i;
     expect_same(a.inputs[i].split, b.inputs[i].split);
@@ -290,7 +299,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 6);
+  EXPECT_EQ(version, 7);
   const Hello h = sample_hello();
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1);  // job, fingerprint, cores, action, finished
 }
@@ -347,12 +356,14 @@ struct LengthField {
 
 std::vector<LengthField> descriptor_lengths(const Descriptor& d) {
   const std::size_t nodes_at = 6 + 8 + 4 + 4 + 4 + 4 + 8;  // job, stage, partition, tasks, attempt, fingerprint
-  const std::size_t inputs_at = nodes_at + 8 + 8 * d.nodes.size();
-  std::vector<LengthField> out = {{nodes_at, d.nodes.size(), 8},
-                                  {inputs_at, d.inputs.size(), 4 + 4 + 1 + 8 + 8 + 8}};  // an input's least
+  const std::size_t scopes_at = nodes_at + 8 + 12 * d.nodes.size();
+  const std::size_t inputs_at = scopes_at + 8 + 8 * d.scopes.size();
+  std::vector<LengthField> out = {{nodes_at, d.nodes.size(), 12},
+                                  {scopes_at, d.scopes.size(), 8},
+                                  {inputs_at, d.inputs.size(), 4 + 4 + 4 + 1 + 8 + 8 + 8}};  // an input's least
   std::size_t at = inputs_at + 8;
   for (const auto& in : d.inputs) {
-    at += 4 + 4 + 1;
+    at += 4 + 4 + 4 + 1;
     out.push_back({at, in.slice.size(), 1});
     at += 8 + in.slice.size();
     out.push_back({at, in.split.pieces.size(), 7 * 8});  // a piece takes 56 bytes at least

@@ -25,6 +25,8 @@ enum class OpKind : std::uint8_t {
   kZipPartitions,
   // Narrow, range: the parents' partitions side by side (union_with).
   kUnion,
+  // Narrow, many-to-one: partition p from a run of consecutive parent partitions (coalesce).
+  kCoalesce,
   // Wide: a shuffle of the parent's records to hash partitions, combined on the map side
   // (reduce_by_key and its family) or not (partition_by, group_by_key, join sides), or to
   // key ranges sampled while the map stage runs (sorts).
@@ -53,7 +55,7 @@ struct NodeSpec {
   OpKind kind = OpKind::kMap;
   std::vector<int> parents;
   std::string label;             // shown by explain(), e.g. "text_file(in.txt)"
-  std::uint32_t partitions = 0;  // source partitions, shuffle partitions; 0 = derived
+  std::uint32_t partitions = 0;  // source, shuffle or coalesce partitions; 0 = derived
   // parallelize, on the driver only: each partition's records, encoded. The driver's values
   // are the data (shipped in each task's descriptor, as Spark does); other ranks keep none.
   std::vector<std::string> slices;

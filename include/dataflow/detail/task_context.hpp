@@ -46,9 +46,19 @@ struct TextSplit {
 struct TaskInput {
   int node = -1;
   std::uint32_t partition = 0;
+  std::uint32_t scope = 0;                                 // see NodePart
   const TextSplit* split = nullptr;                        // text_file
   std::string_view slice;                                  // parallelize: encoded records
   const std::vector<std::string_view>* blocks = nullptr;  // shuffle read, by map partition
+};
+
+// A node the task computes or reads, with its partition there. Scope 0 is the task's own;
+// each parent partition that a coalesce merges is computed in a scope of its own, so below a
+// coalesce a node appears once per merged partition.
+struct NodePart {
+  int node = -1;
+  std::uint32_t partition = 0;
+  std::uint32_t scope = 0;
 };
 
 struct TaskContext {
@@ -56,22 +66,33 @@ struct TaskContext {
   std::uint32_t partition = 0;  // of the stage's top node
   std::uint32_t tasks = 0;      // of the stage
   std::uint32_t attempt = 0;
-  // Every node this task computes or reads, with its partition there (ascending by node).
-  std::vector<std::pair<int, std::uint32_t>> partitions;
+  std::vector<NodePart> partitions;  // every node this task computes or reads, in every scope
   std::vector<TaskInput> inputs;
+  // Scope s >= 1 is opened by coalesce node scopes[s - 1].first inside scope .second.
+  std::vector<std::pair<int, std::uint32_t>> scopes;
+  std::uint32_t scope = 0;  // the scope being computed
   std::string output_file;  // save: this attempt's file
 
-  bool touches(int node) const {
-    for (const auto& [n, p] : partitions) {
-      if (n == node) return true;
-    }
-    return false;
-  }
+  bool touches(int node) const { return find(node) != nullptr; }
   std::uint32_t partition_of(int node) const {
-    for (const auto& [n, p] : partitions) {
-      if (n == node) return p;
-    }
+    if (const NodePart* n = find(node)) return n->partition;
     throw std::logic_error("task: node " + std::to_string(node) + " is not part of this task");
+  }
+  // Calls f() once per parent partition that coalesce `node` merges, in partition order,
+  // with the parent's scope current.
+  template <class F>
+  void for_each_scope(int node, F&& f) {
+    const std::uint32_t outer = scope;
+    struct Restore {
+      std::uint32_t& at;
+      std::uint32_t value;
+      ~Restore() { at = value; }
+    } restore{scope, outer};
+    for (std::size_t i = 0; i < scopes.size(); ++i) {
+      if (scopes[i].first != node || scopes[i].second != outer) continue;
+      scope = static_cast<std::uint32_t>(i + 1);
+      f();
+    }
   }
   // The bytes this task reads: its file pieces and shuffle blocks. A size hint for buffers.
   std::uint64_t input_bytes() const {
@@ -89,9 +110,17 @@ struct TaskContext {
   }
   const TaskInput& input(int node) const {
     for (const TaskInput& in : inputs) {
-      if (in.node == node) return in;
+      if (in.node == node && in.scope == scope) return in;
     }
     throw std::logic_error("task: node " + std::to_string(node) + " is not an input of this task");
+  }
+
+ private:
+  const NodePart* find(int node) const {
+    for (const NodePart& n : partitions) {
+      if (n.node == node && n.scope == scope) return &n;
+    }
+    return nullptr;
   }
 };
 

@@ -1,5 +1,6 @@
 // Pair and partition operations: key_by, map_values, flat_map_values, keys, values,
-// map_partitions(_with_index), union_with, sample, partition_by, repartition, zip_with_index.
+// map_partitions(_with_index), union_with, sample, partition_by, repartition, coalesce,
+// zip_with_index.
 #pragma once
 
 #include <cmath>
@@ -146,6 +147,24 @@ auto Dataset<T, Chain>::repartition(int partitions) const {
   };
   return hash_shuffle<detail::Owned<T>>("repartition", resolve_partitions(partitions), position_hash,
                                         detail::DecodeBlocks<T>{}, false);
+}
+
+// At most `partitions` partitions, each merging a run of consecutive parent partitions in
+// their order, without a shuffle (Spark's coalesce); more partitions than the parent has
+// keep the parent's. (Spark's coalesce(n, shuffle=True) is repartition(n).)
+template <class T, class Chain>
+Dataset<T> Dataset<T, Chain>::coalesce(int partitions) const {
+  if (partitions < 1) {
+    throw Error(ExitCode::kUsage, "coalesce: partitions must be at least 1, not " + std::to_string(partitions));
+  }
+  detail::NodeSpec spec{detail::OpKind::kCoalesce, {node_}, "coalesce(" + std::to_string(partitions) + ")"};
+  spec.partitions = static_cast<std::uint32_t>(partitions);
+  const int node = runtime_->add_node(std::move(spec));
+  auto producer = std::make_shared<const detail::Producer<T>>(
+      [node, up = erased()](detail::TaskContext& ctx, detail::Emit<T> emit) {
+        ctx.for_each_scope(node, [&] { (*up)(ctx, emit); });
+      });
+  return Dataset<T>(runtime_, node, std::move(producer));
 }
 
 // pair<T, index>: each record with its position in the dataset's order. As in Spark, a first
