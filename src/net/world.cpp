@@ -34,7 +34,17 @@ void Backoff::wait() {
 
 void Backoff::grow() { delay_us_ = std::min(delay_us_ * 2, kMaxUs); }
 
-World::World(int& argc, char**& argv) : comms_(std::make_unique<Comms>()), chunk_(message_chunk_bytes()) {
+bool World::launched() {
+  // mpirun (Open MPI), srun with PMIx or PMI-2, MPICH's hydra.
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
+    if (std::getenv(v)) return true;
+  }
+  return false;
+}
+
+World::World(int& argc, char**& argv)
+    : mpi_(launched()), comms_(std::make_unique<Comms>()), chunk_(message_chunk_bytes()) {
+  if (!mpi_) return;  // a world of one: rank 0 of 1
   int provided = 0;
   check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);  // check() reports MPI's text
@@ -54,6 +64,7 @@ World::World(int& argc, char**& argv) : comms_(std::make_unique<Comms>()), chunk
 }
 
 World::~World() {
+  if (!mpi_) return;
   for (auto& p : comms_->posted) {
     MPI_Waitall(static_cast<int>(p.requests.size()), p.requests.data(), MPI_STATUSES_IGNORE);
   }
@@ -117,11 +128,13 @@ std::optional<Message> World::try_receive(int source, int tag) {
 }
 
 int World::min_over_ranks(int value) {
+  if (!mpi_) return value;
   check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
   return value;
 }
 
 std::vector<std::string> World::gather_lines(const std::string& line) {
+  if (!mpi_) return {line};
   int len = static_cast<int>(line.size());
   std::vector<int> lens(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
   check(MPI_Gather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
@@ -142,12 +155,17 @@ std::vector<std::string> World::gather_lines(const std::string& line) {
 
 void World::finalize_and_exit(int code) {
   std::fflush(nullptr);
+  if (!mpi_) std::_Exit(code);
   if (comms_->executors != MPI_COMM_NULL) MPI_Comm_free(&comms_->executors);
   MPI_Finalize();
   std::_Exit(code);
 }
 
 void World::abort(int code) {
+  if (!mpi_) {
+    std::fflush(nullptr);
+    std::_Exit(code);
+  }
   MPI_Abort(MPI_COMM_WORLD, code);
   std::_Exit(code);  // not reached
 }

@@ -35,12 +35,18 @@ struct Message {
 class World {
  public:
   // Collective over all ranks: initializes MPI and splits off the executors' communicator.
+  // A process that no launcher started (no mpirun, no srun with PMI) is a world of one
+  // without MPI at all: local mode needs none, and Open MPI's singleton start forks an
+  // orted and costs about 0.4 s.
   World(int& argc, char**& argv);
   ~World();  // collective: MPI_Finalize
+  // Whether a launcher started this process (its environment names an MPI rank).
+  static bool launched();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
   int rank() const { return rank_; }
+  bool uses_mpi() const { return mpi_; }
   int size() const { return size_; }
   // Executor ranks on this rank's node, the driver not counted.
   int executors_on_node() const { return executors_on_node_; }
@@ -83,6 +89,7 @@ class World {
  private:
   struct Comms;
   void progress_posted();
+  bool mpi_ = false;
   std::unique_ptr<Comms> comms_;
   int rank_ = 0;
   int size_ = 1;

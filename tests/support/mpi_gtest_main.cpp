@@ -34,11 +34,18 @@ dataflow::Session* test_session = nullptr;
 int main(int argc, char** argv) {
   dataflow::Session session(argc, argv);
   test_session = &session;
+  // Run without a launcher, the session is local and leaves MPI alone; the tests' own
+  // collectives (MPI_Barrier and friends) then need a singleton MPI of their own.
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  const bool own_mpi = !initialized;
+  if (own_mpi) MPI_Init(&argc, &argv);
   ::testing::InitGoogleTest(&argc, argv);
   auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
   if (session.rank() != 0) delete listeners.Release(listeners.default_result_printer());
   listeners.Append(new AbortOnFatalFailure(session.rank()));
   int failed = RUN_ALL_TESTS() != 0 ? 1 : 0;
   MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (own_mpi) MPI_Finalize();
   return failed;
 }
