@@ -90,6 +90,14 @@ class CombineTable {
     return slots_[i] == 0 ? nullptr : &entries_[(slots_[i] & 0xffffffffu) - 1];
   }
 
+  // Prefetches the slot of `hash`, then (once that is likely cached) the entry it points
+  // to, for Lookahead.
+  void prefetch_slot(std::uint64_t hash) const { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
+  void prefetch_entry(std::uint64_t hash) const {
+    const std::uint64_t slot = slots_[hash & (slots_.size() - 1)];
+    if (slot != 0) __builtin_prefetch(&entries_[(slot & 0xffffffffu) - 1]);
+  }
+
   const std::vector<Entry>& entries() const { return entries_; }
   std::vector<Entry>& entries() { return entries_; }
   std::size_t size() const { return entries_.size(); }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dataflow/dataset.hpp"
+#include "dataflow/detail/lookahead.hpp"
 
 namespace dataflow {
 
@@ -29,24 +30,50 @@ auto Dataset<T, Chain>::combine_node(const char* label, Create create, MergeValu
     detail::CombineTable<K, C> table;
     Create make = create;
     MergeValue merge = merge_value;
-    auto push = [&](const T& kv) {
+    auto add = [&](std::uint64_t hash, const T& kv) {
       table.upsert(
-          detail::hash_key(kv.first), kv.first, [&] { return C(make(kv.second)); },
-          [&](C& c) { c = merge(std::move(c), kv.second); });
+          hash, kv.first, [&] { return C(make(kv.second)); }, [&](C& c) { c = merge(std::move(c), kv.second); });
     };
-    detail::run_chain(*source, chain, ctx, push);
+    if constexpr (detail::kLookaheadable<T>) {
+      detail::Lookahead<T> ahead;
+      auto mid = [&](std::uint64_t hash) { table.prefetch_entry(hash); };
+      auto push = [&](const T& kv) {
+        const std::uint64_t hash = detail::hash_key(kv.first);
+        table.prefetch_slot(hash);
+        ahead.push(hash, kv, mid, add);
+      };
+      detail::run_chain(*source, chain, ctx, push);
+      ahead.drain(add);
+    } else {
+      auto push = [&](const T& kv) { add(detail::hash_key(kv.first), kv); };
+      detail::run_chain(*source, chain, ctx, push);
+    }
     write_buckets(table, out);
   });
   auto producer = std::make_shared<const detail::Producer<KC>>(
       [node, merge_combiners](detail::TaskContext& ctx, detail::Emit<KC> emit) {
         detail::CombineTable<K, C> table;
         MergeCombiners merge = merge_combiners;
-        for (std::string_view block : *ctx.input(node).blocks) {
-          detail::decode_all<KC>(block, [&](KC&& kc) {
-            table.upsert(
-                detail::hash_key(kc.first), std::move(kc.first), [&] { return std::move(kc.second); },
-                [&](C& c) { c = merge(std::move(c), std::move(kc.second)); });
-          });
+        auto add = [&](std::uint64_t hash, KC& kc) {
+          table.upsert(
+              hash, std::move(kc.first), [&] { return std::move(kc.second); },
+              [&](C& c) { c = merge(std::move(c), std::move(kc.second)); });
+        };
+        if constexpr (detail::kLookaheadable<KC>) {
+          detail::Lookahead<KC> ahead;
+          auto mid = [&](std::uint64_t hash) { table.prefetch_entry(hash); };
+          for (std::string_view block : *ctx.input(node).blocks) {
+            detail::decode_all<KC>(block, [&](KC&& kc) {
+              const std::uint64_t hash = detail::hash_key(kc.first);
+              table.prefetch_slot(hash);
+              ahead.push(hash, kc, mid, add);
+            });
+          }
+          ahead.drain(add);
+        } else {
+          for (std::string_view block : *ctx.input(node).blocks) {
+            detail::decode_all<KC>(block, [&](KC&& kc) { add(detail::hash_key(kc.first), kc); });
+          }
         }
         for (const auto& e : table.entries()) emit(e.kv);
       });
