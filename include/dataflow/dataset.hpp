@@ -41,12 +41,12 @@ class Dataset {
   using value_type = T;
 
   Dataset(detail::Runtime* runtime, int node, std::shared_ptr<const detail::Producer<Base>> source, Chain chain = {},
-          std::uint32_t hash_partitions = 0)
+          detail::HashPartitioning partitioning = {})
       : runtime_(runtime),
         node_(node),
         source_(std::move(source)),
         chain_(std::move(chain)),
-        hash_partitions_(hash_partitions) {}
+        partitioning_(partitioning) {}
 
   // Dataset<T> from a Dataset<T, SomeChain>: the same node, its chain type-erased.
   template <class OtherChain, class C = Chain,
@@ -58,7 +58,7 @@ class Dataset {
             [source = other.source_, chain = other.chain_](detail::TaskContext& ctx, detail::Emit<T> emit) {
               detail::run_chain(*source, chain, ctx, emit);
             })),
-        hash_partitions_(other.hash_partitions_) {}
+        partitioning_(other.partitioning_) {}
 
   // f(const T&) -> U, one output per record.
   template <class F>
@@ -311,7 +311,8 @@ class Dataset {
   auto derive(detail::OpKind kind, const char* label, Step step, bool keeps_keys = false) const {
     using Next = detail::Then<Chain, Step>;
     int node = runtime_->add_node({kind, {node_}, label});
-    return Dataset<U, Next>(runtime_, node, source_, Next{chain_, std::move(step)}, keeps_keys ? hash_partitions_ : 0);
+    return Dataset<U, Next>(runtime_, node, source_, Next{chain_, std::move(step)},
+                            keeps_keys ? partitioning_ : detail::HashPartitioning{});
   }
 
   // This dataset's records as a type-erased producer.
@@ -332,13 +333,15 @@ class Dataset {
 
   // Shuffles the records to hash partitions of key_hash(record); the reduce side runs
   // reduce(blocks, emit) over the partition's blocks (by map partition) to produce R.
+  // `keyed`: key_hash is the key's hash, so the result is hash-partitioned by key. `like`:
+  // with partitions 0, as many partitions as that shuffle has once planned.
   template <class R, class KeyHash, class Reduce>
   Dataset<R> hash_shuffle(const std::string& label, std::uint32_t partitions, KeyHash key_hash, Reduce reduce,
-                          bool keyed = true) const;
+                          bool keyed = true, int like = -1) const;
   // As hash_shuffle, but a record goes to bucket_of(ctx, record, position, buckets).
   template <class R, class BucketOf, class Reduce>
   Dataset<R> shuffle_to(detail::OpKind kind, const std::string& label, std::uint32_t partitions, BucketOf bucket_of,
-                        Reduce reduce, std::uint32_t keyed_partitions) const;
+                        Reduce reduce, bool keyed, int like = -1) const;
   struct NoFinish {
     template <class P>
     void operator()(P&) const {}
@@ -410,7 +413,7 @@ class Dataset {
   int node_;
   std::shared_ptr<const detail::Producer<Base>> source_;
   Chain chain_;
-  std::uint32_t hash_partitions_ = 0;  // hash-partitioned by key into this many, when known (0: not)
+  detail::HashPartitioning partitioning_;  // by key, if it is
 };
 
 }  // namespace dataflow

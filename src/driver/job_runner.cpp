@@ -74,7 +74,9 @@ Resolved resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const C
     plan::StageSize& size = r.sizes[s.id];
     size.tasks = plan::count_stage(graph, s, r.counts);
     if (s.output == plan::StageOutput::kShuffle) {
-      std::uint32_t b = graph.node(s.output_node).partitions;
+      const auto& spec = graph.node(s.output_node);
+      std::uint32_t b = spec.partitions;
+      if (b == 0 && spec.like >= 0) b = r.counts.at(spec.like);
       if (b == 0) b = static_cast<std::uint32_t>(config.default_parallelism);
       if (b == 0) b = size.tasks;
       size.buckets = b == 0 ? 1 : b;

@@ -26,6 +26,7 @@ std::uint64_t fingerprint(const dag::Graph& graph, int target) {
     for (int p : n.parents) put(canon, static_cast<std::uint64_t>(p));
     put(canon, n.label);
     put(canon, n.partitions);
+    put(canon, static_cast<std::uint64_t>(static_cast<std::int64_t>(n.like)));
     put(canon, n.paths.size());
     for (const auto& path : n.paths) put(canon, path);
     put(canon, n.limit);

@@ -61,6 +61,8 @@ class Builder {
   // The stage writing wide node `wide`'s shuffle, built once however many stages read it.
   std::uint32_t shuffle_stage(int wide) {
     if (auto it = writers_.find(wide); it != writers_.end()) return it->second;
+    // A shuffle sized like another is planned after it, so its count is resolved first.
+    if (const int like = graph_.node(wide).like; like >= 0) shuffle_stage(like);
     const std::uint32_t id = build(wide, StageOutput::kShuffle);
     writers_[wide] = id;
     return id;

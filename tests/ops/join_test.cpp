@@ -121,6 +121,41 @@ TEST(Join, CoPartitionedSidesNeedNoNewShuffle) {
   EXPECT_EQ(joined.num_partitions(), 6);
 }
 
+// reduce_by_key's default count is known only once planned (the map side's partitions, as
+// in PySpark); a join with it still shuffles only the other side, to as many partitions.
+TEST(Join, ASideWithReduceByKeysDefaultPartitioningIsNotShuffledAgain) {
+  auto a = test_session->parallelize(left_rows(9), 5)
+               .map_values([](const std::string& s) { return static_cast<long>(s.size()); })
+               .reduce_by_key(std::plus<>{});
+  auto r = right_rows(10);
+  auto b = test_session->parallelize(r, 3);
+  for (bool a_left : {true, false}) {
+    using J = std::pair<int, std::pair<long, double>>;
+    dataflow::Dataset<J> joined = a_left ? dataflow::Dataset<J>(a.join(b))
+                                         : dataflow::Dataset<J>(b.join(a).map_values([](const std::pair<double, long>& wv) {
+                                             return std::pair<long, double>(wv.second, wv.first);
+                                           }));
+    const std::string plan = joined.explain();
+    EXPECT_EQ(plan.find(a_left ? "join (left side)" : "join (right side)"), std::string::npos) << plan;
+    EXPECT_NE(plan.find(a_left ? "join (right side)" : "join (left side)"), std::string::npos) << plan;
+    EXPECT_EQ(joined.num_partitions(), a.num_partitions());
+    std::multimap<int, double> bm(r.begin(), r.end());
+    std::vector<std::pair<int, std::pair<long, double>>> ref;
+    for (auto& [k, v] : a.collect()) {
+      auto [lo, hi] = bm.equal_range(k);
+      for (auto it = lo; it != hi; ++it) ref.push_back({k, {v, it->second}});
+    }
+    ASSERT_FALSE(ref.empty());
+    EXPECT_EQ(sorted(joined.collect()), sorted(ref));
+  }
+  // Both sides with default partitionings of their own: the left one is kept.
+  auto c = b.reduce_by_key(std::plus<>{});
+  auto both = a.join(c);
+  const std::string plan = both.explain();
+  EXPECT_EQ(plan.find("join (left side)"), std::string::npos) << plan;
+  EXPECT_EQ(both.count(), a.join(c, 4).count());
+}
+
 // The join's stage reads a's shuffle, which b's map stage has already moved to its
 // executors in the same job, and b's new one: partition p of both must meet on one executor.
 TEST(Join, CoPartitionedWithAShuffleAnEarlierStageExchanged) {

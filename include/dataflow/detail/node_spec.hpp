@@ -48,6 +48,14 @@ bool is_source(OpKind kind);
 bool is_wide(OpKind kind);  // reads a shuffle of its parent's output
 bool is_action(OpKind kind);
 
+// How a dataset is hash-partitioned by key, if it is: by the shuffle at `node` (-1: not),
+// into `count` partitions (0: known only once planned, as reduce_by_key's default count).
+// Every hash shuffle partitions by detail::HashOfKey, so equal counts mean equal placement.
+struct HashPartitioning {
+  int node = -1;
+  std::uint32_t count = 0;
+};
+
 struct NodeSpec {
   NodeSpec() = default;
   NodeSpec(OpKind k, std::vector<int> ps, std::string l) : kind(k), parents(std::move(ps)), label(std::move(l)) {}
@@ -56,6 +64,9 @@ struct NodeSpec {
   std::vector<int> parents;
   std::string label;             // shown by explain(), e.g. "text_file(in.txt)"
   std::uint32_t partitions = 0;  // source, shuffle or coalesce partitions; 0 = derived
+  // A hash shuffle with partitions 0: as many partitions as shuffle `like` has once planned
+  // (the other side of a join whose one side keeps reduce_by_key's default partitioning).
+  int like = -1;
   // parallelize, on the driver only: each partition's records, encoded. The driver's values
   // are the data (shipped in each task's descriptor, as Spark does); other ranks keep none.
   std::vector<std::string> slices;

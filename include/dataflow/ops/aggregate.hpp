@@ -77,7 +77,7 @@ auto Dataset<T, Chain>::combine_node(const char* label, Create create, MergeValu
         }
         for (const auto& e : table.entries()) emit(e.kv);
       });
-  return Dataset<KC>(runtime_, node, std::move(producer), {}, spec_partitions(partitions));
+  return Dataset<KC>(runtime_, node, std::move(producer), {}, detail::HashPartitioning{node, spec_partitions(partitions)});
 }
 
 // For pair<K, V>: per key, create(v) for its first value, merge_value(c, v) for the next ones
