@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "dataflow/detail/huge_pages.hpp"
+
 namespace dataflow::detail {
 
 // Equality of short byte strings without a call to memcmp: overlapping word loads that
@@ -98,8 +100,9 @@ class CombineTable {
     if (slot != 0) __builtin_prefetch(&entries_[(slot & 0xffffffffu) - 1]);
   }
 
-  const std::vector<Entry>& entries() const { return entries_; }
-  std::vector<Entry>& entries() { return entries_; }
+  using Entries = std::vector<Entry, HugePageAllocator<Entry>>;
+  const Entries& entries() const { return entries_; }
+  Entries& entries() { return entries_; }
   std::size_t size() const { return entries_.size(); }
 
  private:
@@ -122,7 +125,7 @@ class CombineTable {
   }
 
   void grow() {
-    std::vector<std::uint64_t> slots(slots_.size() * 2, 0);
+    Slots slots(slots_.size() * 2, 0);
     const std::size_t mask = slots.size() - 1;
     for (std::size_t n = 0; n < entries_.size(); ++n) {
       std::uint64_t h = entries_[n].hash;
@@ -133,8 +136,9 @@ class CombineTable {
     slots_.swap(slots);
   }
 
-  std::vector<Entry> entries_;
-  std::vector<std::uint64_t> slots_;  // 0 = empty; else (hash >> 32) << 32 | (entry index + 1)
+  using Slots = std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>>;
+  Entries entries_;
+  Slots slots_;  // 0 = empty; else (hash >> 32) << 32 | (entry index + 1)
 };
 
 }  // namespace dataflow::detail

@@ -12,12 +12,15 @@
 #include <type_traits>
 #include <utility>
 
+#include "dataflow/detail/owned.hpp"
+
 namespace dataflow::detail {
 
-// Records that may be held back cheaply: copied without allocation, and never views into
-// a buffer that the producer reuses after its call returns.
+// Records that may be held back cheaply: copied without allocation, and never views
+// (std::string_view) into a buffer that the producer reuses once its call returns.
 template <class T>
-inline constexpr bool kLookaheadable = std::is_trivially_copyable_v<T> && std::is_default_constructible_v<T>;
+inline constexpr bool kLookaheadable =
+    std::is_trivially_copyable_v<T> && std::is_default_constructible_v<T> && std::is_same_v<T, Owned<T>>;
 template <class A, class B>
 inline constexpr bool kLookaheadable<std::pair<A, B>> = kLookaheadable<A> && kLookaheadable<B>;
 

@@ -4,8 +4,6 @@
 // memory does not grow with the number of reduce partitions.
 #pragma once
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <stdexcept>
@@ -13,16 +11,9 @@
 #include <string_view>
 #include <vector>
 
-namespace dataflow::detail {
+#include "dataflow/detail/huge_pages.hpp"
 
-// Asks for transparent huge pages over the 2 MiB pages inside [p, p + bytes): a large
-// buffer then faults in 2 MiB at a time instead of 4 KiB. Advice only.
-inline void advise_huge_pages(char* p, std::size_t bytes) {
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kHuge - 1);
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
+namespace dataflow::detail {
 
 struct MapOutput {
   struct Extent {
