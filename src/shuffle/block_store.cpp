@@ -28,9 +28,10 @@ std::map<std::uint32_t, detail::MapOutput> BlockStore::take_map_outputs(int shuf
 
 void BlockStore::split_map_outputs(int shuffle, const detail::RangePartitioner& partitioner, std::string_view bounds) {
   std::lock_guard<std::mutex> lock(mu_);
+  std::string spare;  // one output's memory, reused by the next (no fresh pages to zero)
   for (auto& [key, out] : map_outputs_) {
     if (key.first == shuffle && out.unsplit) {
-      partitioner.split(out, bounds, key.second);
+      partitioner.split(out, bounds, key.second, spare);
       out.unsplit = false;
     }
   }

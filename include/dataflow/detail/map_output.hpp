@@ -83,7 +83,9 @@ class BucketBuffer {
   // The record ending at byte `end` of data() goes to `bucket`; records are marked in order.
   void mark(std::uint32_t bucket, std::uint64_t end) { records_.push_back({bucket, end}); }
 
-  void write_to(MapOutput& out) {
+  // Writes the records into `out` bucket by bucket. With `spare`, this buffer's memory is
+  // left there for the next one (cleared, its pages already faulted in), not freed.
+  void write_to(MapOutput& out, std::string* spare = nullptr) {
     std::vector<std::uint32_t> bucket_of;
     const auto order =
         bucket_order(records_.size(), out.buckets, [&](std::size_t i) { return records_[i].bucket; }, bucket_of);
@@ -94,6 +96,10 @@ class BucketBuffer {
       const std::uint64_t begin = i == 0 ? 0 : records_[i - 1].end;
       out.data.append(data_, begin, records_[i].end - begin);
       if (k + 1 == order.size() || bucket_of[order[k + 1]] != bucket_of[i]) out.close_bucket(bucket_of[i]);
+    }
+    if (spare) {
+      data_.clear();
+      *spare = std::move(data_);
     }
     std::string().swap(data_);
     records_ = {};

@@ -132,11 +132,12 @@ using Producer = std::function<void(TaskContext&, Emit<T>)>;
 using MapRunner = std::function<void(TaskContext&, MapOutput& out)>;
 // A range shuffle's typed halves. bounds(samples, buckets), on the driver when the map stage
 // ends: the encoded bounds of `buckets` ranges from the map tasks' samples (by map partition).
-// split(out, bounds, map_partition), on the executor holding an unsplit map output before
-// the exchange: cuts it into buckets.
+// split(out, bounds, map_partition, spare), on the executor holding an unsplit map output
+// before the exchange: cuts it into buckets, writing into `spare`'s memory where it is large
+// enough and leaving the unsplit buffer there for the next one.
 struct RangePartitioner {
   std::function<std::string(const std::vector<std::string>& samples, std::uint32_t buckets)> bounds;
-  std::function<void(MapOutput& out, std::string_view bounds, std::uint32_t map_partition)> split;
+  std::function<void(MapOutput& out, std::string_view bounds, std::uint32_t map_partition, std::string& spare)> split;
 };
 // Last stage of an action: the partition's encoded result.
 using ResultRunner = std::function<std::string(TaskContext&)>;
