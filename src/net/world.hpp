@@ -69,7 +69,7 @@ class World {
   // round_bytes to one peer (0 = automatic): memory is bounded by the rounds, not the total.
   using Fill = std::function<void(std::size_t dest, char* out, std::size_t n)>;
   using Deliver =
-      std::function<void(std::size_t source, std::string_view bytes, const std::shared_ptr<const std::string>& round)>;
+      std::function<void(std::size_t source, std::string_view bytes, const std::shared_ptr<const void>& round)>;
   void alltoallv_executors(const std::vector<std::uint64_t>& send_sizes, std::uint64_t round_bytes, const Fill& fill,
                            const Deliver& deliver);
 

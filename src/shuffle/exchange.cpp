@@ -81,7 +81,7 @@ class FrameParser {
   FrameParser(BlockStore& store, int shuffle, std::size_t partitions)
       : store_(store), shuffle_(shuffle), partitions_(partitions) {}
 
-  void feed(std::string_view bytes, const std::shared_ptr<const std::string>& round) {
+  void feed(std::string_view bytes, const std::shared_ptr<const void>& round) {
     while (!bytes.empty()) {
       if (!partial_.empty() || bytes.size() < sizeof(FrameHeader)) {
         bytes = gather(bytes);
@@ -179,7 +179,7 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
       if (--frames_left[output] == 0) outputs[output].reset();  // sent: free it unless kept here
     });
   };
-  auto deliver = [&](std::size_t source, std::string_view bytes, const std::shared_ptr<const std::string>& round) {
+  auto deliver = [&](std::size_t source, std::string_view bytes, const std::shared_ptr<const void>& round) {
     parsers[source].feed(bytes, round);
   };
   world.alltoallv_executors(send_sizes, order.round_bytes, fill, deliver);
