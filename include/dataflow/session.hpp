@@ -24,7 +24,9 @@ class Engine;
 
 class Session {
  public:
-  // Collective over MPI_COMM_WORLD. Reads DATAFLOW_* settings from the environment; a bad
+  // Collective over MPI_COMM_WORLD (under mpirun or srun; a process that no launcher
+  // started runs in local mode and does not initialize MPI). Reads DATAFLOW_* settings from
+  // the environment; a bad
   // one throws Error(kConfig) on every rank, after rank 0 has printed it to stderr.
   // Prefer dataflow::run, which also parses the common flags; used directly, an exception
   // that escapes main still ends every rank with its exit code and one error line.
