@@ -22,6 +22,11 @@ struct Config {
   // Most bytes one executor sends to one peer per Alltoallv round; 0 = automatic.
   // Tiny values force the multi-round exchange path in tests.
   std::uint64_t shuffle_round_bytes = 0;
+  // A join (inner or left outer) or subtract_by_key whose right side's shuffle output is at
+  // most this many bytes, once its map stage has run, sends that side whole to every
+  // executor and reads the left side where its map tasks left it: the big side never
+  // crosses the network (Spark's adaptive broadcast join). 0 = never.
+  std::uint64_t broadcast_join_threshold = std::uint64_t{10} << 20;
   // Reduce partitions of a shuffle when the operation names none; 0 = the parent's count.
   int default_parallelism = 0;
   // Console progress bar: auto = only when stderr (or mpirun's) is a terminal; on = also

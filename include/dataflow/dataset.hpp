@@ -371,9 +371,11 @@ class Dataset {
   template <class R, class Body>
   Dataset<R> wrap(detail::OpKind kind, const std::string& label, Body body, bool keeps_keys = false) const;
   // Both sides hash-partitioned alike by key (shuffled where not already), zipped
-  // partition by partition: body(ctx, left, right, emit) produces R.
+  // partition by partition: body(ctx, left, right, emit) produces R. `right_may_broadcast`:
+  // body's output is right with the whole right side beside any part of the left side.
   template <class R, class Other, class Body>
-  Dataset<R> co_group(const Other& other, int partitions, const std::string& label, Body body) const;
+  Dataset<R> co_group(const Other& other, int partitions, const std::string& label, Body body,
+                      bool right_may_broadcast = false) const;
 
   std::string run_encoded(detail::OpKind kind, bool broadcast) const {
     int node = runtime_->add_node({kind, {node_}, detail::op_name(kind)});

@@ -66,6 +66,10 @@ Config config_from_env() {
   c.max_line_size = size_var("DATAFLOW_MAX_LINE_SIZE", c.max_line_size);
   c.shuffle_round_bytes = size_var("DATAFLOW_SHUFFLE_ROUND_BYTES", c.shuffle_round_bytes);
   c.default_parallelism = int_var("DATAFLOW_DEFAULT_PARALLELISM", c.default_parallelism);
+  if (const char* v = std::getenv("DATAFLOW_BROADCAST_JOIN_THRESHOLD"); v && *v) {
+    c.broadcast_join_threshold =
+        std::string_view(v) == "0" ? 0 : size_var("DATAFLOW_BROADCAST_JOIN_THRESHOLD", c.broadcast_join_threshold);
+  }
   c.progress_interval_seconds = int_var("DATAFLOW_PROGRESS_INTERVAL", c.progress_interval_seconds);
   c.network_timeout_seconds = seconds_var("DATAFLOW_NETWORK_TIMEOUT", c.network_timeout_seconds);
   c.task_timeout_seconds = seconds_var("DATAFLOW_TASK_TIMEOUT", c.task_timeout_seconds);
@@ -91,7 +95,7 @@ constexpr std::string_view kKnown[] = {
     "DATAFLOW_SHUFFLE_ROUND_BYTES", "DATAFLOW_DEFAULT_PARALLELISM", "DATAFLOW_PROGRESS",
     "DATAFLOW_PROGRESS_INTERVAL",   "DATAFLOW_RESOURCE_REPORT",     "DATAFLOW_FAULT",
     "DATAFLOW_MESSAGE_CHUNK_BYTES", "DATAFLOW_NETWORK_TIMEOUT",     "DATAFLOW_TASK_TIMEOUT",
-    "DATAFLOW_MAX_LINE_SIZE",
+    "DATAFLOW_MAX_LINE_SIZE",       "DATAFLOW_BROADCAST_JOIN_THRESHOLD",
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -223,6 +223,17 @@ class Job {
         in.kind = task::InputKind::kShuffle;
       }
     }
+    if (broadcast_ && broadcast_->stage == s.id) {
+      for (task::InputPart& in : d.inputs) {
+        if (in.node == broadcast_->left) {
+          in.kind = task::InputKind::kShuffleInPlace;  // map output `partition`, where it is
+          in.partition = partition;
+        } else if (in.node == broadcast_->right) {
+          in.kind = task::InputKind::kShuffleWhole;
+          in.partition = resolved_.counts.at(broadcast_->right);
+        }
+      }
+    }
     d.output_node = s.output_node;
     if (s.output == plan::StageOutput::kShuffle) {
       d.output = task::OutputKind::kShuffle;
@@ -237,14 +248,90 @@ class Job {
   // The executor that must run task `partition` of `s` (the owner of the shuffle partitions
   // it reads), or -1 when any may.
   int home_of(const plan::Stage& s, std::uint32_t partition) const {
+    if (broadcast_ && broadcast_->stage == s.id) return map_homes_.at(broadcast_->left).at(partition);
     for (const plan::TaskNode& at : plan::task_layout(graph_, s, resolved_.counts, partition).nodes) {
-      if (auto it = owners_.find(at.node); it != owners_.end()) return it->second.at(at.partition);
+      auto it = owners_.find(at.node);
+      if (it != owners_.end() && it->second.at(at.partition) >= 0) return it->second.at(at.partition);
     }
-    return -1;
+    return -1;  // (a broadcast shuffle's partitions are on every executor)
   }
+
+  struct Broadcast {
+    std::uint32_t stage = 0;
+    int left = -1;   // read in place, one task per map output
+    int right = -1;  // sent whole to every executor
+  };
+
+  // Whether stage `s` runs as a broadcast join: its only inputs are the two sides of a join
+  // that allows it, neither exchanged yet, the left side's records independent of each
+  // other, the right side's shuffle output at most --broadcast-join-threshold bytes, and no
+  // other node of the stage that maps partitions (union, coalesce, zip).
+  std::optional<Broadcast> broadcast_join(const plan::Stage& s) const {
+    if (config_.broadcast_join_threshold == 0 || s.inputs.size() != 2) return std::nullopt;
+    Broadcast b;
+    for (int id : s.chain) {
+      const auto& node = graph_.node(id);
+      if (node.kind == OpKind::kZipPartitions && b.left < 0 && node.right_may_broadcast &&
+          node.parents.size() == 2) {
+        b.left = node.parents[0];
+        b.right = node.parents[1];
+      } else if (node.kind == OpKind::kUnion || node.kind == OpKind::kCoalesce ||
+                 node.kind == OpKind::kZipPartitions) {
+        return std::nullopt;
+      }
+    }
+    if (b.left < 0 || b.left == b.right) return std::nullopt;
+    for (int side : {b.left, b.right}) {
+      const auto& spec = graph_.node(side);
+      if (!std::binary_search(s.inputs.begin(), s.inputs.end(), side) || !detail::is_wide(spec.kind) ||
+          ranges_.count(side) || owners_.count(side) || !bucket_bytes_.count(side)) {
+        return std::nullopt;
+      }
+    }
+    if (!graph_.node(b.left).decodes_only) return std::nullopt;
+    const auto homes = map_homes_.find(b.left);
+    if (homes == map_homes_.end() || homes->second.empty()) return std::nullopt;
+    for (int e : homes->second) {
+      if (e < 0) return std::nullopt;
+    }
+    std::uint64_t right_bytes = 0;
+    for (std::uint64_t n : bucket_bytes_.at(b.right)) right_bytes += n;
+    if (right_bytes > config_.broadcast_join_threshold) return std::nullopt;
+    b.stage = s.id;
+    return b;
+  }
+
+  // Sends a broadcast join's right side to every executor; the left side stays put, and the
+  // stage runs one task per left map output, where it is.
+  void start_broadcast_join(const plan::Stage& s, const Broadcast& b) {
+    broadcast_ = b;
+    const std::uint32_t right_partitions = resolved_.counts.at(b.right);
+    task::ExchangeOrder order;
+    order.job = id_;
+    order.shuffle_node = b.right;
+    order.round_bytes = config_.shuffle_round_bytes;
+    order.owner.assign(right_partitions, 0);
+    order.broadcast = true;
+    backend_.exchange(order);
+    owners_[b.right] = std::vector<std::int32_t>(right_partitions, -1);  // everywhere
+    resolved_.sizes[s.id].tasks = static_cast<std::uint32_t>(map_homes_.at(b.left).size());
+    if (config_.explain) {
+      std::uint64_t bytes = 0;
+      for (std::uint64_t n : bucket_bytes_.at(b.right)) bytes += n;
+      std::fprintf(stderr,
+                   "Stage %u: broadcast join: the right side (#%d, %llu bytes) goes to every executor; the left "
+                   "side (#%d) is read where its %u map tasks ran\n",
+                   s.id, b.right, static_cast<unsigned long long>(bytes), b.left, resolved_.sizes[s.id].tasks);
+      std::fflush(stderr);
+    }
+  }
+
 
   // Runs tasks [first, last) of stage `s` (all of them when last is 0).
   void run_stage(const plan::Stage& s, std::uint32_t first = 0, std::uint32_t last = 0) {
+    if (first == 0 && last == 0) {
+      if (const auto b = broadcast_join(s)) start_broadcast_join(s, *b);
+    }
     exchange_inputs(s);
     const std::uint32_t tasks = resolved_.sizes[s.id].tasks;
     if (last == 0 || last > tasks) last = tasks;
@@ -269,6 +356,8 @@ class Job {
       samples->assign(tasks, {});
     }
     std::vector<int> runs_on(tasks, -1);  // the executor running each partition's attempt
+    auto& map_homes = map_homes_[s.output_node];  // shuffle output: where each map output is
+    if (s.output == plan::StageOutput::kShuffle) map_homes.assign(tasks, -1);
     std::vector<std::chrono::steady_clock::time_point> launched(tasks);
     if (s.output == plan::StageOutput::kResult) results_.resize(tasks);
     const std::uint32_t todo = last - first;
@@ -312,6 +401,7 @@ class Job {
       if (r.ok) {
         ++done;
         if (s.output == plan::StageOutput::kShuffle) {
+          map_homes[r.partition] = e;
           add_bucket_sizes(r, bucket_bytes);
           if (samples) (*samples)[r.partition] = std::move(r.sample);
         } else {
@@ -357,6 +447,7 @@ class Job {
   // partitions a coalesce merges) are placed together, on the executor that will run it;
   // tasks are placed by the bytes they read, largest first.
   void exchange_inputs(const plan::Stage& s) {
+    if (broadcast_ && broadcast_->stage == s.id) return;  // the right side went everywhere, the left stays
     std::vector<int> shuffles;
     for (int in : s.inputs) {
       if (detail::is_wide(graph_.node(in).kind) && !owners_.count(in)) shuffles.push_back(in);
@@ -411,6 +502,8 @@ class Job {
   std::map<int, std::vector<std::uint64_t>> bucket_bytes_;  // by wide node: bytes per reduce partition
   std::map<int, std::vector<std::int32_t>> owners_;         // by wide node, once exchanged
   std::map<int, std::vector<std::string>> samples_;         // range shuffle: key samples by map partition
+  std::map<int, std::vector<int>> map_homes_;               // by wide node: the executor of each map output
+  std::optional<Broadcast> broadcast_;                      // the broadcast join being run
   std::vector<std::string> results_;
   std::optional<result::OutputCommitter> committer_;
 };

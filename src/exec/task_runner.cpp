@@ -97,6 +97,17 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
       case task::InputKind::kShuffle:
         t.blocks = &blocks.emplace_back(store_.reduce_input(in.node, in.partition));
         break;
+      case task::InputKind::kShuffleInPlace:
+        t.blocks = &blocks.emplace_back(store_.map_output_blocks(in.node, in.partition));
+        break;
+      case task::InputKind::kShuffleWhole: {
+        auto& all = blocks.emplace_back();
+        for (std::uint32_t r = 0; r < in.partition; ++r) {
+          for (std::string_view b : store_.reduce_input(in.node, r)) all.push_back(b);
+        }
+        t.blocks = &all;
+        break;
+      }
       case task::InputKind::kSlice:
         t.slice = in.slice;
         break;

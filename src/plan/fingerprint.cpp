@@ -27,6 +27,7 @@ std::uint64_t fingerprint(const dag::Graph& graph, int target) {
     put(canon, n.label);
     put(canon, n.partitions);
     put(canon, static_cast<std::uint64_t>(static_cast<std::int64_t>(n.like)));
+    put(canon, (n.decodes_only ? 1u : 0u) | (n.right_may_broadcast ? 2u : 0u));
     put(canon, n.paths.size());
     for (const auto& path : n.paths) put(canon, path);
     put(canon, n.limit);

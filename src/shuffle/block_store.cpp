@@ -44,6 +44,18 @@ void BlockStore::add_reduce_block(int shuffle, std::uint32_t reduce_partition, s
   if (backing_.empty() || backing_.back() != backing) backing_.push_back(std::move(backing));
 }
 
+std::vector<std::string_view> BlockStore::map_output_blocks(int shuffle, std::uint32_t map_partition) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = map_outputs_.find({shuffle, map_partition});
+  if (it == map_outputs_.end()) {
+    throw std::logic_error("map output " + std::to_string(map_partition) + " of shuffle #" + std::to_string(shuffle) +
+                           " is not on this executor (internal scheduling error)");
+  }
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < it->second.extents.size(); ++i) out.push_back(it->second.bytes(i));
+  return out;
+}
+
 void BlockStore::hold(int shuffle, std::vector<bool> held) {
   std::lock_guard<std::mutex> lock(mu_);
   held_[shuffle] = std::move(held);

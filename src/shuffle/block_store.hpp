@@ -29,6 +29,9 @@ class BlockStore {
   // `block` must lie inside `backing`, which the store keeps alive.
   void add_reduce_block(int shuffle, std::uint32_t reduce_partition, std::uint32_t map_partition,
                         std::string_view block, std::shared_ptr<const void> backing);
+  // Every bucket of map output `map_partition` of `shuffle`, in bucket order, left where its
+  // map task ran (a broadcast join's big side). Throws std::logic_error if it is not here.
+  std::vector<std::string_view> map_output_blocks(int shuffle, std::uint32_t map_partition) const;
   // Records which reduce partitions of `shuffle` the exchange brings to this executor.
   void hold(int shuffle, std::vector<bool> held);
   // Thread-safe. The blocks of a reduce partition, ordered by map partition. Throws

@@ -149,7 +149,9 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
   std::vector<std::size_t> frames_left;  // per map output: frames not yet copied out
   std::vector<FrameStream> streams(executors);
   std::vector<bool> held(order.owner.size());
-  for (std::size_t r = 0; r < held.size(); ++r) held[r] = static_cast<std::size_t>(order.owner[r]) == self;
+  for (std::size_t r = 0; r < held.size(); ++r) {
+    held[r] = order.broadcast || static_cast<std::size_t>(order.owner[r]) == self;
+  }
   store.hold(order.shuffle_node, std::move(held));
   for (auto& [map_partition, out] : store.take_map_outputs(order.shuffle_node)) {
     auto output = std::make_shared<const detail::MapOutput>(std::move(out));
@@ -158,13 +160,16 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
     for (std::size_t i = 0; i < output->extents.size(); ++i) {
       const std::uint32_t r = output->extents[i].bucket;
       if (r >= order.owner.size()) malformed("bucket out of range");
-      const auto dest = static_cast<std::size_t>(order.owner[r]);
-      if (dest >= executors) malformed("owner out of range");
-      if (dest == self) {
-        store.add_reduce_block(order.shuffle_node, r, map_partition, output->bytes(i), output);
-      } else {
-        streams[dest].add({{r, map_partition, output->bytes(i).size()}, index, output->bytes(i)});
-        ++frames;
+      const auto owner = static_cast<std::size_t>(order.owner[r]);
+      if (!order.broadcast && owner >= executors) malformed("owner out of range");
+      for (std::size_t dest = 0; dest < executors; ++dest) {
+        if (!order.broadcast && dest != owner) continue;
+        if (dest == self) {
+          store.add_reduce_block(order.shuffle_node, r, map_partition, output->bytes(i), output);
+        } else {
+          streams[dest].add({{r, map_partition, output->bytes(i).size()}, index, output->bytes(i)});
+          ++frames;
+        }
       }
     }
     outputs.push_back(frames > 0 ? std::move(output) : nullptr);

@@ -10,7 +10,10 @@
 
 namespace dataflow::task {
 
-enum class InputKind : std::uint8_t { kTextSplit, kSlice, kShuffle };
+// kShuffle: one reduce partition, exchanged here. A broadcast join's sides: kShuffleInPlace,
+// every bucket of map output `partition` (never exchanged: it stays where its map task
+// ran); kShuffleWhole, all `partition` reduce partitions of a shuffle sent to every executor.
+enum class InputKind : std::uint8_t { kTextSplit, kSlice, kShuffle, kShuffleInPlace, kShuffleWhole };
 enum class OutputKind : std::uint8_t { kShuffle, kResult };
 
 // One input of a task: a source's partition, or a reduce partition of a shuffle.

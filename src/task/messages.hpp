@@ -61,6 +61,7 @@ struct ExchangeOrder {
   std::uint64_t round_bytes = 0;
   std::vector<std::int32_t> owner;
   std::string bounds;  // range shuffle: the encoded bounds its map outputs are cut by
+  bool broadcast = false;  // every reduce partition to every executor (owner unused)
   template <class Archive>
   void serialize(Archive& ar);
 };

@@ -17,8 +17,8 @@ namespace {
 constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
 // 2: Hello names its action, Shutdown; 3: text splits; 4: reports list non-empty buckets
 // only; 5: a task names every node it touches and reads several inputs; 6: range shuffles'
-// samples and bounds; 7: scopes of coalesced partitions
-constexpr std::uint16_t kVersion = 7;
+// samples and bounds; 7: scopes of coalesced partitions; 8: broadcast joins
+constexpr std::uint16_t kVersion = 8;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -125,7 +125,7 @@ void choice(InArchive& ar, E& e, E last) {
 template <class Archive>
 void input_fields(Archive& ar, InputPart& in) {
   ar(in.node, in.partition, in.scope);
-  choice(ar, in.kind, InputKind::kShuffle);
+  choice(ar, in.kind, InputKind::kShuffleWhole);
   field(ar, in.slice);
   field(ar, in.split);
 }
@@ -185,6 +185,7 @@ void ExchangeOrder::serialize(Archive& ar) {
   ar(job, shuffle_node, round_bytes);
   field(ar, owner);
   field(ar, bounds);
+  flag(ar, broadcast);
 }
 
 template <class Archive>

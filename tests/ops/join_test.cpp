@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,6 +87,42 @@ TEST(Join, AllFourKindsMatchNestedLoops) {
   EXPECT_EQ(sorted(dl.right_outer_join(dr, 7).collect()), sorted(ref.right));
   EXPECT_EQ(sorted(dl.full_outer_join(dr, 2).collect()), sorted(ref.full));
   // A rerun gives the same records in the same order.
+  EXPECT_EQ(dl.join(dr, 4).collect(), dl.join(dr, 4).collect());
+}
+
+// A small right side (under DATAFLOW_BROADCAST_JOIN_THRESHOLD, 10M by default) goes whole to
+// every executor and the left side is joined where its map tasks left it: the join then
+// runs one task per left map task (5 here), not one per join partition (4), and gives the
+// same records. With the threshold 0 it is a shuffle join of 4 partitions.
+TEST(Join, SmallRightSideIsBroadcastAndTheLeftSideReadInPlace) {
+  const char* threshold = std::getenv("DATAFLOW_BROADCAST_JOIN_THRESHOLD");
+  const bool broadcast = !(threshold && std::string(threshold) == "0");
+  auto l = left_rows(11);
+  auto r = right_rows(12);
+  auto ref = nested_loops(l, r);
+  auto dl = test_session->parallelize(l, 5).filter([](const L&) { return true; });
+  auto dr = test_session->parallelize(r, 3);
+  auto tasks_of = [](auto d) {
+    using X = typename decltype(d)::value_type;
+    return d.map_partitions_with_index([](std::uint32_t p, std::vector<X>&) { return std::vector<std::uint32_t>{p}; })
+        .collect()
+        .size();
+  };
+  EXPECT_EQ(tasks_of(dl.join(dr, 4)), broadcast ? 5u : 4u);
+  EXPECT_EQ(sorted(dl.join(dr, 4).collect()), sorted(ref.inner));
+  EXPECT_EQ(sorted(dl.left_outer_join(dr, 4).collect()), sorted(ref.left));
+  std::vector<L> unmatched;
+  std::set<int> right_keys;
+  for (auto& [k, w] : r) right_keys.insert(k);
+  for (auto& kv : l)
+    if (!right_keys.count(kv.first)) unmatched.push_back(kv);
+  EXPECT_EQ(sorted(dl.subtract_by_key(dr, 4).collect()), sorted(unmatched));
+  // Never for joins that need the right side's unmatched keys, nor for cogroup.
+  EXPECT_EQ(tasks_of(dl.right_outer_join(dr, 4)), 4u);
+  EXPECT_EQ(tasks_of(dl.full_outer_join(dr, 4)), 4u);
+  EXPECT_EQ(tasks_of(dl.cogroup(dr, 4)), 4u);
+  EXPECT_EQ(sorted(dl.right_outer_join(dr, 4).collect()), sorted(ref.right));
+  // Deterministic: a rerun gives the same records in the same order.
   EXPECT_EQ(dl.join(dr, 4).collect(), dl.join(dr, 4).collect());
 }
 

@@ -107,6 +107,7 @@ ExchangeOrder sample_order() {
   o.round_bytes = 1ull << 26;
   o.owner = {0, 3, -1, 2147483647, 1};
   o.bounds = "bounds" + kBinary;
+  o.broadcast = true;
   return o;
 }
 
@@ -211,6 +212,7 @@ void expect_same(const ExchangeOrder& a, const ExchangeOrder& b) {
   EXPECT_EQ(a.round_bytes, b.round_bytes);
   EXPECT_EQ(a.owner, b.owner);
   EXPECT_EQ(a.bounds, b.bounds);
+  EXPECT_EQ(a.broadcast, b.broadcast);
 }
 
 void expect_same(const ExchangeDone& a, const ExchangeDone& b) {
@@ -247,6 +249,8 @@ TEST(WireRoundTrip, Descriptor) {
   d.output_file = std::string(70000, 'x');
   expect_round_trip(d);
   d.inputs[0].kind = InputKind::kSlice;
+  expect_round_trip(d);
+  d.inputs[0].kind = InputKind::kShuffleInPlace;
   expect_round_trip(d);
 }
 
@@ -299,7 +303,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 7);
+  EXPECT_EQ(version, 8);
   const Hello h = sample_hello();
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1);  // job, fingerprint, cores, action, finished
 }
@@ -590,11 +594,15 @@ TEST(WireMalformed, MessageOfAnotherType) {
 // input raises Error").
 TEST(WireMalformed, OutOfRangeEnumAndBoolBytes) {
   const std::string bytes = encode(sample_descriptor());
-  const std::size_t input_at = 6 + 8 + 4 + 4 + 4 + 4 + 8 + 8 + 8 * 3 + 8 + 4 + 4;  // the first input's kind
+  // The first input's kind: after the header and numbers, 3 nodes of 12 bytes, 2 scopes of 8,
+  // the input count, and the input's node, partition and scope.
+  const std::size_t input_at = 6 + 8 + 4 + 4 + 4 + 4 + 8 + 8 + 12 * 3 + 8 + 8 * 2 + 8 + 4 + 4 + 4;
   ASSERT_EQ(static_cast<std::uint8_t>(bytes[input_at]), static_cast<std::uint8_t>(InputKind::kTextSplit));
   std::string bad = bytes;
-  bad[input_at] = 7;
-  expect_rejected<Descriptor>(bad, "InputKind 7");
+  bad[input_at] = 5;
+  expect_rejected<Descriptor>(bad, "InputKind 5");
+  bad[input_at] = 4;  // kShuffleWhole, the last one, is valid
+  EXPECT_EQ(decode<Descriptor>(bad).inputs[0].kind, InputKind::kShuffleWhole);
 
   const std::string done = encode(sample_done());
   std::string bad_bool = done;

@@ -67,6 +67,12 @@ struct NodeSpec {
   // A hash shuffle with partitions 0: as many partitions as shuffle `like` has once planned
   // (the other side of a join whose one side keeps reduce_by_key's default partitioning).
   int like = -1;
+  // A shuffle whose reduce side decodes its records one by one (no grouping or combining):
+  // any subset of its blocks is a valid input.
+  bool decodes_only = false;
+  // A zip (join) whose output is correct with the whole right side beside any part of the
+  // left side: inner and left outer joins, subtract_by_key.
+  bool right_may_broadcast = false;
   // parallelize, on the driver only: each partition's records, encoded. The driver's values
   // are the data (shipped in each task's descriptor, as Spark does); other ranks keep none.
   std::vector<std::string> slices;

@@ -23,6 +23,11 @@ struct DecodeBlocks {
   }
 };
 
+template <class Reduce>
+inline constexpr bool kIsDecodeBlocks = false;
+template <class T>
+inline constexpr bool kIsDecodeBlocks<DecodeBlocks<T>> = true;
+
 // The hash of a pair's key: the same function reduce_by_key partitions by, so that their
 // outputs are co-partitioned.
 struct HashOfKey {

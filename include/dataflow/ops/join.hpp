@@ -103,7 +103,8 @@ auto Dataset<T, Chain>::cogroup(const Other& other, int partitions) const {
     return co_group<R>(other, partitions, #NAME,                                                          \
                        [](detail::TaskContext& ctx, const auto& left, const auto& right, detail::Emit<R> emit) { \
                          detail::hash_join<KIND, K, V, W, R>(ctx, left, right, emit);                     \
-                       });                                                                                \
+                       },                                                                                 \
+                       KIND == detail::JoinKind::kInner || KIND == detail::JoinKind::kLeft);              \
   }
 
 // pair<K, pair<V, W>> for every pair of records with equal keys.
@@ -133,7 +134,8 @@ auto Dataset<T, Chain>::subtract_by_key(const Other& other, int partitions) cons
                          if (!table.find(detail::hash_key(kv.first), kv.first)) emit(kv);
                        };
                        left(ctx, detail::Emit<R>(probe));
-                     });
+                     },
+                     true);
 }
 
 // The records of both sides, each once.

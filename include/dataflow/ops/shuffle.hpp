@@ -18,6 +18,7 @@ Dataset<R> Dataset<T, Chain>::shuffle_to(detail::OpKind kind, const std::string&
   detail::NodeSpec spec{kind, {node_}, label};
   spec.partitions = partitions;
   spec.like = like;
+  spec.decodes_only = detail::kIsDecodeBlocks<Reduce>;
   const int node = runtime_->add_node(std::move(spec));
   runtime_->set_map_runner(
       node, [source = source_, chain = chain_, bucket_of](detail::TaskContext& ctx, detail::MapOutput& out) {
@@ -63,7 +64,8 @@ Dataset<R> Dataset<T, Chain>::wrap(detail::OpKind kind, const std::string& label
 
 template <class T, class Chain>
 template <class R, class Other, class Body>
-Dataset<R> Dataset<T, Chain>::co_group(const Other& other, int partitions, const std::string& label, Body body) const {
+Dataset<R> Dataset<T, Chain>::co_group(const Other& other, int partitions, const std::string& label, Body body,
+                                       bool right_may_broadcast) const {
   using K = detail::Owned<typename T::first_type>;
   using V = detail::Owned<typename T::second_type>;
   using OT = typename Other::value_type;
@@ -99,7 +101,9 @@ Dataset<R> Dataset<T, Chain>::co_group(const Other& other, int partitions, const
   };
   Dataset<std::pair<K, V>> left = side(*this, label + " (left side)");
   Dataset<std::pair<K, W>> right = side(other, label + " (right side)");
-  const int node = runtime_->add_node({detail::OpKind::kZipPartitions, {left.node_, right.node_}, label});
+  detail::NodeSpec zip{detail::OpKind::kZipPartitions, {left.node_, right.node_}, label};
+  zip.right_may_broadcast = right_may_broadcast;
+  const int node = runtime_->add_node(std::move(zip));
   auto producer = std::make_shared<const detail::Producer<R>>(
       [lp = left.erased(), rp = right.erased(), body](detail::TaskContext& ctx, detail::Emit<R> emit) {
         body(ctx, *lp, *rp, emit);
