@@ -166,6 +166,24 @@ def progress_lines(ctx):
     return res, fails
 
 
+def broadcast_join(ctx):
+    # 20,000 left records on 250 of the right side's keys (every even key below 500): 10,000.
+    fails = []
+    for env, broadcast in (({}, True), ({"DATAFLOW_BROADCAST_JOIN_THRESHOLD": "0"}, False)):
+        res = ctx.run(["--explain", "join"], env=env)
+        fails += common(res, 0)
+        if b"joined=10000" not in res.stdout:
+            fails.append("stdout lacks joined=10000: %s" % cw.short(res.stdout[:300]))
+        err = res.stderr.decode("utf-8", "replace")
+        line = re.search(r"broadcast join: the right side \(#\d+, \d+ bytes\) goes to every executor; "
+                         r"the left side \(#\d+\) is read where its 6 map tasks ran", err)
+        if broadcast and not line:
+            fails.append("--explain: no broadcast join line in %s" % cw.short(res.stderr[-600:]))
+        if not broadcast and "broadcast join" in err:
+            fails.append("a broadcast join with DATAFLOW_BROADCAST_JOIN_THRESHOLD=0")
+    return res, fails
+
+
 CASES = [
     ("driver-only-action", contract_case(
         ["driver-only-action"], lambda np: ["finished the program while the driver started job 1 (collect)"])),
@@ -185,6 +203,7 @@ CASES = [
     ("bad-cores", bad_cores),
     ("unknown-setting", unknown_setting),
     ("progress-lines", progress_lines),
+    ("broadcast-join", broadcast_join),
 ]
 
 

@@ -67,6 +67,14 @@ int run_case(const std::string& name, dataflow::Session& session, int argc, char
     }
     return 0;
   }
+  if (name == "join") {  // a big left side joined to a small right one
+    std::vector<std::pair<long, long>> left, right;
+    for (long i = 0; i < 20000; ++i) left.emplace_back(i % 500, i);
+    for (long k = 0; k < 250; ++k) right.emplace_back(k * 2, -k);
+    const auto n = session.parallelize(left, 6).join(session.parallelize(right, 2), 3).count();
+    if (session.is_driver()) std::printf("joined=%llu\n", static_cast<unsigned long long>(n));
+    return 0;
+  }
   if (name == "slow-stage") {  // 4 tasks of 2.5 s each: progress lines must come during the stage
     const auto n = session.parallelize(std::vector<int>(4, 0), 4)
                        .map([](int x) {
