@@ -18,11 +18,14 @@ namespace {
   throw Error(ExitCode::kConfig, std::string(name) + "=\"" + value + "\": expected " + want);
 }
 
-std::uint64_t size_var(const char* name, std::uint64_t fallback) {
+// A size such as 64M; with `zero_means`, also 0 (which means that).
+std::uint64_t size_var(const char* name, std::uint64_t fallback, const char* zero_means = nullptr) {
   const char* v = std::getenv(name);
   if (!v || !*v) return fallback;
+  if (zero_means && std::string_view(v) == "0") return 0;
   auto size = parse_size(v);
-  if (!size) bad(name, v, "a positive size such as 64M");
+  if (!size) bad(name, v, zero_means ? (std::string("a size such as 10M, or 0 (") + zero_means + ")").c_str()
+                                     : "a positive size such as 64M");
   return *size;
 }
 
@@ -66,10 +69,8 @@ Config config_from_env() {
   c.max_line_size = size_var("DATAFLOW_MAX_LINE_SIZE", c.max_line_size);
   c.shuffle_round_bytes = size_var("DATAFLOW_SHUFFLE_ROUND_BYTES", c.shuffle_round_bytes);
   c.default_parallelism = int_var("DATAFLOW_DEFAULT_PARALLELISM", c.default_parallelism);
-  if (const char* v = std::getenv("DATAFLOW_BROADCAST_JOIN_THRESHOLD"); v && *v) {
-    c.broadcast_join_threshold =
-        std::string_view(v) == "0" ? 0 : size_var("DATAFLOW_BROADCAST_JOIN_THRESHOLD", c.broadcast_join_threshold);
-  }
+  c.broadcast_join_threshold =
+      size_var("DATAFLOW_BROADCAST_JOIN_THRESHOLD", c.broadcast_join_threshold, "no broadcast joins");
   c.progress_interval_seconds = int_var("DATAFLOW_PROGRESS_INTERVAL", c.progress_interval_seconds);
   c.network_timeout_seconds = seconds_var("DATAFLOW_NETWORK_TIMEOUT", c.network_timeout_seconds);
   c.task_timeout_seconds = seconds_var("DATAFLOW_TASK_TIMEOUT", c.task_timeout_seconds);

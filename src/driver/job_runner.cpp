@@ -260,6 +260,7 @@ class Job {
     std::uint32_t stage = 0;
     int left = -1;   // read in place, one task per map output
     int right = -1;  // sent whole to every executor
+    std::uint64_t right_bytes = 0;
   };
 
   // Whether stage `s` runs as a broadcast join: its only inputs are the two sides of a join
@@ -294,9 +295,8 @@ class Job {
     for (int e : homes->second) {
       if (e < 0) return std::nullopt;
     }
-    std::uint64_t right_bytes = 0;
-    for (std::uint64_t n : bucket_bytes_.at(b.right)) right_bytes += n;
-    if (right_bytes > config_.broadcast_join_threshold) return std::nullopt;
+    for (std::uint64_t n : bucket_bytes_.at(b.right)) b.right_bytes += n;
+    if (b.right_bytes > config_.broadcast_join_threshold) return std::nullopt;
     b.stage = s.id;
     return b;
   }
@@ -316,16 +316,13 @@ class Job {
     owners_[b.right] = std::vector<std::int32_t>(right_partitions, -1);  // everywhere
     resolved_.sizes[s.id].tasks = static_cast<std::uint32_t>(map_homes_.at(b.left).size());
     if (config_.explain) {
-      std::uint64_t bytes = 0;
-      for (std::uint64_t n : bucket_bytes_.at(b.right)) bytes += n;
       std::fprintf(stderr,
                    "Stage %u: broadcast join: the right side (#%d, %llu bytes) goes to every executor; the left "
                    "side (#%d) is read where its %u map tasks ran\n",
-                   s.id, b.right, static_cast<unsigned long long>(bytes), b.left, resolved_.sizes[s.id].tasks);
+                   s.id, b.right, static_cast<unsigned long long>(b.right_bytes), b.left, resolved_.sizes[s.id].tasks);
       std::fflush(stderr);
     }
   }
-
 
   // Runs tasks [first, last) of stage `s` (all of them when last is 0).
   void run_stage(const plan::Stage& s, std::uint32_t first = 0, std::uint32_t last = 0) {
@@ -456,8 +453,12 @@ class Job {
     const std::uint32_t tasks = resolved_.sizes[s.id].tasks;
     std::vector<std::vector<std::pair<int, std::uint32_t>>> reads(tasks);  // (shuffle, partition) by task
     std::vector<std::uint64_t> bytes(tasks, 0);
+    std::vector<int> home(tasks, -1);  // where a shuffle exchanged before has the task's partition
     for (std::uint32_t p = 0; p < tasks; ++p) {
       for (const plan::TaskNode& at : plan::task_layout(graph_, s, resolved_.counts, p).nodes) {
+        if (auto it = owners_.find(at.node); it != owners_.end() && home[p] < 0) {
+          home[p] = it->second.at(at.partition);
+        }
         if (std::find(shuffles.begin(), shuffles.end(), at.node) == shuffles.end()) continue;
         reads[p].emplace_back(at.node, at.partition);
         // A range shuffle's parts are of about equal size by construction: its map tasks
@@ -469,7 +470,7 @@ class Job {
     // A task that also reads a shuffle exchanged before (by an earlier stage) runs where that
     // one's partition is, so its new partitions go there too.
     for (std::uint32_t p = 0; p < tasks; ++p) {
-      if (const int home = home_of(s, p); home >= 0) executor[p] = home;
+      if (home[p] >= 0) executor[p] = home[p];
     }
     for (int w : shuffles) {
       std::vector<std::int32_t> owner(resolved_.counts.at(w), -1);
@@ -484,7 +485,9 @@ class Job {
       order.shuffle_node = w;
       order.round_bytes = config_.shuffle_round_bytes;
       order.owner = owner;
-      if (auto it = ranges_.find(w); it != ranges_.end()) order.bounds = it->second.bounds(samples_.at(w), static_cast<std::uint32_t>(owner.size()));
+      if (auto it = ranges_.find(w); it != ranges_.end()) {
+        order.bounds = it->second.bounds(samples_.at(w), static_cast<std::uint32_t>(owner.size()));
+      }
       backend_.exchange(order);
       owners_[w] = std::move(owner);
     }

@@ -32,9 +32,16 @@ std::uint64_t message_chunk_bytes() {
 void prefer_shared_memory_on_one_node() {
   const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
   const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-  if (!size || !local || std::strcmp(size, local) != 0) return;
-  if (std::getenv("OMPI_MCA_pml")) return;
-  setenv("OMPI_MCA_pml", "ob1", 0);
+  if (size && local && std::strcmp(size, local) == 0) setenv("OMPI_MCA_pml", "ob1", /*overwrite=*/0);
+}
+
+// Whether a launcher started this process (its environment names an MPI rank): mpirun
+// (Open MPI), srun with PMIx or PMI-2, MPICH's hydra.
+bool launched() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
+    if (std::getenv(v)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -45,14 +52,6 @@ void Backoff::wait() {
 }
 
 void Backoff::grow() { delay_us_ = std::min(delay_us_ * 2, kMaxUs); }
-
-bool World::launched() {
-  // mpirun (Open MPI), srun with PMIx or PMI-2, MPICH's hydra.
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
-    if (std::getenv(v)) return true;
-  }
-  return false;
-}
 
 World::World(int& argc, char**& argv)
     : mpi_(launched()), comms_(std::make_unique<Comms>()), chunk_(message_chunk_bytes()) {

@@ -40,13 +40,10 @@ class World {
   // orted and costs about 0.4 s.
   World(int& argc, char**& argv);
   ~World();  // collective: MPI_Finalize
-  // Whether a launcher started this process (its environment names an MPI rank).
-  static bool launched();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
   int rank() const { return rank_; }
-  bool uses_mpi() const { return mpi_; }
   int size() const { return size_; }
   // Executor ranks on this rank's node, the driver not counted.
   int executors_on_node() const { return executors_on_node_; }

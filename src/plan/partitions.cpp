@@ -84,7 +84,8 @@ TaskLayout task_layout(const dag::Graph& graph, const Stage& stage, const Partit
   }
   // A node reached twice in one scope (a diamond of narrow nodes) is listed once.
   auto key = [](const TaskNode& t) { return std::tie(t.scope, t.node); };
-  std::sort(layout.nodes.begin(), layout.nodes.end(), [&](const TaskNode& a, const TaskNode& b) { return key(a) < key(b); });
+  std::sort(layout.nodes.begin(), layout.nodes.end(),
+            [&](const TaskNode& a, const TaskNode& b) { return key(a) < key(b); });
   layout.nodes.erase(std::unique(layout.nodes.begin(), layout.nodes.end(),
                                  [&](const TaskNode& a, const TaskNode& b) { return key(a) == key(b); }),
                      layout.nodes.end());

@@ -162,8 +162,8 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
       if (r >= order.owner.size()) malformed("bucket out of range");
       const auto owner = static_cast<std::size_t>(order.owner[r]);
       if (!order.broadcast && owner >= executors) malformed("owner out of range");
-      for (std::size_t dest = 0; dest < executors; ++dest) {
-        if (!order.broadcast && dest != owner) continue;
+      const std::size_t first = order.broadcast ? 0 : owner, last = order.broadcast ? executors : owner + 1;
+      for (std::size_t dest = first; dest < last; ++dest) {
         if (dest == self) {
           store.add_reduce_block(order.shuffle_node, r, map_partition, output->bytes(i), output);
         } else {

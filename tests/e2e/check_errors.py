@@ -11,7 +11,7 @@ code) must be exactly the documented one, the documented words must be on stderr
 must hold exactly one "wordcount: error: ..." line (rank 0 only) when the code is not 0,
 and the run must end within the timeout without a crash, a core file or a leftover process.
 
-  78  bad DATAFLOW_* setting (one line, from rank 0)
+  78  bad DATAFLOW_* setting (one line, from rank 0), DATAFLOW_BROADCAST_JOIN_THRESHOLD included
   66  missing input path, glob matching nothing or only _/. files (nothing is created)
   64  unknown flag (usage on stderr), non-numeric --top, bad --split-size, no INPUT
   73  output directory exists (left untouched: same entries, contents and mtimes)
@@ -42,21 +42,11 @@ ERROR_PREFIX = b"wordcount: error:"
 
 def expect(res, code, words=(), words_ci=(), stdout_empty=True):
     """Common assertions for an error-path run; returns failure messages."""
-    fails = list(res.problems)
-    if res.rc != code:
-        fails.append("exit code %s, expected %d" % (res.rc, code))
+    fails = cw.expect_exit(res, code, words, ERROR_PREFIX)
     err = res.stderr.decode("utf-8", "replace")
-    for w in words:
-        if w not in err:
-            fails.append("stderr lacks %r" % w)
     for w in words_ci:
         if w.lower() not in err.lower():
             fails.append("stderr lacks %r (any case)" % w)
-    if code != 0:
-        n = sum(1 for l in res.stderr.splitlines() if l.startswith(ERROR_PREFIX))
-        if n != 1:
-            fails.append("expected exactly 1 line starting with %r on stderr (rank 0 only), "
-                         "got %d" % (ERROR_PREFIX.decode(), n))
     if stdout_empty and res.stdout:
         fails.append("stdout is not empty (%d bytes: %s)"
                      % (len(res.stdout), cw.short(res.stdout[:80])))
@@ -318,6 +308,7 @@ def build_cases():
         C("bad_setting", g, bad_setting_case("DATAFLOW_SPLIT_SIZE", "bad")),
         C("bad_fault_spec", g, bad_setting_case("DATAFLOW_FAULT", "explode:stage=x"), quick=False),
         C("bad_cores_setting", g, bad_setting_case("DATAFLOW_EXECUTOR_CORES", "1K"), quick=False),
+        C("bad_broadcast_setting", g, bad_setting_case("DATAFLOW_BROADCAST_JOIN_THRESHOLD", "-1"), quick=False),
         C("help", g, help_case("--help", ["--top", "--output", "--split-size"])),
         C("version", g, help_case("--version", []), quick=False),
     ]

@@ -49,19 +49,7 @@ HOLD_SECONDS = 6           # how long the reading task is held back while the fi
 
 
 def expect(res, code, words=()):
-    fails = list(res.problems)
-    if res.rc != code:
-        fails.append("exit code %s, expected %d" % (res.rc, code))
-    err = res.stderr.decode("utf-8", "replace")
-    for w in words:
-        if w not in err:
-            fails.append("stderr lacks %r" % w)
-    if code != 0:
-        n = sum(1 for l in res.stderr.splitlines() if l.startswith(ERROR_PREFIX))
-        if n != 1:
-            fails.append("expected exactly 1 line starting with %r on stderr, got %d"
-                         % (ERROR_PREFIX.decode(), n))
-    return fails
+    return cw.expect_exit(res, code, words, ERROR_PREFIX)
 
 
 def run_with_action(runner, args, cwd, env, trigger, action, timeout):

@@ -257,6 +257,25 @@ def reference_lines(counts, top=None):
     return [w + b"\t" + str(c).encode() + b"\n" for w, c in items]
 
 
+def expect_exit(res, code, words=(), prefix=b"wordcount: error:"):
+    """The common checks of a run expected to exit with `code`: no harness problem, the code,
+    each of `words` on stderr and, for an error, exactly one line starting with `prefix`
+    (rank 0 only). Returns failure messages."""
+    fails = list(res.problems)
+    if res.rc != code:
+        fails.append("exit code %s, expected %d" % (res.rc, code))
+    err = res.stderr.decode("utf-8", "replace")
+    for w in words:
+        if w not in err:
+            fails.append("stderr lacks %r" % w)
+    if code != 0:
+        n = sum(1 for l in res.stderr.splitlines() if l.startswith(prefix))
+        if n != 1:
+            fails.append("expected exactly 1 line starting with %r on stderr (rank 0 only), got %d"
+                         % (prefix.decode(), n))
+    return fails
+
+
 def short(b, n=100):
     r = repr(b)
     return r if len(r) <= n else r[:n] + "...(%d bytes)" % len(b)

@@ -37,22 +37,8 @@ sys.path.insert(0, HERE)
 import check_wordcount as cw  # noqa: E402
 
 
-def error_lines(res, prog):
-    return sum(1 for l in res.stderr.splitlines() if l.startswith(prog + b": error:"))
-
-
 def expect_failure(res, code, prog, words=()):
-    fails = list(res.problems)
-    if res.rc != code:
-        fails.append("exit code %s, expected %d" % (res.rc, code))
-    err = res.stderr.decode("utf-8", "replace")
-    for w in words:
-        if w not in err:
-            fails.append("stderr lacks %r" % w)
-    n = error_lines(res, prog)
-    if n != 1:
-        fails.append("expected exactly 1 %r line on stderr, got %d" % ((prog + b": error:").decode(), n))
-    return fails
+    return cw.expect_exit(res, code, words, prog + b": error:")
 
 
 # ----- terasort -------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "dataflow/detail/hash.hpp"
 #include "dataflow/detail/owned.hpp"
 
 namespace dataflow::detail {
@@ -58,5 +59,23 @@ class Lookahead {
   std::array<Held, kDepth> ring_{};
   std::size_t count_ = 0;
 };
+
+// Feeds the pairs that produce(push) pushes into `table`, each by add(hash of its key, pair):
+// through a Lookahead where the pairs allow it, else at once.
+template <class T, class Table, class Add, class Produce>
+void feed_table(Table& table, Add&& add, Produce&& produce) {
+  if constexpr (kLookaheadable<T>) {
+    Lookahead<T> ahead;
+    auto mid = [&](std::uint64_t hash) { table.prefetch_entry(hash); };
+    produce([&](const T& kv) {
+      const std::uint64_t hash = hash_key(kv.first);
+      table.prefetch_slot(hash);
+      ahead.push(hash, kv, mid, add);
+    });
+    ahead.drain(add);
+  } else {
+    produce([&](auto&& kv) { add(hash_key(kv.first), kv); });
+  }
+}
 
 }  // namespace dataflow::detail

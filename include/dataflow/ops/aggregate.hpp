@@ -34,20 +34,7 @@ auto Dataset<T, Chain>::combine_node(const char* label, Create create, MergeValu
       table.upsert(
           hash, kv.first, [&] { return C(make(kv.second)); }, [&](C& c) { c = merge(std::move(c), kv.second); });
     };
-    if constexpr (detail::kLookaheadable<T>) {
-      detail::Lookahead<T> ahead;
-      auto mid = [&](std::uint64_t hash) { table.prefetch_entry(hash); };
-      auto push = [&](const T& kv) {
-        const std::uint64_t hash = detail::hash_key(kv.first);
-        table.prefetch_slot(hash);
-        ahead.push(hash, kv, mid, add);
-      };
-      detail::run_chain(*source, chain, ctx, push);
-      ahead.drain(add);
-    } else {
-      auto push = [&](const T& kv) { add(detail::hash_key(kv.first), kv); };
-      detail::run_chain(*source, chain, ctx, push);
-    }
+    detail::feed_table<T>(table, add, [&](auto push) { detail::run_chain(*source, chain, ctx, push); });
     write_buckets(table, out);
   });
   auto producer = std::make_shared<const detail::Producer<KC>>(
@@ -59,25 +46,13 @@ auto Dataset<T, Chain>::combine_node(const char* label, Create create, MergeValu
               hash, std::move(kc.first), [&] { return std::move(kc.second); },
               [&](C& c) { c = merge(std::move(c), std::move(kc.second)); });
         };
-        if constexpr (detail::kLookaheadable<KC>) {
-          detail::Lookahead<KC> ahead;
-          auto mid = [&](std::uint64_t hash) { table.prefetch_entry(hash); };
-          for (std::string_view block : *ctx.input(node).blocks) {
-            detail::decode_all<KC>(block, [&](KC&& kc) {
-              const std::uint64_t hash = detail::hash_key(kc.first);
-              table.prefetch_slot(hash);
-              ahead.push(hash, kc, mid, add);
-            });
-          }
-          ahead.drain(add);
-        } else {
-          for (std::string_view block : *ctx.input(node).blocks) {
-            detail::decode_all<KC>(block, [&](KC&& kc) { add(detail::hash_key(kc.first), kc); });
-          }
-        }
+        detail::feed_table<KC>(table, add, [&](auto push) {
+          for (std::string_view block : *ctx.input(node).blocks) detail::decode_all<KC>(block, push);
+        });
         for (const auto& e : table.entries()) emit(e.kv);
       });
-  return Dataset<KC>(runtime_, node, std::move(producer), {}, detail::HashPartitioning{node, spec_partitions(partitions)});
+  return Dataset<KC>(runtime_, node, std::move(producer), {},
+                     detail::HashPartitioning{node, spec_partitions(partitions)});
 }
 
 // For pair<K, V>: per key, create(v) for its first value, merge_value(c, v) for the next ones
