@@ -35,20 +35,11 @@ PREFIX = b"wordcount: error:"
 
 
 def common(res, code, words=(), absent=(), within=20.0):
-    fails = list(res.problems)
-    if res.rc != code:
-        fails.append("exit code %s, expected %d" % (res.rc, code))
+    fails = cw.expect_exit(res, code, words, PREFIX)
     err = res.stderr.decode("utf-8", "replace")
-    for w in words:
-        if w not in err:
-            fails.append("stderr lacks %r" % w)
     for w in absent:
         if w in err:
             fails.append("stderr holds %r" % w)
-    if code != 0:
-        n = sum(1 for l in res.stderr.splitlines() if l.startswith(PREFIX))
-        if n != 1:
-            fails.append("expected 1 line starting with %r, got %d" % (PREFIX.decode(), n))
     if res.elapsed > within:
         fails.append("took %.1f s, expected under %.0f s" % (res.elapsed, within))
     return fails
