@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace dataflow {
@@ -10,6 +11,16 @@ namespace dataflow {
 enum class ProgressMode { kAuto, kOn, kOff };
 
 struct Config {
+  // Memory budget of one executor in bytes: the buffers, tables and received shuffle blocks
+  // of its tasks; what does not fit is spilled to the local directory. 0 = automatic: the
+  // node's memory shared among its executors, capped by Slurm's grant (SLURM_MEM_PER_NODE,
+  // SLURM_MEM_PER_CPU) and the cgroup's memory.max, less a reserve for the program itself.
+  std::uint64_t executor_memory = 0;
+  // Where each executor makes its private spill directory; empty = $TMPDIR, else /tmp.
+  std::string local_dir;
+  // An action whose results at the driver exceed this many bytes fails with exit code 70
+  // (Spark's spark.driver.maxResultSize); 0 = no limit.
+  std::uint64_t max_result_size = std::uint64_t{1} << 30;
   // Task threads per executor; 0 = share the node's cores among the executors on it.
   int executor_cores = 0;
   // Attempts per task before the job fails (Spark's spark.task.maxFailures).

@@ -332,7 +332,7 @@ class Dataset {
   }
 
   // Shuffles the records to hash partitions of key_hash(record); the reduce side runs
-  // reduce(blocks, emit) over the partition's blocks (by map partition) to produce R.
+  // reduce(ctx, blocks, emit) over the partition's blocks (by map partition) to produce R.
   // `keyed`: key_hash is the key's hash, so the result is hash-partitioned by key. `like`:
   // with partitions 0, as many partitions as that shuffle has once planned.
   template <class R, class KeyHash, class Reduce>
@@ -395,20 +395,20 @@ class Dataset {
     return out;
   }
 
-  // Writes the table's entries bucket by bucket, each bucket in the table's order.
+  // Writes the table's entries bucket by bucket, each bucket in the table's order, as a run.
   template <class Table>
-  static void write_buckets(const Table& table, detail::MapOutput& out) {
+  static void write_buckets(const Table& table, std::uint32_t buckets, detail::RunWriter& run) {
     const auto& entries = table.entries();
     std::vector<std::uint32_t> bucket_of;
     const auto order = detail::bucket_order(
-        entries.size(), out.buckets, [&](std::size_t i) { return detail::partition_of(entries[i].hash, out.buckets); },
+        entries.size(), buckets, [&](std::size_t i) { return detail::partition_of(entries[i].hash, buckets); },
         bucket_of);
-    detail::ByteWriter w(out.data);
-    for (std::size_t k = 0; k < order.size(); ++k) {
-      const std::uint32_t i = order[k];
+    detail::ByteWriter w(run.buffer());
+    for (const std::uint32_t i : order) {
       detail::Codec<std::decay_t<decltype(entries[i].kv)>>::write(w, entries[i].kv);
-      if (k + 1 == order.size() || bucket_of[order[k + 1]] != bucket_of[i]) out.close_bucket(bucket_of[i]);
+      run.end_record(bucket_of[i]);
     }
+    run.finish();
   }
 
   detail::Runtime* runtime_;

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "common/env_config.hpp"
+#include "common/memory_budget.hpp"
 #include "common/program_name.hpp"
 #include "common/signals.hpp"
 #include "dataflow/error.hpp"
@@ -110,12 +112,20 @@ Engine::Engine(int& argc, char**& argv)
   // compute the verdict collectively anyway before anyone throws.
   std::string error;
   exec::FaultSpec fault;
+  const bool executor = world_.rank() > 0 || world_.size() == 1;
   try {
     config_ = common::config_from_env();
     fault = exec::parse_fault(fault_text());
+    if (executor) local_dir_ = std::make_unique<LocalDir>(local_dir_base(config_.local_dir));
   } catch (const Error& e) {
     error = e.what();
   }
+  // Every executor gets the smallest executor's budget (in whole KiB, at most 2 TiB), so that
+  // all of them cut exchange rounds alike.
+  std::uint64_t budget = config_.executor_memory;
+  if (budget == 0) budget = common::default_executor_memory(common::read_memory_facts(world_.executors_on_node()));
+  const int kib = static_cast<int>(std::clamp<std::uint64_t>(budget >> 10, 1, INT_MAX));
+  config_.executor_memory = static_cast<std::uint64_t>(world_.min_over_ranks(executor ? kib : INT_MAX)) << 10;
   const int mine = node_share_of_cores(world_.executors_on_node(), world_.size() == 1);
   auto_cores_ = world_.min_over_ranks(world_.rank() == 0 && world_.size() > 1 ? INT_MAX : mine);
   if (world_.min_over_ranks(error.empty() ? 1 : 0) == 0) {
@@ -130,6 +140,10 @@ Engine::Engine(int& argc, char**& argv)
   if (world_.rank() == 0) {
     for (const auto& w : common::unknown_settings(environ))
       std::fprintf(stderr, "%s: warning: %s\n", program_.c_str(), w.c_str());
+  }
+  if (executor) {
+    memory_ = std::make_unique<MemoryPool>(config_.executor_memory);
+    store_.set_memory({memory_.get(), local_dir_.get()});
   }
   runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, world_.rank(), fault);
   g_engine = this;
@@ -255,6 +269,7 @@ int Engine::num_partitions(int node) {
 
 std::string Engine::run_job(int action, bool broadcast) {
   const std::uint64_t job = ++jobs_;
+  if (memory_) memory_->set_budget(config_.executor_memory);  // the program may have changed it
   return world_.rank() == 0 ? run_on_driver(action, broadcast, job) : run_on_executor(action, job);
 }
 
@@ -304,8 +319,13 @@ void Engine::report_resources() {
                      static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   const double wall = process_wall_seconds(start_);
   char line[256];
-  std::snprintf(line, sizeof line, "dataflow-resources rank=%d role=%s cpu_s=%.3f maxrss_kib=%ld wall_s=%.3f",
-                world_.rank(), world_.rank() == 0 ? "driver" : "executor", cpu, ru.ru_maxrss, wall);
+  std::snprintf(line, sizeof line,
+                "dataflow-resources rank=%d role=%s cpu_s=%.3f maxrss_kib=%ld wall_s=%.3f memory_budget_kib=%llu "
+                "spills=%llu spilled_kib=%llu",
+                world_.rank(), world_.rank() == 0 ? "driver" : "executor", cpu, ru.ru_maxrss, wall,
+                static_cast<unsigned long long>(config_.executor_memory / 1024),
+                static_cast<unsigned long long>(spill_counters().spills.load()),
+                static_cast<unsigned long long>(spill_counters().bytes.load() / 1024));
   for (const auto& l : world_.gather_lines(line)) std::fprintf(stderr, "%s\n", l.c_str());
 }
 

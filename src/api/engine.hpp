@@ -17,6 +17,7 @@
 #include "exec/thread_pool.hpp"
 #include "net/world.hpp"
 #include "shuffle/block_store.hpp"
+#include "storage/local_dir.hpp"
 
 namespace dataflow::detail {
 
@@ -66,6 +67,10 @@ class Engine final : public Runtime {
   int auto_cores_ = 1;  // the same on every rank (minimum over the executors)
   dag::Graph graph_;
   exec::Registry registry_;
+  // An executor's memory budget and spill directory (none on a driver that is not also the
+  // executor); declared before the store, whose spill files they outlive.
+  std::unique_ptr<detail::MemoryPool> memory_;
+  std::unique_ptr<detail::LocalDir> local_dir_;
   shuffle::BlockStore store_;
   std::unique_ptr<exec::TaskRunner> runner_;
   std::unique_ptr<driver::Backend> backend_;  // driver

@@ -1,5 +1,6 @@
-// Common flags of every dataflow::run program: --executor-cores, --split-size,
-// --progress/--no-progress, --explain, --help, --version.
+// Common flags of every dataflow::run program: --executor-cores, --executor-memory,
+// --local-dir, --split-size, --max-result-size, --progress/--no-progress, --explain, --help,
+// --version.
 #include "api/program_flags.hpp"
 
 #include <CLI/CLI.hpp>
@@ -41,6 +42,14 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   app.add_option("--executor-cores", cores,
                  "task threads per executor (default: the node's cores shared among its executors)")
       ->type_name("N");
+  std::string memory;
+  app.add_option("--executor-memory", memory,
+                 "memory budget of each executor, a whole number with K, M or G; what does not fit is spilled "
+                 "to disk (default: the node's memory, Slurm's grant or the cgroup limit, shared among its "
+                 "executors)")
+      ->type_name("SIZE");
+  std::string local_dir;
+  app.add_option("--local-dir", local_dir, "directory for spill files (default: $TMPDIR, else /tmp)")->type_name("DIR");
   app.add_option("--split-size", split, "input split size: a whole number with K, M or G (default 128M)")
       ->type_name("SIZE");
   app.add_flag("--progress", progress,
@@ -52,6 +61,10 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   app.add_option("--max-line-size", max_line,
                  "longest text line a task reads; a longer one fails the job (exit 65) "
                  "naming the file and offset (default 1G)")
+      ->type_name("SIZE");
+  std::string max_result;
+  app.add_option("--max-result-size", max_result,
+                 "fail an action (exit 70) whose results at the driver exceed this size (default 1G; 0 = no limit)")
       ->type_name("SIZE");
   std::string network_timeout;
   std::string task_timeout;
@@ -101,6 +114,15 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
     return usage_error("--executor-cores: expected a positive whole number, got " + std::to_string(cores));
   }
   if (cores > 0) config.executor_cores = cores;
+  if (app.count("--executor-memory")) {
+    const auto size = parse_size(memory);
+    if (!size) return usage_error("--executor-memory: expected a positive size such as 4G, got \"" + memory + "\"");
+    config.executor_memory = *size;
+  }
+  if (app.count("--local-dir")) {
+    if (local_dir.empty()) return usage_error("--local-dir: expected a directory, got \"\"");
+    config.local_dir = local_dir;
+  }
   if (!split.empty()) {
     const auto size = parse_size(split);
     if (!size) return usage_error("--split-size: expected a positive size such as 64M, got \"" + split + "\"");
@@ -113,6 +135,13 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
     const auto size = parse_size(max_line);
     if (!size) return usage_error("--max-line-size: expected a positive size such as 64M, got \"" + max_line + "\"");
     config.max_line_size = *size;
+  }
+  if (app.count("--max-result-size")) {
+    const auto size = max_result == "0" ? std::optional<std::uint64_t>(0) : parse_size(max_result);
+    if (!size) {
+      return usage_error("--max-result-size: expected a size such as 1G, or 0 (no limit), got \"" + max_result + "\"");
+    }
+    config.max_result_size = *size;
   }
   for (auto [flag, text, field] : {std::tuple{"--network-timeout", &network_timeout, &config.network_timeout_seconds},
                                    std::tuple{"--task-timeout", &task_timeout, &config.task_timeout_seconds}}) {

@@ -71,6 +71,9 @@ Config config_from_env() {
   c.default_parallelism = int_var("DATAFLOW_DEFAULT_PARALLELISM", c.default_parallelism);
   c.broadcast_join_threshold =
       size_var("DATAFLOW_BROADCAST_JOIN_THRESHOLD", c.broadcast_join_threshold, "no broadcast joins");
+  c.executor_memory = size_var("DATAFLOW_EXECUTOR_MEMORY", c.executor_memory);
+  if (const char* d = std::getenv("DATAFLOW_LOCAL_DIR"); d && *d) c.local_dir = d;
+  c.max_result_size = size_var("DATAFLOW_MAX_RESULT_SIZE", c.max_result_size, "no limit");
   c.progress_interval_seconds = int_var("DATAFLOW_PROGRESS_INTERVAL", c.progress_interval_seconds);
   c.network_timeout_seconds = seconds_var("DATAFLOW_NETWORK_TIMEOUT", c.network_timeout_seconds);
   c.task_timeout_seconds = seconds_var("DATAFLOW_TASK_TIMEOUT", c.task_timeout_seconds);
@@ -92,11 +95,12 @@ namespace {
 
 // Every DATAFLOW_* variable the library reads.
 constexpr std::string_view kKnown[] = {
-    "DATAFLOW_EXECUTOR_CORES",      "DATAFLOW_MAX_TASK_ATTEMPTS",   "DATAFLOW_SPLIT_SIZE",
-    "DATAFLOW_SHUFFLE_ROUND_BYTES", "DATAFLOW_DEFAULT_PARALLELISM", "DATAFLOW_PROGRESS",
-    "DATAFLOW_PROGRESS_INTERVAL",   "DATAFLOW_RESOURCE_REPORT",     "DATAFLOW_FAULT",
-    "DATAFLOW_MESSAGE_CHUNK_BYTES", "DATAFLOW_NETWORK_TIMEOUT",     "DATAFLOW_TASK_TIMEOUT",
-    "DATAFLOW_MAX_LINE_SIZE",       "DATAFLOW_BROADCAST_JOIN_THRESHOLD",
+    "DATAFLOW_EXECUTOR_CORES",      "DATAFLOW_MAX_TASK_ATTEMPTS",        "DATAFLOW_SPLIT_SIZE",
+    "DATAFLOW_SHUFFLE_ROUND_BYTES", "DATAFLOW_DEFAULT_PARALLELISM",      "DATAFLOW_PROGRESS",
+    "DATAFLOW_PROGRESS_INTERVAL",   "DATAFLOW_RESOURCE_REPORT",          "DATAFLOW_FAULT",
+    "DATAFLOW_MESSAGE_CHUNK_BYTES", "DATAFLOW_NETWORK_TIMEOUT",          "DATAFLOW_TASK_TIMEOUT",
+    "DATAFLOW_MAX_LINE_SIZE",       "DATAFLOW_BROADCAST_JOIN_THRESHOLD", "DATAFLOW_EXECUTOR_MEMORY",
+    "DATAFLOW_LOCAL_DIR",           "DATAFLOW_MAX_RESULT_SIZE",
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -14,6 +14,7 @@ constexpr int kSignals[] = {SIGTERM, SIGINT, SIGUSR1};
 
 std::atomic<int> g_pending{0};
 std::atomic<bool> g_in_job{false};
+std::atomic<void (*)()> g_exit_hook{nullptr};
 int g_rank = 0;
 char g_program[128] = "dataflow";
 
@@ -50,6 +51,7 @@ void on_signal(int signal) {
     write_all(name_of(signal));
     write_all(" (no job was running)\n");
   }
+  if (auto hook = g_exit_hook.load()) hook();
   _exit(exit_code_for_signal(signal));
 }
 
@@ -68,6 +70,8 @@ void install_signal_handlers(int rank, const std::string& program) {
 void ignore_signals_while_leaving() {
   for (int signal : kSignals) std::signal(signal, SIG_IGN);
 }
+
+void set_exit_hook(void (*hook)()) { g_exit_hook.store(hook); }
 
 void set_in_job(bool in_job) { g_in_job.store(in_job); }
 

@@ -19,6 +19,9 @@ void set_in_job(bool in_job);
 int pending_signal();
 // The exit code for a signal: 130 for SIGINT, 143 for SIGTERM and SIGUSR1.
 int exit_code_for_signal(int signal);
+// A function (async-signal-safe) run before the process ends on a signal outside a job:
+// removes the empty spill directory.
+void set_exit_hook(void (*hook)());
 // "interrupted by SIGTERM" and the like.
 std::string signal_message(int signal);
 

@@ -36,6 +36,14 @@ struct Resolved {
   std::vector<plan::StageSize> sizes;                    // by stage id
 };
 
+// "512 MiB": whole GiB or MiB where exact, else MiB rounded down (bytes below 1 MiB).
+std::string memory_text(std::uint64_t bytes) {
+  constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+  if (bytes >= (kMiB << 10) && bytes % (kMiB << 10) == 0) return std::to_string(bytes >> 30) + " GiB";
+  if (bytes >= kMiB) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
 // binary_records: every file must hold whole records.
 void check_record_files(const std::vector<detail::TextSplit>& splits, std::uint64_t record_length) {
   for (const auto& split : splits) {
@@ -107,8 +115,11 @@ class Job {
     resolved_ = resolve_inputs(graph_, plan_, config_, slots);
     if (config_.explain) {
       const std::string text = plan::explain(graph_, plan_, resolved_.sizes, resolved_.counts);
-      std::fprintf(stderr, "== Job %llu (%s) ==\n%s", static_cast<unsigned long long>(id_),
-                   detail::op_name(target.kind), text.c_str());
+      const int executors = backend_.executors();
+      const std::string memory = config_.executor_memory ? memory_text(config_.executor_memory) : "automatic";
+      std::fprintf(stderr, "== Job %llu (%s) ==\nexecutor memory: %s per executor (%d executor%s)\n%s",
+                   static_cast<unsigned long long>(id_), detail::op_name(target.kind), memory.c_str(), executors,
+                   executors == 1 ? "" : "s", text.c_str());
       std::fflush(stderr);
     }
     if (target.kind == OpKind::kSaveAsTextFile || target.kind == OpKind::kSaveAsBinaryRecords) {
@@ -402,6 +413,7 @@ class Job {
           add_bucket_sizes(r, bucket_bytes);
           if (samples) (*samples)[r.partition] = std::move(r.sample);
         } else {
+          if (!committer_) count_result(r.result.size());
           results_[r.partition] = std::move(r.result);
           if (committer_) committer_->commit_task(r.partition, r.attempt);
         }
@@ -427,6 +439,19 @@ class Job {
       }
     }
     progress_.finish_stage();
+  }
+
+  // Spark's spark.driver.maxResultSize: the results an action brings to the driver, summed
+  // over its tasks (over every round of a take), stay within --max-result-size.
+  void count_result(std::uint64_t bytes) {
+    result_bytes_ += bytes;
+    ++result_tasks_;
+    if (config_.max_result_size == 0 || result_bytes_ <= config_.max_result_size) return;
+    throw Error(ExitCode::kSoftware, "Total size of results of " + std::to_string(result_tasks_) + " tasks (" +
+                                         std::to_string(result_bytes_) + " bytes) is bigger than --max-result-size (" +
+                                         std::to_string(config_.max_result_size) +
+                                         " bytes); raise --max-result-size / DATAFLOW_MAX_RESULT_SIZE, or write the "
+                                         "output with save_as_text_file instead of collecting it");
   }
 
   static void add_bucket_sizes(const task::TaskReport& r, std::vector<std::uint64_t>& bytes) {
@@ -508,6 +533,8 @@ class Job {
   std::map<int, std::vector<int>> map_homes_;               // by wide node: the executor of each map output
   std::optional<Broadcast> broadcast_;                      // the broadcast join being run
   std::vector<std::string> results_;
+  std::uint64_t result_bytes_ = 0;  // the results received so far, for --max-result-size
+  std::uint32_t result_tasks_ = 0;
   std::optional<result::OutputCommitter> committer_;
 };
 

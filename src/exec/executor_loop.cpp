@@ -112,6 +112,12 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
           throw Error(ExitCode::kSoftware, "unexpected message tag " + std::to_string(m->tag));
       }
     }
+  } catch (const Error& e) {
+    // The exchange failed on this rank (a full local directory is exit code 74): it cannot
+    // continue, so it ends the job with the error's code.
+    std::fprintf(stderr, "dataflow: executor rank %d: fatal: %s\n", rank, e.what());
+    std::fflush(stderr);
+    world_.abort(e.exit_code());
   } catch (const std::exception& e) {
     // The protocol itself broke on this rank: it cannot continue, so it ends the job.
     std::fprintf(stderr, "dataflow: executor rank %d: fatal: %s\n", rank, e.what());

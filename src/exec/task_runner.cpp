@@ -78,13 +78,23 @@ void TaskRunner::cut_range_outputs(const task::ExchangeOrder& order) const {
 void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& report) const {
   if (fault_.action != FaultSpec::Action::kOomReport) inject_fault(fault_, d.stage, d.partition, d.attempt, rank_);
   detail::TaskContext ctx;
+  ctx.memory = store_.memory();
+  struct Running {  // counted in the pool's fair share while it runs
+    detail::MemoryPool* pool;
+    explicit Running(detail::MemoryPool* p) : pool(p) {
+      if (pool) pool->task_started();
+    }
+    ~Running() {
+      if (pool) pool->task_finished();
+    }
+  } running(ctx.memory.pool);
   ctx.stage = d.stage;
   ctx.partition = d.partition;
   ctx.tasks = d.tasks;
   ctx.attempt = d.attempt;
   for (const auto& n : d.nodes) ctx.partitions.push_back({n.node, n.partition, n.scope});
   for (const auto& sc : d.scopes) ctx.scopes.emplace_back(sc.coalesce, sc.parent);
-  std::deque<std::vector<std::string_view>> blocks;  // stable addresses for ctx.inputs
+  std::deque<std::vector<detail::Block>> blocks;  // stable addresses for ctx.inputs
   for (const task::InputPart& in : d.inputs) {
     detail::TaskInput& t = ctx.inputs.emplace_back();
     t.node = in.node;
@@ -103,7 +113,7 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
       case task::InputKind::kShuffleWhole: {
         auto& all = blocks.emplace_back();
         for (std::uint32_t r = 0; r < in.partition; ++r) {
-          for (std::string_view b : store_.reduce_input(in.node, r)) all.push_back(b);
+          for (detail::Block& b : store_.reduce_input(in.node, r)) all.push_back(std::move(b));
         }
         t.blocks = &all;
         break;
@@ -121,13 +131,9 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
     detail::MapOutput out;
     out.buckets = d.num_buckets;
     it->second(ctx, out);
-    report.bucket_ids.reserve(out.extents.size());
-    report.bucket_sizes.reserve(out.extents.size());
-    std::uint64_t begin = 0;
-    for (const auto& e : out.extents) {
-      report.bucket_ids.push_back(e.bucket);
-      report.bucket_sizes.push_back(e.end - begin);
-      begin = e.end;
+    for (const auto& [bucket, bytes] : out.bucket_sizes()) {
+      report.bucket_ids.push_back(bucket);
+      report.bucket_sizes.push_back(bytes);
     }
     report.sample = std::move(out.sample);
     out.sample = {};

@@ -12,6 +12,7 @@
 #include "dataflow/config.hpp"
 #include "net/check.hpp"
 #include "net/comms.hpp"
+#include "storage/local_dir.hpp"
 
 namespace dataflow::net {
 namespace {
@@ -167,6 +168,7 @@ std::vector<std::string> World::gather_lines(const std::string& line) {
 
 void World::finalize_and_exit(int code) {
   std::fflush(nullptr);
+  detail::remove_local_dirs_now();  // _Exit skips destructors
   if (!mpi_) std::_Exit(code);
   if (comms_->executors != MPI_COMM_NULL) MPI_Comm_free(&comms_->executors);
   MPI_Finalize();
@@ -174,6 +176,7 @@ void World::finalize_and_exit(int code) {
 }
 
 void World::abort(int code) {
+  detail::remove_local_dirs_now();
   if (!mpi_) {
     std::fflush(nullptr);
     std::_Exit(code);

@@ -7,6 +7,22 @@
 
 namespace dataflow::shuffle {
 
+std::vector<std::pair<std::uint32_t, detail::Block>> pieces_of(const detail::MapOutput& out) {
+  std::vector<std::pair<std::uint32_t, detail::Block>> all;
+  for (const auto& run : out.spilled) {
+    std::uint64_t begin = 0;
+    for (const auto& e : run.extents) {
+      all.push_back({e.bucket, {{}, run.file, run.offset + begin, e.end - begin}});
+      begin = e.end;
+    }
+  }
+  for (std::size_t i = 0; i < out.extents.size(); ++i) {
+    all.push_back({out.extents[i].bucket, detail::Block::in_memory(out.bytes(i))});
+  }
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return all;
+}
+
 void BlockStore::put_map_output(int shuffle, std::uint32_t map_partition, detail::MapOutput out) {
   std::lock_guard<std::mutex> lock(mu_);
   map_outputs_[{shuffle, map_partition}] = std::move(out);
@@ -38,21 +54,26 @@ void BlockStore::split_map_outputs(int shuffle, const detail::RangePartitioner& 
 }
 
 void BlockStore::add_reduce_block(int shuffle, std::uint32_t reduce_partition, std::uint32_t map_partition,
-                                  std::string_view block, std::shared_ptr<const void> backing) {
+                                  detail::Block block, std::shared_ptr<const void> backing) {
   std::lock_guard<std::mutex> lock(mu_);
-  reduce_inputs_[{shuffle, reduce_partition}].push_back({map_partition, block});
-  if (backing_.empty() || backing_.back() != backing) backing_.push_back(std::move(backing));
+  reduce_inputs_[{shuffle, reduce_partition}].push_back({map_partition, std::move(block)});
+  if (backing && (backing_.empty() || backing_.back() != backing)) backing_.push_back(std::move(backing));
 }
 
-std::vector<std::string_view> BlockStore::map_output_blocks(int shuffle, std::uint32_t map_partition) const {
+void BlockStore::keep(detail::Reservation reserved) {
+  std::lock_guard<std::mutex> lock(mu_);
+  reserved_.push_back(std::move(reserved));
+}
+
+std::vector<detail::Block> BlockStore::map_output_blocks(int shuffle, std::uint32_t map_partition) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = map_outputs_.find({shuffle, map_partition});
   if (it == map_outputs_.end()) {
     throw std::logic_error("map output " + std::to_string(map_partition) + " of shuffle #" + std::to_string(shuffle) +
                            " is not on this executor (internal scheduling error)");
   }
-  std::vector<std::string_view> out;
-  for (std::size_t i = 0; i < it->second.extents.size(); ++i) out.push_back(it->second.bytes(i));
+  std::vector<detail::Block> out;
+  for (auto& [bucket, block] : pieces_of(it->second)) out.push_back(std::move(block));
   return out;
 }
 
@@ -61,7 +82,7 @@ void BlockStore::hold(int shuffle, std::vector<bool> held) {
   held_[shuffle] = std::move(held);
 }
 
-std::vector<std::string_view> BlockStore::reduce_input(int shuffle, std::uint32_t reduce_partition) const {
+std::vector<detail::Block> BlockStore::reduce_input(int shuffle, std::uint32_t reduce_partition) const {
   std::vector<Block> blocks;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -73,12 +94,12 @@ std::vector<std::string_view> BlockStore::reduce_input(int shuffle, std::uint32_
     auto it = reduce_inputs_.find({shuffle, reduce_partition});
     if (it != reduce_inputs_.end()) blocks = it->second;
   }
-  // Each map partition's block arrives once, so the order is total.
-  std::sort(blocks.begin(), blocks.end(),
-            [](const Block& a, const Block& b) { return a.map_partition < b.map_partition; });
-  std::vector<std::string_view> out;
+  // A map partition's pieces arrive in order, so a stable sort gives the total order.
+  std::stable_sort(blocks.begin(), blocks.end(),
+                   [](const Block& a, const Block& b) { return a.map_partition < b.map_partition; });
+  std::vector<detail::Block> out;
   out.reserve(blocks.size());
-  for (const Block& b : blocks) out.push_back(b.bytes);
+  for (Block& b : blocks) out.push_back(std::move(b.block));
   return out;
 }
 
@@ -87,6 +108,7 @@ void BlockStore::clear() {
   map_outputs_.clear();
   reduce_inputs_.clear();
   backing_.clear();
+  reserved_.clear();
   held_.clear();
 }
 
@@ -94,8 +116,8 @@ void exchange_locally(BlockStore& store, int shuffle, std::uint32_t partitions) 
   store.hold(shuffle, std::vector<bool>(partitions, true));
   for (auto& [map_partition, out] : store.take_map_outputs(shuffle)) {
     auto backing = std::make_shared<const detail::MapOutput>(std::move(out));
-    for (std::size_t i = 0; i < backing->extents.size(); ++i) {
-      store.add_reduce_block(shuffle, backing->extents[i].bucket, map_partition, backing->bytes(i), backing);
+    for (auto& [bucket, block] : pieces_of(*backing)) {
+      store.add_reduce_block(shuffle, bucket, map_partition, std::move(block), backing);
     }
   }
 }

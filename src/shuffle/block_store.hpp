@@ -13,12 +13,22 @@
 #include <vector>
 
 #include "dataflow/detail/map_output.hpp"
+#include "dataflow/detail/spill.hpp"
 #include "dataflow/detail/task_context.hpp"
 
 namespace dataflow::shuffle {
 
+// Every piece of a map output with its bucket: bucket by bucket, and within a bucket the
+// runs on disk in order, then the memory part (the records' order). Memory pieces view
+// `out`'s data.
+std::vector<std::pair<std::uint32_t, detail::Block>> pieces_of(const detail::MapOutput& out);
+
 class BlockStore {
  public:
+  // The executor's memory and local directory: received blocks that do not fit its storage
+  // memory go to disk.
+  void set_memory(detail::TaskMemory memory) { memory_ = memory; }
+  const detail::TaskMemory& memory() const { return memory_; }
   // Thread-safe.
   void put_map_output(int shuffle, std::uint32_t map_partition, detail::MapOutput out);
   // Removes and returns this executor's map outputs of `shuffle`, by map partition.
@@ -26,30 +36,34 @@ class BlockStore {
   // Cuts this executor's unsplit map outputs of `shuffle` (a range shuffle's) into buckets
   // by `bounds`, with the typed split function.
   void split_map_outputs(int shuffle, const detail::RangePartitioner& partitioner, std::string_view bounds);
-  // `block` must lie inside `backing`, which the store keeps alive.
+  // A block in memory must lie inside `backing`, which the store keeps alive.
   void add_reduce_block(int shuffle, std::uint32_t reduce_partition, std::uint32_t map_partition,
-                        std::string_view block, std::shared_ptr<const void> backing);
+                        detail::Block block, std::shared_ptr<const void> backing);
+  // Keeps a reservation of received bytes until the job ends.
+  void keep(detail::Reservation reserved);
   // Every bucket of map output `map_partition` of `shuffle`, in bucket order, left where its
   // map task ran (a broadcast join's big side). Throws std::logic_error if it is not here.
-  std::vector<std::string_view> map_output_blocks(int shuffle, std::uint32_t map_partition) const;
+  std::vector<detail::Block> map_output_blocks(int shuffle, std::uint32_t map_partition) const;
   // Records which reduce partitions of `shuffle` the exchange brings to this executor.
   void hold(int shuffle, std::vector<bool> held);
   // Thread-safe. The blocks of a reduce partition, ordered by map partition. Throws
   // std::logic_error for a partition this executor does not hold: a scheduling error must
   // fail the task, never read as an empty partition.
-  std::vector<std::string_view> reduce_input(int shuffle, std::uint32_t reduce_partition) const;
+  std::vector<detail::Block> reduce_input(int shuffle, std::uint32_t reduce_partition) const;
   void clear();
 
  private:
   using MapKey = std::pair<int, std::uint32_t>;
   struct Block {
     std::uint32_t map_partition;
-    std::string_view bytes;
+    detail::Block block;
   };
+  detail::TaskMemory memory_;
   mutable std::mutex mu_;
   std::map<MapKey, detail::MapOutput> map_outputs_;
   std::map<MapKey, std::vector<Block>> reduce_inputs_;  // in arrival order
   std::vector<std::shared_ptr<const void>> backing_;
+  std::vector<detail::Reservation> reserved_;
   std::map<int, std::vector<bool>> held_;  // by shuffle: the reduce partitions held here
 };
 

@@ -3,6 +3,7 @@
 // leave it.
 #include "shuffle/exchange.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -27,13 +28,13 @@ class FrameStream {
  public:
   struct Frame {
     FrameHeader header;
-    std::size_t output;  // index of the map output holding the payload
-    std::string_view payload;
+    std::size_t output;    // index of the map output holding the payload
+    detail::Block payload; // in memory or in a spill file
   };
 
-  void add(const Frame& f) {
-    frames_.push_back(f);
-    bytes_ += sizeof(FrameHeader) + f.payload.size();
+  void add(Frame f) {
+    bytes_ += sizeof(FrameHeader) + f.payload.size;
+    frames_.push_back(std::move(f));
   }
   std::uint64_t bytes() const { return bytes_; }
 
@@ -41,8 +42,8 @@ class FrameStream {
   template <class Done>
   void copy(char* out, std::size_t n, Done done) {
     while (n > 0) {
-      const Frame& f = frames_.at(next_);
-      const std::size_t frame_size = sizeof(FrameHeader) + f.payload.size();
+      Frame& f = frames_.at(next_);
+      const std::size_t frame_size = sizeof(FrameHeader) + f.payload.size;
       const std::size_t take = std::min(n, frame_size - offset_);
       std::size_t from = offset_;
       std::size_t left = take;
@@ -54,12 +55,18 @@ class FrameStream {
         left -= h;
       }
       if (left > 0) {
-        std::memcpy(out, f.payload.data() + (from - sizeof(FrameHeader)), left);
+        const std::size_t at = from - sizeof(FrameHeader);
+        if (f.payload.on_disk()) {
+          f.payload.file->read(f.payload.offset + at, out, left);
+        } else {
+          std::memcpy(out, f.payload.bytes.data() + at, left);
+        }
         out += left;
       }
       offset_ += take;
       n -= take;
       if (offset_ == frame_size) {
+        f.payload = {};
         done(f.output);
         ++next_;
         offset_ = 0;
@@ -75,13 +82,17 @@ class FrameStream {
 };
 
 // Parses one executor's frames as its bytes arrive. A frame inside one round's buffer
-// becomes a block of that buffer; one cut by a round boundary is gathered into its own.
+// becomes a block of that buffer; one cut by a round boundary is gathered into its own (a
+// frame is one piece of a bucket: about kPieceBytes). Bytes the executor's storage memory
+// cannot hold go to a spill file instead.
 class FrameParser {
  public:
-  FrameParser(BlockStore& store, int shuffle, std::size_t partitions)
-      : store_(store), shuffle_(shuffle), partitions_(partitions) {}
+  FrameParser(BlockStore& store, int shuffle, std::size_t partitions, std::shared_ptr<detail::SpillFile>* file)
+      : store_(store), shuffle_(shuffle), partitions_(partitions), file_(file) {}
 
-  void feed(std::string_view bytes, const std::shared_ptr<const void>& round) {
+  // `keep`: the round's bytes may stay in memory.
+  void feed(std::string_view bytes, const std::shared_ptr<const void>& round, bool keep) {
+    keep_ = keep;
     while (!bytes.empty()) {
       if (!partial_.empty() || bytes.size() < sizeof(FrameHeader)) {
         bytes = gather(bytes);
@@ -131,14 +142,44 @@ class FrameParser {
   }
 
   void add(const FrameHeader& h, std::string_view payload, std::shared_ptr<const void> backing) {
-    store_.add_reduce_block(shuffle_, h.reduce_partition, h.map_partition, payload, std::move(backing));
+    if (keep_) {
+      store_.add_reduce_block(shuffle_, h.reduce_partition, h.map_partition, detail::Block::in_memory(payload),
+                              std::move(backing));
+      return;
+    }
+    if (!*file_) *file_ = std::make_shared<detail::SpillFile>(*store_.memory().dir);
+    const std::uint64_t at = (*file_)->append(payload);
+    pending_.push_back({h, at});
   }
 
+ public:
+  // The frames written to the spill file become blocks once it is flushed.
+  void flush_spilled() {
+    if (pending_.empty()) return;
+    (*file_)->flush();
+    for (const auto& [h, at] : pending_) {
+      store_.add_reduce_block(shuffle_, h.reduce_partition, h.map_partition, {{}, *file_, at, h.length}, nullptr);
+    }
+    pending_.clear();
+  }
+
+ private:
   BlockStore& store_;
   int shuffle_;
   std::size_t partitions_;
+  std::shared_ptr<detail::SpillFile>* file_;  // the exchange's, made on first use
   std::string partial_;
+  bool keep_ = true;
+  std::vector<std::pair<FrameHeader, std::uint64_t>> pending_;
 };
+
+// Rounds of at most this many bytes per peer when the executor's memory is bounded: the
+// send and the receive buffer of a round then take at most half the budget.
+std::uint64_t round_bytes(const task::ExchangeOrder& order, const detail::TaskMemory& memory, std::size_t peers) {
+  if (order.round_bytes || !memory.bounded()) return order.round_bytes;
+  const std::uint64_t cap = memory.pool->budget() / (4 * std::max<std::size_t>(1, peers));
+  return std::clamp<std::uint64_t>(cap, std::uint64_t{64} << 10, std::uint64_t{256} << 20);
+}
 
 }  // namespace
 
@@ -157,17 +198,16 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
     auto output = std::make_shared<const detail::MapOutput>(std::move(out));
     const std::size_t index = outputs.size();
     std::size_t frames = 0;
-    for (std::size_t i = 0; i < output->extents.size(); ++i) {
-      const std::uint32_t r = output->extents[i].bucket;
+    for (auto& [r, block] : pieces_of(*output)) {
       if (r >= order.owner.size()) malformed("bucket out of range");
       const auto owner = static_cast<std::size_t>(order.owner[r]);
       if (!order.broadcast && owner >= executors) malformed("owner out of range");
       const std::size_t first = order.broadcast ? 0 : owner, last = order.broadcast ? executors : owner + 1;
       for (std::size_t dest = first; dest < last; ++dest) {
         if (dest == self) {
-          store.add_reduce_block(order.shuffle_node, r, map_partition, output->bytes(i), output);
+          store.add_reduce_block(order.shuffle_node, r, map_partition, block, output);
         } else {
-          streams[dest].add({{r, map_partition, output->bytes(i).size()}, index, output->bytes(i)});
+          streams[dest].add({{r, map_partition, block.size}, index, block});
           ++frames;
         }
       }
@@ -178,16 +218,22 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
   std::vector<std::uint64_t> send_sizes(executors);
   for (std::size_t d = 0; d < executors; ++d) send_sizes[d] = streams[d].bytes();
 
-  std::vector<FrameParser> parsers(executors, FrameParser(store, order.shuffle_node, order.owner.size()));
+  const detail::TaskMemory& memory = store.memory();
+  std::shared_ptr<detail::SpillFile> file;  // received bytes that storage memory cannot hold
+  std::vector<FrameParser> parsers(executors, FrameParser(store, order.shuffle_node, order.owner.size(), &file));
   auto fill = [&](std::size_t dest, char* out, std::size_t n) {
     streams[dest].copy(out, n, [&](std::size_t output) {
       if (--frames_left[output] == 0) outputs[output].reset();  // sent: free it unless kept here
     });
   };
   auto deliver = [&](std::size_t source, std::string_view bytes, const std::shared_ptr<const void>& round) {
-    parsers[source].feed(bytes, round);
+    detail::Reservation reserved(memory.bounded() ? memory.pool : nullptr, detail::MemoryPool::Kind::kStorage);
+    const bool keep = reserved.grow_to(bytes.size());
+    if (keep) store.keep(std::move(reserved));
+    parsers[source].feed(bytes, round, keep);
+    parsers[source].flush_spilled();
   };
-  world.alltoallv_executors(send_sizes, order.round_bytes, fill, deliver);
+  world.alltoallv_executors(send_sizes, round_bytes(order, memory, executors), fill, deliver);
   for (const FrameParser& p : parsers) p.finish();
 }
 

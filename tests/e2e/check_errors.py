@@ -11,13 +11,17 @@ code) must be exactly the documented one, the documented words must be on stderr
 must hold exactly one "wordcount: error: ..." line (rank 0 only) when the code is not 0,
 and the run must end within the timeout without a crash, a core file or a leftover process.
 
-  78  bad DATAFLOW_* setting (one line, from rank 0), DATAFLOW_BROADCAST_JOIN_THRESHOLD included
+  78  bad DATAFLOW_* setting (one line, from rank 0), DATAFLOW_BROADCAST_JOIN_THRESHOLD and
+      DATAFLOW_EXECUTOR_MEMORY included
   66  missing input path, glob matching nothing or only _/. files (nothing is created)
-  64  unknown flag (usage on stderr), non-numeric --top, bad --split-size, no INPUT
+  64  unknown flag (usage on stderr), non-numeric --top, bad --split-size, bad --executor-memory,
+      no INPUT
   73  output directory exists (left untouched: same entries, contents and mtimes)
   70  DATAFLOW_FAULT=throw:stage=0,partition=P on every attempt: "failed 4 times",
       "partition P", "injected fault"; with -o: no _SUCCESS, no part file, no _temporary
    0  DATAFLOW_FAULT=...,attempt=0: the retry succeeds and the output is correct
+  70  results at the driver over --max-result-size: "Total size of results", "--max-result-size"
+   0  --max-result-size 0 (no limit): the output is correct
   74  standard output is /dev/full: "cannot write to standard output: No space left on
       device" (under mpirun too, where the kernel lets rank 0 write through mpirun's stdout)
    0  -o out after a job killed mid-stage (DATAFLOW_FAULT=exit): the killed run left no out/,
@@ -278,6 +282,19 @@ def bad_setting_case(var, value):
     return fn
 
 
+def max_result_size_case(limit, code):
+    """wordcount's collect of mixed.txt (far more than 1K of results) with --max-result-size."""
+    def fn(ctx, name):
+        wd = ctx.workdir(name)
+        src = ctx.d("mixed.txt")
+        res = ctx.r.run(["--max-result-size", limit, src], cwd=wd)
+        if code == 0:
+            return res, cw.check_stdout(res, cw.reference_lines(cw.reference_counts([src])))
+        return res, expect(res, code, ["Total size of results of", "is bigger than --max-result-size (1024 bytes)",
+                                       "DATAFLOW_MAX_RESULT_SIZE"])
+    return fn
+
+
 def build_cases():
     C = cw.Case
     g = ["errors"]
@@ -294,6 +311,12 @@ def build_cases():
         C("bad_top_value", g, usage_case(["--top", "abc", "@DATA@/crlf.txt"], words=["top"]), quick=False),
         C("bad_split_size", g, usage_case(["--split-size", "12Q", "@DATA@/crlf.txt"],
                                           words=["split-size"]), quick=False),
+        C("bad_executor_memory", g, usage_case(["--executor-memory", "bogus", "@DATA@/crlf.txt"],
+                                               words=["--executor-memory", "bogus"]), quick=False),
+        C("bad_max_result_size", g, usage_case(["--max-result-size", "1T", "@DATA@/crlf.txt"],
+                                               words=["--max-result-size"]), quick=False),
+        C("max_result_size_exceeded", g, max_result_size_case("1K", 70), quick=False),
+        C("max_result_size_unlimited", g, max_result_size_case("0", 0), quick=False),
         C("no_input", g, usage_case([], words_ci=["usage"]), quick=False),
         C("output_exists", g, output_exists_case(populate=True)),
         C("output_exists_empty", g, output_exists_case(populate=False), quick=False),
@@ -309,6 +332,8 @@ def build_cases():
         C("bad_fault_spec", g, bad_setting_case("DATAFLOW_FAULT", "explode:stage=x"), quick=False),
         C("bad_cores_setting", g, bad_setting_case("DATAFLOW_EXECUTOR_CORES", "1K"), quick=False),
         C("bad_broadcast_setting", g, bad_setting_case("DATAFLOW_BROADCAST_JOIN_THRESHOLD", "-1"), quick=False),
+        C("bad_memory_setting", g, bad_setting_case("DATAFLOW_EXECUTOR_MEMORY", "bogus"), quick=False),
+        C("zero_memory_setting", g, bad_setting_case("DATAFLOW_EXECUTOR_MEMORY", "0"), quick=False),
         C("help", g, help_case("--help", ["--top", "--output", "--split-size"])),
         C("version", g, help_case("--version", []), quick=False),
     ]

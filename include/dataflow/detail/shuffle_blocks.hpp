@@ -18,8 +18,8 @@ namespace detail {
 // Decodes every record of a reduce partition's blocks, in order.
 template <class T>
 struct DecodeBlocks {
-  void operator()(const std::vector<std::string_view>& blocks, Emit<Owned<T>> emit) const {
-    for (std::string_view b : blocks) decode_all<T>(b, [&](Owned<T>&& x) { emit(x); });
+  void operator()(TaskContext&, const std::vector<Block>& blocks, Emit<Owned<T>> emit) const {
+    for_each_block(blocks, [&](std::string_view b) { decode_all<T>(b, [&](Owned<T>&& x) { emit(x); }); });
   }
 };
 

@@ -12,6 +12,7 @@
 
 #include "dataflow/detail/emit.hpp"
 #include "dataflow/detail/map_output.hpp"
+#include "dataflow/detail/spill.hpp"
 
 namespace dataflow::detail {
 
@@ -42,6 +43,33 @@ struct TextSplit {
   std::uint64_t max_line_size = std::uint64_t{1} << 30;
 };
 
+// A piece of a reduce partition's input: whole records, in memory or in a spill file.
+struct Block {
+  std::string_view bytes;                  // in memory, or
+  std::shared_ptr<const SpillFile> file;   // on disk: [offset, offset + size)
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+
+  static Block in_memory(std::string_view b) { return {b, nullptr, 0, b.size()}; }
+  bool on_disk() const { return file != nullptr; }
+};
+
+// Calls f(bytes) for each block in order; a block on disk is read into one reused buffer,
+// so that only one block at a time needs memory.
+template <class F>
+void for_each_block(const std::vector<Block>& blocks, F&& f) {
+  std::string buffer;
+  for (const Block& b : blocks) {
+    if (!b.on_disk()) {
+      f(b.bytes);
+      continue;
+    }
+    buffer.resize(static_cast<std::size_t>(b.size));
+    b.file->read(b.offset, buffer.data(), buffer.size());
+    f(std::string_view(buffer));
+  }
+}
+
 // One input a task reads: a source's partition or a reduce partition of a shuffle.
 struct TaskInput {
   int node = -1;
@@ -49,7 +77,7 @@ struct TaskInput {
   std::uint32_t scope = 0;                                 // see NodePart
   const TextSplit* split = nullptr;                        // text_file
   std::string_view slice;                                  // parallelize: encoded records
-  const std::vector<std::string_view>* blocks = nullptr;  // shuffle read, by map partition
+  const std::vector<Block>* blocks = nullptr;  // shuffle read, by map partition
 };
 
 // A node the task computes or reads, with its partition there. Scope 0 is the task's own;
@@ -72,6 +100,7 @@ struct TaskContext {
   std::vector<std::pair<int, std::uint32_t>> scopes;
   std::uint32_t scope = 0;  // the scope being computed
   std::string output_file;  // save: this attempt's file
+  TaskMemory memory;        // the executor's pool and local directory
 
   bool touches(int node) const { return find(node) != nullptr; }
   std::uint32_t partition_of(int node) const {
@@ -102,7 +131,7 @@ struct TaskContext {
         for (const FilePiece& p : in.split->pieces) n += p.end - p.start;
       }
       if (in.blocks) {
-        for (std::string_view b : *in.blocks) n += b.size();
+        for (const Block& b : *in.blocks) n += b.size;
       }
       n += in.slice.size();
     }

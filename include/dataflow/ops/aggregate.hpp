@@ -8,6 +8,7 @@
 
 #include "dataflow/dataset.hpp"
 #include "dataflow/detail/lookahead.hpp"
+#include "dataflow/detail/spill_runs.hpp"
 
 namespace dataflow {
 
@@ -27,29 +28,96 @@ auto Dataset<T, Chain>::combine_node(const char* label, Create create, MergeValu
   const int node = runtime_->add_node(std::move(spec));
   runtime_->set_map_runner(node, [source = source_, chain = chain_, create, merge_value](detail::TaskContext& ctx,
                                                                                        detail::MapOutput& out) {
+    // Bounded: when the table outgrows the task's memory, its partial combiners go to disk
+    // as a run and a new table starts (the reduce side merges them; each key's first run is
+    // where it first appeared, so the reduce side's order is the same).
     detail::CombineTable<K, C> table;
+    detail::TableBudget budget(ctx.memory);
+    std::shared_ptr<detail::SpillFile> file;
+    auto spill = [&] {
+      if (!file) file = std::make_shared<detail::SpillFile>(*ctx.memory.dir);
+      detail::RunWriter run(out, file);
+      write_buckets(table, out.buckets, run);
+      table = detail::CombineTable<K, C>();
+      budget.reset();
+    };
     Create make = create;
     MergeValue merge = merge_value;
     auto add = [&](std::uint64_t hash, const T& kv) {
+      std::uint64_t grew = 0;
       table.upsert(
-          hash, kv.first, [&] { return C(make(kv.second)); }, [&](C& c) { c = merge(std::move(c), kv.second); });
+          hash, kv.first,
+          [&] {
+            C c(make(kv.second));
+            if (budget.bounded()) grew = detail::table_entry_bytes(kv.first, c);
+            return c;
+          },
+          [&](C& c) {
+            if constexpr (std::is_trivially_copyable_v<C>) {
+              c = merge(std::move(c), kv.second);
+            } else {
+              const std::uint64_t before = budget.bounded() ? detail::heap_bytes(c) : 0;
+              c = merge(std::move(c), kv.second);
+              if (budget.bounded()) grew = detail::heap_bytes(c) - std::min(before, detail::heap_bytes(c));
+            }
+          });
+      if (grew && !budget.add(grew)) spill();
     };
     detail::feed_table<T>(table, add, [&](auto push) { detail::run_chain(*source, chain, ctx, push); });
-    write_buckets(table, out);
+    if (budget.bounded()) {
+      detail::Reservation keep(ctx.memory.pool, detail::MemoryPool::Kind::kStorage);
+      if (!keep.grow_to(budget.used())) {
+        spill();
+        return;
+      }
+      out.memory = std::move(keep);
+    }
+    detail::RunWriter run(out);
+    write_buckets(table, out.buckets, run);
+    out.memory.grow_to(out.data.size());
   });
   auto producer = std::make_shared<const detail::Producer<KC>>(
       [node, merge_combiners](detail::TaskContext& ctx, detail::Emit<KC> emit) {
-        detail::CombineTable<K, C> table;
+        // Merged in one table if it fits the task's memory, else slice by slice (see
+        // run_sliced); the output order is the keys' first appearance either way.
         MergeCombiners merge = merge_combiners;
-        auto add = [&](std::uint64_t hash, KC& kc) {
-          table.upsert(
-              hash, std::move(kc.first), [&] { return std::move(kc.second); },
-              [&](C& c) { c = merge(std::move(c), std::move(kc.second)); });
+        auto body = [&](const detail::Slice& slice, auto&& out) {
+          detail::CombineTable<K, C> table;
+          detail::TableBudget budget(ctx.memory);
+          std::uint64_t position = 0;
+          std::vector<std::uint64_t> first;  // of each entry: its key's first position
+          auto add = [&](std::uint64_t hash, KC& kc) {
+            const std::uint64_t at = position++;
+            if (!slice.contains(hash)) return;
+            std::uint64_t grew = 0;
+            table.upsert(
+                hash, std::move(kc.first),
+                [&] {
+                  first.push_back(at);
+                  return std::move(kc.second);
+                },
+                [&](C& c) {
+                  if constexpr (std::is_trivially_copyable_v<C>) {
+                    c = merge(std::move(c), std::move(kc.second));
+                  } else {
+                    const std::uint64_t before = budget.bounded() ? detail::heap_bytes(c) : 0;
+                    c = merge(std::move(c), std::move(kc.second));
+                    if (budget.bounded()) grew = detail::heap_bytes(c) - std::min(before, detail::heap_bytes(c));
+                  }
+                });
+            if (budget.bounded() && !first.empty() && first.back() == at) {  // a new key
+              const auto& kv = table.entries().back().kv;
+              grew += detail::table_entry_bytes(kv.first, kv.second);
+            }
+            if (grew && !budget.add(grew)) throw detail::OverBudget{};
+          };
+          detail::feed_table<KC>(table, add, [&](auto push) {
+            detail::for_each_block(*ctx.input(node).blocks,
+                                   [&](std::string_view block) { detail::decode_all<KC>(block, push); });
+          });
+          for (std::size_t i = 0; i < table.size(); ++i) out(first[i], table.entries()[i].kv);
         };
-        detail::feed_table<KC>(table, add, [&](auto push) {
-          for (std::string_view block : *ctx.input(node).blocks) detail::decode_all<KC>(block, push);
-        });
-        for (const auto& e : table.entries()) emit(e.kv);
+        detail::run_sliced<KC>(ctx.memory, "reduce_by_key", body, emit);
       });
   return Dataset<KC>(runtime_, node, std::move(producer), {},
                      detail::HashPartitioning{node, spec_partitions(partitions)});
@@ -92,21 +160,35 @@ auto Dataset<T, Chain>::group_by_key(int partitions) const {
   using K = detail::Owned<typename T::first_type>;
   using V = detail::Owned<typename T::second_type>;
   using KG = std::pair<K, std::vector<V>>;
-  auto reduce = [](const std::vector<std::string_view>& blocks, detail::Emit<KG> emit) {
-    detail::CombineTable<K, std::vector<V>> table;
-    for (std::string_view block : blocks) {
-      detail::decode_all<T>(block, [&](std::pair<K, V>&& kv) {
-        table.upsert(
-            detail::hash_key(kv.first), std::move(kv.first),
-            [&] {
-              std::vector<V> first;
-              first.push_back(std::move(kv.second));
-              return first;
-            },
-            [&](std::vector<V>& vs) { vs.push_back(std::move(kv.second)); });
+  auto reduce = [](detail::TaskContext& ctx, const std::vector<detail::Block>& blocks, detail::Emit<KG> emit) {
+    auto body = [&](const detail::Slice& slice, auto&& out) {
+      detail::CombineTable<K, std::vector<V>> table;
+      detail::TableBudget budget(ctx.memory);
+      std::uint64_t position = 0;
+      std::vector<std::uint64_t> first;  // of each key: its first position
+      detail::for_each_block(blocks, [&](std::string_view block) {
+        detail::decode_all<T>(block, [&](std::pair<K, V>&& kv) {
+          const std::uint64_t at = position++;
+          const std::uint64_t hash = detail::hash_key(kv.first);
+          if (!slice.contains(hash)) return;
+          std::uint64_t grew = budget.bounded() ? sizeof(V) + detail::heap_bytes(kv.second) : 0;
+          table.upsert(
+              hash, std::move(kv.first),
+              [&] {
+                first.push_back(at);
+                std::vector<V> values;
+                values.push_back(std::move(kv.second));
+                return values;
+              },
+              [&](std::vector<V>& vs) { vs.push_back(std::move(kv.second)); });
+          if (!budget.bounded()) return;
+          if (first.back() == at) grew += detail::table_entry_bytes(table.entries().back().kv.first, std::vector<V>());
+          if (!budget.add(grew)) throw detail::OverBudget{table.size() <= 1};
+        });
       });
-    }
-    for (auto& e : table.entries()) emit(e.kv);
+      for (std::size_t i = 0; i < table.size(); ++i) out(first[i], table.entries()[i].kv);
+    };
+    detail::run_sliced<KG>(ctx.memory, "group_by_key", body, emit);
   };
   return hash_shuffle<KG>("group_by_key", resolve_partitions(partitions), detail::HashOfKey{}, reduce);
 }

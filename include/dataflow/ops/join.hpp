@@ -10,52 +10,107 @@
 #include <vector>
 
 #include "dataflow/dataset.hpp"
+#include "dataflow/detail/spill_runs.hpp"
 
 namespace dataflow {
 namespace detail {
 
 enum class JoinKind { kInner, kLeft, kRight, kFull };
 
-// The right side of a reduce partition: each key's values and whether a left record matched.
-template <class K, class W, class Right>
-auto build_right(TaskContext& ctx, const Right& right) {
+// The right side of a reduce partition (its keys in `slice`): each key's values and
+// whether a left record matched, with the position where each key first appeared. Throws
+// OverBudget when the table outgrows the task's memory.
+template <class K, class W>
+struct RightTable {
   CombineTable<K, std::pair<std::vector<W>, bool>> table;
+  std::vector<std::uint64_t> first;
+  TableBudget budget;
+};
+
+template <class K, class W, class Right>
+RightTable<K, W> build_right(TaskContext& ctx, const Right& right, const Slice& slice) {
+  RightTable<K, W> t{{}, {}, TableBudget(ctx.memory)};
+  std::uint64_t position = 0;
   auto add = [&](const std::pair<K, W>& kw) {
-    table.upsert(
-        hash_key(kw.first), kw.first, [&] { return std::pair<std::vector<W>, bool>({kw.second}, false); },
+    const std::uint64_t at = position++;
+    const std::uint64_t hash = hash_key(kw.first);
+    if (!slice.contains(hash)) return;
+    bool fresh = false;
+    t.table.upsert(
+        hash, kw.first,
+        [&] {
+          fresh = true;
+          t.first.push_back(at);
+          return std::pair<std::vector<W>, bool>({kw.second}, false);
+        },
         [&](std::pair<std::vector<W>, bool>& e) { e.first.push_back(kw.second); });
+    if (!t.budget.bounded()) return;
+    std::uint64_t grew = sizeof(W) + heap_bytes(kw.second);
+    if (fresh) grew += table_entry_bytes(kw.first, std::pair<std::vector<W>, bool>());
+    if (!t.budget.add(grew)) throw OverBudget{t.table.size() <= 1};
   };
   right(ctx, Emit<std::pair<K, W>>(add));
-  return table;
+  return t;
 }
+
+// Right-side records that no left record matched come after every left record's output.
+inline constexpr std::uint64_t kUnmatchedTag = std::uint64_t{1} << 63;
 
 template <JoinKind kJoin, class K, class V, class W, class R, class Left, class Right>
 void hash_join(TaskContext& ctx, const Left& left, const Right& right, Emit<R> emit) {
-  auto table = build_right<K, W>(ctx, right);
-  auto probe = [&](const std::pair<K, V>& kv) {
-    auto* e = table.find(hash_key(kv.first), kv.first);
-    if (e) {
-      e->kv.second.second = true;
-      for (const W& w : e->kv.second.first) {
-        if constexpr (kJoin == JoinKind::kInner || kJoin == JoinKind::kLeft) {
-          emit(R(kv.first, {kv.second, w}));
-        } else {
-          emit(R(kv.first, {std::optional<V>(kv.second), w}));
+  auto body = [&](const Slice& slice, auto&& out) {
+    auto right_side = build_right<K, W>(ctx, right, slice);
+    auto& table = right_side.table;
+    std::uint64_t position = 0;
+    auto probe = [&](const std::pair<K, V>& kv) {
+      const std::uint64_t at = position++;
+      const std::uint64_t hash = hash_key(kv.first);
+      if (!slice.contains(hash)) return;
+      auto* e = table.find(hash, kv.first);
+      if (e) {
+        e->kv.second.second = true;
+        for (const W& w : e->kv.second.first) {
+          if constexpr (kJoin == JoinKind::kInner || kJoin == JoinKind::kLeft) {
+            out(at, R(kv.first, {kv.second, w}));
+          } else {
+            out(at, R(kv.first, {std::optional<V>(kv.second), w}));
+          }
         }
+      } else if constexpr (kJoin == JoinKind::kLeft) {
+        out(at, R(kv.first, {kv.second, std::nullopt}));
+      } else if constexpr (kJoin == JoinKind::kFull) {
+        out(at, R(kv.first, {std::optional<V>(kv.second), std::nullopt}));
       }
-    } else if constexpr (kJoin == JoinKind::kLeft) {
-      emit(R(kv.first, {kv.second, std::nullopt}));
-    } else if constexpr (kJoin == JoinKind::kFull) {
-      emit(R(kv.first, {std::optional<V>(kv.second), std::nullopt}));
+    };
+    left(ctx, Emit<std::pair<K, V>>(probe));
+    if constexpr (kJoin == JoinKind::kRight || kJoin == JoinKind::kFull) {
+      for (std::size_t i = 0; i < table.size(); ++i) {
+        const auto& e = table.entries()[i];
+        if (e.kv.second.second) continue;
+        for (const W& w : e.kv.second.first) out(kUnmatchedTag + right_side.first[i], R(e.kv.first, {std::nullopt, w}));
+      }
     }
   };
-  left(ctx, Emit<std::pair<K, V>>(probe));
-  if constexpr (kJoin == JoinKind::kRight || kJoin == JoinKind::kFull) {
-    for (const auto& e : table.entries()) {
-      if (e.kv.second.second) continue;
-      for (const W& w : e.kv.second.first) emit(R(e.kv.first, {std::nullopt, w}));
-    }
-  }
+  run_sliced<R>(ctx.memory, "join", body, emit);
+}
+
+// A reduce partition's left records filtered by the right side's table: keep(entry or
+// nullptr) says whether a left record goes out (subtract_by_key, intersection).
+template <class K, class W, class R, class Left, class Right, class Keep>
+void filter_by_right(TaskContext& ctx, const Left& left, const Right& right, const char* what, Keep keep,
+                     Emit<R> emit) {
+  auto body = [&](const Slice& slice, auto&& out) {
+    auto right_side = build_right<K, W>(ctx, right, slice);
+    std::uint64_t position = 0;
+    auto probe = [&](const R& kv) {
+      const std::uint64_t at = position++;
+      const std::uint64_t hash = hash_key(kv.first);
+      if (!slice.contains(hash)) return;
+      if (keep(right_side.table.find(hash, kv.first))) out(at, kv);
+    };
+    left(ctx, Emit<R>(probe));
+  };
+  run_sliced<R>(ctx.memory, what, body, emit);
 }
 
 }  // namespace detail
@@ -73,20 +128,38 @@ auto Dataset<T, Chain>::cogroup(const Other& other, int partitions) const {
   using R = std::pair<K, Groups>;
   return co_group<R>(other, partitions, "cogroup", [](detail::TaskContext& ctx, const auto& left, const auto& right,
                                                       detail::Emit<R> emit) {
-    detail::CombineTable<K, Groups> table;
-    auto add_left = [&](const std::pair<K, V>& kv) {
-      table.upsert(
-          detail::hash_key(kv.first), kv.first, [&] { return Groups({kv.second}, {}); },
-          [&](Groups& g) { g.first.push_back(kv.second); });
+    auto body = [&](const detail::Slice& slice, auto&& out) {
+      detail::CombineTable<K, Groups> table;
+      detail::TableBudget budget(ctx.memory);
+      std::uint64_t position = 0;  // over the left side, then the right
+      std::vector<std::uint64_t> first;
+      auto add = [&](const K& key, auto&& value, auto side) {
+        const std::uint64_t at = position++;
+        const std::uint64_t hash = detail::hash_key(key);
+        if (!slice.contains(hash)) return;
+        bool fresh = false;
+        table.upsert(
+            hash, key,
+            [&] {
+              fresh = true;
+              first.push_back(at);
+              Groups g;
+              (g.*side).push_back(value);
+              return g;
+            },
+            [&](Groups& g) { (g.*side).push_back(value); });
+        if (!budget.bounded()) return;
+        std::uint64_t grew = sizeof(value) + detail::heap_bytes(value);
+        if (fresh) grew += detail::table_entry_bytes(key, Groups());
+        if (!budget.add(grew)) throw detail::OverBudget{table.size() <= 1};
+      };
+      auto add_left = [&](const std::pair<K, V>& kv) { add(kv.first, kv.second, &Groups::first); };
+      auto add_right = [&](const std::pair<K, W>& kw) { add(kw.first, kw.second, &Groups::second); };
+      left(ctx, detail::Emit<std::pair<K, V>>(add_left));
+      right(ctx, detail::Emit<std::pair<K, W>>(add_right));
+      for (std::size_t i = 0; i < table.size(); ++i) out(first[i], table.entries()[i].kv);
     };
-    auto add_right = [&](const std::pair<K, W>& kw) {
-      table.upsert(
-          detail::hash_key(kw.first), kw.first, [&] { return Groups({}, {kw.second}); },
-          [&](Groups& g) { g.second.push_back(kw.second); });
-    };
-    left(ctx, detail::Emit<std::pair<K, V>>(add_left));
-    right(ctx, detail::Emit<std::pair<K, W>>(add_right));
-    for (const auto& e : table.entries()) emit(e.kv);
+    detail::run_sliced<R>(ctx.memory, "cogroup", body, emit);
   });
 }
 
@@ -129,11 +202,8 @@ auto Dataset<T, Chain>::subtract_by_key(const Other& other, int partitions) cons
   using R = std::pair<K, V>;
   return co_group<R>(other, partitions, "subtract_by_key",
                      [](detail::TaskContext& ctx, const auto& left, const auto& right, detail::Emit<R> emit) {
-                       auto table = detail::build_right<K, W>(ctx, right);
-                       auto probe = [&](const R& kv) {
-                         if (!table.find(detail::hash_key(kv.first), kv.first)) emit(kv);
-                       };
-                       left(ctx, detail::Emit<R>(probe));
+                       detail::filter_by_right<K, W, R>(
+                           ctx, left, right, "subtract_by_key", [](const auto* e) { return e == nullptr; }, emit);
                      },
                      true);
 }
@@ -148,15 +218,14 @@ auto Dataset<T, Chain>::intersection(const Dataset<T, OtherChain>& other, int pa
   return map(mark)
       .template co_group<R>(other.map(mark), partitions, "intersection",
                             [](detail::TaskContext& ctx, const auto& left, const auto& right, detail::Emit<R> emit) {
-                              auto table = detail::build_right<O, char>(ctx, right);
-                              auto probe = [&](const R& x) {
-                                auto* e = table.find(detail::hash_key(x.first), x.first);
-                                if (e && !e->kv.second.second) {
-                                  e->kv.second.second = true;  // once
-                                  emit(x);
-                                }
-                              };
-                              left(ctx, detail::Emit<R>(probe));
+                              detail::filter_by_right<O, char, R>(
+                                  ctx, left, right, "intersection",
+                                  [](auto* e) {
+                                    if (!e || e->kv.second.second) return false;
+                                    e->kv.second.second = true;  // once
+                                    return true;
+                                  },
+                                  emit);
                             })
       .keys();
 }

@@ -22,7 +22,7 @@ Dataset<R> Dataset<T, Chain>::shuffle_to(detail::OpKind kind, const std::string&
   const int node = runtime_->add_node(std::move(spec));
   runtime_->set_map_runner(
       node, [source = source_, chain = chain_, bucket_of](detail::TaskContext& ctx, detail::MapOutput& out) {
-        detail::BucketBuffer buffer;
+        detail::BucketBuffer buffer(out, ctx.memory);
         buffer.reserve(ctx.input_bytes() + ctx.input_bytes() / 8);  // records about as large as their input
         detail::ByteWriter w(buffer.data());
         std::uint64_t position = 0;
@@ -31,10 +31,10 @@ Dataset<R> Dataset<T, Chain>::shuffle_to(detail::OpKind kind, const std::string&
           buffer.end_record(bucket_of(ctx, x, position++, out.buckets));
         };
         detail::run_chain(*source, chain, ctx, push);
-        buffer.write_to(out);
+        buffer.finish();
       });
   auto producer = std::make_shared<const detail::Producer<R>>(
-      [node, reduce](detail::TaskContext& ctx, detail::Emit<R> emit) { reduce(*ctx.input(node).blocks, emit); });
+      [node, reduce](detail::TaskContext& ctx, detail::Emit<R> emit) { reduce(ctx, *ctx.input(node).blocks, emit); });
   return Dataset<R>(runtime_, node, std::move(producer), {},
                     keyed ? detail::HashPartitioning{node, partitions} : detail::HashPartitioning{});
 }

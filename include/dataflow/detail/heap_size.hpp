@@ -1,0 +1,66 @@
+// heap_bytes(x): about how many bytes a value holds on the heap beyond sizeof(x), for the
+// memory accounting of hash tables: strings past their inline buffer, vectors' capacity and
+// what their elements hold, pairs, tuples and optionals by parts. Other types count nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace dataflow::detail {
+
+template <class T>
+std::uint64_t heap_bytes(const T& x);
+
+namespace heap_size {
+template <class T>
+struct Of {
+  static std::uint64_t of(const T&) { return 0; }
+};
+template <>
+struct Of<std::string> {
+  static std::uint64_t of(const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; }
+};
+template <class E, class A>
+struct Of<std::vector<E, A>> {
+  static std::uint64_t of(const std::vector<E, A>& v) {
+    std::uint64_t n = v.capacity() * sizeof(E);
+    if constexpr (!std::is_trivially_copyable_v<E>) {
+      for (const E& e : v) n += heap_bytes(e);
+    }
+    return n;
+  }
+};
+template <class A, class B>
+struct Of<std::pair<A, B>> {
+  static std::uint64_t of(const std::pair<A, B>& p) { return heap_bytes(p.first) + heap_bytes(p.second); }
+};
+template <class... Ts>
+struct Of<std::tuple<Ts...>> {
+  static std::uint64_t of(const std::tuple<Ts...>& t) {
+    return std::apply([](const auto&... e) { return (std::uint64_t{0} + ... + heap_bytes(e)); }, t);
+  }
+};
+template <class E>
+struct Of<std::optional<E>> {
+  static std::uint64_t of(const std::optional<E>& o) { return o ? heap_bytes(*o) : 0; }
+};
+}  // namespace heap_size
+
+template <class T>
+std::uint64_t heap_bytes(const T& x) {
+  if constexpr (std::is_same_v<T, std::string_view>) {  // a key that becomes a std::string
+    return x.size() > 15 ? x.size() + 1 : 0;
+  } else if constexpr (std::is_trivially_copyable_v<T>) {
+    return 0;
+  } else {
+    return heap_size::Of<T>::of(x);
+  }
+}
+
+}  // namespace dataflow::detail

@@ -1,0 +1,141 @@
+// Bounded memory: an executor's memory pool, the reservations its tasks hold in it, and the
+// spill files they write to its private local directory when a reservation is refused
+// (Spark's unified memory manager and DiskBlockManager, in small). Defined in src/storage/.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace dataflow::detail {
+
+class LocalDir;
+
+// Spill activity of this process, for tests, metrics and the resource report.
+struct SpillCounters {
+  std::atomic<std::uint64_t> spills{0};  // runs written to disk
+  std::atomic<std::uint64_t> bytes{0};   // bytes written to spill files
+};
+SpillCounters& spill_counters();
+
+// One executor's memory budget. Task memory (buffers, tables) is shared fairly: with N tasks
+// running, one reservation may hold at most budget / N. Storage memory (map outputs waiting
+// for the exchange, received shuffle blocks) may hold at most half the budget, so that
+// reduce tasks always find room. Never blocks: a refused reservation spills instead.
+class MemoryPool {
+ public:
+  explicit MemoryPool(std::uint64_t budget) : budget_(budget) {}
+  std::uint64_t budget() const { return budget_; }
+  // Between jobs only (Config::executor_memory changed by the program).
+  void set_budget(std::uint64_t budget) { budget_ = budget; }
+  std::uint64_t used() const;
+  std::uint64_t peak() const;
+  void task_started();
+  void task_finished();
+
+  enum class Kind { kTask, kStorage };
+  // Moves a reservation of `kind` from `held` to `held + more` bytes if the rules allow.
+  bool try_grow(Kind kind, std::uint64_t held, std::uint64_t more);
+  void release(Kind kind, std::uint64_t bytes);
+
+ private:
+  std::uint64_t budget_;
+  mutable std::mutex mu_;
+  std::uint64_t used_ = 0;
+  std::uint64_t storage_ = 0;
+  std::uint64_t peak_ = 0;
+  int tasks_ = 0;
+};
+
+// Bytes reserved from a pool, released when destroyed. Without a pool (tests, tools) every
+// request is granted: nothing is bounded.
+class Reservation {
+ public:
+  Reservation() = default;
+  explicit Reservation(MemoryPool* pool, MemoryPool::Kind kind = MemoryPool::Kind::kTask)
+      : pool_(pool), kind_(kind) {}
+  ~Reservation() { shrink_to(0); }
+  Reservation(Reservation&& o) noexcept : pool_(o.pool_), kind_(o.kind_), held_(o.held_) { o.held_ = 0; }
+  Reservation& operator=(Reservation&& o) noexcept {
+    if (this != &o) {
+      shrink_to(0);
+      pool_ = o.pool_;
+      kind_ = o.kind_;
+      held_ = o.held_;
+      o.held_ = 0;
+    }
+    return *this;
+  }
+  Reservation(const Reservation&) = delete;
+  Reservation& operator=(const Reservation&) = delete;
+
+  // Whether the reservation now holds at least `bytes`.
+  bool grow_to(std::uint64_t bytes) {
+    if (bytes <= held_) return true;
+    if (pool_ && !pool_->try_grow(kind_, held_, bytes - held_)) return false;
+    held_ = bytes;
+    return true;
+  }
+  void shrink_to(std::uint64_t bytes) {
+    if (bytes >= held_) return;
+    if (pool_) pool_->release(kind_, held_ - bytes);
+    held_ = bytes;
+  }
+  std::uint64_t held() const { return held_; }
+  bool bounded() const { return pool_ != nullptr; }
+  MemoryPool* pool() const { return pool_; }
+
+ private:
+  MemoryPool* pool_ = nullptr;
+  MemoryPool::Kind kind_ = MemoryPool::Kind::kTask;
+  std::uint64_t held_ = 0;
+};
+
+// A private temporary file in the executor's local directory (mode 0600, created with
+// O_EXCL | O_NOFOLLOW under an unpredictable name), removed when destroyed. One writer
+// appends; once flushed, any thread may read. Errors are Error(kIoError) naming the
+// directory: a full disk is exit code 74, never a crash.
+class SpillFile {
+ public:
+  explicit SpillFile(LocalDir& dir);
+  ~SpillFile();
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+
+  // Appends `bytes` (buffered); returns the offset where they start.
+  std::uint64_t append(std::string_view bytes);
+  // Writes the buffered bytes; reads see everything appended before.
+  void flush();
+  // Reads [offset, offset + n) into `out` (thread-safe after flush()).
+  void read(std::uint64_t offset, char* out, std::size_t n) const;
+  std::uint64_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  [[noreturn]] void fail(const char* what, int err) const;
+
+  LocalDir& dir_;
+  std::string path_;
+  int fd_ = -1;
+  std::string buffer_;
+  std::uint64_t size_ = 0;     // bytes appended
+  std::uint64_t written_ = 0;  // of which on disk
+};
+
+// What a task may use to bound its memory: the executor's pool and its local directory.
+// Both null: unbounded (nothing spills).
+struct TaskMemory {
+  MemoryPool* pool = nullptr;
+  LocalDir* dir = nullptr;
+  bool bounded() const { return pool != nullptr && dir != nullptr; }
+};
+
+// Bytes of a piece of a shuffle block: buckets are cut at record boundaries into pieces of
+// about this size, so that a block read back from disk, or a frame cut by an exchange
+// round, needs a buffer of one piece (or one record, if larger).
+inline constexpr std::uint64_t kPieceBytes = std::uint64_t{1} << 20;
+
+}  // namespace dataflow::detail

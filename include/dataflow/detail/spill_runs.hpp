@@ -1,0 +1,277 @@
+// Sorted runs on disk and their merge: the pieces of the external sort and of the reduce
+// side's fallback when a hash table does not fit the task's memory. A run is a sequence of
+// records, each [tag (8 bytes)][length (varint)][bytes], written once and read back in
+// order through a small buffer.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "dataflow/detail/codec.hpp"
+#include "dataflow/detail/emit.hpp"
+#include "dataflow/detail/hash.hpp"
+#include "dataflow/detail/heap_size.hpp"
+#include "dataflow/detail/spill.hpp"
+#include "dataflow/error.hpp"
+
+namespace dataflow::detail {
+
+struct SpilledRun {
+  std::shared_ptr<SpillFile> file;
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+};
+
+class RunOut {
+ public:
+  explicit RunOut(std::shared_ptr<SpillFile> file) : run_{std::move(file), 0, 0} {
+    run_.offset = run_.file->size();
+    spill_counters().spills++;
+  }
+  void add(std::uint64_t tag, std::string_view bytes) {
+    header_.clear();
+    header_.append(reinterpret_cast<const char*>(&tag), sizeof tag);
+    ByteWriter(header_).put_varint(bytes.size());
+    run_.file->append(header_);
+    run_.file->append(bytes);
+    run_.size += header_.size() + bytes.size();
+  }
+  SpilledRun finish() {
+    run_.file->flush();
+    return run_;
+  }
+
+ private:
+  SpilledRun run_;
+  std::string header_;
+};
+
+// Reads a run's records in order through a buffer of about kBuffer bytes (more for a
+// longer record).
+class RunIn {
+ public:
+  explicit RunIn(SpilledRun run) : run_(std::move(run)) {}
+  // Moves to the next record; false at the end.
+  bool next() {
+    if (at_ == run_.size) return false;
+    // A header cut by the buffer's end may reveal a record longer than the next buffer.
+    for (int tries = 0; !parse(); ++tries) {
+      if (tries == 2) throw Error(ExitCode::kSoftware, "spill run is truncated: " + run_.file->path());
+      refill();
+    }
+    return true;
+  }
+  std::uint64_t tag() const { return tag_; }
+  std::string_view bytes() const { return bytes_; }
+
+ private:
+  static constexpr std::size_t kBuffer = std::size_t{256} << 10;
+
+  // Parses the record at `at_` from the buffer; false, with need_ set to the bytes it needs
+  // from `at_` on, when it is not all there.
+  bool parse() {
+    need_ = 8;
+    if (at_ < start_ || at_ >= start_ + buffer_.size()) return false;
+    const std::size_t off = static_cast<std::size_t>(at_ - start_);
+    const std::string_view in(buffer_.data() + off, buffer_.size() - off);
+    if (in.size() < 8) return false;
+    std::memcpy(&tag_, in.data(), 8);
+    std::uint64_t len = 0;
+    std::size_t pos = 8;
+    for (int shift = 0;; shift += 7) {
+      if (shift > 63) throw Error(ExitCode::kSoftware, "spill run is corrupt: " + run_.file->path());
+      if (pos >= in.size()) {
+        need_ = pos + 10;
+        return false;
+      }
+      const auto c = static_cast<unsigned char>(in[pos++]);
+      len |= static_cast<std::uint64_t>(c & 0x7f) << shift;
+      if (!(c & 0x80)) break;
+    }
+    if (len > run_.size - (at_ + pos)) throw Error(ExitCode::kSoftware, "spill run is corrupt: " + run_.file->path());
+    if (in.size() - pos < len) {
+      need_ = static_cast<std::size_t>(pos + len);
+      return false;
+    }
+    bytes_ = in.substr(pos, static_cast<std::size_t>(len));
+    at_ += pos + len;
+    return true;
+  }
+  void refill() {
+    const std::uint64_t left = run_.size - at_;
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, std::max(need_, kBuffer)));
+    buffer_.resize(n);
+    run_.file->read(run_.offset + at_, buffer_.data(), n);
+    start_ = at_;
+  }
+
+  SpilledRun run_;
+  std::string buffer_;
+  std::uint64_t start_ = 0;  // run offset of buffer_[0]
+  std::uint64_t at_ = 0;     // run offset of the next record
+  std::uint64_t tag_ = 0;
+  std::string_view bytes_;
+  std::size_t need_ = 8;
+};
+
+// At most this many runs are merged at once; more are merged in passes.
+inline constexpr std::size_t kMergeFanIn = 64;
+
+// Merges `runs` (each ordered by `less` on (tag, bytes)) into one order, records of equal
+// order keeping the order of their runs, and calls emit(tag, bytes) for each. More than
+// kMergeFanIn runs are first merged in consecutive groups into new runs of `file`.
+template <class Less, class Emit>
+void merge_runs(std::vector<SpilledRun> runs, const std::shared_ptr<SpillFile>& file, const Less& less, Emit&& emit) {
+  auto merge = [&](std::vector<SpilledRun> group, auto&& out) {
+    std::vector<RunIn> in;
+    in.reserve(group.size());
+    std::vector<std::size_t> heap;  // indexes into `in`, a min-heap by (record, index)
+    for (auto& r : group) {
+      in.emplace_back(std::move(r));
+      if (in.back().next()) heap.push_back(in.size() - 1);
+    }
+    auto after = [&](std::size_t a, std::size_t b) {  // heap order: true when a comes after b
+      if (less(in[b].tag(), in[b].bytes(), in[a].tag(), in[a].bytes())) return true;
+      if (less(in[a].tag(), in[a].bytes(), in[b].tag(), in[b].bytes())) return false;
+      return a > b;
+    };
+    std::make_heap(heap.begin(), heap.end(), after);
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), after);
+      const std::size_t i = heap.back();
+      out(in[i].tag(), in[i].bytes());
+      if (in[i].next()) {
+        std::push_heap(heap.begin(), heap.end(), after);
+      } else {
+        heap.pop_back();
+      }
+    }
+  };
+  while (runs.size() > kMergeFanIn) {
+    std::vector<SpilledRun> next;
+    for (std::size_t first = 0; first < runs.size(); first += kMergeFanIn) {
+      const std::size_t last = std::min(runs.size(), first + kMergeFanIn);
+      std::vector<SpilledRun> group(runs.begin() + static_cast<std::ptrdiff_t>(first),
+                                    runs.begin() + static_cast<std::ptrdiff_t>(last));
+      if (group.size() == 1) {
+        next.push_back(std::move(group[0]));
+        continue;
+      }
+      RunOut out(file);
+      merge(std::move(group), [&](std::uint64_t tag, std::string_view bytes) { out.add(tag, bytes); });
+      next.push_back(out.finish());
+    }
+    runs = std::move(next);
+  }
+  merge(std::move(runs), emit);
+}
+
+// By tag alone.
+struct TagLess {
+  bool operator()(std::uint64_t a, std::string_view, std::uint64_t b, std::string_view) const { return a < b; }
+};
+
+// A hash table's approximate footprint, reserved from the task's memory as it grows.
+class TableBudget {
+ public:
+  explicit TableBudget(const TaskMemory& memory) : reserved_(memory.bounded() ? memory.pool : nullptr) {}
+  bool bounded() const { return reserved_.bounded(); }
+  // Counts `bytes` more; false when the reservation cannot cover the footprint.
+  bool add(std::uint64_t bytes) {
+    used_ += bytes;
+    if (used_ <= reserved_.held()) return true;
+    const std::uint64_t step = std::max<std::uint64_t>(std::uint64_t{1} << 20, reserved_.held() / 2);
+    return reserved_.grow_to(used_ + step) || reserved_.grow_to(used_);
+  }
+  std::uint64_t used() const { return used_; }
+  void reset() {
+    used_ = 0;
+    reserved_.shrink_to(0);
+  }
+
+ private:
+  Reservation reserved_;
+  std::uint64_t used_ = 0;
+};
+
+// Per entry of a CombineTable: the entry, two slots and the key's and value's heap bytes.
+template <class K, class V>
+std::uint64_t table_entry_bytes(const K& k, const V& v) {
+  return sizeof(std::pair<K, V>) + 8 + 16 + heap_bytes(k) + heap_bytes(v);
+}
+
+// Thrown by a bounded build when its table cannot grow: the caller goes to slices. With
+// one key in the table, slicing cannot help.
+struct OverBudget {
+  bool one_key = false;
+};
+
+// A hash-based reduce side (a table built from the input, then emitted) within the task's
+// memory. body(slice, out) builds its table from the records whose key hash h has
+// in_slice(h), throws OverBudget when the table cannot grow (before it emits anything),
+// then calls out(tag, record) with ascending tags, which fix the output order. First the
+// whole partition is tried at once; if it does not fit, it is cut into 4 slices by hash,
+// each slice that does not fit into 4 more, and so on; each slice's output goes to a run,
+// and the runs are merged by tag, which gives the same order as the one pass would. Each
+// slice reads the input again. A slice of one hash that still does not fit fails the task
+// with exit code 65, naming `what`.
+struct Slice {
+  int depth = 0;         // 2 bits of the mixed hash per level
+  std::uint64_t id = 0;  // the low 2 * depth bits
+  bool contains(std::uint64_t hash) const {
+    if (depth == 0) return true;
+    const std::uint64_t bits = mix64(hash) & ((std::uint64_t{1} << (2 * depth)) - 1);
+    return bits == id;
+  }
+};
+
+template <class R, class Body>
+void run_sliced(const TaskMemory& memory, const std::string& what, Body&& body, Emit<R> emit) {
+  try {
+    body(Slice{}, [&](std::uint64_t, const R& r) { emit(r); });
+    return;
+  } catch (const OverBudget&) {
+    if (!memory.bounded()) throw;
+  }
+  auto file = std::make_shared<SpillFile>(*memory.dir);
+  std::vector<SpilledRun> runs;
+  std::vector<Slice> todo;
+  for (std::uint64_t i = 4; i-- > 0;) todo.push_back({1, i});
+  std::string bytes;
+  while (!todo.empty()) {
+    const Slice s = todo.back();
+    todo.pop_back();
+    RunOut out(file);
+    try {
+      body(s, [&](std::uint64_t tag, const R& r) {
+        bytes.clear();
+        ByteWriter w(bytes);
+        Codec<R>::write(w, r);
+        out.add(tag, bytes);
+      });
+    } catch (const OverBudget& over) {
+      if (over.one_key || s.depth >= 30) {
+        throw Error(ExitCode::kDataError,
+                    what + ": the records of one key do not fit in the executor's memory (--executor-memory " +
+                        std::to_string(memory.pool->budget() >> 20) +
+                        " MiB); give the executors more memory, or spread the key's records over several keys");
+      }
+      for (std::uint64_t i = 4; i-- > 0;) todo.push_back({s.depth + 1, s.id | (i << (2 * s.depth))});
+      continue;  // nothing was emitted: the run is empty
+    }
+    runs.push_back(out.finish());
+  }
+  merge_runs(std::move(runs), file, TagLess{}, [&](std::uint64_t, std::string_view b) {
+    ByteReader r(b);
+    emit(Codec<R>::read(r));
+  });
+}
+
+}  // namespace dataflow::detail

@@ -1,0 +1,156 @@
+// LocalDir: the private spill directory, its files, and the removal of stale ones.
+#include "storage/local_dir.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+#include "common/signals.hpp"
+#include "dataflow/error.hpp"
+
+namespace dataflow::detail {
+namespace {
+
+std::mutex g_mu;
+std::vector<LocalDir*> g_dirs;  // of this process, for remove_local_dirs_now
+char g_signal_path[4096];       // the first one's path, for a signal handler's rmdir
+
+void remove_for_signal() {
+  if (g_signal_path[0]) rmdir(g_signal_path);  // async-signal-safe; empty between jobs
+}
+
+std::string random_name() {
+  unsigned char raw[12];
+  std::size_t got = 0;
+  while (got < sizeof raw) {
+    const ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(ExitCode::kIoError, std::string("getrandom: ") + std::strerror(errno));
+    got += static_cast<std::size_t>(n);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name;
+  for (unsigned char c : raw) {
+    name += kHex[c >> 4];
+    name += kHex[c & 15];
+  }
+  return name;
+}
+
+// Removes the regular files of directory `path` (never following a link), then it.
+void remove_tree(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return;
+  if (DIR* d = fdopendir(fd)) {
+    while (dirent* e = readdir(d)) {
+      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+      unlinkat(fd, e->d_name, 0);
+    }
+    closedir(d);
+  } else {
+    close(fd);
+  }
+  rmdir(path.c_str());
+}
+
+}  // namespace
+
+std::string local_dir_prefix() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "host");
+  for (char* c = host; *c; ++c) {
+    if (*c == '/') *c = '_';
+  }
+  return "dataflow-" + std::to_string(getuid()) + "." + host + ".";
+}
+
+std::string local_dir_base(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  if (const char* t = std::getenv("TMPDIR"); t && *t) return t;
+  return "/tmp";
+}
+
+int remove_stale_local_dirs(const std::string& base) {
+  const std::string prefix = local_dir_prefix();
+  DIR* d = opendir(base.c_str());
+  if (!d) return 0;
+  std::vector<std::string> stale;
+  while (dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    // <prefix><pid>.<random>
+    const std::string rest = name.substr(prefix.size());
+    const auto dot = rest.find('.');
+    if (dot == std::string::npos || dot == 0) continue;
+    char* end = nullptr;
+    const long pid = std::strtol(rest.c_str(), &end, 10);
+    if (end != rest.c_str() + dot || pid <= 0) continue;
+    if (kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    struct stat st {};
+    const std::string path = base + "/" + name;
+    if (lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid()) continue;
+    stale.push_back(path);
+  }
+  closedir(d);
+  for (const auto& path : stale) remove_tree(path);
+  return static_cast<int>(stale.size());
+}
+
+LocalDir::LocalDir(const std::string& base) {
+  struct stat st {};
+  if (stat(base.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || access(base.c_str(), W_OK | X_OK) != 0) {
+    throw Error(ExitCode::kConfig, "local directory " + base +
+                                       " (--local-dir, DATAFLOW_LOCAL_DIR, else $TMPDIR or /tmp) is not a "
+                                       "directory this user can write");
+  }
+  remove_stale_local_dirs(base);
+  std::string templ = base + "/" + local_dir_prefix() + std::to_string(getpid()) + ".XXXXXX";
+  if (!mkdtemp(templ.data())) {
+    throw Error(ExitCode::kIoError, "cannot make a spill directory in " + base + ": " + std::strerror(errno));
+  }
+  path_ = templ;
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_dirs.push_back(this);
+  if (!g_signal_path[0] && path_.size() < sizeof g_signal_path) {
+    std::memcpy(g_signal_path, path_.c_str(), path_.size() + 1);
+    common::set_exit_hook(remove_for_signal);
+  }
+}
+
+LocalDir::~LocalDir() {
+  remove();
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_dirs.erase(std::remove(g_dirs.begin(), g_dirs.end(), this), g_dirs.end());
+  if (path_ == g_signal_path) g_signal_path[0] = '\0';
+}
+
+int LocalDir::create_file(std::string& path) {
+  for (int tries = 0;; ++tries) {
+    path = path_ + "/spill-" + random_name();
+    const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    if (errno == EEXIST && tries < 8) continue;
+    throw Error(ExitCode::kIoError, "cannot create a spill file in " + path_ + ": " + std::strerror(errno));
+  }
+}
+
+void LocalDir::remove() noexcept {
+  if (!path_.empty()) remove_tree(path_);
+}
+
+void remove_local_dirs_now() noexcept {
+  std::lock_guard<std::mutex> lock(g_mu);
+  for (LocalDir* d : g_dirs) d->remove();
+}
+
+}  // namespace dataflow::detail

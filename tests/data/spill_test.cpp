@@ -1,0 +1,237 @@
+// Bounded memory without MPI: the memory pool's rules, spill files in a private local
+// directory, map outputs cut into pieces and written as runs, sorted runs and their merge,
+// and the sliced reduce side that falls back when a table does not fit.
+#include "dataflow/detail/spill.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "dataflow/detail/codec.hpp"
+#include "dataflow/detail/map_output.hpp"
+#include "dataflow/detail/spill_runs.hpp"
+#include "dataflow/detail/task_context.hpp"
+#include "dataflow/error.hpp"
+#include "shuffle/block_store.hpp"
+#include "storage/local_dir.hpp"
+
+namespace dataflow::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SpillTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = fs::temp_directory_path() / ("spill_test." + std::to_string(getpid()));
+    fs::create_directories(base_);
+    dir_ = std::make_unique<LocalDir>(base_.string());
+  }
+  void TearDown() override {
+    dir_.reset();
+    fs::remove_all(base_);
+  }
+  std::size_t files() const {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_->path())) ++n;
+    return n;
+  }
+  fs::path base_;
+  std::unique_ptr<LocalDir> dir_;
+};
+
+TEST(MemoryPool, TaskShareAndStorageHalf) {
+  MemoryPool pool(1000);
+  pool.task_started();
+  pool.task_started();
+  Reservation a(&pool), b(&pool);
+  EXPECT_TRUE(a.grow_to(500));   // one of two tasks: at most half
+  EXPECT_FALSE(a.grow_to(501));
+  EXPECT_TRUE(b.grow_to(400));
+  EXPECT_FALSE(b.grow_to(501));
+  Reservation s(&pool, MemoryPool::Kind::kStorage);
+  EXPECT_TRUE(s.grow_to(100));   // the whole budget is then used
+  EXPECT_FALSE(s.grow_to(101));
+  EXPECT_EQ(pool.used(), 1000u);
+  a.shrink_to(0);
+  EXPECT_FALSE(s.grow_to(501));  // storage: at most half the budget
+  EXPECT_TRUE(s.grow_to(500));
+  s = Reservation();
+  b = Reservation();
+  EXPECT_EQ(pool.used(), 0u);
+  EXPECT_EQ(pool.peak(), 1000u);
+}
+
+TEST_F(SpillTest, FilesArePrivateAndGoWithTheirOwner) {
+  struct stat st {};
+  ASSERT_EQ(stat(dir_->path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(fs::path(dir_->path()).filename().string().rfind(local_dir_prefix() + std::to_string(getpid()) + ".", 0),
+            0u);
+  {
+    SpillFile f(*dir_);
+    ASSERT_EQ(stat(f.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(f.append("hello "), 0u);
+    EXPECT_EQ(f.append(std::string(3 << 20, 'x')), 6u);  // larger than the buffer: written through
+    EXPECT_EQ(f.append("world"), 6u + (3 << 20));
+    f.flush();
+    std::string back(5, '\0');
+    f.read(6 + (3 << 20), back.data(), 5);
+    EXPECT_EQ(back, "world");
+    EXPECT_THROW(f.read(f.size(), back.data(), 1), std::logic_error);
+    EXPECT_EQ(files(), 1u);
+  }
+  EXPECT_EQ(files(), 0u);
+}
+
+TEST_F(SpillTest, StaleDirectoriesOfDeadProcessesOnlyAreRemoved) {
+  // A pid that is certainly dead: a child that has exited and been reaped.
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  const fs::path dead = base_ / (local_dir_prefix() + std::to_string(child) + ".abcdef");
+  const fs::path alive = base_ / (local_dir_prefix() + std::to_string(getppid()) + ".abcdef");
+  const fs::path victim = base_ / "victim";
+  const fs::path link = base_ / (local_dir_prefix() + std::to_string(child) + ".linkkk");
+  for (const auto& d : {dead, alive, victim}) {
+    fs::create_directories(d);
+    std::FILE* f = std::fopen((d / "spill-x").c_str(), "w");
+    std::fclose(f);
+  }
+  fs::create_directory_symlink(victim, link);
+  EXPECT_EQ(remove_stale_local_dirs(base_.string()), 1);
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(alive / "spill-x"));
+  EXPECT_TRUE(fs::exists(victim / "spill-x"));  // the link was not followed
+  EXPECT_TRUE(fs::is_symlink(link));
+}
+
+TEST_F(SpillTest, AMissingBaseIsAConfigurationError) {
+  try {
+    LocalDir d((base_ / "missing").string());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kConfig);
+    EXPECT_NE(std::string(e.what()).find("missing"), std::string::npos);
+  }
+}
+
+// Encodes integers 0..n-1 into a bounded BucketBuffer (bucket = i % buckets) and returns the
+// output; `budget` 0 = unbounded.
+MapOutput bucketed(LocalDir* dir, MemoryPool* pool, int n, std::uint32_t buckets) {
+  MapOutput out;
+  out.buckets = buckets;
+  BucketBuffer buffer(out, TaskMemory{pool, dir});
+  ByteWriter w(buffer.data());
+  for (int i = 0; i < n; ++i) {
+    Codec<std::int64_t>::write(w, i);
+    buffer.end_record(static_cast<std::uint32_t>(i) % buckets);
+  }
+  buffer.finish();
+  return out;
+}
+
+std::vector<std::int64_t> decode(const std::vector<Block>& blocks) {
+  std::vector<std::int64_t> all;
+  for_each_block(blocks, [&](std::string_view b) { decode_all<std::int64_t>(b, [&](std::int64_t x) { all.push_back(x); }); });
+  return all;
+}
+
+TEST_F(SpillTest, ABoundedMapOutputSpillsRunsAndKeepsEachBucketsOrder) {
+  MemoryPool pool(std::uint64_t{1} << 20);
+  const int n = 400000;  // about 3 MiB of records: more than the budget
+  const MapOutput out = bucketed(dir_.get(), &pool, n, 7);
+  EXPECT_GE(out.spilled.size(), 2u);
+  EXPECT_EQ(pool.used(), out.memory.held());
+  std::uint64_t total = 0;
+  for (const auto& [bucket, bytes] : out.bucket_sizes()) total += bytes;
+  EXPECT_EQ(total, static_cast<std::uint64_t>(n) * 8);
+  const auto pieces = shuffle::pieces_of(out);
+  for (std::uint32_t b = 0; b < 7; ++b) {
+    std::vector<Block> blocks;
+    for (const auto& [bucket, block] : pieces) {
+      if (bucket == b) blocks.push_back(block);
+      EXPECT_LE(block.size, kPieceBytes + 8);
+    }
+    std::vector<std::int64_t> want;
+    for (int i = static_cast<int>(b); i < n; i += 7) want.push_back(i);
+    EXPECT_EQ(decode(blocks), want) << "bucket " << b;
+  }
+}
+
+TEST_F(SpillTest, RunsMergeInOrderWithTiesByRunAndInPasses) {
+  auto file = std::make_shared<SpillFile>(*dir_);
+  std::vector<SpilledRun> runs;
+  // 100 runs (more than one merge pass takes): run r holds tags r, r+100, ... and a tie
+  // at tag 1000000 whose bytes name the run.
+  for (int r = 0; r < 100; ++r) {
+    RunOut out(file);
+    for (int i = r; i < 5000; i += 100) out.add(static_cast<std::uint64_t>(i), std::to_string(i));
+    out.add(1000000, "run" + std::to_string(r) + std::string(static_cast<std::size_t>(r) * 5000, '.'));
+    runs.push_back(out.finish());
+  }
+  std::vector<std::uint64_t> tags;
+  std::vector<std::string> ties;
+  merge_runs(runs, file, TagLess{}, [&](std::uint64_t tag, std::string_view bytes) {
+    tags.push_back(tag);
+    if (tag == 1000000) {
+      ties.push_back(std::string(bytes.substr(0, bytes.find('.'))));
+    } else {
+      EXPECT_EQ(bytes, std::to_string(tag));
+    }
+  });
+  ASSERT_EQ(tags.size(), 5100u);
+  for (std::size_t i = 0; i < 5000; ++i) EXPECT_EQ(tags[i], i);
+  ASSERT_EQ(ties.size(), 100u);
+  for (int r = 0; r < 100; ++r) EXPECT_EQ(ties[static_cast<std::size_t>(r)], "run" + std::to_string(r));
+}
+
+TEST_F(SpillTest, SlicesGiveTheOnePassOrder) {
+  // A "table" of distinct keys in first-appearance order: fits only 100 keys at once.
+  std::vector<std::uint64_t> keys;
+  for (std::uint64_t i = 0; i < 1000; ++i) keys.push_back(mix64(i) % 5000);  // with repeats
+  auto body = [&](const Slice& slice, auto&& out) {
+    std::vector<std::uint64_t> seen, first;
+    for (std::size_t at = 0; at < keys.size(); ++at) {
+      if (!slice.contains(keys[at])) continue;
+      if (std::find(seen.begin(), seen.end(), keys[at]) != seen.end()) continue;
+      seen.push_back(keys[at]);
+      first.push_back(at);
+      if (seen.size() > 100) throw OverBudget{};
+    }
+    for (std::size_t i = 0; i < seen.size(); ++i) out(first[i], seen[i]);
+  };
+  std::vector<std::uint64_t> want;
+  for (std::uint64_t k : keys) {
+    if (std::find(want.begin(), want.end(), k) == want.end()) want.push_back(k);
+  }
+  MemoryPool pool(1 << 20);
+  std::vector<std::uint64_t> got;
+  auto keep = [&](const std::uint64_t& k) { got.push_back(k); };
+  run_sliced<std::uint64_t>(TaskMemory{&pool, dir_.get()}, "test", body, Emit<std::uint64_t>(keep));
+  EXPECT_EQ(got, want);
+  EXPECT_GT(want.size(), 100u);
+}
+
+TEST_F(SpillTest, OneKeyThatDoesNotFitIsADataError) {
+  MemoryPool pool(1 << 20);
+  auto body = [&](const Slice&, auto&&) { throw OverBudget{true}; };
+  auto drop = [](const int&) {};
+  try {
+    run_sliced<int>(TaskMemory{&pool, dir_.get()}, "group_by_key", body, Emit<int>(drop));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kDataError);
+    EXPECT_NE(std::string(e.what()).find("--executor-memory"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace dataflow::detail

@@ -1,0 +1,136 @@
+// Every wide operation within a tiny executor memory budget, at every rank count: the same
+// job runs with the default budget, then with 256K, and must give the same records in the
+// same order (byte-identical collect) and must have spilled (the spill counters of all
+// ranks, summed). One key whose values cannot fit fails with exit code 65.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dataflow/detail/spill.hpp"
+#include "session_fixture.hpp"
+
+namespace {
+
+constexpr std::uint64_t kTiny = std::uint64_t{256} << 10;
+
+std::uint64_t spills_on_all_ranks() {
+  std::uint64_t n = dataflow::detail::spill_counters().spills.load();
+  MPI_Allreduce(MPI_IN_PLACE, &n, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  return n;
+}
+
+// Runs `job` with the session's budget and with kTiny; the results must be equal and the
+// tiny run must have spilled.
+template <class Job>
+void same_when_bounded(Job job) {
+  auto& config = test_session->config();
+  const auto in_memory = job();
+  const std::uint64_t saved = config.executor_memory;
+  const std::uint64_t before = spills_on_all_ranks();
+  config.executor_memory = kTiny;
+  decltype(job()) bounded;
+  try {
+    bounded = job();
+  } catch (...) {
+    config.executor_memory = saved;
+    throw;
+  }
+  config.executor_memory = saved;
+  EXPECT_GT(spills_on_all_ranks(), before) << "the job did not spill";
+  EXPECT_EQ(in_memory.size(), bounded.size());
+  EXPECT_TRUE(in_memory == bounded) << "the bounded run's records differ";
+}
+
+std::vector<std::pair<std::string, std::int64_t>> words(int n, int distinct, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::pair<std::string, std::int64_t>> v;
+  v.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    v.emplace_back("key-with-some-length-" + std::to_string(rng() % static_cast<unsigned>(distinct)), i);
+  }
+  return v;
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> numbers(int n, int distinct, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::pair<std::int64_t, std::int64_t>> v;
+  for (int i = 0; i < n; ++i) v.emplace_back(static_cast<std::int64_t>(rng() % static_cast<unsigned>(distinct)), i);
+  return v;
+}
+
+TEST(BoundedMemory, ReduceByKeyAndItsFamily) {
+  const auto data = words(60000, 20000, 1);
+  same_when_bounded([&] {
+    return test_session->parallelize(data, 6).reduce_by_key([](std::int64_t a, std::int64_t b) { return a + b; }).collect();
+  });
+  same_when_bounded([&] {
+    return test_session->parallelize(data, 5)
+        .combine_by_key([](std::int64_t v) { return std::vector<std::int64_t>{v}; },
+                        [](std::vector<std::int64_t> c, std::int64_t v) {
+                          c.push_back(v);
+                          return c;
+                        },
+                        [](std::vector<std::int64_t> a, std::vector<std::int64_t> b) {
+                          a.insert(a.end(), b.begin(), b.end());
+                          return a;
+                        })
+        .collect();
+  });
+  same_when_bounded([&] { return test_session->parallelize(data, 4).keys().distinct().collect(); });
+}
+
+TEST(BoundedMemory, GroupByKey) {
+  const auto data = words(50000, 5000, 2);
+  same_when_bounded([&] { return test_session->parallelize(data, 4).group_by_key(3).collect(); });
+}
+
+TEST(BoundedMemory, JoinsAndCogroup) {
+  const auto left = numbers(30000, 8000, 3);
+  const auto right = numbers(20000, 12000, 4);
+  auto l = [&] { return test_session->parallelize(left, 4); };
+  auto r = [&] { return test_session->parallelize(right, 3); };
+  same_when_bounded([&] { return l().join(r()).collect(); });
+  same_when_bounded([&] { return l().left_outer_join(r()).collect(); });
+  same_when_bounded([&] { return l().right_outer_join(r()).collect(); });
+  same_when_bounded([&] { return l().full_outer_join(r()).collect(); });
+  same_when_bounded([&] { return l().cogroup(r()).collect(); });
+  same_when_bounded([&] { return l().subtract_by_key(r()).collect(); });
+  same_when_bounded([&] { return l().keys().intersection(r().keys()).collect(); });
+  same_when_bounded([&] { return l().keys().subtract(r().keys()).collect(); });
+}
+
+TEST(BoundedMemory, SortsAndRepartitions) {
+  const auto data = words(60000, 30000, 5);
+  same_when_bounded([&] { return test_session->parallelize(data, 4).sort_by_key(true, 3).collect(); });
+  same_when_bounded([&] { return test_session->parallelize(data, 4).sort_by_key(false, 2).collect(); });
+  same_when_bounded([&] {
+    return test_session->parallelize(data, 3)
+        .sort_by([](const std::pair<std::string, std::int64_t>& kv) { return kv.second % 1000; })
+        .collect();
+  });
+  same_when_bounded([&] { return test_session->parallelize(data, 4).repartition(5).collect(); });
+  same_when_bounded([&] { return test_session->parallelize(data, 4).partition_by(3).collect(); });
+}
+
+TEST(BoundedMemory, OneKeyWhoseValuesDoNotFitFailsWithADataError) {
+  std::vector<std::pair<int, std::string>> data;
+  for (int i = 0; i < 20000; ++i) data.emplace_back(7, std::string(100, 'v'));
+  auto& config = test_session->config();
+  const std::uint64_t saved = config.executor_memory;
+  config.executor_memory = kTiny;
+  try {
+    test_session->parallelize(data, 4).group_by_key(2).count();
+    ADD_FAILURE() << "expected a JobError";
+  } catch (const dataflow::JobError& e) {
+    EXPECT_EQ(e.code(), dataflow::ExitCode::kDataError);
+    EXPECT_NE(std::string(e.what()).find("--executor-memory"), std::string::npos) << e.what();
+  }
+  config.executor_memory = saved;
+}
+
+}  // namespace
