@@ -64,7 +64,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> numbers(int n, int distinct, 
 }
 
 TEST(BoundedMemory, ReduceByKeyAndItsFamily) {
-  const auto data = words(60000, 20000, 1);
+  const auto data = words(20000, 7000, 1);
   same_when_bounded([&] {
     return test_session->parallelize(data, 6).reduce_by_key([](std::int64_t a, std::int64_t b) { return a + b; }).collect();
   });
@@ -85,13 +85,13 @@ TEST(BoundedMemory, ReduceByKeyAndItsFamily) {
 }
 
 TEST(BoundedMemory, GroupByKey) {
-  const auto data = words(50000, 5000, 2);
+  const auto data = words(16000, 2000, 2);
   same_when_bounded([&] { return test_session->parallelize(data, 4).group_by_key(3).collect(); });
 }
 
 TEST(BoundedMemory, JoinsAndCogroup) {
-  const auto left = numbers(30000, 8000, 3);
-  const auto right = numbers(20000, 12000, 4);
+  const auto left = numbers(10000, 3000, 3);
+  const auto right = numbers(7000, 4000, 4);
   auto l = [&] { return test_session->parallelize(left, 4); };
   auto r = [&] { return test_session->parallelize(right, 3); };
   same_when_bounded([&] { return l().join(r()).collect(); });
@@ -105,7 +105,7 @@ TEST(BoundedMemory, JoinsAndCogroup) {
 }
 
 TEST(BoundedMemory, SortsAndRepartitions) {
-  const auto data = words(60000, 30000, 5);
+  const auto data = words(20000, 10000, 5);
   same_when_bounded([&] { return test_session->parallelize(data, 4).sort_by_key(true, 3).collect(); });
   same_when_bounded([&] { return test_session->parallelize(data, 4).sort_by_key(false, 2).collect(); });
   same_when_bounded([&] {
