@@ -11,7 +11,8 @@ namespace dataflow {
 enum class ProgressMode { kAuto, kOn, kOff };
 
 struct Config {
-  // Memory budget of one executor in bytes: the buffers, tables and received shuffle blocks
+  // Memory budget of one executor in bytes (the program may change it between jobs, on every
+  // rank alike): the buffers, tables and received shuffle blocks
   // of its tasks; what does not fit is spilled to the local directory. 0 = automatic: the
   // node's memory shared among its executors, capped by Slurm's grant (SLURM_MEM_PER_NODE,
   // SLURM_MEM_PER_CPU) and the cgroup's memory.max, less a reserve for the program itself.
@@ -57,5 +58,7 @@ struct Config {
 // A byte size such as "64M": a positive whole number with an optional K, M or G suffix
 // (powers of 1024, either case); nullopt for anything else or on overflow.
 std::optional<std::uint64_t> parse_size(std::string_view text);
+// The other way: "64M", "1536K", "100" (the largest unit that divides it).
+std::string format_size(std::uint64_t bytes);
 
 }  // namespace dataflow

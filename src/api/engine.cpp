@@ -116,7 +116,13 @@ Engine::Engine(int& argc, char**& argv)
   try {
     config_ = common::config_from_env();
     fault = exec::parse_fault(fault_text());
-    if (executor) local_dir_ = std::make_unique<LocalDir>(local_dir_base(config_.local_dir));
+    if (executor) {
+      local_base_ = local_dir_base(config_.local_dir);
+      local_dir_ = std::make_unique<LocalDir>(local_base_);
+    } else {
+      local_base_ = local_dir_base(config_.local_dir);
+      check_local_dir_base(local_base_);  // so that rank 0 names a bad one too
+    }
   } catch (const Error& e) {
     error = e.what();
   }
@@ -269,7 +275,10 @@ int Engine::num_partitions(int node) {
 
 std::string Engine::run_job(int action, bool broadcast) {
   const std::uint64_t job = ++jobs_;
-  if (memory_) memory_->set_budget(config_.executor_memory);  // the program may have changed it
+  // The program (its flags) may have changed these since the engine started; every rank
+  // has the same settings, so all of them move the local directory together.
+  if (memory_) memory_->set_budget(config_.executor_memory);
+  if (local_dir_base(config_.local_dir) != local_base_) move_local_dir();
   return world_.rank() == 0 ? run_on_driver(action, broadcast, job) : run_on_executor(action, job);
 }
 
@@ -310,6 +319,25 @@ std::string Engine::run_on_executor(int action, std::uint64_t job) {
   common::set_in_job(false);
   if (!end.ok) throw JobError(static_cast<ExitCode>(end.error_code), end.error);
   return std::move(end.result);
+}
+
+void Engine::move_local_dir() {
+  std::string error;
+  try {
+    local_base_ = local_dir_base(config_.local_dir);
+    if (memory_) {
+      local_dir_.reset();  // empty between jobs
+      local_dir_ = std::make_unique<LocalDir>(local_base_);
+      store_.set_memory({memory_.get(), local_dir_.get()});
+    } else {
+      check_local_dir_base(local_base_);  // so that rank 0 names a bad one too
+    }
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  if (world_.min_over_ranks(error.empty() ? 1 : 0) == 0) {
+    throw JobError(ExitCode::kConfig, error.empty() ? "the local directory is unusable on another rank" : error);
+  }
 }
 
 void Engine::report_resources() {

@@ -60,6 +60,9 @@ class Engine final : public Runtime {
   // acknowledge, which is expected when `rank_lost`).
   [[noreturn]] void end_now(const std::string& message, int code, bool rank_lost = false);
   void report_resources();
+  // Collective: makes the local directory under the configured base (the flags changed it);
+  // throws JobError(kConfig) on every rank when some rank cannot.
+  void move_local_dir();
 
   net::World world_;  // first member: MPI outlives everything below
   std::chrono::steady_clock::time_point start_;
@@ -71,6 +74,7 @@ class Engine final : public Runtime {
   // executor); declared before the store, whose spill files they outlive.
   std::unique_ptr<detail::MemoryPool> memory_;
   std::unique_ptr<detail::LocalDir> local_dir_;
+  std::string local_base_;  // where local_dir_ is
   shuffle::BlockStore store_;
   std::unique_ptr<exec::TaskRunner> runner_;
   std::unique_ptr<driver::Backend> backend_;  // driver

@@ -2,6 +2,8 @@
 #include "dataflow/config.hpp"
 
 #include <cctype>
+#include <string>
+#include <utility>
 
 namespace dataflow {
 
@@ -30,6 +32,14 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
   }
   if (value == 0 || value > (~std::uint64_t{0}) / scale) return std::nullopt;
   return value * scale;
+}
+
+std::string format_size(std::uint64_t bytes) {
+  for (auto [shift, unit] : {std::pair{30, "G"}, std::pair{20, "M"}, std::pair{10, "K"}}) {
+    const std::uint64_t scale = std::uint64_t{1} << shift;
+    if (bytes >= scale && bytes % scale == 0) return std::to_string(bytes / scale) + unit;
+  }
+  return std::to_string(bytes);
 }
 
 }  // namespace dataflow

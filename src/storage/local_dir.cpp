@@ -106,13 +106,17 @@ int remove_stale_local_dirs(const std::string& base) {
   return static_cast<int>(stale.size());
 }
 
-LocalDir::LocalDir(const std::string& base) {
+void check_local_dir_base(const std::string& base) {
   struct stat st {};
   if (stat(base.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || access(base.c_str(), W_OK | X_OK) != 0) {
     throw Error(ExitCode::kConfig, "local directory " + base +
                                        " (--local-dir, DATAFLOW_LOCAL_DIR, else $TMPDIR or /tmp) is not a "
                                        "directory this user can write");
   }
+}
+
+LocalDir::LocalDir(const std::string& base) {
+  check_local_dir_base(base);
   remove_stale_local_dirs(base);
   std::string templ = base + "/" + local_dir_prefix() + std::to_string(getpid()) + ".XXXXXX";
   if (!mkdtemp(templ.data())) {

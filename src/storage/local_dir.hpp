@@ -36,6 +36,8 @@ std::string local_dir_prefix();
 int remove_stale_local_dirs(const std::string& base);
 // The base directory: `configured`, else $TMPDIR, else /tmp.
 std::string local_dir_base(const std::string& configured);
+// Throws Error(kConfig) naming `base` when it is not a directory this user can write.
+void check_local_dir_base(const std::string& base);
 // Removes every LocalDir of this process now (exit paths that skip destructors).
 void remove_local_dirs_now() noexcept;
 

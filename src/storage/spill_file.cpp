@@ -104,8 +104,10 @@ void MemoryPool::task_finished() {
 
 bool MemoryPool::try_grow(Kind kind, std::uint64_t held, std::uint64_t more) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (used_ + more > budget_) return false;
-  if (kind == Kind::kTask && held + more > budget_ / static_cast<std::uint64_t>(std::max(1, tasks_))) return false;
+  const auto tasks = static_cast<std::uint64_t>(std::max(1, tasks_));
+  const bool minimum = kind == Kind::kTask && held + more <= budget_ / (2 * tasks);
+  if (used_ + more > budget_ && !minimum) return false;
+  if (kind == Kind::kTask && held + more > budget_ / tasks) return false;
   if (kind == Kind::kStorage && storage_ + more > budget_ / 2) return false;
   used_ += more;
   if (kind == Kind::kStorage) storage_ += more;

@@ -61,10 +61,16 @@ TEST(MemoryPool, TaskShareAndStorageHalf) {
   a.shrink_to(0);
   EXPECT_FALSE(s.grow_to(501));  // storage: at most half the budget
   EXPECT_TRUE(s.grow_to(500));
+  // A task below its minimum share (budget / 2N = 250) is granted it past the budget.
+  EXPECT_EQ(pool.used(), 900u);
+  EXPECT_TRUE(a.grow_to(250));
+  EXPECT_FALSE(a.grow_to(251));
+  EXPECT_EQ(pool.used(), 1150u);
   s = Reservation();
   b = Reservation();
+  a = Reservation();
   EXPECT_EQ(pool.used(), 0u);
-  EXPECT_EQ(pool.peak(), 1000u);
+  EXPECT_EQ(pool.peak(), 1150u);
 }
 
 TEST_F(SpillTest, FilesArePrivateAndGoWithTheirOwner) {

@@ -104,6 +104,18 @@ class CombineTable {
   const Entries& entries() const { return entries_; }
   Entries& entries() { return entries_; }
   std::size_t size() const { return entries_.size(); }
+  // The table's own bytes (entries and slots, by capacity), not what keys and values hold.
+  std::uint64_t memory_bytes() const {
+    return entries_.capacity() * sizeof(Entry) + slots_.capacity() * sizeof(std::uint64_t);
+  }
+  // The most the table's own bytes may reach while it takes one more key: a vector that
+  // doubles holds its old and its new array until the copy is done.
+  std::uint64_t memory_bytes_adding() const {
+    std::uint64_t n = memory_bytes();
+    if (entries_.size() == entries_.capacity()) n += 2 * std::max<std::size_t>(1, entries_.capacity()) * sizeof(Entry);
+    if ((entries_.size() + 1) * 2 > slots_.size()) n += 2 * slots_.size() * sizeof(std::uint64_t);
+    return n;
+  }
 
  private:
   static constexpr std::size_t kInitialSlots = 1024;

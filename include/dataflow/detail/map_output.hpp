@@ -265,9 +265,11 @@ class BucketBuffer {
     const std::size_t record_cap = records_.size() == records_.capacity()
                                        ? std::max<std::size_t>(kMinBuffer / sizeof(Record), 2 * records_.capacity())
                                        : records_.capacity();
-    if (reserved_.grow_to(footprint(data_cap, record_cap))) {
+    // The old arrays are held until their copies are made.
+    if (reserved_.grow_to(footprint(data_cap, record_cap) + footprint(data_.capacity(), records_.capacity()))) {
       data_.reserve(data_cap);
       records_.reserve(record_cap);
+      reserved_.shrink_to(footprint(data_cap, record_cap));
       return;
     }
     spill();

@@ -22,9 +22,12 @@ struct SpillCounters {
 SpillCounters& spill_counters();
 
 // One executor's memory budget. Task memory (buffers, tables) is shared fairly: with N tasks
-// running, one reservation may hold at most budget / N. Storage memory (map outputs waiting
-// for the exchange, received shuffle blocks) may hold at most half the budget, so that
-// reduce tasks always find room. Never blocks: a refused reservation spills instead.
+// running, one reservation may hold at most budget / N, and is always granted up to
+// budget / 2N, even past the budget (Spark's minimum share, which Spark waits for: here the
+// pool lends it, so that a task always progresses; the pool may then hold up to 1.5 times
+// the budget). Storage memory (map outputs waiting for the exchange, received shuffle blocks)
+// may hold at most half the budget, so that reduce tasks find room. Never blocks: a refused
+// reservation spills instead.
 class MemoryPool {
  public:
   explicit MemoryPool(std::uint64_t budget) : budget_(budget) {}

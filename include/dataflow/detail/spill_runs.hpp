@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "dataflow/config.hpp"
 #include "dataflow/detail/codec.hpp"
 #include "dataflow/detail/emit.hpp"
 #include "dataflow/detail/hash.hpp"
@@ -72,7 +73,7 @@ class RunIn {
   std::string_view bytes() const { return bytes_; }
 
  private:
-  static constexpr std::size_t kBuffer = std::size_t{256} << 10;
+  static constexpr std::size_t kBuffer = std::size_t{64} << 10;
 
   // Parses the record at `at_` from the buffer; false, with need_ set to the bytes it needs
   // from `at_` on, when it is not all there.
@@ -178,33 +179,37 @@ struct TagLess {
   bool operator()(std::uint64_t a, std::string_view, std::uint64_t b, std::string_view) const { return a < b; }
 };
 
-// A hash table's approximate footprint, reserved from the task's memory as it grows.
+// A table's footprint, reserved from the task's memory as it grows: its own bytes (by
+// capacity) and what its keys and values hold on the heap.
 class TableBudget {
  public:
   explicit TableBudget(const TaskMemory& memory) : reserved_(memory.bounded() ? memory.pool : nullptr) {}
   bool bounded() const { return reserved_.bounded(); }
-  // Counts `bytes` more; false when the reservation cannot cover the footprint.
-  bool add(std::uint64_t bytes) {
-    used_ += bytes;
+  // The table now takes `own` bytes, and its keys and values `heap` more than before; false
+  // when the reservation cannot cover the footprint.
+  bool update(std::uint64_t own, std::uint64_t heap = 0) {
+    heap_ += heap;
+    used_ = own + heap_;
     if (used_ <= reserved_.held()) return true;
     const std::uint64_t step = std::max<std::uint64_t>(std::uint64_t{1} << 20, reserved_.held() / 2);
     return reserved_.grow_to(used_ + step) || reserved_.grow_to(used_);
   }
   std::uint64_t used() const { return used_; }
   void reset() {
-    used_ = 0;
+    used_ = heap_ = 0;
     reserved_.shrink_to(0);
   }
 
  private:
   Reservation reserved_;
   std::uint64_t used_ = 0;
+  std::uint64_t heap_ = 0;
 };
 
-// Per entry of a CombineTable: the entry, two slots and the key's and value's heap bytes.
-template <class K, class V>
-std::uint64_t table_entry_bytes(const K& k, const V& v) {
-  return sizeof(std::pair<K, V>) + 8 + 16 + heap_bytes(k) + heap_bytes(v);
+// What a vector's growth by one element took: its new capacity's bytes, and the element's.
+template <class E>
+std::uint64_t pushed_bytes(std::size_t capacity_before, const std::vector<E>& v) {
+  return (v.capacity() - capacity_before) * sizeof(E) + (v.empty() ? 0 : heap_bytes(v.back()));
 }
 
 // Thrown by a bounded build when its table cannot grow: the caller goes to slices. With
@@ -259,9 +264,9 @@ void run_sliced(const TaskMemory& memory, const std::string& what, Body&& body, 
     } catch (const OverBudget& over) {
       if (over.one_key || s.depth >= 30) {
         throw Error(ExitCode::kDataError,
-                    what + ": the records of one key do not fit in the executor's memory (--executor-memory " +
-                        std::to_string(memory.pool->budget() >> 20) +
-                        " MiB); give the executors more memory, or spread the key's records over several keys");
+                    what + ": the records of one key do not fit in a task's share of the executor's memory "
+                           "(--executor-memory " + format_size(memory.pool->budget()) +
+                        "); give the executors more memory, or spread the key's records over several keys");
       }
       for (std::uint64_t i = 4; i-- > 0;) todo.push_back({s.depth + 1, s.id | (i << (2 * s.depth))});
       continue;  // nothing was emitted: the run is empty

@@ -44,24 +44,22 @@ auto Dataset<T, Chain>::combine_node(const char* label, Create create, MergeValu
     Create make = create;
     MergeValue merge = merge_value;
     auto add = [&](std::uint64_t hash, const T& kv) {
-      std::uint64_t grew = 0;
+      const std::size_t size = table.size();
+      std::uint64_t heap = 0;  // more than before, held by the values
       table.upsert(
-          hash, kv.first,
-          [&] {
-            C c(make(kv.second));
-            if (budget.bounded()) grew = detail::table_entry_bytes(kv.first, c);
-            return c;
-          },
+          hash, kv.first, [&] { return C(make(kv.second)); },
           [&](C& c) {
             if constexpr (std::is_trivially_copyable_v<C>) {
               c = merge(std::move(c), kv.second);
             } else {
               const std::uint64_t before = budget.bounded() ? detail::heap_bytes(c) : 0;
               c = merge(std::move(c), kv.second);
-              if (budget.bounded()) grew = detail::heap_bytes(c) - std::min(before, detail::heap_bytes(c));
+              if (budget.bounded()) heap = detail::heap_bytes(c) - std::min(before, detail::heap_bytes(c));
             }
           });
-      if (grew && !budget.add(grew)) spill();
+      if (!budget.bounded() || (table.size() == size && heap == 0)) return;
+      if (table.size() != size) heap += detail::heap_bytes(table.entries().back().kv);
+      if (!budget.update(table.memory_bytes_adding(), heap)) spill();
     };
     detail::feed_table<T>(table, add, [&](auto push) { detail::run_chain(*source, chain, ctx, push); });
     if (budget.bounded()) {
@@ -89,7 +87,7 @@ auto Dataset<T, Chain>::combine_node(const char* label, Create create, MergeValu
           auto add = [&](std::uint64_t hash, KC& kc) {
             const std::uint64_t at = position++;
             if (!slice.contains(hash)) return;
-            std::uint64_t grew = 0;
+            std::uint64_t heap = 0;  // more than before, held by the values
             table.upsert(
                 hash, std::move(kc.first),
                 [&] {
@@ -102,14 +100,14 @@ auto Dataset<T, Chain>::combine_node(const char* label, Create create, MergeValu
                   } else {
                     const std::uint64_t before = budget.bounded() ? detail::heap_bytes(c) : 0;
                     c = merge(std::move(c), std::move(kc.second));
-                    if (budget.bounded()) grew = detail::heap_bytes(c) - std::min(before, detail::heap_bytes(c));
+                    if (budget.bounded()) heap = detail::heap_bytes(c) - std::min(before, detail::heap_bytes(c));
                   }
                 });
-            if (budget.bounded() && !first.empty() && first.back() == at) {  // a new key
-              const auto& kv = table.entries().back().kv;
-              grew += detail::table_entry_bytes(kv.first, kv.second);
-            }
-            if (grew && !budget.add(grew)) throw detail::OverBudget{};
+            if (!budget.bounded()) return;
+            const bool fresh = first.back() == at;
+            if (!fresh && heap == 0) return;
+            if (fresh) heap += detail::heap_bytes(table.entries().back().kv) + sizeof(std::uint64_t);
+            if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::OverBudget{};
           };
           detail::feed_table<KC>(table, add, [&](auto push) {
             detail::for_each_block(*ctx.input(node).blocks,
@@ -171,7 +169,7 @@ auto Dataset<T, Chain>::group_by_key(int partitions) const {
           const std::uint64_t at = position++;
           const std::uint64_t hash = detail::hash_key(kv.first);
           if (!slice.contains(hash)) return;
-          std::uint64_t grew = budget.bounded() ? sizeof(V) + detail::heap_bytes(kv.second) : 0;
+          std::uint64_t heap = 0;
           table.upsert(
               hash, std::move(kv.first),
               [&] {
@@ -180,10 +178,14 @@ auto Dataset<T, Chain>::group_by_key(int partitions) const {
                 values.push_back(std::move(kv.second));
                 return values;
               },
-              [&](std::vector<V>& vs) { vs.push_back(std::move(kv.second)); });
+              [&](std::vector<V>& vs) {
+                const std::size_t capacity = vs.capacity();
+                vs.push_back(std::move(kv.second));
+                if (budget.bounded()) heap = detail::pushed_bytes(capacity, vs);
+              });
           if (!budget.bounded()) return;
-          if (first.back() == at) grew += detail::table_entry_bytes(table.entries().back().kv.first, std::vector<V>());
-          if (!budget.add(grew)) throw detail::OverBudget{table.size() <= 1};
+          if (first.back() == at) heap += detail::heap_bytes(table.entries().back().kv) + sizeof(std::uint64_t);
+          if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::OverBudget{table.size() <= 1};
         });
       });
       for (std::size_t i = 0; i < table.size(); ++i) out(first[i], table.entries()[i].kv);

@@ -36,6 +36,7 @@ RightTable<K, W> build_right(TaskContext& ctx, const Right& right, const Slice& 
     const std::uint64_t hash = hash_key(kw.first);
     if (!slice.contains(hash)) return;
     bool fresh = false;
+    std::uint64_t heap = 0;
     t.table.upsert(
         hash, kw.first,
         [&] {
@@ -43,11 +44,14 @@ RightTable<K, W> build_right(TaskContext& ctx, const Right& right, const Slice& 
           t.first.push_back(at);
           return std::pair<std::vector<W>, bool>({kw.second}, false);
         },
-        [&](std::pair<std::vector<W>, bool>& e) { e.first.push_back(kw.second); });
+        [&](std::pair<std::vector<W>, bool>& e) {
+          const std::size_t capacity = e.first.capacity();
+          e.first.push_back(kw.second);
+          if (t.budget.bounded()) heap = pushed_bytes(capacity, e.first);
+        });
     if (!t.budget.bounded()) return;
-    std::uint64_t grew = sizeof(W) + heap_bytes(kw.second);
-    if (fresh) grew += table_entry_bytes(kw.first, std::pair<std::vector<W>, bool>());
-    if (!t.budget.add(grew)) throw OverBudget{t.table.size() <= 1};
+    if (fresh) heap += heap_bytes(t.table.entries().back().kv) + sizeof(std::uint64_t);
+    if (!t.budget.update(t.table.memory_bytes_adding(), heap)) throw OverBudget{t.table.size() <= 1};
   };
   right(ctx, Emit<std::pair<K, W>>(add));
   return t;
@@ -138,6 +142,7 @@ auto Dataset<T, Chain>::cogroup(const Other& other, int partitions) const {
         const std::uint64_t hash = detail::hash_key(key);
         if (!slice.contains(hash)) return;
         bool fresh = false;
+        std::uint64_t heap = 0;
         table.upsert(
             hash, key,
             [&] {
@@ -147,11 +152,14 @@ auto Dataset<T, Chain>::cogroup(const Other& other, int partitions) const {
               (g.*side).push_back(value);
               return g;
             },
-            [&](Groups& g) { (g.*side).push_back(value); });
+            [&](Groups& g) {
+              const std::size_t capacity = (g.*side).capacity();
+              (g.*side).push_back(value);
+              if (budget.bounded()) heap = detail::pushed_bytes(capacity, g.*side);
+            });
         if (!budget.bounded()) return;
-        std::uint64_t grew = sizeof(value) + detail::heap_bytes(value);
-        if (fresh) grew += detail::table_entry_bytes(key, Groups());
-        if (!budget.add(grew)) throw detail::OverBudget{table.size() <= 1};
+        if (fresh) heap += detail::heap_bytes(table.entries().back().kv) + sizeof(std::uint64_t);
+        if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::OverBudget{table.size() <= 1};
       };
       auto add_left = [&](const std::pair<K, V>& kv) { add(kv.first, kv.second, &Groups::first); };
       auto add_right = [&](const std::pair<K, W>& kw) { add(kw.first, kw.second, &Groups::second); };

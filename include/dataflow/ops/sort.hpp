@@ -298,6 +298,7 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
     // block boundary; the runs are merged at the end (an external merge sort). A run's tag
     // is the key's sort prefix, so that most comparisons need no decoding.
     std::vector<std::string> loaded;  // blocks read from disk for the entries in memory
+    std::uint64_t loaded_bytes = 0;
     std::vector<detail::SpilledRun> runs;
     std::shared_ptr<detail::SpillFile> file;
     auto spill = [&] {
@@ -307,20 +308,25 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
       runs.push_back(run.finish());
       entries.clear();
       loaded.clear();
+      loaded_bytes = 0;
       budget.reset();
     };
     for (const detail::Block& b : blocks) {
       std::string_view bytes = b.bytes;
       if (b.on_disk()) {
-        if (!budget.add(b.size)) spill(), budget.add(b.size);
+        if (!budget.update(entries.capacity() * sizeof(Entry) + loaded_bytes + b.size)) spill();
+        loaded_bytes += b.size;
         std::string& copy = loaded.emplace_back(static_cast<std::size_t>(b.size), '\0');
         b.file->read(b.offset, copy.data(), copy.size());
         bytes = copy;
       }
-      bool full = false;
+      bool full = false;  // spilled at the block's end: its entries view its bytes
       detail::for_each_keyed<T, K>(bytes, key_of, [&](K&& key, std::string_view encoded) {
-        if (budget.bounded() && !full) full = !budget.add(sizeof(Entry) + detail::heap_bytes(key));
+        const std::uint64_t heap = budget.bounded() ? detail::heap_bytes(key) : 0;
         entries.push_back({std::move(key), encoded});
+        // (a full vector doubles next: its old and new arrays are held at once)
+        const std::uint64_t own = entries.capacity() * sizeof(Entry) * (entries.size() == entries.capacity() ? 3 : 1);
+        if (budget.bounded() && !full) full = !budget.update(own + loaded_bytes, heap);
       });
       if (full) spill();
     }
