@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <deque>
 #include <random>
 #include <string>
 #include <tuple>
@@ -130,8 +131,11 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
       out.data = std::move(run.buffer());
       out.data.clear();
     };
-    if (!reserved.bounded()) {
-      out.data.reserve(static_cast<std::size_t>(ctx.input_bytes() + ctx.input_bytes() / 8));
+    // Room for the records (about as large as their input) at once where the reservation
+    // allows: growing by doubling copies and faults in every byte again.
+    const std::uint64_t hint = ctx.input_bytes() + ctx.input_bytes() / 8;
+    if (reserved.grow_to(hint)) {
+      out.data.reserve(static_cast<std::size_t>(hint));
       detail::advise_huge_pages(out.data.data(), out.data.capacity());
     }
     detail::ByteWriter w(out.data);
@@ -143,12 +147,15 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
       } else if (const std::uint64_t j = rng() % (i + 1); j < size) {
         sample.second[j] = Point(K(key_of(x)), ctx.partition, i);
       }
-      if (reserved.bounded() && out.data.size() + (std::uint64_t{64} << 10) > out.data.capacity()) {
-        const std::size_t want = std::max<std::size_t>(std::size_t{256} << 10, 2 * out.data.capacity());
-        if (reserved.grow_to(want)) {
+      constexpr std::size_t kMin = std::size_t{256} << 10;  // a task's fixed overhead
+      if (reserved.bounded() && out.data.size() + (std::size_t{64} << 10) > out.data.capacity()) {
+        const std::size_t want = std::max(kMin, 2 * out.data.capacity());
+        if (reserved.grow_to(want + out.data.capacity())) {  // the old array until the copy is done
           out.data.reserve(want);
+          reserved.shrink_to(want);
         } else {
           spill();
+          if (out.data.capacity() < kMin) out.data.reserve(kMin);
         }
       }
     };
@@ -297,7 +304,9 @@ auto Dataset<T, Chain>::sort_by(F key_of, bool ascending, int partitions) const 
     // Bounded: what outgrows the task's memory is sorted and written to disk as a run, at a
     // block boundary; the runs are merged at the end (an external merge sort). A run's tag
     // is the key's sort prefix, so that most comparisons need no decoding.
-    std::vector<std::string> loaded;  // blocks read from disk for the entries in memory
+    // Blocks read from disk for the entries in memory; a deque, so that a short block's bytes
+    // (kept inside its std::string) do not move when more are added.
+    std::deque<std::string> loaded;
     std::uint64_t loaded_bytes = 0;
     std::vector<detail::SpilledRun> runs;
     std::shared_ptr<detail::SpillFile> file;
