@@ -113,6 +113,16 @@ class FrameParser {
     if (!partial_.empty()) malformed("truncated frame");
   }
 
+  // The frames written to the spill file become blocks once it is flushed.
+  void flush_spilled() {
+    if (pending_.empty()) return;
+    (*file_)->flush();
+    for (const auto& [h, at] : pending_) {
+      store_.add_reduce_block(shuffle_, h.reduce_partition, h.map_partition, {{}, *file_, at, h.length}, nullptr);
+    }
+    pending_.clear();
+  }
+
  private:
   FrameHeader header(const char* p) const {
     FrameHeader h{};
@@ -152,18 +162,6 @@ class FrameParser {
     pending_.push_back({h, at});
   }
 
- public:
-  // The frames written to the spill file become blocks once it is flushed.
-  void flush_spilled() {
-    if (pending_.empty()) return;
-    (*file_)->flush();
-    for (const auto& [h, at] : pending_) {
-      store_.add_reduce_block(shuffle_, h.reduce_partition, h.map_partition, {{}, *file_, at, h.length}, nullptr);
-    }
-    pending_.clear();
-  }
-
- private:
   BlockStore& store_;
   int shuffle_;
   std::size_t partitions_;

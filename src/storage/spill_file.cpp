@@ -38,17 +38,9 @@ std::uint64_t SpillFile::append(std::string_view bytes) {
   size_ += bytes.size();
   spill_counters().bytes += bytes.size();
   constexpr std::size_t kBuffer = std::size_t{1} << 20;
-  if (buffer_.size() + bytes.size() > kBuffer) flush();
+  if (buffer_.size() + bytes.size() > kBuffer) write_buffer();
   if (bytes.size() >= kBuffer) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(written_));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) fail("write", errno);
-      if (n == 0) fail("write", ENOSPC);
-      done += static_cast<std::size_t>(n);
-      written_ += static_cast<std::uint64_t>(n);
-    }
+    write_at_end(bytes);
   } else {
     if (buffer_.capacity() < kBuffer) buffer_.reserve(kBuffer);
     buffer_.append(bytes);
@@ -56,18 +48,26 @@ std::uint64_t SpillFile::append(std::string_view bytes) {
   return at;
 }
 
-void SpillFile::flush() {
+void SpillFile::write_at_end(std::string_view bytes) {
   std::size_t done = 0;
-  while (done < buffer_.size()) {
-    const ssize_t n = ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done, static_cast<off_t>(written_));
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(written_));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail("write", errno);
     if (n == 0) fail("write", ENOSPC);
     done += static_cast<std::size_t>(n);
     written_ += static_cast<std::uint64_t>(n);
   }
+}
+
+void SpillFile::write_buffer() {
+  write_at_end(buffer_);
   buffer_.clear();
-  if (buffer_.capacity() > 0 && size_ == written_) std::string().swap(buffer_);
+}
+
+void SpillFile::flush() {
+  write_buffer();
+  std::string().swap(buffer_);  // a finished run's file holds no buffer while it waits
 }
 
 void SpillFile::read(std::uint64_t offset, char* out, std::size_t n) const {

@@ -110,7 +110,7 @@ class SpillFile {
 
   // Appends `bytes` (buffered); returns the offset where they start.
   std::uint64_t append(std::string_view bytes);
-  // Writes the buffered bytes; reads see everything appended before.
+  // Writes the buffered bytes and frees the buffer; reads see everything appended before.
   void flush();
   // Reads [offset, offset + n) into `out` (thread-safe after flush()).
   void read(std::uint64_t offset, char* out, std::size_t n) const;
@@ -119,6 +119,8 @@ class SpillFile {
 
  private:
   [[noreturn]] void fail(const char* what, int err) const;
+  void write_at_end(std::string_view bytes);  // at written_, every byte
+  void write_buffer();                         // the buffered bytes, keeping the buffer
 
   LocalDir& dir_;
   std::string path_;
