@@ -226,6 +226,50 @@ TEST_F(SpillTest, SlicesGiveTheOnePassOrder) {
   EXPECT_GT(want.size(), 100u);
 }
 
+// A reduce feeding a join's build side in the same task: the join's table overflows while
+// the reduce emits its one pass, partly because the reduce's table still holds memory.
+// That overflow is the join's to slice. If the reduce sliced instead, its table would be
+// gone, and the join would take every record again on top of those it holds (this
+// duplicated join rows at a 64K budget).
+TEST_F(SpillTest, ADownstreamTablesOverflowIsTheDownstreamsToSlice) {
+  std::vector<std::uint64_t> keys;
+  for (std::uint64_t i = 0; i < 300; ++i) keys.push_back(i);
+  MemoryPool pool(1 << 20);
+  const TaskMemory memory{&pool, dir_.get()};
+  std::size_t inner_held = 0;  // the inner table's keys while it emits
+  int inner_runs = 0;
+  auto inner = [&](Emit<std::uint64_t> emit) {
+    auto body = [&](const Slice& slice, auto&& out) {
+      ++inner_runs;
+      std::vector<std::uint64_t> table;
+      for (std::uint64_t k : keys)
+        if (slice.contains(k)) table.push_back(k);
+      inner_held = table.size();
+      for (std::uint64_t k : table) out(k, k);
+      inner_held = 0;
+    };
+    run_sliced<std::uint64_t>(memory, "inner", body, emit);
+  };
+  int outer_runs = 0;
+  auto outer = [&](const Slice& slice, auto&& out) {  // both tables together hold 350 keys at most
+    ++outer_runs;
+    std::vector<std::uint64_t> held;
+    auto hold = [&](const std::uint64_t& k) {
+      if (!slice.contains(k)) return;
+      held.push_back(k);
+      if (held.size() + inner_held > 350) throw OverBudget{};
+    };
+    inner(Emit<std::uint64_t>(hold));
+    for (std::uint64_t k : held) out(k, k);
+  };
+  std::vector<std::uint64_t> got;
+  auto keep = [&](const std::uint64_t& k) { got.push_back(k); };
+  run_sliced<std::uint64_t>(memory, "outer", outer, Emit<std::uint64_t>(keep));
+  EXPECT_EQ(got, keys);
+  EXPECT_GE(outer_runs, 5) << "the outer table was meant to overflow";
+  EXPECT_EQ(inner_runs, outer_runs) << "the inner operation sliced on its consumer's overflow";
+}
+
 TEST_F(SpillTest, OneKeyThatDoesNotFitIsADataError) {
   MemoryPool pool(1 << 20);
   auto body = [&](const Slice&, auto&&) { throw OverBudget{true}; };

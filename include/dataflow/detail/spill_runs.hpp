@@ -237,10 +237,27 @@ struct Slice {
   }
 };
 
+// An OverBudget thrown by what consumes a one-pass output (the table of a wide operation
+// downstream in the same task, a join's build side fed by a reduce) is not this operation's
+// to handle: slicing here would emit again what the consumer already holds. It passes
+// through as a DownstreamOverBudget, tagged with the run_sliced it crossed, which turns it
+// back into the consumer's OverBudget on its way out.
+struct DownstreamOverBudget {
+  const void* from;
+  OverBudget over;
+};
+
 template <class R, class Body>
-void run_sliced(const TaskMemory& memory, const std::string& what, Body&& body, Emit<R> emit) {
+void run_sliced_within(const TaskMemory& memory, const std::string& what, Body&& body, Emit<R> emit,
+                       const void* here) {
   try {
-    body(Slice{}, [&](std::uint64_t, const R& r) { emit(r); });
+    body(Slice{}, [&](std::uint64_t, const R& r) {
+      try {
+        emit(r);
+      } catch (const OverBudget& downstream) {
+        throw DownstreamOverBudget{here, downstream};
+      }
+    });
     return;
   } catch (const OverBudget&) {
     if (!memory.bounded()) throw;
@@ -277,6 +294,17 @@ void run_sliced(const TaskMemory& memory, const std::string& what, Body&& body, 
     ByteReader r(b);
     emit(Codec<R>::read(r));
   });
+}
+
+template <class R, class Body>
+void run_sliced(const TaskMemory& memory, const std::string& what, Body&& body, Emit<R> emit) {
+  const char here = 0;
+  try {
+    run_sliced_within(memory, what, std::forward<Body>(body), emit, &here);
+  } catch (const DownstreamOverBudget& d) {
+    if (d.from != &here) throw;
+    throw d.over;
+  }
 }
 
 }  // namespace dataflow::detail
