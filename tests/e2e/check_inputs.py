@@ -45,7 +45,7 @@ import check_wordcount as cw  # noqa: E402
 ERROR_PREFIX = b"wordcount: error:"
 TINY_TIMEOUT = 60.0        # seconds for the 20,000-file run, mpirun's start-up included
 TINY_RSS_KIB = 100 * 1024  # peak resident set of every rank
-HOLD_SECONDS = 6           # how long the reading task is held back while the file changes
+HOLD_SECONDS = 3           # how long the reading task is held back while the file changes
 
 
 def expect(res, code, words=()):

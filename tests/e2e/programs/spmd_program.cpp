@@ -75,10 +75,10 @@ int run_case(const std::string& name, dataflow::Session& session, int argc, char
     if (session.is_driver()) std::printf("joined=%llu\n", static_cast<unsigned long long>(n));
     return 0;
   }
-  if (name == "slow-stage") {  // 4 tasks of 2.5 s each: progress lines must come during the stage
+  if (name == "slow-stage") {  // 4 tasks of 1.5 s each: progress lines must come during the stage
     const auto n = session.parallelize(std::vector<int>(4, 0), 4)
                        .map([](int x) {
-                         std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+                         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
                          return x;
                        })
                        .count();
