@@ -53,6 +53,16 @@ timed() {
   [ "$rc" = 0 ] || { tail -n 20 "$out.stderr" >&2; die "failed with exit code $rc: $*"; }
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
 }
+# settle PATH...: writes back what earlier runs left dirty and reads the inputs into the page
+# cache, so that neither side pays for the other's writes or finds its input evicted by the
+# previous run's spill files (sort_tuned reads its mapped input at random).
+settle() {
+  sync
+  local f
+  for f in "$@"; do
+    if [ -d "$f" ]; then cat "$f"/*; else cat "$f"; fi
+  done > /dev/null
+}
 # The largest executor RSS and the spilled KiB summed over ranks, from a run's report.
 executors() {
   awk '/^dataflow-resources/ && /role=executor/ {
@@ -69,9 +79,11 @@ if [ "$MODE" = terasort ]; then
     input="$CACHE/records-$size.bin"
     [ -s "$input" ] || "$SHARED/tools/gen-records" "$input" "$size" > /dev/null
     gib=$(awk -v b="$(stat -c %s "$input")" 'BEGIN { print b / 1073741824 }')
+    settle "$input"
     base=$(timed "$WORK/base" "$WORK/sort_tuned" "$input" "$WORK/base.out")
     want=$("$SHARED/tools/valsort" "$WORK/base.out")
     rm -f "$WORK/base.out"
+    settle "$input"
     ours=$(timed "$WORK/ours" "${MPI[@]}" "$ROOT/build/bin/terasort" --executor-memory "$MEMORY" "$input" -o "$WORK/ours.out")
     cat "$WORK/ours.out"/part-* > "$WORK/ours.all" && rm -rf "$WORK/ours.out"
     [ "$("$SHARED/tools/valsort" "$WORK/ours.all")" = "$want" ] || die "terasort $size: valsort differs from the baseline's"
@@ -94,7 +106,9 @@ for app in wordcount etl; do
   [ "$app" = etl ] && input="$orders"
   : > "$WORK/free.t"; : > "$WORK/tight.t"
   for round in $(seq 1 "$ROUNDS"); do
+    settle "$input"
     timed "$WORK/free" "${MPI[@]}" "$ROOT/build/bin/$app" "$input" >> "$WORK/free.t"; echo >> "$WORK/free.t"
+    settle "$input"
     timed "$WORK/tight" "${MPI[@]}" "$ROOT/build/bin/$app" --executor-memory "$MEMORY" "$input" >> "$WORK/tight.t"
     echo >> "$WORK/tight.t"
     cmp -s "$WORK/free.stdout" "$WORK/tight.stdout" || die "$app: the output with $MEMORY differs"
