@@ -99,12 +99,29 @@ void World::post(int dest, int tag, std::string bytes) {
   progress_posted();
   auto& p = comms_->posted.emplace_back();
   p.bytes = std::move(bytes);
+  // Completes every posted chunk send (eager sends of small chunks complete as the
+  // receiver's progress takes them) and forgets every posted message but this one.
+  auto wait_posted = [&] {
+    for (auto it = comms_->posted.begin(); it != comms_->posted.end();) {
+      check(MPI_Waitall(static_cast<int>(it->requests.size()), it->requests.data(), MPI_STATUSES_IGNORE),
+            "MPI_Waitall");
+      if (&*it == &p) {
+        it->requests.clear();
+        ++it;
+      } else {
+        it = comms_->posted.erase(it);
+      }
+    }
+    comms_->posted_chunks = 0;
+  };
   // Chunks as in send(); MPI starts them in order, so they match the receiver's in order.
   for (std::uint64_t off = 0;; off += chunk_) {
+    if (comms_->posted_chunks >= kMaxPostedChunks) wait_posted();
     const auto n = static_cast<int>(std::min<std::uint64_t>(chunk_, p.bytes.size() - off));
     MPI_Request r;
     check(MPI_Isend(p.bytes.data() + off, n, MPI_BYTE, dest, tag, MPI_COMM_WORLD, &r), "MPI_Isend");
     p.requests.push_back(r);
+    ++comms_->posted_chunks;
     if (static_cast<std::uint64_t>(n) < chunk_) return;
   }
 }
@@ -114,7 +131,12 @@ void World::progress_posted() {
     int done = 0;
     check(MPI_Testall(static_cast<int>(it->requests.size()), it->requests.data(), &done, MPI_STATUSES_IGNORE),
           "MPI_Testall");
-    it = done ? comms_->posted.erase(it) : std::next(it);
+    if (done) {
+      comms_->posted_chunks -= it->requests.size();
+      it = comms_->posted.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 
