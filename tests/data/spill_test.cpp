@@ -172,6 +172,20 @@ TEST_F(SpillTest, ABoundedMapOutputSpillsRunsAndKeepsEachBucketsOrder) {
   }
 }
 
+// A budget whose task share cannot cover the buffer's first growth: the buffer spills, then
+// keeps its minimum size, so runs hold many records. (Its record array once stayed at one
+// record's capacity, and every later record became a run of its own.)
+TEST_F(SpillTest, ABufferRefusedFromTheStartStillSpillsRunsOfManyRecords) {
+  MemoryPool pool(std::uint64_t{256} << 10);
+  const int n = 100000;  // 800 KB of records
+  const MapOutput out = bucketed(dir_.get(), &pool, n, 3);
+  EXPECT_GE(out.spilled.size(), 2u);
+  EXPECT_LE(out.spilled.size(), 8u);
+  std::uint64_t total = 0;
+  for (const auto& [bucket, bytes] : out.bucket_sizes()) total += bytes;
+  EXPECT_EQ(total, static_cast<std::uint64_t>(n) * 8);
+}
+
 TEST_F(SpillTest, RunsMergeInOrderWithTiesByRunAndInPasses) {
   auto file = std::make_shared<SpillFile>(*dir_);
   std::vector<SpilledRun> runs;

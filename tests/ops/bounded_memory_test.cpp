@@ -1,7 +1,8 @@
 // Every wide operation within a tiny executor memory budget, at every rank count: the same
 // job runs with the default budget, then with 256K, and must give the same records in the
 // same order (byte-identical collect) and must have spilled (the spill counters of all
-// ranks, summed). One key whose values cannot fit fails with exit code 65.
+// ranks, summed). A join streams one key whose values cannot fit; group_by_key fails with
+// exit code 65.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -117,6 +118,69 @@ TEST(BoundedMemory, SortsAndRepartitions) {
   same_when_bounded([&] { return test_session->parallelize(data, 4).partition_by(3).collect(); });
 }
 
+// One key whose right-side values do not fit a task's memory: the joins stream them against
+// the left side's records of that key, a chunk at a time, and give the in-memory result.
+// Key 7 has 6,000 right values of 100 bytes (600 KB, over twice the budget) and three left
+// records; key 8 has 4,000 and no left record (the outer joins' unmatched right side).
+// Shuffled and broadcast joins alike.
+TEST(BoundedMemory, JoinsStreamOneKeyTooLargeForMemory) {
+  auto left = numbers(3000, 1000, 6);
+  std::vector<std::pair<std::int64_t, std::string>> right;
+  for (const auto& [k, v] : numbers(2000, 1500, 7)) right.emplace_back(k + 10, std::to_string(v));
+  for (int i = 0; i < 6000; ++i) {
+    std::string v = "value-" + std::to_string(i);
+    v.resize(100, '.');
+    right.emplace_back(7, v);
+    if (i < 4000) right.emplace_back(8, std::move(v));
+  }
+  left.insert(left.begin() + 100, {7, -1});
+  left.insert(left.begin() + 1000, {7, -2});
+  left.push_back({7, -3});
+  auto& config = test_session->config();
+  const std::uint64_t threshold = config.broadcast_join_threshold;
+  for (const std::uint64_t broadcast : {threshold, std::uint64_t{0}}) {
+    config.broadcast_join_threshold = broadcast;
+    auto l = [&] { return test_session->parallelize(left, 4); };
+    auto r = [&] { return test_session->parallelize(right, 3); };
+    same_when_bounded([&] { return l().join(r()).collect(); });
+    same_when_bounded([&] { return l().left_outer_join(r()).collect(); });
+    same_when_bounded([&] { return l().right_outer_join(r()).collect(); });
+    same_when_bounded([&] { return l().full_outer_join(r()).collect(); });
+    same_when_bounded([&] { return l().subtract_by_key(r()).collect(); });
+  }
+  config.broadcast_join_threshold = threshold;
+}
+
+// A key type whose std::hash sends every even key to one hash and every odd key to
+// another: slicing by hash cannot split them, so the join streams all the keys of a hash
+// together, each left record meeting only the values of its own key.
+struct Colliding {
+  std::int64_t id;
+  bool operator==(const Colliding&) const = default;
+};
+
+}  // namespace
+
+template <>
+struct std::hash<Colliding> {
+  std::size_t operator()(const Colliding& c) const { return static_cast<std::size_t>(c.id % 2); }
+};
+
+namespace {
+
+TEST(BoundedMemory, JoinsStreamKeysThatShareAHash) {
+  std::vector<std::pair<Colliding, std::int64_t>> left, right;
+  for (int i = 0; i < 90; ++i) left.push_back({{i % 45}, i});  // keys 40-44 have no right records
+  for (int i = 0; i < 20000; ++i) right.push_back({{i < 16000 ? 0 : i % 40}, i});
+  auto l = [&] { return test_session->parallelize(left, 3); };
+  auto r = [&] { return test_session->parallelize(right, 4); };
+  same_when_bounded([&] { return l().join(r()).collect(); });
+  same_when_bounded([&] { return l().left_outer_join(r()).collect(); });
+  same_when_bounded([&] { return l().right_outer_join(r()).collect(); });
+  same_when_bounded([&] { return l().full_outer_join(r()).collect(); });
+}
+
+// group_by_key must hold one key's values at once: too many fail the task with exit 65.
 TEST(BoundedMemory, OneKeyWhoseValuesDoNotFitFailsWithADataError) {
   std::vector<std::pair<int, std::string>> data;
   for (int i = 0; i < 20000; ++i) data.emplace_back(7, std::string(100, 'v'));

@@ -273,10 +273,11 @@ class BucketBuffer {
       return;
     }
     spill();
-    // The buffers keep their capacity, inside the reservation; a first one too small for a
-    // record is the fixed overhead every task may use.
-    if (data_.capacity() < kSlack) data_.reserve(kMinBuffer);
-    if (records_.capacity() == 0) records_.reserve(kMinBuffer / sizeof(Record));
+    // The buffers keep their capacity, inside the reservation; buffers smaller than
+    // kMinBuffer (a first record's) grow to it, the fixed overhead every task may use. (A
+    // record array left at one record's capacity spilled every record as a run of its own.)
+    if (data_.capacity() < kMinBuffer) data_.reserve(kMinBuffer);
+    if (records_.capacity() < kMinBuffer / sizeof(Record)) records_.reserve(kMinBuffer / sizeof(Record));
   }
   void spill() {
     if (records_.empty()) return;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -212,11 +213,24 @@ std::uint64_t pushed_bytes(std::size_t capacity_before, const std::vector<E>& v)
   return (v.capacity() - capacity_before) * sizeof(E) + (v.empty() ? 0 : heap_bytes(v.back()));
 }
 
-// Thrown by a bounded build when its table cannot grow: the caller goes to slices. With
-// one key in the table, slicing cannot help.
+// Thrown by a bounded build when its table cannot grow: the caller goes to slices. When
+// every key in the table has one hash (one key, as a rule), slicing cannot help.
 struct OverBudget {
-  bool one_key = false;
+  bool one_hash = false;
+  std::uint64_t hash = 0;  // that hash
 };
+
+// The OverBudget of a CombineTable that cannot grow.
+template <class Table>
+OverBudget over_budget(const Table& table) {
+  const auto& entries = table.entries();
+  if (entries.empty()) return {};
+  const std::uint64_t hash = entries.front().hash;
+  for (const auto& e : entries) {
+    if (e.hash != hash) return {};
+  }
+  return {true, hash};
+}
 
 // A hash-based reduce side (a table built from the input, then emitted) within the task's
 // memory. body(slice, out) builds its table from the records whose key hash h has
@@ -225,12 +239,17 @@ struct OverBudget {
 // whole partition is tried at once; if it does not fit, it is cut into 4 slices by hash,
 // each slice that does not fit into 4 more, and so on; each slice's output goes to a run,
 // and the runs are merged by tag, which gives the same order as the one pass would. Each
-// slice reads the input again. A slice of one hash that still does not fit fails the task
-// with exit code 65, naming `what`.
+// slice reads the input again. When the records of one hash (one key, as a rule) do not
+// fit, an operation that can stream them is given them alone: stream(slice, hash, out, cut)
+// emits their output in runs that it cuts where it likes (records of equal tag keep the
+// order of their runs), and the slice is done again without them. Without a stream, such
+// a slice fails the task with exit code 65, naming `what`.
 struct Slice {
-  int depth = 0;         // 2 bits of the mixed hash per level
-  std::uint64_t id = 0;  // the low 2 * depth bits
+  int depth = 0;                         // 2 bits of the mixed hash per level
+  std::uint64_t id = 0;                  // the low 2 * depth bits
+  std::vector<std::uint64_t> streamed;  // hashes whose records went to the stream instead
   bool contains(std::uint64_t hash) const {
+    if (!streamed.empty() && std::find(streamed.begin(), streamed.end(), hash) != streamed.end()) return false;
     if (depth == 0) return true;
     const std::uint64_t bits = mix64(hash) & ((std::uint64_t{1} << (2 * depth)) - 1);
     return bits == id;
@@ -247,9 +266,9 @@ struct DownstreamOverBudget {
   OverBudget over;
 };
 
-template <class R, class Body>
+template <class R, class Body, class Stream>
 void run_sliced_within(const TaskMemory& memory, const std::string& what, Body&& body, Emit<R> emit,
-                       const void* here) {
+                       const Stream& stream, const void* here) {
   try {
     body(Slice{}, [&](std::uint64_t, const R& r) {
       try {
@@ -265,30 +284,46 @@ void run_sliced_within(const TaskMemory& memory, const std::string& what, Body&&
   auto file = std::make_shared<SpillFile>(*memory.dir);
   std::vector<SpilledRun> runs;
   std::vector<Slice> todo;
-  for (std::uint64_t i = 4; i-- > 0;) todo.push_back({1, i});
+  for (std::uint64_t i = 4; i-- > 0;) todo.push_back({1, i, {}});
   std::string bytes;
+  std::optional<RunOut> run;
+  auto out = [&](std::uint64_t tag, const R& r) {
+    bytes.clear();
+    ByteWriter w(bytes);
+    Codec<R>::write(w, r);
+    run->add(tag, bytes);
+  };
+  auto cut = [&] {
+    runs.push_back(run->finish());
+    run.emplace(file);
+  };
   while (!todo.empty()) {
-    const Slice s = todo.back();
+    Slice s = std::move(todo.back());
     todo.pop_back();
-    RunOut out(file);
+    run.emplace(file);
     try {
-      body(s, [&](std::uint64_t tag, const R& r) {
-        bytes.clear();
-        ByteWriter w(bytes);
-        Codec<R>::write(w, r);
-        out.add(tag, bytes);
-      });
+      body(s, out);
     } catch (const OverBudget& over) {
-      if (over.one_key || s.depth >= 30) {
+      // Nothing was emitted: the run is empty.
+      if constexpr (!std::is_same_v<Stream, std::nullptr_t>) {
+        if (over.one_hash) {
+          stream(s, over.hash, out, cut);
+          runs.push_back(run->finish());
+          s.streamed.push_back(over.hash);
+          todo.push_back(std::move(s));
+          continue;
+        }
+      }
+      if (over.one_hash || s.depth >= 30) {
         throw Error(ExitCode::kDataError,
                     what + ": the records of one key do not fit in a task's share of the executor's memory "
                            "(--executor-memory " + format_size(memory.pool->budget()) +
                         "); give the executors more memory, or spread the key's records over several keys");
       }
-      for (std::uint64_t i = 4; i-- > 0;) todo.push_back({s.depth + 1, s.id | (i << (2 * s.depth))});
-      continue;  // nothing was emitted: the run is empty
+      for (std::uint64_t i = 4; i-- > 0;) todo.push_back({s.depth + 1, s.id | (i << (2 * s.depth)), s.streamed});
+      continue;
     }
-    runs.push_back(out.finish());
+    runs.push_back(run->finish());
   }
   merge_runs(std::move(runs), file, TagLess{}, [&](std::uint64_t, std::string_view b) {
     ByteReader r(b);
@@ -296,11 +331,12 @@ void run_sliced_within(const TaskMemory& memory, const std::string& what, Body&&
   });
 }
 
-template <class R, class Body>
-void run_sliced(const TaskMemory& memory, const std::string& what, Body&& body, Emit<R> emit) {
+template <class R, class Body, class Stream = std::nullptr_t>
+void run_sliced(const TaskMemory& memory, const std::string& what, Body&& body, Emit<R> emit,
+                const Stream& stream = nullptr) {
   const char here = 0;
   try {
-    run_sliced_within(memory, what, std::forward<Body>(body), emit, &here);
+    run_sliced_within(memory, what, std::forward<Body>(body), emit, stream, &here);
   } catch (const DownstreamOverBudget& d) {
     if (d.from != &here) throw;
     throw d.over;

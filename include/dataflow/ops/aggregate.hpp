@@ -107,7 +107,7 @@ auto Dataset<T, Chain>::combine_node(const char* label, Create create, MergeValu
             const bool fresh = first.back() == at;
             if (!fresh && heap == 0) return;
             if (fresh) heap += detail::heap_bytes(table.entries().back().kv) + sizeof(std::uint64_t);
-            if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::OverBudget{};
+            if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::over_budget(table);
           };
           detail::feed_table<KC>(table, add, [&](auto push) {
             detail::for_each_block(*ctx.input(node).blocks,
@@ -185,7 +185,7 @@ auto Dataset<T, Chain>::group_by_key(int partitions) const {
               });
           if (!budget.bounded()) return;
           if (first.back() == at) heap += detail::heap_bytes(table.entries().back().kv) + sizeof(std::uint64_t);
-          if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::OverBudget{table.size() <= 1};
+          if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::over_budget(table);
         });
       });
       for (std::size_t i = 0; i < table.size(); ++i) out(first[i], table.entries()[i].kv);

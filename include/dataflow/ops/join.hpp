@@ -17,9 +17,9 @@ namespace detail {
 
 enum class JoinKind { kInner, kLeft, kRight, kFull };
 
-// The right side of a reduce partition (its keys in `slice`): each key's values and
-// whether a left record matched, with the position where each key first appeared. Throws
-// OverBudget when the table outgrows the task's memory.
+// The right side of a reduce partition (its keys in `slice`): each key's values (none when
+// only the keys matter: kValues false) and whether a left record matched, with the position
+// where each key first appeared. Throws OverBudget when the table outgrows the task's memory.
 template <class K, class W>
 struct RightTable {
   CombineTable<K, std::pair<std::vector<W>, bool>> table;
@@ -27,7 +27,7 @@ struct RightTable {
   TableBudget budget;
 };
 
-template <class K, class W, class Right>
+template <class K, class W, bool kValues, class Right>
 RightTable<K, W> build_right(TaskContext& ctx, const Right& right, const Slice& slice) {
   RightTable<K, W> t{{}, {}, TableBudget(ctx.memory)};
   std::uint64_t position = 0;
@@ -42,16 +42,20 @@ RightTable<K, W> build_right(TaskContext& ctx, const Right& right, const Slice& 
         [&] {
           fresh = true;
           t.first.push_back(at);
-          return std::pair<std::vector<W>, bool>({kw.second}, false);
+          std::pair<std::vector<W>, bool> e({}, false);
+          if constexpr (kValues) e.first.push_back(kw.second);
+          return e;
         },
         [&](std::pair<std::vector<W>, bool>& e) {
-          const std::size_t capacity = e.first.capacity();
-          e.first.push_back(kw.second);
-          if (t.budget.bounded()) heap = pushed_bytes(capacity, e.first);
+          if constexpr (kValues) {
+            const std::size_t capacity = e.first.capacity();
+            e.first.push_back(kw.second);
+            if (t.budget.bounded()) heap = pushed_bytes(capacity, e.first);
+          }
         });
     if (!t.budget.bounded()) return;
     if (fresh) heap += heap_bytes(t.table.entries().back().kv) + sizeof(std::uint64_t);
-    if (!t.budget.update(t.table.memory_bytes_adding(), heap)) throw OverBudget{t.table.size() <= 1};
+    if (!t.budget.update(t.table.memory_bytes_adding(), heap)) throw over_budget(t.table);
   };
   right(ctx, Emit<std::pair<K, W>>(add));
   return t;
@@ -60,10 +64,88 @@ RightTable<K, W> build_right(TaskContext& ctx, const Right& right, const Slice& 
 // Right-side records that no left record matched come after every left record's output.
 inline constexpr std::uint64_t kUnmatchedTag = std::uint64_t{1} << 63;
 
+// The records of one hash (one key, as a rule) whose right-side values do not fit the task's
+// memory, joined by a block nested loop: the right side's records of that hash are taken in
+// chunks that fit, and each chunk is joined with the left side's records of the hash, read
+// again for every chunk. Each chunk's output is a run of its own (cut), so the merge by tag,
+// which keeps equal tags in the order of their runs, gives the one-pass order: a left
+// record's matches in the right side's order.
+template <JoinKind kJoin, class K, class V, class W, class R, class Left, class Right, class Out, class Cut>
+void join_one_hash(TaskContext& ctx, const Left& left, const Right& right, std::uint64_t hash, Out& out,
+                   Cut& cut) {
+  constexpr bool kKeepsLeft = kJoin == JoinKind::kLeft || kJoin == JoinKind::kFull;
+  constexpr bool kKeepsRight = kJoin == JoinKind::kRight || kJoin == JoinKind::kFull;
+  using LeftOut = typename R::second_type::first_type;
+  using RightOut = typename R::second_type::second_type;
+  // The right side's keys of this hash (one, unless a user's std::hash collides) and the
+  // position where each first appeared.
+  std::vector<std::pair<K, std::uint64_t>> keys;
+  auto key_index = [&](const K& k) {
+    std::size_t i = 0;
+    while (i < keys.size() && !keys_equal(keys[i].first, k)) ++i;
+    return i;
+  };
+  std::uint64_t taken = 0;  // right records of the hash joined by earlier chunks
+  for (bool first_chunk = true;; first_chunk = false) {
+    std::vector<std::pair<K, W>> chunk;
+    TableBudget budget(ctx.memory);
+    std::uint64_t seen = 0;
+    bool more = false;
+    std::uint64_t position = 0;
+    auto take = [&](const std::pair<K, W>& kw) {
+      const std::uint64_t at = position++;
+      if (hash_key(kw.first) != hash) return;
+      if (first_chunk && key_index(kw.first) == keys.size()) keys.emplace_back(kw.first, at);
+      if (more || seen++ < taken) return;
+      // A full vector holds its old and its new array while it grows.
+      const std::size_t slots = chunk.size() < chunk.capacity() ? chunk.capacity() : 3 * std::max<std::size_t>(1, chunk.capacity());
+      if (budget.bounded() && !budget.update(slots * sizeof(std::pair<K, W>), heap_bytes(kw))) {
+        if (chunk.empty()) {
+          throw Error(ExitCode::kDataError, "join: one record does not fit in a task's share of the executor's memory "
+                                            "(--executor-memory " + format_size(ctx.memory.pool->budget()) + ")");
+        }
+        more = true;
+        return;
+      }
+      chunk.push_back(kw);
+    };
+    right(ctx, Emit<std::pair<K, W>>(take));
+    std::vector<char> matched(keys.size());
+    position = 0;
+    auto probe = [&](const std::pair<K, V>& kv) {
+      const std::uint64_t at = position++;
+      if (hash_key(kv.first) != hash) return;
+      const std::size_t i = key_index(kv.first);
+      if (i == keys.size()) {
+        if constexpr (kKeepsLeft) {
+          if (first_chunk) out(at, R(kv.first, {LeftOut(kv.second), std::nullopt}));
+        }
+        return;
+      }
+      matched[i] = 1;
+      for (const auto& kw : chunk) {
+        if (keys_equal(kw.first, kv.first)) out(at, R(kv.first, {LeftOut(kv.second), RightOut(kw.second)}));
+      }
+    };
+    left(ctx, Emit<std::pair<K, V>>(probe));
+    if constexpr (kKeepsRight) {
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (matched[i]) continue;
+        for (const auto& kw : chunk) {
+          if (keys_equal(kw.first, keys[i].first)) out(kUnmatchedTag + keys[i].second, R(kw.first, {std::nullopt, kw.second}));
+        }
+      }
+    }
+    if (!more) return;
+    cut();
+    taken += chunk.size();
+  }
+}
+
 template <JoinKind kJoin, class K, class V, class W, class R, class Left, class Right>
 void hash_join(TaskContext& ctx, const Left& left, const Right& right, Emit<R> emit) {
   auto body = [&](const Slice& slice, auto&& out) {
-    auto right_side = build_right<K, W>(ctx, right, slice);
+    auto right_side = build_right<K, W, true>(ctx, right, slice);
     auto& table = right_side.table;
     std::uint64_t position = 0;
     auto probe = [&](const std::pair<K, V>& kv) {
@@ -95,7 +177,10 @@ void hash_join(TaskContext& ctx, const Left& left, const Right& right, Emit<R> e
       }
     }
   };
-  run_sliced<R>(ctx.memory, "join", body, emit);
+  auto stream = [&](const Slice&, std::uint64_t hash, auto& out, auto& cut) {
+    join_one_hash<kJoin, K, V, W, R>(ctx, left, right, hash, out, cut);
+  };
+  run_sliced<R>(ctx.memory, "join", body, emit, stream);
 }
 
 // A reduce partition's left records filtered by the right side's table: keep(entry or
@@ -104,7 +189,7 @@ template <class K, class W, class R, class Left, class Right, class Keep>
 void filter_by_right(TaskContext& ctx, const Left& left, const Right& right, const char* what, Keep keep,
                      Emit<R> emit) {
   auto body = [&](const Slice& slice, auto&& out) {
-    auto right_side = build_right<K, W>(ctx, right, slice);
+    auto right_side = build_right<K, W, false>(ctx, right, slice);
     std::uint64_t position = 0;
     auto probe = [&](const R& kv) {
       const std::uint64_t at = position++;
@@ -159,7 +244,7 @@ auto Dataset<T, Chain>::cogroup(const Other& other, int partitions) const {
             });
         if (!budget.bounded()) return;
         if (fresh) heap += detail::heap_bytes(table.entries().back().kv) + sizeof(std::uint64_t);
-        if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::OverBudget{table.size() <= 1};
+        if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::over_budget(table);
       };
       auto add_left = [&](const std::pair<K, V>& kv) { add(kv.first, kv.second, &Groups::first); };
       auto add_right = [&](const std::pair<K, W>& kw) { add(kw.first, kw.second, &Groups::second); };
