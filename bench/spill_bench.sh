@@ -4,19 +4,22 @@
 #
 # Usage: bench/spill_bench.sh terasort [--sizes "1G 2G 4G 8G"] [--memory 512M] [--np 3]
 #        bench/spill_bench.sh price [--size 1G] [--memory 64M] [--rounds 3] [--np 3]
+#        bench/spill_bench.sh compression [--size 2G] [--memory 512M] [--rounds 3] [--np 3]
 #
 # terasort: mpirun -n NP --oversubscribe --bind-to none with --executor-memory MEMORY at each
 # size, against sort_tuned (../shared/baselines) in the same run; prints seconds per GiB,
 # the ratio to the baseline, and every executor's peak RSS next to its budget; each output
 # is checked with valsort. price: wordcount and etl on SIZE, in memory and with MEMORY,
 # interleaved rounds, outputs compared byte for byte; prints the ratio and the spilled bytes.
+# compression: terasort on SIZE with MEMORY, spill files as written and in LZ4 frames,
+# interleaved rounds, outputs compared; prints the ratio and the bytes stored.
 set -euo pipefail
 
 MODE="${1:-}"
-[ "$MODE" = terasort ] || [ "$MODE" = price ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+case "$MODE" in terasort | price | compression) ;; *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;; esac
 shift
 SIZES="1G 2G 4G 8G"
-SIZE=1G
+SIZE=""
 MEMORY=""
 ROUNDS=3
 NP=3
@@ -70,6 +73,35 @@ executors() {
          if (a["maxrss_kib"] > rss) rss = a["maxrss_kib"]; spilled += a["spilled_kib"]; budget = a["memory_budget_kib"] }
        END { printf "executor peak RSS %.0f MiB (budget %.0f MiB), spilled %.0f MiB", rss / 1024, budget / 1024, spilled / 1024 }' "$1.stderr"
 }
+# The spilled MiB as stored on disk, summed over the executors.
+stored() {
+  awk '/^dataflow-resources/ && /role=executor/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "spilled_disk_kib") s += kv[2] } }
+       END { printf "%.0f", s / 1024 }' "$1.stderr"
+}
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+if [ "$MODE" = compression ]; then
+  SIZE="${SIZE:-2G}"
+  MEMORY="${MEMORY:-512M}"
+  input="$CACHE/records-$SIZE.bin"
+  [ -s "$input" ] || "$SHARED/tools/gen-records" "$input" "$SIZE" > /dev/null
+  echo "terasort $SIZE, mpirun -n $NP, --executor-memory $MEMORY, $ROUNDS rounds (median seconds; ratio = lz4 / none)"
+  for codec in none lz4; do : > "$WORK/$codec.t"; done
+  for round in $(seq 1 "$ROUNDS"); do
+    for codec in none lz4; do
+      settle "$input"
+      timed "$WORK/$codec" "${MPI[@]}" "$ROOT/build/bin/terasort" --executor-memory "$MEMORY" \
+        --spill-compression "$codec" "$input" -o "$WORK/$codec.out" >> "$WORK/$codec.t"
+      echo >> "$WORK/$codec.t"
+      cat "$WORK/$codec.out"/part-* | md5sum > "$WORK/$codec.md5" && rm -rf "$WORK/$codec.out"
+    done
+    cmp -s "$WORK/none.md5" "$WORK/lz4.md5" || die "terasort: the output with lz4 differs"
+  done
+  none=$(median "$WORK/none.t"); lz4=$(median "$WORK/lz4.t")
+  printf '  none %7.2f s, %s MiB stored   lz4 %7.2f s, %s MiB stored   ratio %5.2f\n' "$none" "$(stored "$WORK/none")" \
+    "$lz4" "$(stored "$WORK/lz4")" "$(awk -v a="$lz4" -v b="$none" 'BEGIN { print a / b }')"
+  exit 0
+fi
 
 if [ "$MODE" = terasort ]; then
   MEMORY="${MEMORY:-512M}"
@@ -96,6 +128,7 @@ if [ "$MODE" = terasort ]; then
 fi
 
 MEMORY="${MEMORY:-64M}"
+SIZE="${SIZE:-1G}"
 corpus="$CACHE/corpus-$SIZE.txt"
 orders="$CACHE/orders-$SIZE"
 [ -s "$corpus" ] || "$SHARED/tools/gen-corpus" "$corpus" "$SIZE" > /dev/null
@@ -113,7 +146,6 @@ for app in wordcount etl; do
     echo >> "$WORK/tight.t"
     cmp -s "$WORK/free.stdout" "$WORK/tight.stdout" || die "$app: the output with $MEMORY differs"
   done
-  median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
   free=$(median "$WORK/free.t"); tight=$(median "$WORK/tight.t")
   printf '  %-9s in memory %7.3f s   %s %7.3f s   ratio %5.2f   %s\n' "$app" "$free" "$MEMORY" "$tight" \
     "$(awk -v a="$tight" -v b="$free" 'BEGIN { print a / b }')" "$(executors "$WORK/tight")"

@@ -12,4 +12,11 @@ endif()
 find_package(cereal REQUIRED)
 find_package(CLI11 REQUIRED)
 find_path(XXHASH_INCLUDE_DIR xxhash.h REQUIRED)
+# Spill compression. Linked by name (-llz4), so the exported static library's consumers find
+# it where Debian puts it, with nothing more to look for.
+find_path(LZ4_INCLUDE_DIR lz4.h)
+find_library(LZ4_LIBRARY lz4)
+if(NOT LZ4_INCLUDE_DIR OR NOT LZ4_LIBRARY)
+  message(FATAL_ERROR "liblz4 not found: apt-get install liblz4-dev")
+endif()
 find_package(Threads REQUIRED)

@@ -279,6 +279,7 @@ std::string Engine::run_job(int action, bool broadcast) {
   // has the same settings, so all of them move the local directory together.
   if (memory_) memory_->set_budget(config_.executor_memory);
   if (local_dir_base(config_.local_dir) != local_base_) move_local_dir();
+  if (local_dir_) local_dir_->set_compress(config_.spill_compression == SpillCompression::kLz4);
   return world_.rank() == 0 ? run_on_driver(action, broadcast, job) : run_on_executor(action, job);
 }
 
@@ -349,11 +350,12 @@ void Engine::report_resources() {
   char line[256];
   std::snprintf(line, sizeof line,
                 "dataflow-resources rank=%d role=%s cpu_s=%.3f maxrss_kib=%ld wall_s=%.3f memory_budget_kib=%llu "
-                "spills=%llu spilled_kib=%llu",
+                "spills=%llu spilled_kib=%llu spilled_disk_kib=%llu",
                 world_.rank(), world_.rank() == 0 ? "driver" : "executor", cpu, ru.ru_maxrss, wall,
                 static_cast<unsigned long long>(config_.executor_memory / 1024),
                 static_cast<unsigned long long>(spill_counters().spills.load()),
-                static_cast<unsigned long long>(spill_counters().bytes.load() / 1024));
+                static_cast<unsigned long long>(spill_counters().bytes.load() / 1024),
+                static_cast<unsigned long long>(spill_counters().disk_bytes.load() / 1024));
   for (const auto& l : world_.gather_lines(line)) std::fprintf(stderr, "%s\n", l.c_str());
 }
 

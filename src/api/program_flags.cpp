@@ -50,6 +50,9 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
       ->type_name("SIZE");
   std::string local_dir;
   app.add_option("--local-dir", local_dir, "directory for spill files (default: $TMPDIR, else /tmp)")->type_name("DIR");
+  std::string compression;
+  app.add_option("--spill-compression", compression, "compress spill files: none or lz4 (default none)")
+      ->type_name("CODEC");
   app.add_option("--split-size", split, "input split size: a whole number with K, M or G (default 128M)")
       ->type_name("SIZE");
   app.add_flag("--progress", progress,
@@ -122,6 +125,15 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   if (app.count("--local-dir")) {
     if (local_dir.empty()) return usage_error("--local-dir: expected a directory, got \"\"");
     config.local_dir = local_dir;
+  }
+  if (app.count("--spill-compression")) {
+    if (compression == "none") {
+      config.spill_compression = SpillCompression::kNone;
+    } else if (compression == "lz4") {
+      config.spill_compression = SpillCompression::kLz4;
+    } else {
+      return usage_error("--spill-compression: expected none or lz4, got \"" + compression + "\"");
+    }
   }
   if (!split.empty()) {
     const auto size = parse_size(split);

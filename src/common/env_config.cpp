@@ -73,6 +73,15 @@ Config config_from_env() {
       size_var("DATAFLOW_BROADCAST_JOIN_THRESHOLD", c.broadcast_join_threshold, "no broadcast joins");
   c.executor_memory = size_var("DATAFLOW_EXECUTOR_MEMORY", c.executor_memory);
   if (const char* d = std::getenv("DATAFLOW_LOCAL_DIR"); d && *d) c.local_dir = d;
+  if (const char* z = std::getenv("DATAFLOW_SPILL_COMPRESSION"); z && *z) {
+    const std::string v = z;
+    if (v == "none")
+      c.spill_compression = SpillCompression::kNone;
+    else if (v == "lz4")
+      c.spill_compression = SpillCompression::kLz4;
+    else
+      bad("DATAFLOW_SPILL_COMPRESSION", v, "none or lz4");
+  }
   c.max_result_size = size_var("DATAFLOW_MAX_RESULT_SIZE", c.max_result_size, "no limit");
   c.progress_interval_seconds = int_var("DATAFLOW_PROGRESS_INTERVAL", c.progress_interval_seconds);
   c.network_timeout_seconds = seconds_var("DATAFLOW_NETWORK_TIMEOUT", c.network_timeout_seconds);

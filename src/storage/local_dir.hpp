@@ -19,6 +19,9 @@ class LocalDir {
   LocalDir& operator=(const LocalDir&) = delete;
 
   const std::string& path() const { return path_; }
+  // Whether the spill files made from now on are compressed (set between jobs).
+  bool compress() const { return compress_; }
+  void set_compress(bool on) { compress_ = on; }
   // A new empty file, mode 0600, under a random name (O_CREAT | O_EXCL | O_NOFOLLOW):
   // returns its descriptor and sets `path`. Throws Error(kIoError) naming the directory.
   int create_file(std::string& path);
@@ -27,6 +30,7 @@ class LocalDir {
 
  private:
   std::string path_;
+  bool compress_ = false;
 };
 
 // The directory's name prefix for this user and host: "dataflow-<uid>.<host>.".

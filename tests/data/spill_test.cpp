@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,51 @@ TEST_F(SpillTest, FilesArePrivateAndGoWithTheirOwner) {
     EXPECT_EQ(files(), 1u);
   }
   EXPECT_EQ(files(), 0u);
+}
+
+// A compressed file (--spill-compression lz4) reads back every range of what was appended,
+// across frame boundaries, through frames stored compressed and frames stored as is, and
+// stores text in fewer bytes than it was given.
+TEST_F(SpillTest, ACompressedFileReadsBackEveryRangeAndStoresFewerBytes) {
+  std::string all;
+  std::mt19937_64 rng(11);
+  for (int i = 0; all.size() < (std::size_t{3} << 20); ++i) {
+    all += "line " + std::to_string(i % 977) + " of a compressible text\n";
+    if (i % 5000 == 0) {  // a stretch of random bytes: frames LZ4 cannot shrink
+      for (int j = 0; j < 70000; ++j) all.push_back(static_cast<char>(rng()));
+    }
+  }
+  for (const bool compress : {false, true}) {
+    dir_->set_compress(compress);
+    SpillFile file(*dir_);
+    const std::uint64_t disk_before = spill_counters().disk_bytes.load();
+    // Appends of every size: bytes, a few KiB, and one over the 1 MiB buffer.
+    std::size_t at = 0;
+    for (const std::size_t n : {std::size_t{1}, std::size_t{3000}, std::size_t{1} << 20, std::size_t{70001}}) {
+      EXPECT_EQ(file.append(std::string_view(all).substr(at, n)), at);
+      at += n;
+    }
+    file.append(std::string_view(all).substr(at));
+    file.flush();
+    ASSERT_EQ(file.size(), all.size());
+    const std::uint64_t stored = spill_counters().disk_bytes.load() - disk_before;
+    if (compress) {
+      EXPECT_LT(stored, all.size() / 2);
+    } else {
+      EXPECT_EQ(stored, all.size());
+    }
+    std::string got;
+    for (int i = 0; i < 300; ++i) {
+      const std::size_t offset = static_cast<std::size_t>(rng() % all.size());
+      const std::size_t n = static_cast<std::size_t>(rng() % std::min<std::size_t>(all.size() - offset, 200000));
+      got.assign(n, '\0');
+      file.read(offset, got.data(), n);
+      ASSERT_EQ(got, all.substr(offset, n)) << "offset " << offset << " size " << n << " compress " << compress;
+    }
+    got.assign(all.size(), '\0');
+    file.read(0, got.data(), got.size());
+    EXPECT_EQ(got, all);
+  }
 }
 
 TEST_F(SpillTest, StaleDirectoriesOfDeadProcessesOnlyAreRemoved) {

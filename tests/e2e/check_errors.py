@@ -12,10 +12,10 @@ must hold exactly one "wordcount: error: ..." line (rank 0 only) when the code i
 and the run must end within the timeout without a crash, a core file or a leftover process.
 
   78  bad DATAFLOW_* setting (one line, from rank 0), DATAFLOW_BROADCAST_JOIN_THRESHOLD and
-      DATAFLOW_EXECUTOR_MEMORY included
+      DATAFLOW_EXECUTOR_MEMORY and DATAFLOW_SPILL_COMPRESSION included
   66  missing input path, glob matching nothing or only _/. files (nothing is created)
   64  unknown flag (usage on stderr), non-numeric --top, bad --split-size, bad --executor-memory,
-      no INPUT
+      bad --spill-compression, no INPUT
   73  output directory exists (left untouched: same entries, contents and mtimes)
   70  DATAFLOW_FAULT=throw:stage=0,partition=P on every attempt: "failed 4 times",
       "partition P", "injected fault"; with -o: no _SUCCESS, no part file, no _temporary
@@ -313,6 +313,8 @@ def build_cases():
                                           words=["split-size"]), quick=False),
         C("bad_executor_memory", g, usage_case(["--executor-memory", "bogus", "@DATA@/crlf.txt"],
                                                words=["--executor-memory", "bogus"]), quick=False),
+        C("bad_spill_compression", g, usage_case(["--spill-compression", "zip", "@DATA@/crlf.txt"],
+                                                 words=["--spill-compression", "zip"]), quick=False),
         C("bad_max_result_size", g, usage_case(["--max-result-size", "1T", "@DATA@/crlf.txt"],
                                                words=["--max-result-size"]), quick=False),
         C("max_result_size_exceeded", g, max_result_size_case("1K", 70), quick=False),
@@ -334,6 +336,7 @@ def build_cases():
         C("bad_broadcast_setting", g, bad_setting_case("DATAFLOW_BROADCAST_JOIN_THRESHOLD", "-1"), quick=False),
         C("bad_memory_setting", g, bad_setting_case("DATAFLOW_EXECUTOR_MEMORY", "bogus"), quick=False),
         C("zero_memory_setting", g, bad_setting_case("DATAFLOW_EXECUTOR_MEMORY", "0"), quick=False),
+        C("bad_compression_setting", g, bad_setting_case("DATAFLOW_SPILL_COMPRESSION", "zstd"), quick=False),
         C("help", g, help_case("--help", ["--top", "--output", "--split-size"])),
         C("version", g, help_case("--version", []), quick=False),
     ]

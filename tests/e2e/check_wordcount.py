@@ -380,7 +380,7 @@ def check_output_dir(outdir, expected_lines):
 RESOURCE_RE = re.compile(rb"^dataflow-resources rank=(\d+) role=(driver|executor) "
                          rb"cpu_s=(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?) maxrss_kib=(\d+) "
                          rb"wall_s=(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?) memory_budget_kib=(\d+) "
-                         rb"spills=(\d+) spilled_kib=(\d+)$")
+                         rb"spills=(\d+) spilled_kib=(\d+) spilled_disk_kib=(\d+)$")
 
 
 def check_resource_report(res, np):

@@ -5,6 +5,7 @@
 // exit code 65.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -19,8 +20,8 @@ namespace {
 
 constexpr std::uint64_t kTiny = std::uint64_t{256} << 10;
 
-std::uint64_t spills_on_all_ranks() {
-  std::uint64_t n = dataflow::detail::spill_counters().spills.load();
+std::uint64_t on_all_ranks(const std::atomic<std::uint64_t>& counter) {
+  std::uint64_t n = counter.load();
   MPI_Allreduce(MPI_IN_PLACE, &n, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
   return n;
 }
@@ -32,7 +33,9 @@ void same_when_bounded(Job job) {
   auto& config = test_session->config();
   const auto in_memory = job();
   const std::uint64_t saved = config.executor_memory;
-  const std::uint64_t before = spills_on_all_ranks();
+  const auto& counters = dataflow::detail::spill_counters();
+  const std::uint64_t before = on_all_ranks(counters.spills);
+  const std::uint64_t bytes_before = on_all_ranks(counters.bytes), disk_before = on_all_ranks(counters.disk_bytes);
   config.executor_memory = kTiny;
   decltype(job()) bounded;
   try {
@@ -42,7 +45,15 @@ void same_when_bounded(Job job) {
     throw;
   }
   config.executor_memory = saved;
-  EXPECT_GT(spills_on_all_ranks(), before) << "the job did not spill";
+  EXPECT_GT(on_all_ranks(counters.spills), before) << "the job did not spill";
+  // With DATAFLOW_SPILL_COMPRESSION=lz4 (ops_test.lz4_spill) the files were compressed.
+  const std::uint64_t bytes = on_all_ranks(counters.bytes) - bytes_before;
+  const std::uint64_t disk = on_all_ranks(counters.disk_bytes) - disk_before;
+  if (config.spill_compression == dataflow::SpillCompression::kLz4) {
+    EXPECT_LT(disk, bytes) << "lz4 did not shrink the spill files";
+  } else {
+    EXPECT_EQ(disk, bytes);
+  }
   EXPECT_EQ(in_memory.size(), bounded.size());
   EXPECT_TRUE(in_memory == bounded) << "the bounded run's records differ";
 }

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dataflow::detail {
 
@@ -16,8 +17,9 @@ class LocalDir;
 
 // Spill activity of this process, for tests, metrics and the resource report.
 struct SpillCounters {
-  std::atomic<std::uint64_t> spills{0};  // runs written to disk
-  std::atomic<std::uint64_t> bytes{0};   // bytes written to spill files
+  std::atomic<std::uint64_t> spills{0};      // runs written to disk
+  std::atomic<std::uint64_t> bytes{0};       // bytes written to spill files
+  std::atomic<std::uint64_t> disk_bytes{0};  // the same bytes as stored (compressed or not)
 };
 SpillCounters& spill_counters();
 
@@ -100,7 +102,10 @@ class Reservation {
 // A private temporary file in the executor's local directory (mode 0600, created with
 // O_EXCL | O_NOFOLLOW under an unpredictable name), removed when destroyed. One writer
 // appends; once flushed, any thread may read. Errors are Error(kIoError) naming the
-// directory: a full disk is exit code 74, never a crash.
+// directory: a full disk is exit code 74, never a crash. When the directory says so
+// (--spill-compression lz4), the bytes are stored in LZ4 frames of 64 KiB, each stored
+// as is where LZ4 would not shrink it; offsets and sizes stay those of the bytes appended,
+// and a read decompresses the frames it covers.
 class SpillFile {
  public:
   explicit SpillFile(LocalDir& dir);
@@ -118,16 +123,31 @@ class SpillFile {
   const std::string& path() const { return path_; }
 
  private:
+  struct Frame {
+    std::uint64_t start;   // offset of its first byte, as appended
+    std::uint64_t at;      // where it is stored in the file
+    std::uint32_t stored;  // bytes in the file (== size: stored as is)
+    std::uint32_t size;    // bytes appended
+  };
+
   [[noreturn]] void fail(const char* what, int err) const;
-  void write_at_end(std::string_view bytes);  // at written_, every byte
+  void pread_all(std::uint64_t at, char* out, std::size_t n) const;
+  void store(std::string_view bytes);         // after the bytes stored so far, framed if compressed
+  void write_at_end(std::string_view bytes);  // at stored_, every byte
   void write_buffer();                         // the buffered bytes, keeping the buffer
+  void read_frames(std::uint64_t offset, char* out, std::size_t n) const;
 
   LocalDir& dir_;
   std::string path_;
   int fd_ = -1;
+  bool compress_ = false;
   std::string buffer_;
   std::uint64_t size_ = 0;     // bytes appended
-  std::uint64_t written_ = 0;  // of which on disk
+  std::uint64_t written_ = 0;  // of which stored
+  std::uint64_t stored_ = 0;   // the file's size
+  std::string packed_;         // a frame being compressed
+  mutable std::mutex frames_mu_;
+  std::vector<Frame> frames_;  // compressed files: by start
 };
 
 // What a task may use to bound its memory: the executor's pool and its local directory.
