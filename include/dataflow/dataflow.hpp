@@ -1,6 +1,8 @@
 // The public API of libdataflow in one include.
 #pragma once
 
+#include "dataflow/accumulator.hpp"
+#include "dataflow/broadcast.hpp"
 #include "dataflow/config.hpp"
 #include "dataflow/dataset.hpp"
 #include "dataflow/error.hpp"

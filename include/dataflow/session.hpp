@@ -9,9 +9,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "dataflow/accumulator.hpp"
+#include "dataflow/broadcast.hpp"
 #include "dataflow/config.hpp"
 #include "dataflow/dataset.hpp"
 #include "dataflow/error.hpp"
@@ -70,6 +73,29 @@ class Session {
   // ranks saw, so that no rank waits forever for the others.
   [[noreturn]] void abort(int code);
 
+  // Collective: every rank calls it, in the same order. The driver's `value` (other ranks may
+  // pass anything, an empty one say) reaches every rank once, with MPI_Bcast, not once per
+  // task: for a value only the driver has (read from a file on rank 0) or a large one. Tasks
+  // read it with b.value() from lambdas that capture b by value. A value that every rank
+  // computes alike (an action's result, which every rank returns) needs no broadcast. T: a
+  // type parallelize accepts (std::string, not std::string_view).
+  template <class T>
+  Broadcast<T> broadcast(const T& value);
+
+  // Collective: an accumulator (every rank makes its accumulators in the same order).
+  // accumulator<T>(name) sums (Spark's longAccumulator, doubleAccumulator); with `zero` and
+  // `merge(T, const T&) -> T` (associative and commutative, as Spark's AccumulatorV2), any
+  // encodable T. Tasks add to it from lambdas that capture it by value; after each action
+  // value() is the same on every rank, and counts each successful task once: the updates of
+  // a failed or retried attempt never count. A failed action applies no updates. A name
+  // shows the value after each job with --explain ("" for none).
+  template <class T>
+  Accumulator<T> accumulator(std::string name) {
+    return accumulator<T>(std::move(name), T{}, [](T a, const T& b) { return static_cast<T>(a + b); });
+  }
+  template <class T, class Merge>
+  Accumulator<T> accumulator(std::string name, T zero, Merge merge);
+
   // The values, cut into `slices` contiguous partitions (0 = default parallelism). The
   // driver's values are the data: each task gets its slice from the driver, as in Spark, so
   // other ranks may pass anything (an empty vector, say). Every rank must still call it.
@@ -115,6 +141,60 @@ Dataset<T> Session::parallelize(std::vector<T> values, int slices) {
 }
 
 // What a program tells dataflow::run about itself, for --help.
+template <class T>
+Broadcast<T> Session::broadcast(const T& value) {
+  static_assert(detail::kHasCodec<T> && std::is_same_v<detail::Owned<T>, T>,
+                "broadcast: the value's type must own its bytes and be encodable: arithmetic types and enums, "
+                "std::string, std::pair, std::tuple, std::vector of those, trivially copyable structs, or a type "
+                "with a Cereal serialize function");
+  detail::Runtime* rt = runtime();
+  std::string bytes;
+  if constexpr (detail::kHasCodec<T>) {  // else the static_assert above is the one error
+    if (rt->is_driver()) {
+      detail::ByteWriter w(bytes);
+      detail::Codec<T>::write(w, value);
+    }
+    bytes = rt->broadcast_bytes(std::move(bytes));
+    if (!rt->is_driver()) {
+      detail::ByteReader r(bytes);
+      return Broadcast<T>(detail::Codec<T>::read(r));
+    }
+  }
+  return Broadcast<T>(value);
+}
+
+template <class T, class Merge>
+Accumulator<T> Session::accumulator(std::string name, T zero, Merge merge) {
+  static_assert(detail::kHasCodec<T> && std::is_same_v<detail::Owned<T>, T>,
+                "accumulator: the value's type must own its bytes and be encodable (as for broadcast)");
+  static_assert(std::is_invocable_r_v<T, const Merge&, T, const T&>,
+                "accumulator: merge(T, const T&) must return T (and be callable as const: tasks call it at once)");
+  using State = typename Accumulator<T>::State;
+  auto state = std::make_shared<State>();
+  state->name = name;
+  state->zero = zero;
+  state->value = std::move(zero);
+  state->merge = [merge](T a, const T& b) { return static_cast<T>(merge(std::move(a), b)); };
+  detail::AccumulatorHooks hooks;
+  hooks.name = std::move(name);
+  hooks.apply = [state](std::string_view bytes) {
+    detail::ByteReader r(bytes);
+    T delta = detail::Codec<T>::read(r);
+    std::lock_guard<std::mutex> lock(state->mu);
+    state->value = state->merge(std::move(state->value), delta);
+  };
+  hooks.show = [state]() -> std::string {
+    if constexpr (std::is_arithmetic_v<T>) {
+      std::lock_guard<std::mutex> lock(state->mu);
+      return std::to_string(state->value);
+    } else {
+      return {};
+    }
+  };
+  state->id = runtime()->add_accumulator(std::move(hooks));
+  return Accumulator<T>(std::move(state));
+}
+
 struct ProgramInfo {
   std::string usage;        // its own arguments, as in "INPUT... [-o DIR]"
   std::string description;  // a paragraph under the usage line

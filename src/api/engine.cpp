@@ -285,26 +285,29 @@ std::string Engine::run_job(int action, bool broadcast) {
 
 std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job) {
   backend();
-  std::string result;
+  std::string result, updates;
   common::set_in_job(true);
   try {
-    result = driver::run_job(graph_, action, *backend_, config_, job, program_, registry_.range_partitioners);
+    result = driver::run_job(graph_, action, *backend_, config_, job, program_, registry_.range_partitioners, updates);
   } catch (const driver::Unrecoverable& e) {
     end_now(e.what(), e.exit_code(), e.rank_lost());
   } catch (const Error& e) {
     common::set_in_job(false);
-    backend_->end_job({job, false, e.exit_code(), e.what(), {}});
+    backend_->end_job({job, false, e.exit_code(), e.what(), {}, {}});
     throw JobError(e.code(), e.what());
   } catch (const std::exception& e) {
     const std::string message = std::string("internal error: ") + e.what();
     common::set_in_job(false);
-    backend_->end_job({job, false, static_cast<int>(ExitCode::kSoftware), message, {}});
+    backend_->end_job({job, false, static_cast<int>(ExitCode::kSoftware), message, {}, {}});
     throw JobError(ExitCode::kSoftware, message);
   }
   common::set_in_job(false);
-  task::JobEnd end{job, true, 0, {}, {}};
+  task::JobEnd end{job, true, 0, {}, {}, {}};
   if (broadcast && world_.size() > 1) end.result = result;
+  if (world_.size() > 1) end.accumulators = updates;
   backend_->end_job(end);
+  apply_accumulators(updates);
+  if (config_.explain) print_accumulators();
   return result;
 }
 
@@ -319,6 +322,7 @@ std::string Engine::run_on_executor(int action, std::uint64_t job) {
   task::JobEnd end = exec::ExecutorLoop(world_, *runner_, store_, *pool_).run(job, fingerprint, name, beat);
   common::set_in_job(false);
   if (!end.ok) throw JobError(static_cast<ExitCode>(end.error_code), end.error);
+  apply_accumulators(end.accumulators);
   return std::move(end.result);
 }
 
@@ -339,6 +343,35 @@ void Engine::move_local_dir() {
   if (world_.min_over_ranks(error.empty() ? 1 : 0) == 0) {
     throw JobError(ExitCode::kConfig, error.empty() ? "the local directory is unusable on another rank" : error);
   }
+}
+
+std::uint32_t Engine::add_accumulator(AccumulatorHooks hooks) {
+  accumulators_.push_back(std::move(hooks));
+  return static_cast<std::uint32_t>(accumulators_.size() - 1);
+}
+
+// Every rank applies a job's updates in the same order, so every rank ends with one value.
+void Engine::apply_accumulators(std::string_view updates) {
+  ByteReader r(updates);
+  while (r.remaining() > 0) {
+    const std::uint64_t id = r.get_varint();
+    const std::string_view delta = r.get_bytes();
+    if (id >= accumulators_.size()) {
+      throw JobError(ExitCode::kSoftware, "accumulator " + std::to_string(id) +
+                                              " is unknown on rank " + std::to_string(world_.rank()) +
+                                              ": every rank must make the same accumulators in the same order");
+    }
+    accumulators_[id].apply(delta);
+  }
+}
+
+void Engine::print_accumulators() const {
+  for (const auto& a : accumulators_) {
+    if (a.name.empty()) continue;
+    const std::string value = a.show ? a.show() : std::string();
+    std::fprintf(stderr, "accumulator %s: %s\n", a.name.c_str(), value.empty() ? "(not a number)" : value.c_str());
+  }
+  std::fflush(stderr);
 }
 
 void Engine::report_resources() {

@@ -33,6 +33,11 @@ class Engine final : public Runtime {
   std::string explain(int node) const override;
   void set_range_partitioner(int node, RangePartitioner partitioner) override;
   int num_partitions(int node) override;
+  std::uint32_t add_accumulator(AccumulatorHooks hooks) override;
+  std::string broadcast_bytes(std::string bytes) override {
+    world_.broadcast_from_driver(bytes);
+    return bytes;
+  }
   const Config& config() const override { return config_; }
   int default_parallelism() const override;
   bool is_driver() const override { return world_.rank() == 0; }
@@ -63,6 +68,10 @@ class Engine final : public Runtime {
   // Collective: makes the local directory under the configured base (the flags changed it);
   // throws JobError(kConfig) on every rank when some rank cannot.
   void move_local_dir();
+  // A job's accumulator updates, as the driver gathered them (`[id][delta]...`).
+  void apply_accumulators(std::string_view updates);
+  // --explain: each named accumulator's value, after a job.
+  void print_accumulators() const;
 
   net::World world_;  // first member: MPI outlives everything below
   std::chrono::steady_clock::time_point start_;
@@ -79,6 +88,7 @@ class Engine final : public Runtime {
   std::unique_ptr<exec::TaskRunner> runner_;
   std::unique_ptr<driver::Backend> backend_;  // driver
   std::unique_ptr<exec::ThreadPool> pool_;    // executor
+  std::vector<AccumulatorHooks> accumulators_;  // by id
   std::uint64_t jobs_ = 0;
   bool finished_ = false;
   std::string program_;

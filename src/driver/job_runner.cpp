@@ -145,6 +145,13 @@ class Job {
     return out;
   }
 
+  // The accumulator updates of the successful tasks, by stage and partition.
+  std::string accumulator_updates() const {
+    std::string all;
+    for (const auto& [task, updates] : accumulator_updates_) all += updates;
+    return all;
+  }
+
  private:
   static void stop_if_signalled() {
     if (const int sig = common::pending_signal()) {
@@ -408,6 +415,11 @@ class Job {
       --in_flight;
       if (r.ok) {
         ++done;
+        // Each task's updates once: a map task run again (its output lost) replaces its own.
+        const std::pair<std::uint32_t, std::uint32_t> task{s.id, r.partition};
+        if (!r.accumulators.empty() || accumulator_updates_.count(task)) {
+          accumulator_updates_[task] = std::move(r.accumulators);
+        }
         if (s.output == plan::StageOutput::kShuffle) {
           map_homes[r.partition] = e;
           add_bucket_sizes(r, bucket_bytes);
@@ -533,6 +545,7 @@ class Job {
   std::map<int, std::vector<int>> map_homes_;               // by wide node: the executor of each map output
   std::optional<Broadcast> broadcast_;                      // the broadcast join being run
   std::vector<std::string> results_;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::string> accumulator_updates_;
   std::uint64_t result_bytes_ = 0;  // the results received so far, for --max-result-size
   std::uint32_t result_tasks_ = 0;
   std::optional<result::OutputCommitter> committer_;
@@ -541,8 +554,11 @@ class Job {
 }  // namespace
 
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
-                    const std::string& program, const RangePartitioners& ranges) {
-  return Job(graph, backend, config, job, program, ranges).run(action);
+                    const std::string& program, const RangePartitioners& ranges, std::string& accumulator_updates) {
+  Job j(graph, backend, config, job, program, ranges);
+  std::string result = j.run(action);
+  accumulator_updates = j.accumulator_updates();
+  return result;
 }
 
 std::uint32_t partitions_of(const dag::Graph& graph, int node, const Config& config, int slots) {

@@ -21,9 +21,10 @@ using RangePartitioners = std::unordered_map<int, detail::RangePartitioner>;
 // ends the job on the executors either way.
 // `program` starts the warning lines (a lost task that is retried). Throws Unrecoverable when
 // the job cannot end in the ordinary way (a signal, a timeout, ranks out of step).
-// `ranges`: the typed halves of the range shuffles (sorts), by node.
+// `ranges`: the typed halves of the range shuffles (sorts), by node. `accumulator_updates`:
+// those of the successful tasks, in stage and partition order, when the job succeeds.
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
-                    const std::string& program, const RangePartitioners& ranges);
+                    const std::string& program, const RangePartitioners& ranges, std::string& accumulator_updates);
 
 // The lineage of `node` and the stages an action on it would run, with their partition and
 // task counts when its inputs can be listed (`slots`: the executors' task threads).

@@ -8,8 +8,18 @@
 #include <new>
 #include <stdexcept>
 
+#include "dataflow/accumulator.hpp"
 #include "dataflow/error.hpp"
 #include "task/wire.hpp"
+
+namespace dataflow::detail {
+
+TaskAccumulators*& current_task_accumulators() {
+  thread_local TaskAccumulators* current = nullptr;
+  return current;
+}
+
+}  // namespace dataflow::detail
 
 namespace dataflow::exec {
 namespace {
@@ -43,8 +53,12 @@ std::string TaskRunner::run_encoded(const task::Descriptor& d) const noexcept {
 
 task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
   task::TaskReport report = task::report_for(d, rank_);
+  // The attempt's accumulator updates: kept only if it succeeds.
+  detail::TaskAccumulators accumulators;
+  detail::current_task_accumulators() = &accumulators;
   try {
     run_or_throw(d, report);
+    report.accumulators = accumulators.encode();
     report.ok = true;
   } catch (const std::bad_alloc&) {
     report.error_code = static_cast<int>(ExitCode::kSoftware);
@@ -60,7 +74,9 @@ task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
     report.error_code = static_cast<int>(ExitCode::kSoftware);
     report.error = "unknown exception";
   }
+  detail::current_task_accumulators() = nullptr;
   if (!report.ok) {
+    report.accumulators.clear();
     report.bucket_ids.clear();
     report.bucket_sizes.clear();
     report.sample.clear();

@@ -168,6 +168,18 @@ int World::min_over_ranks(int value) {
   return value;
 }
 
+void World::broadcast_from_driver(std::string& bytes) {
+  if (!mpi_) return;
+  std::uint64_t n = bytes.size();
+  check(MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  if (rank_ != 0) bytes.resize(static_cast<std::size_t>(n));
+  constexpr std::uint64_t kPiece = std::uint64_t{1} << 30;
+  for (std::uint64_t at = 0; at < n; at += kPiece) {
+    const int count = static_cast<int>(std::min(kPiece, n - at));
+    check(MPI_Bcast(bytes.data() + at, count, MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  }
+}
+
 std::vector<std::string> World::gather_lines(const std::string& line) {
   if (!mpi_) return {line};
   int len = static_cast<int>(line.size());

@@ -73,6 +73,10 @@ class World {
   // Collective over all ranks: the smallest `value`.
   int min_over_ranks(int value);
 
+  // Collective over all ranks: rank 0's `bytes` on every rank (MPI_Bcast, in pieces whose
+  // counts stay below 2^31).
+  void broadcast_from_driver(std::string& bytes);
+
   // Collective over all ranks: `line` of every rank, on rank 0 (empty elsewhere).
   std::vector<std::string> gather_lines(const std::string& line);
 

@@ -37,6 +37,7 @@ struct TaskReport {
   std::vector<std::uint64_t> bucket_sizes;
   std::string sample;  // range shuffle output: the encoded sample of its keys
   std::string result;                       // result output: the encoded partition
+  std::string accumulators;                 // the attempt's accumulator updates (when ok)
   template <class Archive>
   void serialize(Archive& ar);
 };
@@ -82,6 +83,9 @@ struct JobEnd {
   std::int32_t error_code = 0;
   std::string error;
   std::string result;
+  // The accumulator updates of the job's successful tasks, by stage and partition, for every
+  // rank to apply in this order (when ok).
+  std::string accumulators;
   template <class Archive>
   void serialize(Archive& ar);
 };

@@ -17,8 +17,9 @@ namespace {
 constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
 // 2: Hello names its action, Shutdown; 3: text splits; 4: reports list non-empty buckets
 // only; 5: a task names every node it touches and reads several inputs; 6: range shuffles'
-// samples and bounds; 7: scopes of coalesced partitions; 8: broadcast joins
-constexpr std::uint16_t kVersion = 8;
+// samples and bounds; 7: scopes of coalesced partitions; 8: broadcast joins; 9: accumulator
+// updates in reports and job ends
+constexpr std::uint16_t kVersion = 9;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -178,6 +179,7 @@ void TaskReport::serialize(Archive& ar) {
   if (bucket_ids.size() != bucket_sizes.size()) malformed("bucket ids and sizes differ in number");
   field(ar, sample);
   field(ar, result);
+  field(ar, accumulators);
 }
 
 template <class Archive>
@@ -202,6 +204,7 @@ void JobEnd::serialize(Archive& ar) {
   ar(error_code);
   field(ar, error);
   field(ar, result);
+  field(ar, accumulators);
 }
 
 template <class Message>

@@ -101,7 +101,8 @@ def flags_taken_out(ctx):
     if want not in res.stdout:
         fails.append("stdout lacks %r: %s" % (want.decode(), cw.short(res.stdout[:300])))
     err = res.stderr.decode("utf-8", "replace")
-    for w in ("== Job 1 (count) ==", "Stage 0 (result): 2 tasks", "#0 parallelize, 2 partitions"):
+    for w in ("== Job 1 (count) ==", "Stage 0 (result): 2 tasks", "#0 parallelize, 2 partitions",
+              "accumulator numbers seen: 10"):
         if w not in err:
             fails.append("--explain: stderr lacks %r" % w)
     return res, fails

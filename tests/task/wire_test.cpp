@@ -97,6 +97,7 @@ TaskReport sample_report() {
   r.bucket_sizes = {0, 1, 1ull << 33, std::numeric_limits<std::uint64_t>::max()};
   r.sample = "sample" + kBinary;
   r.result = std::string(1000, 'r') + kBinary;
+  r.accumulators = "updates" + kBinary;
   return r;
 }
 
@@ -126,6 +127,7 @@ JobEnd sample_end() {
   e.error_code = 70;
   e.error = "task failed 4 times";
   e.result = kBinary + kBinary;
+  e.accumulators = kBinary + "updates";
   return e;
 }
 
@@ -204,6 +206,7 @@ void expect_same(const TaskReport& a, const TaskReport& b) {
   EXPECT_EQ(a.bucket_sizes, b.bucket_sizes);
   EXPECT_EQ(a.sample, b.sample);
   EXPECT_EQ(a.result, b.result);
+  EXPECT_EQ(a.accumulators, b.accumulators);
 }
 
 void expect_same(const ExchangeOrder& a, const ExchangeOrder& b) {
@@ -227,6 +230,7 @@ void expect_same(const JobEnd& a, const JobEnd& b) {
   EXPECT_EQ(a.error_code, b.error_code);
   EXPECT_EQ(a.error, b.error);
   EXPECT_EQ(a.result, b.result);
+  EXPECT_EQ(a.accumulators, b.accumulators);
 }
 
 template <class M>
@@ -303,7 +307,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 8);
+  EXPECT_EQ(version, 9);
   const Hello h = sample_hello();
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1);  // job, fingerprint, cores, action, finished
 }

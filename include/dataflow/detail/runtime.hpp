@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "dataflow/accumulator.hpp"
 #include "dataflow/config.hpp"
 #include "dataflow/detail/node_spec.hpp"
 #include "dataflow/detail/task_context.hpp"
@@ -27,6 +28,10 @@ class Runtime {
   virtual std::string explain(int node) const = 0;
   // Collective: the partitions of `node`, as the driver resolves them (listing its inputs).
   virtual int num_partitions(int node) = 0;
+  // Collective: registers an accumulator; returns its id (creation order).
+  virtual std::uint32_t add_accumulator(AccumulatorHooks hooks) = 0;
+  // Collective: the driver's `bytes` on every rank.
+  virtual std::string broadcast_bytes(std::string bytes) = 0;
   virtual const Config& config() const = 0;
   virtual int default_parallelism() const = 0;
   virtual bool is_driver() const = 0;
