@@ -357,8 +357,8 @@ void Engine::apply_accumulators(std::string_view updates) {
     const std::uint64_t id = r.get_varint();
     const std::string_view delta = r.get_bytes();
     if (id >= accumulators_.size()) {
-      throw JobError(ExitCode::kSoftware, "accumulator " + std::to_string(id) +
-                                              " is unknown on rank " + std::to_string(world_.rank()) +
+      throw JobError(ExitCode::kSoftware, "accumulator " + std::to_string(id) + " is unknown on rank " +
+                                              std::to_string(world_.rank()) +
                                               ": every rank must make the same accumulators in the same order");
     }
     accumulators_[id].apply(delta);

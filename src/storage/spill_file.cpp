@@ -66,7 +66,8 @@ void SpillFile::store(std::string_view bytes) {
                                        static_cast<int>(packed_.size()));
     const bool shrank = n > 0 && static_cast<std::size_t>(n) < raw.size();
     const std::string_view out = shrank ? std::string_view(packed_.data(), static_cast<std::size_t>(n)) : raw;
-    const Frame frame{written_, stored_, static_cast<std::uint32_t>(out.size()), static_cast<std::uint32_t>(raw.size())};
+    const Frame frame{written_, stored_, static_cast<std::uint32_t>(out.size()),
+                      static_cast<std::uint32_t>(raw.size())};
     write_at_end(out);
     {
       std::lock_guard<std::mutex> lock(frames_mu_);

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""End-to-end checks of the terasort and etl apps against references computed here.
+"""End-to-end checks of the terasort, etl and kmeans apps against references computed here.
 
 Usage:
-  check_workloads.py --terasort PATH --etl PATH [--np N] [--mpirun MPIRUN] [--timeout S]
-                     [--records N] [--orders N] [-v] [CASE ...]
+  check_workloads.py --terasort PATH --etl PATH --kmeans PATH [--np N] [--mpirun MPIRUN]
+                     [--timeout S] [--records N] [--orders N] [-v] [CASE ...]
 
 --np 0 runs the app alone (local mode), N >= 1 under mpirun -n N --oversubscribe --bind-to
 none. The inputs are generated here (seeded): records as gensort lays them out (10-byte key,
@@ -19,7 +19,12 @@ then 90 bytes) and orders/customers as ../shared/tools/gen-orders writes them. C
   etl-left           --left: orders of missing customers under (unknown).
   etl-malformed      an orders line with three fields: exit 65 naming orders.tsv.
   etl-missing        a directory without the files: exit 66.
-  help               --help of both apps: exit 0, usage on stdout.
+  kmeans             3,000 points of 3 numbers in two files (blank lines, tabs), K = 5,
+                     6 iterations: the centres equal Lloyd's algorithm run here in file
+                     order to a relative 1e-8 (the partial sums are added in another order).
+  kmeans-few         fewer points than K: exit 65 naming K.
+  kmeans-malformed   a line with a word in it: exit 65 quoting the line.
+  help               --help of the apps: exit 0, usage on stdout.
 
 Every failing run prints exactly one "PROG: error:" line. The last line printed is always
 "P passed, F failed".
@@ -211,7 +216,8 @@ def etl_missing(ctx):
 def help_case(ctx):
     fails = []
     res = None
-    for runner, usage in ((ctx.terasort, b"INPUT... -o DIR"), (ctx.etl, b"DIR [--left]")):
+    for runner, usage in ((ctx.terasort, b"INPUT... -o DIR"), (ctx.etl, b"DIR [--left]"),
+                          (ctx.kmeans, b"POINTS... --k K --iterations N")):
         res = runner.run(["--help"], cwd=ctx.tmp)
         fails += res.problems
         if res.rc != 0:
@@ -219,6 +225,77 @@ def help_case(ctx):
         if usage not in res.stdout:
             fails.append("--help lacks %r" % usage.decode())
     return res, fails
+
+
+# ----- kmeans ---------------------------------------------------------------------------
+
+def write_points(d, n, rng):
+    os.makedirs(d)
+    pts = [[rng.uniform(-100, 100) + 40 * (i % 4), rng.gauss(0, 30), rng.uniform(0, 1)] for i in range(n)]
+    half = n // 2
+    with open(os.path.join(d, "a.txt"), "w") as f:
+        for i, p in enumerate(pts[:half]):
+            f.write(("%r\t%r %r\n" if i % 7 else "\n%r %r\t%r\n") % tuple(p))
+    with open(os.path.join(d, "b.txt"), "w") as f:
+        for p in pts[half:]:
+            f.write("%r %r %r\n" % tuple(p))
+    return pts
+
+
+def kmeans_reference(pts, k, iterations):
+    centres = [p[:] for p in pts[:k]]
+    for _ in range(iterations):
+        sums, counts = [[0.0] * len(pts[0]) for _ in range(k)], [0] * k
+        for p in pts:
+            best, best_d = 0, None
+            for j, c in enumerate(centres):
+                d = 0.0
+                for x, y in zip(p, c):
+                    d += (x - y) * (x - y)
+                if best_d is None or d < best_d:
+                    best, best_d = j, d
+            for t, x in enumerate(p):
+                sums[best][t] += x
+            counts[best] += 1
+        for j in range(k):
+            if counts[j]:
+                centres[j] = [s / counts[j] for s in sums[j]]
+    return centres
+
+
+def kmeans_case(ctx):
+    d = os.path.join(ctx.tmp, "points")
+    pts = write_points(d, 3000, random.Random(5))
+    res = ctx.kmeans.run([d, "--k", "5", "--iterations", "6"], cwd=ctx.tmp)
+    fails = list(res.problems)
+    if res.rc != 0:
+        return res, fails + ["exit code %s, expected 0" % res.rc]
+    want = kmeans_reference(pts, 5, 6)
+    got = [[float(x) for x in line.split()] for line in res.stdout.decode().splitlines()]
+    if len(got) != 5 or any(len(c) != 3 for c in got):
+        return res, fails + ["expected 5 lines of 3 numbers, got %r" % res.stdout[:300]]
+    for j in range(5):
+        for t in range(3):
+            w, g = want[j][t], got[j][t]
+            if abs(g - w) > 1e-8 * max(abs(w), 1e-300) + 1e-12:
+                fails.append("centre %d, coordinate %d: %r, expected %r" % (j, t, g, w))
+    return res, fails
+
+
+def kmeans_few(ctx):
+    d = os.path.join(ctx.tmp, "points")
+    write_points(d, 3, random.Random(6))
+    res = ctx.kmeans.run([d, "--k", "4", "--iterations", "2"], cwd=ctx.tmp)
+    return res, expect_failure(res, 65, b"kmeans", ["fewer than K = 4"])
+
+
+def kmeans_malformed(ctx):
+    d = os.path.join(ctx.tmp, "points")
+    write_points(d, 100, random.Random(7))
+    with open(os.path.join(d, "b.txt"), "a") as f:
+        f.write("1.5 two 3\n")
+    res = ctx.kmeans.run([d, "--k", "2", "--iterations", "1"], cwd=ctx.tmp)
+    return res, expect_failure(res, 65, b"kmeans", ["1.5 two 3"])
 
 
 CASES = [
@@ -230,19 +307,24 @@ CASES = [
     ("etl-left", etl_case(True)),
     ("etl-malformed", etl_malformed),
     ("etl-missing", etl_missing),
+    ("kmeans", kmeans_case),
+    ("kmeans-few", kmeans_few),
+    ("kmeans-malformed", kmeans_malformed),
     ("help", help_case),
 ]
 
 
 class Ctx:
-    def __init__(self, terasort, etl, tmp, records, orders):
-        self.terasort, self.etl, self.tmp, self.records, self.orders = terasort, etl, tmp, records, orders
+    def __init__(self, terasort, etl, kmeans, tmp, records, orders):
+        self.terasort, self.etl, self.kmeans = terasort, etl, kmeans
+        self.tmp, self.records, self.orders = tmp, records, orders
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--terasort", required=True)
     ap.add_argument("--etl", required=True)
+    ap.add_argument("--kmeans", required=True)
     ap.add_argument("--np", type=int, default=0)
     ap.add_argument("--mpirun", default="mpirun")
     ap.add_argument("--timeout", type=float, default=60)
@@ -253,13 +335,14 @@ def main():
     a = ap.parse_args()
     terasort = cw.Runner(a.terasort, a.np, a.mpirun, a.timeout, a.verbose)
     etl = cw.Runner(a.etl, a.np, a.mpirun, a.timeout, a.verbose)
+    kmeans = cw.Runner(a.kmeans, a.np, a.mpirun, a.timeout, a.verbose)
     passed = failed = 0
     for name, fn in CASES:
         if a.cases and name not in a.cases:
             continue
         tmp = tempfile.mkdtemp(prefix="dataflow-workloads-")
         try:
-            res, fails = fn(Ctx(terasort, etl, tmp, a.records, a.orders))
+            res, fails = fn(Ctx(terasort, etl, kmeans, tmp, a.records, a.orders))
         except Exception as e:  # a checker bug is a failure too
             res, fails = None, ["checker raised %r" % e]
         finally:

@@ -40,8 +40,10 @@ TEST(Accumulators, CustomMergeForAnyEncodableType) {
   using MinMax = std::pair<std::int64_t, std::int64_t>;
   auto range = test_session->accumulator<MinMax>(
       "", {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()},
-      [](MinMax a, const MinMax& b) { return MinMax{std::min(a.first, b.first), std::max(a.second, b.second)}; });
-  test_session->range(-37, 5000, 3, 5).foreach([range](std::int64_t x) { range.add({x, x}); });
+      [](MinMax a, const MinMax& b) {
+        return MinMax{std::min(a.first, b.first), std::max(a.second, b.second)};
+      });
+  test_session->range(-37, 5000, 3, 5).foreach ([range](std::int64_t x) { range.add({x, x}); });
   EXPECT_EQ(range.value(), (MinMax{-37, 4997}));
   auto words = test_session->accumulator<std::vector<std::string>>(
       "", {}, [](std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -49,7 +51,7 @@ TEST(Accumulators, CustomMergeForAnyEncodableType) {
         std::sort(a.begin(), a.end());
         return a;
       });
-  test_session->parallelize(std::vector<std::string>{"b", "a", "c", "a"}, 3).foreach([words](const std::string& w) {
+  test_session->parallelize(std::vector<std::string>{"b", "a", "c", "a"}, 3).foreach ([words](const std::string& w) {
     words.add({w});
   });
   EXPECT_EQ(words.value(), (std::vector<std::string>{"a", "a", "b", "c"}));

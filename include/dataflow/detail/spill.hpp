@@ -132,8 +132,8 @@ class SpillFile {
 
   [[noreturn]] void fail(const char* what, int err) const;
   void pread_all(std::uint64_t at, char* out, std::size_t n) const;
-  void store(std::string_view bytes);         // after the bytes stored so far, framed if compressed
-  void write_at_end(std::string_view bytes);  // at stored_, every byte
+  void store(std::string_view bytes);          // after the bytes stored so far, framed if compressed
+  void write_at_end(std::string_view bytes);   // at stored_, every byte
   void write_buffer();                         // the buffered bytes, keeping the buffer
   void read_frames(std::uint64_t offset, char* out, std::size_t n) const;
 

@@ -245,8 +245,8 @@ OverBudget over_budget(const Table& table) {
 // order of their runs), and the slice is done again without them. Without a stream, such
 // a slice fails the task with exit code 65, naming `what`.
 struct Slice {
-  int depth = 0;                         // 2 bits of the mixed hash per level
-  std::uint64_t id = 0;                  // the low 2 * depth bits
+  int depth = 0;                        // 2 bits of the mixed hash per level
+  std::uint64_t id = 0;                 // the low 2 * depth bits
   std::vector<std::uint64_t> streamed;  // hashes whose records went to the stream instead
   bool contains(std::uint64_t hash) const {
     if (!streamed.empty() && std::find(streamed.begin(), streamed.end(), hash) != streamed.end()) return false;

@@ -71,8 +71,7 @@ inline constexpr std::uint64_t kUnmatchedTag = std::uint64_t{1} << 63;
 // which keeps equal tags in the order of their runs, gives the one-pass order: a left
 // record's matches in the right side's order.
 template <JoinKind kJoin, class K, class V, class W, class R, class Left, class Right, class Out, class Cut>
-void join_one_hash(TaskContext& ctx, const Left& left, const Right& right, std::uint64_t hash, Out& out,
-                   Cut& cut) {
+void join_one_hash(TaskContext& ctx, const Left& left, const Right& right, std::uint64_t hash, Out& out, Cut& cut) {
   constexpr bool kKeepsLeft = kJoin == JoinKind::kLeft || kJoin == JoinKind::kFull;
   constexpr bool kKeepsRight = kJoin == JoinKind::kRight || kJoin == JoinKind::kFull;
   using LeftOut = typename R::second_type::first_type;
@@ -98,11 +97,14 @@ void join_one_hash(TaskContext& ctx, const Left& left, const Right& right, std::
       if (first_chunk && key_index(kw.first) == keys.size()) keys.emplace_back(kw.first, at);
       if (more || seen++ < taken) return;
       // A full vector holds its old and its new array while it grows.
-      const std::size_t slots = chunk.size() < chunk.capacity() ? chunk.capacity() : 3 * std::max<std::size_t>(1, chunk.capacity());
+      const std::size_t slots =
+          chunk.size() < chunk.capacity() ? chunk.capacity() : 3 * std::max<std::size_t>(1, chunk.capacity());
       if (budget.bounded() && !budget.update(slots * sizeof(std::pair<K, W>), heap_bytes(kw))) {
         if (chunk.empty()) {
-          throw Error(ExitCode::kDataError, "join: one record does not fit in a task's share of the executor's memory "
-                                            "(--executor-memory " + format_size(ctx.memory.pool->budget()) + ")");
+          throw Error(ExitCode::kDataError,
+                      "join: one record does not fit in a task's share of the executor's memory "
+                      "(--executor-memory " +
+                          format_size(ctx.memory.pool->budget()) + ")");
         }
         more = true;
         return;
@@ -132,7 +134,8 @@ void join_one_hash(TaskContext& ctx, const Left& left, const Right& right, std::
       for (std::size_t i = 0; i < keys.size(); ++i) {
         if (matched[i]) continue;
         for (const auto& kw : chunk) {
-          if (keys_equal(kw.first, keys[i].first)) out(kUnmatchedTag + keys[i].second, R(kw.first, {std::nullopt, kw.second}));
+          if (keys_equal(kw.first, keys[i].first))
+            out(kUnmatchedTag + keys[i].second, R(kw.first, {std::nullopt, kw.second}));
         }
       }
     }

@@ -60,10 +60,12 @@ int run_case(const std::string& name, dataflow::Session& session, int argc, char
     for (int i = 1; i < argc; ++i) args += std::string(i > 1 ? " " : "") + argv[i];
     const auto& c = session.config();
     auto seen = session.accumulator<long>("numbers seen");  // --explain prints it after the job
-    const auto n = numbers().map([seen](long x) {
-      seen.add(x);
-      return x;
-    }).count();
+    const auto n = numbers()
+                       .map([seen](long x) {
+                         seen.add(x);
+                         return x;
+                       })
+                       .count();
     if (session.is_driver()) {
       std::printf("args=[%s] cores=%d split=%llu explain=%d progress=%d count=%llu\n", args.c_str(), c.executor_cores,
                   static_cast<unsigned long long>(c.split_size), c.explain ? 1 : 0, static_cast<int>(c.progress),

@@ -1,0 +1,137 @@
+// kmeans: Lloyd's algorithm over points in text files, with libdataflow. The semantics of
+// ../shared/baselines/kmeans_tuned.cpp: lines of D numbers separated by blanks (blank lines
+// skipped); the first K points are the initial centres; each of exactly N iterations assigns
+// every point to its nearest centre (squared Euclidean distance, ties to the lowest index)
+// and moves each centre to the mean of its points (a centre without points stays). Prints
+// the K centres, one a line, coordinates "%.9g". See --help.
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dataflow/dataflow.hpp"
+#include "parse_args.hpp"
+
+namespace {
+
+using Point = std::vector<double>;
+// A centre's index, and the sum and count of the points nearest to it.
+using Partial = std::pair<std::int64_t, std::pair<Point, std::int64_t>>;
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+// The numbers of one line (none for a blank line); a field that is not a number is exit 65.
+Point parse_point(std::string_view line) {
+  Point p;
+  const char* at = line.data();
+  const char* end = at + line.size();
+  for (;;) {
+    while (at < end && is_blank(*at)) ++at;
+    if (at == end) return p;
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(at, end, v);
+    if (ec != std::errc() || (ptr < end && !is_blank(*ptr))) {
+      throw dataflow::Error(dataflow::ExitCode::kDataError,
+                            "not a number in the line \"" + std::string(line.substr(0, 80)) + "\"");
+    }
+    p.push_back(v);
+    at = ptr;
+  }
+}
+
+// The index of the centre nearest to `p` (ties to the lowest index).
+std::int64_t nearest(const Point& p, const std::vector<Point>& centres) {
+  std::size_t best = 0;
+  double best_d = 0;
+  for (std::size_t j = 0; j < centres.size(); ++j) {
+    double d = 0;
+    for (std::size_t t = 0; t < p.size(); ++t) d += (p[t] - centres[j][t]) * (p[t] - centres[j][t]);
+    if (j == 0 || d < best_d) best_d = d, best = j;
+  }
+  return static_cast<std::int64_t>(best);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"", "kmeans"};
+  app.set_help_flag();  // --help is dataflow::run's, which prints app.help() below too
+  std::vector<std::string> inputs;
+  std::uint64_t k = 0;
+  std::uint64_t iterations = 0;
+  app.add_option("POINTS", inputs, "file, directory or glob of points: lines of D numbers separated by blanks")
+      ->required()
+      ->type_name("");
+  app.add_option("--k", k, "clusters: the first K points are the initial centres")
+      ->required()
+      ->check(CLI::PositiveNumber)
+      ->type_name("K");
+  app.add_option("--iterations", iterations, "iterations, exactly (no early stop)")->required()->type_name("N");
+  dataflow::ProgramInfo info;
+  info.usage = "POINTS... --k K --iterations N";
+  info.description =
+      "k-means (Lloyd's algorithm): each iteration assigns every point to its nearest centre (squared Euclidean "
+      "distance, ties to the lowest index) and moves each centre to the mean of its points; a centre without "
+      "points stays. Prints the K centres, one a line, coordinates %.9g.\nRuns alone (local mode), under "
+      "mpirun, or under srun.";
+  info.help = app.help("", CLI::AppFormatMode::Normal);
+  return dataflow::run(
+      argc, argv,
+      [&](dataflow::Session& session) {
+        if (const int rc = app::parse_args(app, argc, argv, session, "kmeans", info.usage)) return rc;
+        // Nothing is cached yet: every iteration reads and parses the points again.
+        auto points = session.text_file(inputs).flat_map<Point>([](std::string_view line, const auto& emit) {
+          Point p = parse_point(line);
+          if (!p.empty()) emit(p);
+        });
+        std::vector<Point> centres = points.take(k);
+        if (centres.size() < k) {  // every rank knows it: the driver alone says so
+          if (session.is_driver()) {
+            std::fprintf(stderr, "kmeans: error: the input has %zu points, fewer than K = %llu\n", centres.size(),
+                         static_cast<unsigned long long>(k));
+          }
+          return static_cast<int>(dataflow::ExitCode::kDataError);
+        }
+        const std::size_t dims = centres[0].size();
+        for (std::uint64_t it = 0; it < iterations; ++it) {
+          // Every rank has the centres (take and collect return on every rank): the lambda
+          // captures them, and no broadcast is needed.
+          const auto partials =
+              points
+                  .map([centres, dims](const Point& p) {
+                    if (p.size() != dims) {
+                      throw dataflow::Error(dataflow::ExitCode::kDataError, "a point has " + std::to_string(p.size()) +
+                                                                                " numbers, the first had " +
+                                                                                std::to_string(dims));
+                    }
+                    return Partial(nearest(p, centres), {p, 1});
+                  })
+                  .reduce_by_key([](std::pair<Point, std::int64_t> a, const std::pair<Point, std::int64_t>& b) {
+                    for (std::size_t t = 0; t < a.first.size(); ++t) a.first[t] += b.first[t];
+                    a.second += b.second;
+                    return a;
+                  })
+                  .collect();
+          for (const auto& [j, sum] : partials) {
+            for (std::size_t t = 0; t < dims; ++t) {
+              centres[static_cast<std::size_t>(j)][t] = sum.first[t] / static_cast<double>(sum.second);
+            }
+          }
+        }
+        if (session.is_driver()) {
+          for (const Point& c : centres) {
+            for (std::size_t t = 0; t < dims; ++t) std::printf("%.9g%c", c[t], t + 1 < dims ? ' ' : '\n');
+          }
+          if (std::fflush(stdout) != 0) {
+            throw dataflow::Error(dataflow::ExitCode::kIoError, "cannot write the centres to standard output");
+          }
+        }
+        return 0;
+      },
+      info);
+}
