@@ -7,12 +7,12 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "dataflow/detail/codec.hpp"
 
@@ -28,15 +28,21 @@ struct AccumulatorDelta {
   virtual void encode(ByteWriter& w) const = 0;
 };
 struct TaskAccumulators {
-  std::map<std::uint32_t, std::unique_ptr<AccumulatorDelta>> deltas;
+  std::vector<std::unique_ptr<AccumulatorDelta>> deltas;  // by id (ids are dense); null: no adds
+  // The delta of accumulator `id` (null if the task has not added to it yet).
+  std::unique_ptr<AccumulatorDelta>& delta(std::uint32_t id) {
+    if (id >= deltas.size()) deltas.resize(id + 1);
+    return deltas[id];
+  }
   // [varint id][bytes: the delta's encoding] for each accumulator a task added to.
   std::string encode() const {
     std::string out, value;
     ByteWriter w(out);
-    for (const auto& [id, delta] : deltas) {
+    for (std::size_t id = 0; id < deltas.size(); ++id) {
+      if (!deltas[id]) continue;
       value.clear();
       ByteWriter v(value);
-      delta->encode(v);
+      deltas[id]->encode(v);
       w.put_varint(id);
       w.put_bytes(value);
     }
@@ -66,7 +72,7 @@ class Accumulator {
   Accumulator() = default;
   void add(const T& x) const {
     if (auto* task = detail::current_task_accumulators()) {
-      auto& delta = task->deltas[state_->id];
+      auto& delta = task->delta(state_->id);
       if (!delta) delta = std::make_unique<Delta>(state_->zero);
       auto& d = static_cast<Delta&>(*delta);
       d.value = state_->merge(std::move(d.value), x);

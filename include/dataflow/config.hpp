@@ -67,4 +67,11 @@ std::optional<std::uint64_t> parse_size(std::string_view text);
 // The other way: "64M", "1536K", "100" (the largest unit that divides it).
 std::string format_size(std::uint64_t bytes);
 
+// "none" or "lz4" (--spill-compression, DATAFLOW_SPILL_COMPRESSION); nullopt for anything else.
+inline std::optional<SpillCompression> parse_spill_compression(std::string_view text) {
+  if (text == "none") return SpillCompression::kNone;
+  if (text == "lz4") return SpillCompression::kLz4;
+  return std::nullopt;
+}
+
 }  // namespace dataflow

@@ -127,13 +127,9 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
     config.local_dir = local_dir;
   }
   if (app.count("--spill-compression")) {
-    if (compression == "none") {
-      config.spill_compression = SpillCompression::kNone;
-    } else if (compression == "lz4") {
-      config.spill_compression = SpillCompression::kLz4;
-    } else {
-      return usage_error("--spill-compression: expected none or lz4, got \"" + compression + "\"");
-    }
+    const auto codec = parse_spill_compression(compression);
+    if (!codec) return usage_error("--spill-compression: expected none or lz4, got \"" + compression + "\"");
+    config.spill_compression = *codec;
   }
   if (!split.empty()) {
     const auto size = parse_size(split);

@@ -74,13 +74,9 @@ Config config_from_env() {
   c.executor_memory = size_var("DATAFLOW_EXECUTOR_MEMORY", c.executor_memory);
   if (const char* d = std::getenv("DATAFLOW_LOCAL_DIR"); d && *d) c.local_dir = d;
   if (const char* z = std::getenv("DATAFLOW_SPILL_COMPRESSION"); z && *z) {
-    const std::string v = z;
-    if (v == "none")
-      c.spill_compression = SpillCompression::kNone;
-    else if (v == "lz4")
-      c.spill_compression = SpillCompression::kLz4;
-    else
-      bad("DATAFLOW_SPILL_COMPRESSION", v, "none or lz4");
+    const auto codec = parse_spill_compression(z);
+    if (!codec) bad("DATAFLOW_SPILL_COMPRESSION", z, "none or lz4");
+    c.spill_compression = *codec;
   }
   c.max_result_size = size_var("DATAFLOW_MAX_RESULT_SIZE", c.max_result_size, "no limit");
   c.progress_interval_seconds = int_var("DATAFLOW_PROGRESS_INTERVAL", c.progress_interval_seconds);

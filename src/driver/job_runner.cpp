@@ -416,10 +416,7 @@ class Job {
       if (r.ok) {
         ++done;
         // Each task's updates once: a map task run again (its output lost) replaces its own.
-        const std::pair<std::uint32_t, std::uint32_t> task{s.id, r.partition};
-        if (!r.accumulators.empty() || accumulator_updates_.count(task)) {
-          accumulator_updates_[task] = std::move(r.accumulators);
-        }
+        accumulator_updates_[{s.id, r.partition}] = std::move(r.accumulators);
         if (s.output == plan::StageOutput::kShuffle) {
           map_homes[r.partition] = e;
           add_bucket_sizes(r, bucket_bytes);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -140,6 +141,32 @@ TEST_F(SpillTest, ACompressedFileReadsBackEveryRangeAndStoresFewerBytes) {
     file.read(0, got.data(), got.size());
     EXPECT_EQ(got, all);
   }
+}
+
+// A compressed frame damaged on disk is an error naming the file, never wrong bytes.
+TEST_F(SpillTest, ADamagedCompressedFrameIsAnError) {
+  dir_->set_compress(true);
+  SpillFile file(*dir_);
+  const std::string text(200000, 'a');  // frames that LZ4 shrinks to a few hundred bytes
+  file.append(text);
+  file.flush();
+  {
+    std::FILE* f = std::fopen(file.path().c_str(), "r+b");
+    ASSERT_NE(f, nullptr);
+    const std::string zeros(64, '\0');  // the first frame's tokens: zero offsets are invalid
+    ASSERT_EQ(std::fwrite(zeros.data(), 1, zeros.size(), f), zeros.size());
+    std::fclose(f);
+  }
+  std::string got(1000, '\0');
+  try {
+    file.read(0, got.data(), got.size());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kSoftware);
+    EXPECT_NE(std::string(e.what()).find(file.path()), std::string::npos) << e.what();
+  }
+  file.read(std::size_t{1} << 16, got.data(), got.size());  // the second frame is intact
+  EXPECT_EQ(got, text.substr(std::size_t{1} << 16, got.size()));
 }
 
 TEST_F(SpillTest, StaleDirectoriesOfDeadProcessesOnlyAreRemoved) {

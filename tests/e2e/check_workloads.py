@@ -24,6 +24,7 @@ then 90 bytes) and orders/customers as ../shared/tools/gen-orders writes them. C
                      order to a relative 1e-8 (the partial sums are added in another order).
   kmeans-few         fewer points than K: exit 65 naming K.
   kmeans-malformed   a line with a word in it: exit 65 quoting the line.
+  kmeans-bad-k       --k 0: exit 64 naming --k.
   help               --help of the apps: exit 0, usage on stdout.
 
 Every failing run prints exactly one "PROG: error:" line. The last line printed is always
@@ -298,6 +299,13 @@ def kmeans_malformed(ctx):
     return res, expect_failure(res, 65, b"kmeans", ["1.5 two 3"])
 
 
+def kmeans_bad_k(ctx):
+    d = os.path.join(ctx.tmp, "points")
+    write_points(d, 10, random.Random(8))
+    res = ctx.kmeans.run([d, "--k", "0", "--iterations", "1"], cwd=ctx.tmp)
+    return res, expect_failure(res, 64, b"kmeans", ["--k"])
+
+
 CASES = [
     ("terasort", terasort_case(False)),
     ("terasort-skewed", terasort_case(True)),
@@ -310,6 +318,7 @@ CASES = [
     ("kmeans", kmeans_case),
     ("kmeans-few", kmeans_few),
     ("kmeans-malformed", kmeans_malformed),
+    ("kmeans-bad-k", kmeans_bad_k),
     ("help", help_case),
 ]
 

@@ -58,6 +58,15 @@ void same_when_bounded(Job job) {
   EXPECT_TRUE(in_memory == bounded) << "the bounded run's records differ";
 }
 
+// same_when_bounded for the four joins of the datasets that l() and r() make.
+template <class L, class R>
+void joins_same_when_bounded(L l, R r) {
+  same_when_bounded([&] { return l().join(r()).collect(); });
+  same_when_bounded([&] { return l().left_outer_join(r()).collect(); });
+  same_when_bounded([&] { return l().right_outer_join(r()).collect(); });
+  same_when_bounded([&] { return l().full_outer_join(r()).collect(); });
+}
+
 std::vector<std::pair<std::string, std::int64_t>> words(int n, int distinct, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<std::pair<std::string, std::int64_t>> v;
@@ -106,10 +115,7 @@ TEST(BoundedMemory, JoinsAndCogroup) {
   const auto right = numbers(7000, 4000, 4);
   auto l = [&] { return test_session->parallelize(left, 4); };
   auto r = [&] { return test_session->parallelize(right, 3); };
-  same_when_bounded([&] { return l().join(r()).collect(); });
-  same_when_bounded([&] { return l().left_outer_join(r()).collect(); });
-  same_when_bounded([&] { return l().right_outer_join(r()).collect(); });
-  same_when_bounded([&] { return l().full_outer_join(r()).collect(); });
+  joins_same_when_bounded(l, r);
   same_when_bounded([&] { return l().cogroup(r()).collect(); });
   same_when_bounded([&] { return l().subtract_by_key(r()).collect(); });
   same_when_bounded([&] { return l().keys().intersection(r().keys()).collect(); });
@@ -153,10 +159,7 @@ TEST(BoundedMemory, JoinsStreamOneKeyTooLargeForMemory) {
     config.broadcast_join_threshold = broadcast;
     auto l = [&] { return test_session->parallelize(left, 4); };
     auto r = [&] { return test_session->parallelize(right, 3); };
-    same_when_bounded([&] { return l().join(r()).collect(); });
-    same_when_bounded([&] { return l().left_outer_join(r()).collect(); });
-    same_when_bounded([&] { return l().right_outer_join(r()).collect(); });
-    same_when_bounded([&] { return l().full_outer_join(r()).collect(); });
+    joins_same_when_bounded(l, r);
     same_when_bounded([&] { return l().subtract_by_key(r()).collect(); });
   }
   config.broadcast_join_threshold = threshold;
@@ -185,10 +188,7 @@ TEST(BoundedMemory, JoinsStreamKeysThatShareAHash) {
   for (int i = 0; i < 20000; ++i) right.push_back({{i < 16000 ? 0 : i % 40}, i});
   auto l = [&] { return test_session->parallelize(left, 3); };
   auto r = [&] { return test_session->parallelize(right, 4); };
-  same_when_bounded([&] { return l().join(r()).collect(); });
-  same_when_bounded([&] { return l().left_outer_join(r()).collect(); });
-  same_when_bounded([&] { return l().right_outer_join(r()).collect(); });
-  same_when_bounded([&] { return l().full_outer_join(r()).collect(); });
+  joins_same_when_bounded(l, r);
 }
 
 // group_by_key must hold one key's values at once: too many fail the task with exit 65.
