@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Benchmark terasort or etl against their one-thread baselines, in the same run.
+# Benchmark terasort, etl, pagerank or kmeans against their one-thread baselines, in the
+# same run.
 #
-# Usage: bench/workloads_bench.sh terasort|etl [--size 1G] [--rounds 3] [--np 3] [--keep]
+# Usage: bench/workloads_bench.sh terasort|etl|pagerank|kmeans [--size S] [--rounds 3] [--np 3] [--keep]
 #
-# Needs ../shared (the baselines and the generators). Interleaved rounds: baseline, local
-# mode, mpirun -n NP --oversubscribe --bind-to none; every output is checked (valsort, or
-# byte-identical to etl_tuned). Prints median wall seconds, ratios to the baseline and the
+# Needs ../shared (the baselines and the generators). --size: bytes of input (default 1G), for
+# pagerank the edges of gen-graph (default 20M); pagerank runs 10 iterations, kmeans K = 8 and
+# 10 iterations. Interleaved rounds: baseline, local mode, mpirun -n NP --oversubscribe
+# --bind-to none; every output is checked (valsort; byte-identical to etl_tuned; ranks to 1e-9
+# and centres to 1e-8 relative). Prints median wall seconds, ratios to the baseline and the
 # peak resident set of every rank.
 set -euo pipefail
 
 WORKLOAD="${1:-}"
-[ "$WORKLOAD" = terasort ] || [ "$WORKLOAD" = etl ] || { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 64; }
+case "$WORKLOAD" in terasort|etl|pagerank|kmeans) ;; *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;; esac
 shift
 SIZE=1G
+[ "$WORKLOAD" = pagerank ] && SIZE=20M
 ROUNDS=3
 NP=3
 KEEP=0
@@ -44,10 +48,19 @@ if [ "$WORKLOAD" = terasort ]; then
   BASE_SRC="$SHARED/baselines/sort_tuned.cpp"
   INPUT="$CACHE/records-$SIZE.bin"
   [ -s "$INPUT" ] || "$SHARED/tools/gen-records" "$INPUT" "$SIZE" > /dev/null
-else
+elif [ "$WORKLOAD" = etl ]; then
   BASE_SRC="$SHARED/baselines/etl_tuned.cpp"
   INPUT="$CACHE/orders-$SIZE"
   [ -s "$INPUT/orders.tsv" ] || "$SHARED/tools/gen-orders" "$INPUT" "$SIZE" > /dev/null
+elif [ "$WORKLOAD" = pagerank ]; then
+  BASE_SRC="$SHARED/baselines/pagerank_tuned.cpp"
+  INPUT="$CACHE/graph-$SIZE.txt"
+  EDGES=$(numfmt --from=si "$SIZE")
+  [ -s "$INPUT" ] || "$SHARED/tools/gen-graph" "$INPUT" "$EDGES" > /dev/null
+else
+  BASE_SRC="$SHARED/baselines/kmeans_tuned.cpp"
+  INPUT="$CACHE/points-$SIZE.txt"
+  [ -s "$INPUT" ] || "$SHARED/tools/gen-points" "$INPUT" "$SIZE" > /dev/null
 fi
 g++ -O2 -std=c++17 -o "$WORK/baseline" "$BASE_SRC" || die "building $BASE_SRC failed"
 cat "$INPUT" "$INPUT"/* > /dev/null 2>&1 || true  # warm the page cache
@@ -77,8 +90,16 @@ check() {  # check LABEL ROUND: the output is right
     "$SHARED/tools/valsort" "$file" | tr -d '\n' > "$out.check" || die "$1: valsort says unsorted"
     rm -f "$out.all"
     [ "$(cat "$out.check")" = "$(cat "$WORK/want")" ] || die "$1: $(cat "$out.check"), expected $(cat "$WORK/want")"
-  else
+  elif [ "$WORKLOAD" = etl ]; then
     cmp -s "$out.stdout" "$WORK/want" || die "$1: output differs from etl_tuned's"
+  else  # numbers to a relative tolerance: the sums are added in another order
+    python3 - "$out.stdout" "$WORK/want" "$([ "$WORKLOAD" = pagerank ] && echo 1e-9 || echo 1e-8)" <<'PY' || die "$1: output differs from the baseline's"
+import sys
+got, want, tol = open(sys.argv[1]).read().split(), open(sys.argv[2]).read().split(), float(sys.argv[3])
+ok = len(got) == len(want) and all(
+    g == w or abs(float(g) - float(w)) <= tol * abs(float(w)) for g, w in zip(got, want))
+sys.exit(0 if ok else 1)
+PY
   fi
   rm -rf "$out.dir"
 }
@@ -94,11 +115,16 @@ for round in $(seq 1 "$ROUNDS"); do
     run "np$NP" "$round" "${MPI[@]}" "$APP" "$INPUT" -o "$WORK/np$NP.$round.dir"
     check "np$NP" "$round"
   else
-    run baseline "$round" "$WORK/baseline" "$INPUT"
+    case "$WORKLOAD" in
+      etl) BASE_ARGS=(); APP_ARGS=() ;;
+      pagerank) BASE_ARGS=(10); APP_ARGS=(--iterations 10) ;;
+      kmeans) BASE_ARGS=(8 10); APP_ARGS=(--k 8 --iterations 10) ;;
+    esac
+    run baseline "$round" "$WORK/baseline" "$INPUT" "${BASE_ARGS[@]}"
     [ -f "$WORK/want" ] || cp "$WORK/baseline.$round.stdout" "$WORK/want"
-    run local "$round" "$APP" "$INPUT"
+    run local "$round" "$APP" "$INPUT" "${APP_ARGS[@]}"
     check local "$round"
-    run "np$NP" "$round" "${MPI[@]}" "$APP" "$INPUT"
+    run "np$NP" "$round" "${MPI[@]}" "$APP" "$INPUT" "${APP_ARGS[@]}"
     check "np$NP" "$round"
   fi
 done

@@ -20,8 +20,7 @@
 namespace {
 
 using Point = std::vector<double>;
-// A centre's index, and the sum and count of the points nearest to it.
-using Partial = std::pair<std::int64_t, std::pair<Point, std::int64_t>>;
+using Sums = std::vector<double>;
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -84,11 +83,13 @@ int main(int argc, char** argv) {
       argc, argv,
       [&](dataflow::Session& session) {
         if (const int rc = app::parse_args(app, argc, argv, session, "kmeans", info.usage)) return rc;
-        // Nothing is cached yet: every iteration reads and parses the points again.
-        auto points = session.text_file(inputs).flat_map<Point>([](std::string_view line, const auto& emit) {
-          Point p = parse_point(line);
-          if (!p.empty()) emit(p);
-        });
+        // Parsed once, by the first action, and kept on the executors for the iterations.
+        auto points = session.text_file(inputs)
+                          .flat_map<Point>([](std::string_view line, const auto& emit) {
+                            Point p = parse_point(line);
+                            if (!p.empty()) emit(p);
+                          })
+                          .cache();
         std::vector<Point> centres = points.take(k);
         if (centres.size() < k) {  // every rank knows it: the driver alone says so
           if (session.is_driver()) {
@@ -98,29 +99,32 @@ int main(int argc, char** argv) {
           return static_cast<int>(dataflow::ExitCode::kDataError);
         }
         const std::size_t dims = centres[0].size();
+        const std::size_t width = dims + 1;  // per centre: the sums of its points, then their count
         for (std::uint64_t it = 0; it < iterations; ++it) {
-          // Every rank has the centres (take and collect return on every rank): the lambda
-          // captures them, and no broadcast is needed.
-          const auto partials =
-              points
-                  .map([centres, dims](const Point& p) {
-                    if (p.size() != dims) {
-                      throw dataflow::Error(dataflow::ExitCode::kDataError, "a point has " + std::to_string(p.size()) +
-                                                                                " numbers, the first had " +
-                                                                                std::to_string(dims));
-                    }
-                    return Partial(nearest(p, centres), {p, 1});
-                  })
-                  .reduce_by_key([](std::pair<Point, std::int64_t> a, const std::pair<Point, std::int64_t>& b) {
-                    for (std::size_t t = 0; t < a.first.size(); ++t) a.first[t] += b.first[t];
-                    a.second += b.second;
-                    return a;
-                  })
-                  .collect();
-          for (const auto& [j, sum] : partials) {
-            for (std::size_t t = 0; t < dims; ++t) {
-              centres[static_cast<std::size_t>(j)][t] = sum.first[t] / static_cast<double>(sum.second);
-            }
+          // Every rank has the centres (take and aggregate return on every rank): the lambda
+          // captures them, and no broadcast is needed. Each task folds its points into K
+          // sums and counts; the partitions' results are added up in partition order.
+          const Sums sums = points.aggregate(
+              Sums(centres.size() * width, 0.0),
+              [centres, dims, width](Sums acc, const Point& p) {
+                if (p.size() != dims) {
+                  throw dataflow::Error(
+                      dataflow::ExitCode::kDataError,
+                      "a point has " + std::to_string(p.size()) + " numbers, the first had " + std::to_string(dims));
+                }
+                double* at = acc.data() + static_cast<std::size_t>(nearest(p, centres)) * width;
+                for (std::size_t t = 0; t < dims; ++t) at[t] += p[t];
+                at[dims] += 1;
+                return acc;
+              },
+              [](Sums a, const Sums& b) {
+                for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+                return a;
+              });
+          for (std::size_t j = 0; j < centres.size(); ++j) {
+            const double count = sums[j * width + dims];
+            if (count == 0) continue;  // a centre without points stays
+            for (std::size_t t = 0; t < dims; ++t) centres[j][t] = sums[j * width + t] / count;
           }
         }
         if (session.is_driver()) {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "dataflow/detail/block_cache.hpp"
 #include "dataflow/detail/chain.hpp"
 #include "dataflow/detail/checks.hpp"
 #include "dataflow/detail/codec.hpp"
@@ -44,6 +45,7 @@ class Dataset {
           detail::HashPartitioning partitioning = {})
       : runtime_(runtime),
         node_(node),
+        handle_(runtime->hold(node)),
         source_(std::move(source)),
         chain_(std::move(chain)),
         partitioning_(partitioning) {}
@@ -54,6 +56,7 @@ class Dataset {
   Dataset(const Dataset<T, OtherChain>& other)  // NOLINT(google-explicit-constructor)
       : runtime_(other.runtime_),
         node_(other.node_),
+        handle_(other.handle_),
         source_(std::make_shared<const detail::Producer<T>>(
             [source = other.source_, chain = other.chain_](detail::TaskContext& ctx, detail::Emit<T> emit) {
               detail::run_chain(*source, chain, ctx, emit);
@@ -282,6 +285,17 @@ class Dataset {
     runtime_->run_job(node, true);
   }
 
+  // ---- Persistence (ops/persist.hpp) ----
+  // The dataset, its partitions kept where they are first computed, for later actions
+  // (Spark's persist: lazy, stored by the first action's tasks). Records are kept decoded
+  // (as Owned<T>, so views become strings); cache() is persist(kMemoryOnly). Use the dataset
+  // it returns: this one stays unpersisted.
+  [[nodiscard]] Dataset<detail::Owned<T>> persist(StorageLevel level = StorageLevel::kMemoryOnly) const;
+  [[nodiscard]] Dataset<detail::Owned<T>> cache() const { return persist(StorageLevel::kMemoryOnly); }
+  // Collective: drops the kept partitions on every executor (no-op unless this dataset is
+  // one that persist() returned); later actions compute them again.
+  void unpersist() const;
+
   // The DAG up to this dataset and the stages an action on it would run, as text.
   std::string explain() const { return runtime_->explain(node_); }
 
@@ -413,6 +427,7 @@ class Dataset {
 
   detail::Runtime* runtime_;
   int node_;
+  std::shared_ptr<const void> handle_;  // keeps the node's shuffle output and cached blocks
   std::shared_ptr<const detail::Producer<Base>> source_;
   Chain chain_;
   detail::HashPartitioning partitioning_;  // by key, if it is
@@ -427,5 +442,6 @@ class Dataset {
 #include "dataflow/ops/aggregate.hpp"
 #include "dataflow/ops/join.hpp"
 #include "dataflow/ops/sort.hpp"
+#include "dataflow/ops/persist.hpp"
 #include "dataflow/ops/actions.hpp"
 // clang-format on

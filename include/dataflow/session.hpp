@@ -47,6 +47,9 @@ class Session {
   int rank() const;
   int size() const;
   bool is_driver() const { return rank() == 0; }
+  // Collective: what the executors keep for later jobs (persisted partitions, shuffle
+  // outputs), summed over them; the same on every rank (Spark's getRDDStorageInfo, in sum).
+  StorageInfo storage_info() { return runtime()->storage_info(); }
   bool local_mode() const { return size() == 1; }
   // Task threads each executor runs with the current settings.
   int executor_cores() const;

@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <sstream>
 #include <thread>
 
 #include "common/env_config.hpp"
@@ -150,14 +152,16 @@ Engine::Engine(int& argc, char**& argv)
   if (executor) {
     memory_ = std::make_unique<MemoryPool>(config_.executor_memory);
     store_.set_memory({memory_.get(), local_dir_.get()});
+    cache_.set_memory({memory_.get(), local_dir_.get()});
   }
-  runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, world_.rank(), fault);
+  runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, cache_, world_.rank(), fault);
   g_engine = this;
   g_previous_terminate = std::set_terminate(on_terminate);
   common::install_signal_handlers(world_.rank(), program_);
 }
 
 Engine::~Engine() {
+  releaser_.reset();  // handles that outlive the engine release nothing
   finish_program();
   common::ignore_signals_while_leaving();
   std::set_terminate(g_previous_terminate);
@@ -240,6 +244,83 @@ int Engine::default_parallelism() const {
 
 int Engine::add_node(NodeSpec spec) { return graph_.add(std::move(spec)); }
 
+namespace {
+
+// What keeps a node alive: held by its datasets and by its children's handles.
+struct NodeHandle {
+  int node;
+  std::vector<std::shared_ptr<const void>> parents;
+  std::weak_ptr<void> releaser;
+  std::function<void(int)> release;
+  ~NodeHandle() {
+    if (auto alive = releaser.lock()) release(node);
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const void> Engine::hold(int node) {
+  if (handles_.size() < static_cast<std::size_t>(graph_.size()))
+    handles_.resize(static_cast<std::size_t>(graph_.size()));
+  if (auto h = handles_.at(static_cast<std::size_t>(node)).lock()) return h;
+  auto h = std::make_shared<NodeHandle>();
+  h->node = node;
+  for (int p : graph_.node(node).parents) h->parents.push_back(hold(p));
+  h->releaser = releaser_;
+  h->release = [this](int n) { release(n); };
+  handles_[static_cast<std::size_t>(node)] = h;
+  return h;
+}
+
+void Engine::release(int node) {
+  store_.drop(node);
+  cache_.drop(node);
+  reuse_.forget(node);
+}
+
+void Engine::unpersist(int node) {
+  if (graph_.node(node).kind != OpKind::kPersist) return;
+  cache_.drop(node, true);
+  reuse_.cached.erase(node);
+}
+
+StorageInfo Engine::storage_info() {
+  const bool executor = world_.rank() > 0 || world_.size() == 1;
+  const BlockCache::Stats s = cache_.stats();
+  char line[160];
+  std::snprintf(line, sizeof line, "%llu %llu %llu %llu %llu", static_cast<unsigned long long>(s.memory_blocks),
+                static_cast<unsigned long long>(s.memory_bytes), static_cast<unsigned long long>(s.disk_blocks),
+                static_cast<unsigned long long>(s.disk_bytes),
+                static_cast<unsigned long long>(executor ? store_.shuffles_held() : 0));
+  std::string all;
+  for (const auto& l : world_.gather_lines(line)) all += l + "\n";
+  world_.broadcast_from_driver(all);
+  StorageInfo info;
+  std::istringstream in(all);
+  unsigned long long v[5];
+  while (in >> v[0] >> v[1] >> v[2] >> v[3] >> v[4]) {
+    info.memory_blocks += v[0];
+    info.memory_bytes += v[1];
+    info.disk_blocks += v[2];
+    info.disk_bytes += v[3];
+    info.kept_shuffles += v[4];
+  }
+  return info;
+}
+
+task::JobEnd Engine::job_end(std::uint64_t job, bool ok, int code, std::string error) const {
+  task::JobEnd end;
+  end.job = job;
+  end.ok = ok;
+  end.error_code = code;
+  end.error = std::move(error);
+  for (const auto& [node, kept] : reuse_.shuffles) {
+    end.kept_shuffles.push_back(node);
+    end.kept_partitions.push_back(static_cast<std::uint32_t>(kept.owners.size()));
+  }
+  return end;
+}
+
 void Engine::set_map_runner(int node, MapRunner runner) { registry_.map_runners[node] = std::move(runner); }
 
 void Engine::set_result_runner(int node, ResultRunner runner) { registry_.result_runners[node] = std::move(runner); }
@@ -250,7 +331,7 @@ void Engine::set_range_partitioner(int node, RangePartitioner partitioner) {
 
 std::string Engine::explain(int node) const {
   const int executors = std::max(1, world_.size() - 1);
-  return driver::explain(graph_, node, config_, executors * executor_cores());
+  return driver::explain(graph_, node, config_, executors * executor_cores(), reuse_);
 }
 
 int Engine::num_partitions(int node) {
@@ -260,7 +341,7 @@ int Engine::num_partitions(int node) {
   if (world_.rank() == 0) {
     try {
       const int executors = std::max(1, world_.size() - 1);
-      n = static_cast<int>(driver::partitions_of(graph_, node, config_, executors * executor_cores()));
+      n = static_cast<int>(driver::partitions_of(graph_, node, config_, executors * executor_cores(), reuse_));
     } catch (const Error& e) {
       n = -1;
       error = e.what();
@@ -288,21 +369,22 @@ std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job)
   std::string result, updates;
   common::set_in_job(true);
   try {
-    result = driver::run_job(graph_, action, *backend_, config_, job, program_, registry_.range_partitioners, updates);
+    result = driver::run_job(graph_, action, *backend_, config_, job, program_, registry_.range_partitioners, reuse_,
+                             updates);
   } catch (const driver::Unrecoverable& e) {
     end_now(e.what(), e.exit_code(), e.rank_lost());
   } catch (const Error& e) {
     common::set_in_job(false);
-    backend_->end_job({job, false, e.exit_code(), e.what(), {}, {}});
+    backend_->end_job(job_end(job, false, e.exit_code(), e.what()));
     throw JobError(e.code(), e.what());
   } catch (const std::exception& e) {
     const std::string message = std::string("internal error: ") + e.what();
     common::set_in_job(false);
-    backend_->end_job({job, false, static_cast<int>(ExitCode::kSoftware), message, {}, {}});
+    backend_->end_job(job_end(job, false, static_cast<int>(ExitCode::kSoftware), message));
     throw JobError(ExitCode::kSoftware, message);
   }
   common::set_in_job(false);
-  task::JobEnd end{job, true, 0, {}, {}, {}};
+  task::JobEnd end = job_end(job, true, 0, {});
   if (broadcast && world_.size() > 1) end.result = result;
   if (world_.size() > 1) end.accumulators = updates;
   backend_->end_job(end);
@@ -321,6 +403,11 @@ std::string Engine::run_on_executor(int action, std::uint64_t job) {
   common::set_in_job(true);
   task::JobEnd end = exec::ExecutorLoop(world_, *runner_, store_, *pool_).run(job, fingerprint, name, beat);
   common::set_in_job(false);
+  // The driver's kept shuffles, with their sizes, so that explain() here shows what it shows.
+  reuse_.shuffles.clear();
+  for (std::size_t i = 0; i < end.kept_shuffles.size() && i < end.kept_partitions.size(); ++i) {
+    reuse_.shuffles[end.kept_shuffles[i]].owners.assign(end.kept_partitions[i], -1);
+  }
   if (!end.ok) throw JobError(static_cast<ExitCode>(end.error_code), end.error);
   apply_accumulators(end.accumulators);
   return std::move(end.result);
@@ -331,12 +418,16 @@ void Engine::move_local_dir() {
   try {
     local_base_ = local_dir_base(config_.local_dir);
     if (memory_) {
-      local_dir_.reset();  // empty between jobs
+      store_.end_job({});  // kept shuffles and cached blocks may have files in the old one
+      cache_.clear();
+      local_dir_.reset();
       local_dir_ = std::make_unique<LocalDir>(local_base_);
       store_.set_memory({memory_.get(), local_dir_.get()});
+      cache_.set_memory({memory_.get(), local_dir_.get()});
     } else {
       check_local_dir_base(local_base_);  // so that rank 0 names a bad one too
     }
+    reuse_ = {};
   } catch (const Error& e) {
     error = e.what();
   }

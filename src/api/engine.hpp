@@ -11,6 +11,7 @@
 #include "dag/graph.hpp"
 #include "dataflow/detail/runtime.hpp"
 #include "driver/backend.hpp"
+#include "driver/reuse.hpp"
 #include "exec/fault_injection.hpp"
 #include "exec/registry.hpp"
 #include "exec/task_runner.hpp"
@@ -27,6 +28,9 @@ class Engine final : public Runtime {
   ~Engine() override;               // collective
 
   int add_node(NodeSpec spec) override;
+  void unpersist(int node) override;
+  StorageInfo storage_info() override;
+  std::shared_ptr<const void> hold(int node) override;
   void set_map_runner(int node, MapRunner runner) override;
   void set_result_runner(int node, ResultRunner runner) override;
   std::string run_job(int action_node, bool broadcast) override;
@@ -72,6 +76,10 @@ class Engine final : public Runtime {
   void apply_accumulators(std::string_view updates);
   // --explain: each named accumulator's value, after a job.
   void print_accumulators() const;
+  // The last handle to `node` is gone: its shuffle output and cached blocks go.
+  void release(int node);
+  // A job's end, with the shuffles kept for later jobs.
+  task::JobEnd job_end(std::uint64_t job, bool ok, int code, std::string error) const;
 
   net::World world_;  // first member: MPI outlives everything below
   std::chrono::steady_clock::time_point start_;
@@ -85,10 +93,19 @@ class Engine final : public Runtime {
   std::unique_ptr<detail::LocalDir> local_dir_;
   std::string local_base_;  // where local_dir_ is
   shuffle::BlockStore store_;
+  BlockCache cache_;
   std::unique_ptr<exec::TaskRunner> runner_;
   std::unique_ptr<driver::Backend> backend_;  // driver
   std::unique_ptr<exec::ThreadPool> pool_;    // executor
   std::vector<AccumulatorHooks> accumulators_;  // by id
+  driver::Reuse reuse_;                         // driver: kept shuffles, cached blocks' places
+  // By node: its handle while some dataset holds it. Handles reach the engine through
+  // `releaser_`, which dies with it (a dataset may outlive its session).
+  std::vector<std::weak_ptr<const void>> handles_;
+  struct Releaser {
+    Engine* engine;
+  };
+  std::shared_ptr<Releaser> releaser_ = std::make_shared<Releaser>(Releaser{this});
   std::uint64_t jobs_ = 0;
   bool finished_ = false;
   std::string program_;

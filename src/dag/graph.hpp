@@ -2,6 +2,7 @@
 // SPMD program builds the same graph on every rank.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "dataflow/detail/node_spec.hpp"
@@ -19,9 +20,14 @@ class Graph {
   int size() const { return static_cast<int>(nodes_.size()); }
   // Ids of `id` and all its ancestors, ascending.
   std::vector<int> lineage(int id) const;
+  // A hash of everything in the node's lineage that decides what a task computes, made when
+  // the node is added from its own spec and its parents' fingerprints (a Merkle hash): equal
+  // on every rank of an SPMD program, and free to look up however long the lineage grows.
+  std::uint64_t fingerprint(int id) const { return fingerprints_.at(static_cast<std::size_t>(id)); }
 
  private:
   std::vector<NodeSpec> nodes_;
+  std::vector<std::uint64_t> fingerprints_;
 };
 
 }  // namespace dataflow::dag

@@ -3,11 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "common/signals.hpp"
@@ -59,10 +60,12 @@ void check_record_files(const std::vector<detail::TextSplit>& splits, std::uint6
 
 // Lists the inputs of every stage of `plan`. `slots` (the executors' task threads) spreads a
 // small input over them, as Spark's bytesPerCore does. Throws Error(kNoInput) for a missing
-// input.
-Resolved resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const Config& config, int slots) {
+// input. Kept shuffles have the partitions their exchange left.
+Resolved resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const Config& config, int slots,
+                        const Reuse& reuse) {
   Resolved r;
   r.sizes.resize(plan.stages.size());
+  for (const auto& [node, kept] : reuse.shuffles) r.counts[node] = static_cast<std::uint32_t>(kept.owners.size());
   for (const plan::Stage& s : plan.stages) {
     for (int in : s.inputs) {
       if (r.counts.count(in)) continue;  // a shuffle resolved by its map stage, or a shared source
@@ -97,9 +100,10 @@ Resolved resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const C
 class Job {
  public:
   Job(const dag::Graph& graph, Backend& backend, const Config& config, std::uint64_t id, const std::string& program,
-      const RangePartitioners& ranges)
+      const RangePartitioners& ranges, Reuse& reuse)
       : graph_(graph),
         ranges_(ranges),
+        reuse_(reuse),
         backend_(backend),
         config_(config),
         id_(id),
@@ -107,12 +111,21 @@ class Job {
         progress_(config.progress, std::chrono::seconds(config.progress_interval_seconds)) {}
 
   std::string run(int action) {
-    plan_ = plan::make_plan(graph_, action);
     const auto& target = graph_.node(action);
-    backend_.begin_job(id_, plan_.fingerprint, detail::op_name(target.kind));
+    backend_.begin_job(id_, plan::fingerprint(graph_, action), detail::op_name(target.kind));
     int slots = 0;
     for (int e = 0; e < backend_.executors(); ++e) slots += backend_.slots(e);
-    resolved_ = resolve_inputs(graph_, plan_, config_, slots);
+    // Kept shuffles are read where they are, unless one task would read two that an earlier
+    // job placed apart: then the later one is computed again, placed beside the other.
+    std::set<int> reused = reuse_.shuffle_nodes();
+    for (;;) {
+      plan_ = plan::make_plan(graph_, action, reused);
+      resolved_ = resolve_inputs(graph_, plan_, config_, slots, reuse_);
+      const int apart = misplaced_shuffle();
+      if (apart < 0) break;
+      reused.erase(apart);
+    }
+    for (int w : plan_.reused) owners_[w] = reuse_.shuffles.at(w).owners;
     if (config_.explain) {
       const std::string text = plan::explain(graph_, plan_, resolved_.sizes, resolved_.counts);
       const int executors = backend_.executors();
@@ -140,6 +153,7 @@ class Job {
       if (committer_) committer_->abort();
       throw;
     }
+    for (int w : exchanged_) reuse_.shuffles[w] = {owners_.at(w)};
     std::string out;
     for (auto& r : results_) out += r;
     return out;
@@ -158,6 +172,32 @@ class Job {
       throw Unrecoverable(common::signal_message(sig) + "; the job stopped at a task boundary, no output was committed",
                           common::exit_code_for_signal(sig));
     }
+  }
+
+  // A reused shuffle of plan_ whose partitions one task reads from two executors (beside
+  // another reused shuffle, the later of the two; or several of its own, under a coalesce),
+  // or -1.
+  int misplaced_shuffle() const {
+    for (const plan::Stage& s : plan_.stages) {
+      if (std::none_of(s.inputs.begin(), s.inputs.end(),
+                       [&](int in) { return std::binary_search(plan_.reused.begin(), plan_.reused.end(), in); })) {
+        continue;
+      }
+      for (std::uint32_t p = 0; p < resolved_.sizes[s.id].tasks; ++p) {
+        int first = -1, where = -1;
+        for (const plan::TaskNode& at : plan::task_layout(graph_, s, resolved_.counts, p).nodes) {
+          if (!std::binary_search(plan_.reused.begin(), plan_.reused.end(), at.node)) continue;
+          const int owner = reuse_.shuffles.at(at.node).owners.at(at.partition);
+          if (first < 0) {
+            first = at.node;
+            where = owner;
+          } else if (owner != where) {
+            return std::max(first, at.node);
+          }
+        }
+      }
+    }
+    return -1;
   }
 
   // take(n): runs the first partition, then four times as many each round until n records
@@ -263,6 +303,35 @@ class Job {
     return d;
   }
 
+  // The executor holding a persisted block that task `partition` of `s` reads, or -1.
+  int cached_home_of(const plan::Stage& s, std::uint32_t partition) const {
+    if (reuse_.cached.empty()) return -1;
+    for (const plan::TaskNode& at : plan::task_layout(graph_, s, resolved_.counts, partition).nodes) {
+      auto it = reuse_.cached.find(at.node);
+      if (it != reuse_.cached.end() && at.partition < it->second.size() && it->second[at.partition] >= 0) {
+        return it->second[at.partition];
+      }
+    }
+    return -1;
+  }
+
+  // Where the executors' reports say persisted blocks now are.
+  void note_cached(const task::TaskReport& r, int executor) {
+    for (std::size_t i = 0; i < r.dropped_nodes.size(); ++i) {
+      auto it = reuse_.cached.find(r.dropped_nodes[i]);
+      if (it == reuse_.cached.end() || r.dropped_partitions[i] >= it->second.size()) continue;
+      if (it->second[r.dropped_partitions[i]] == executor) it->second[r.dropped_partitions[i]] = -1;
+    }
+    for (std::size_t i = 0; i < r.cached_nodes.size(); ++i) {
+      const int node = r.cached_nodes[i];
+      if (node < 0 || node >= graph_.size()) continue;
+      auto& where = reuse_.cached[node];
+      const std::uint32_t partitions = resolved_.counts.count(node) ? resolved_.counts.at(node) : 0;
+      if (where.size() < partitions) where.resize(partitions, -1);
+      if (r.cached_partitions[i] < where.size()) where[r.cached_partitions[i]] = executor;
+    }
+  }
+
   // The executor that must run task `partition` of `s` (the owner of the shuffle partitions
   // it reads), or -1 when any may.
   int home_of(const plan::Stage& s, std::uint32_t partition) const {
@@ -352,14 +421,35 @@ class Job {
     if (last == 0 || last > tasks) last = tasks;
     const int executors = backend_.executors();
     // Tasks reading a shuffle must run where their partition's blocks are: one queue per
-    // executor, and a shared one (the last) for tasks any executor may run.
+    // executor, and a shared one (the last) for tasks any executor may run. Tasks reading a
+    // persisted block run where it is, after the executor's own (computing the block again
+    // elsewhere costs more than waiting: the first job spread the blocks as it ran).
     std::vector<std::deque<std::uint32_t>> queues(static_cast<std::size_t>(executors) + 1);
+    std::vector<std::deque<std::uint32_t>> preferred(static_cast<std::size_t>(executors));
     std::vector<int> home(tasks, -1);
     for (std::uint32_t p = first; p < last; ++p) {
       home[p] = home_of(s, p);
-      queues[home[p] < 0 ? queues.size() - 1 : static_cast<std::size_t>(home[p])].push_back(p);
+      const int cached = home[p] < 0 ? cached_home_of(s, p) : -1;
+      if (cached >= 0 && cached < executors) {
+        preferred[static_cast<std::size_t>(cached)].push_back(p);
+      } else {
+        queues[home[p] < 0 ? queues.size() - 1 : static_cast<std::size_t>(home[p])].push_back(p);
+      }
     }
     auto& shared = queues.back();
+    // The next task for executor e: its own, those whose blocks it holds, any.
+    auto next_task = [&](int e) -> std::optional<std::uint32_t> {
+      for (auto* q : {&queues[static_cast<std::size_t>(e)], &preferred[static_cast<std::size_t>(e)], &shared}) {
+        if (q->empty()) continue;
+        const std::uint32_t p = q->front();
+        q->pop_front();
+        return p;
+      }
+      return std::nullopt;
+    };
+    auto waiting_for = [&](int e) {
+      return queues[static_cast<std::size_t>(e)].size() + preferred[static_cast<std::size_t>(e)].size() + shared.size();
+    };
     std::vector<std::uint32_t> attempts(tasks, 0);
     std::vector<int> running(static_cast<std::size_t>(executors), 0);
     // Shuffle output: bytes per reduce partition, summed over the map tasks' reports.
@@ -383,17 +473,16 @@ class Job {
     progress_.start_stage(s.id, todo);
     while (done < todo) {
       for (int e = 0; e < executors; ++e) {
-        auto& own = queues[static_cast<std::size_t>(e)];
         // While many tasks wait, queue one more per slot at the executor, so it never idles
         // for a driver round trip between short tasks; near the end of the stage, do not,
         // so the last tasks go to whichever executor frees a slot first.
         const int slots = backend_.slots(e);
-        const std::size_t waiting = own.size() + shared.size();
+        const std::size_t waiting = waiting_for(e);
         const int limit = waiting >= static_cast<std::size_t>(2 * total_slots) ? 2 * slots : slots;
-        while (running[static_cast<std::size_t>(e)] < limit && (!own.empty() || !shared.empty())) {
-          auto& q = own.empty() ? shared : own;
-          const std::uint32_t p = q.front();
-          q.pop_front();
+        while (running[static_cast<std::size_t>(e)] < limit) {
+          const std::optional<std::uint32_t> next = next_task(e);
+          if (!next) break;
+          const std::uint32_t p = *next;
           backend_.launch(e, descriptor(s, p, attempts[p]));
           runs_on[p] = e;
           launched[p] = std::chrono::steady_clock::now();
@@ -408,6 +497,7 @@ class Job {
       check_timeouts(s, runs_on, launched, running);
       if (!report) continue;
       task::TaskReport& r = *report;
+      note_cached(r, backend_.executor_of_rank(r.rank));
       if (r.stage != s.id || r.partition < first || r.partition >= last || r.attempt != attempts[r.partition]) continue;
       const int e = backend_.executor_of_rank(r.rank);
       runs_on[r.partition] = -1;
@@ -524,11 +614,13 @@ class Job {
       }
       backend_.exchange(order);
       owners_[w] = std::move(owner);
+      exchanged_.push_back(w);
     }
   }
 
   const dag::Graph& graph_;
   const RangePartitioners& ranges_;
+  Reuse& reuse_;
   Backend& backend_;
   const Config& config_;
   std::uint64_t id_;
@@ -538,6 +630,7 @@ class Job {
   Resolved resolved_;
   std::map<int, std::vector<std::uint64_t>> bucket_bytes_;  // by wide node: bytes per reduce partition
   std::map<int, std::vector<std::int32_t>> owners_;         // by wide node, once exchanged
+  std::vector<int> exchanged_;                              // by this job, to keep for later ones
   std::map<int, std::vector<std::string>> samples_;         // range shuffle: key samples by map partition
   std::map<int, std::vector<int>> map_homes_;               // by wide node: the executor of each map output
   std::optional<Broadcast> broadcast_;                      // the broadcast join being run
@@ -551,23 +644,24 @@ class Job {
 }  // namespace
 
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
-                    const std::string& program, const RangePartitioners& ranges, std::string& accumulator_updates) {
-  Job j(graph, backend, config, job, program, ranges);
+                    const std::string& program, const RangePartitioners& ranges, Reuse& reuse,
+                    std::string& accumulator_updates) {
+  Job j(graph, backend, config, job, program, ranges, reuse);
   std::string result = j.run(action);
   accumulator_updates = j.accumulator_updates();
   return result;
 }
 
-std::uint32_t partitions_of(const dag::Graph& graph, int node, const Config& config, int slots) {
-  const plan::Plan plan = plan::make_plan(graph, node);
-  return resolve_inputs(graph, plan, config, slots).sizes.back().tasks;
+std::uint32_t partitions_of(const dag::Graph& graph, int node, const Config& config, int slots, const Reuse& reuse) {
+  const plan::Plan plan = plan::make_plan(graph, node, reuse.shuffle_nodes());
+  return resolve_inputs(graph, plan, config, slots, reuse).sizes.back().tasks;
 }
 
-std::string explain(const dag::Graph& graph, int node, const Config& config, int slots) {
-  const plan::Plan plan = plan::make_plan(graph, node);
+std::string explain(const dag::Graph& graph, int node, const Config& config, int slots, const Reuse& reuse) {
+  const plan::Plan plan = plan::make_plan(graph, node, reuse.shuffle_nodes());
   Resolved resolved;
   try {
-    resolved = resolve_inputs(graph, plan, config, slots);
+    resolved = resolve_inputs(graph, plan, config, slots, reuse);
   } catch (const Error&) {  // an input is missing: explain what can be explained
     resolved = {};
   }

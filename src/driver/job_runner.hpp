@@ -11,6 +11,7 @@
 #include "dataflow/config.hpp"
 #include "dataflow/detail/task_context.hpp"
 #include "driver/backend.hpp"
+#include "driver/reuse.hpp"
 
 namespace dataflow::driver {
 
@@ -23,14 +24,17 @@ using RangePartitioners = std::unordered_map<int, detail::RangePartitioner>;
 // the job cannot end in the ordinary way (a signal, a timeout, ranks out of step).
 // `ranges`: the typed halves of the range shuffles (sorts), by node. `accumulator_updates`:
 // those of the successful tasks, in stage and partition order, when the job succeeds.
+// `reuse`: the shuffles kept from earlier jobs (read as they are) and the cached blocks'
+// places; a job that succeeds adds the shuffles it exchanged and the blocks it cached.
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
-                    const std::string& program, const RangePartitioners& ranges, std::string& accumulator_updates);
+                    const std::string& program, const RangePartitioners& ranges, Reuse& reuse,
+                    std::string& accumulator_updates);
 
 // The lineage of `node` and the stages an action on it would run, with their partition and
 // task counts when its inputs can be listed (`slots`: the executors' task threads).
-std::string explain(const dag::Graph& graph, int node, const Config& config, int slots);
+std::string explain(const dag::Graph& graph, int node, const Config& config, int slots, const Reuse& reuse);
 
 // The partitions of `node` (its inputs listed as a job would). Throws Error as a job would.
-std::uint32_t partitions_of(const dag::Graph& graph, int node, const Config& config, int slots);
+std::uint32_t partitions_of(const dag::Graph& graph, int node, const Config& config, int slots, const Reuse& reuse);
 
 }  // namespace dataflow::driver

@@ -29,11 +29,11 @@ void LocalBackend::exchange(const task::ExchangeOrder& order) {
   shuffle::exchange_locally(store_, order.shuffle_node, static_cast<std::uint32_t>(order.owner.size()));
 }
 
-void LocalBackend::end_job(const task::JobEnd&) {
+void LocalBackend::end_job(const task::JobEnd& end) {
   pool_.wait_idle();
   std::lock_guard<std::mutex> lock(mu_);
   reports_.clear();
-  store_.clear();
+  store_.end_job(end.kept_shuffles);
 }
 
 }  // namespace dataflow::driver

@@ -98,7 +98,7 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
           auto end = task::decode<task::JobEnd>(m->bytes);
           pool_.wait_idle();
           outbox.take();  // reports of a finished job are of no use to anyone
-          store_.clear();
+          store_.end_job(end.kept_shuffles);
           world_.send(0, net::kTagJobEndAck, {});
           return end;
         }

@@ -75,6 +75,19 @@ task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
     report.error = "unknown exception";
   }
   detail::current_task_accumulators() = nullptr;
+  try {  // where persisted blocks are now, for the driver's scheduling
+    std::vector<std::pair<int, std::uint32_t>> stored, dropped;
+    cache_.take_changes(stored, dropped);
+    for (const auto& [node, partition] : stored) {
+      report.cached_nodes.push_back(node);
+      report.cached_partitions.push_back(partition);
+    }
+    for (const auto& [node, partition] : dropped) {
+      report.dropped_nodes.push_back(node);
+      report.dropped_partitions.push_back(partition);
+    }
+  } catch (...) {  // out of memory: the driver's map is only a preference
+  }
   if (!report.ok) {
     report.accumulators.clear();
     report.bucket_ids.clear();
@@ -95,6 +108,7 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
   if (fault_.action != FaultSpec::Action::kOomReport) inject_fault(fault_, d.stage, d.partition, d.attempt, rank_);
   detail::TaskContext ctx;
   ctx.memory = store_.memory();
+  ctx.cache = &cache_;
   struct Running {  // counted in the pool's fair share while it runs
     detail::MemoryPool* pool;
     explicit Running(detail::MemoryPool* p) : pool(p) {

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "dataflow/detail/block_cache.hpp"
 #include "exec/fault_injection.hpp"
 #include "exec/registry.hpp"
 #include "shuffle/block_store.hpp"
@@ -14,8 +15,8 @@ namespace dataflow::exec {
 
 class TaskRunner {
  public:
-  TaskRunner(const Registry& registry, shuffle::BlockStore& store, int rank, FaultSpec fault)
-      : registry_(registry), store_(store), rank_(rank), fault_(fault) {}
+  TaskRunner(const Registry& registry, shuffle::BlockStore& store, detail::BlockCache& cache, int rank, FaultSpec fault)
+      : registry_(registry), store_(store), cache_(cache), rank_(rank), fault_(fault) {}
   // Before an exchange: a range shuffle's map outputs are cut into buckets by the order's bounds.
   void cut_range_outputs(const task::ExchangeOrder& order) const;
 
@@ -30,6 +31,7 @@ class TaskRunner {
 
   const Registry& registry_;
   shuffle::BlockStore& store_;
+  detail::BlockCache& cache_;
   int rank_;
   FaultSpec fault_;
 };

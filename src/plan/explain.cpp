@@ -1,5 +1,6 @@
 // explain(): the lineage as an indented tree, then the stages with their fused chains. Node
 // ids are written "#3" and partition counts in words, so neither is read as the other.
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -27,14 +28,17 @@ std::map<int, std::uint32_t> node_partitions(const Plan& plan, const std::vector
   return out;
 }
 
+// Below a reused shuffle nothing runs: the tree stops there.
 void tree(const dag::Graph& graph, int id, int depth, const std::map<int, std::uint32_t>& parts,
-          std::ostringstream& out) {
+          const std::vector<int>& reused, std::ostringstream& out) {
   const auto& n = graph.node(id);
   out << std::string(static_cast<std::size_t>(depth) * 3, ' ') << (depth ? "+- " : "") << name(graph, id);
   if (auto it = parts.find(id); it != parts.end() && !detail::is_action(n.kind)) out << ", " << partitions(it->second);
-  if (detail::is_wide(n.kind)) out << " [shuffle]";
+  const bool kept = std::find(reused.begin(), reused.end(), id) != reused.end();
+  if (detail::is_wide(n.kind)) out << (kept ? " [shuffle, reused: its stages are skipped]" : " [shuffle]");
   out << '\n';
-  for (int p : n.parents) tree(graph, p, depth + 1, parts, out);
+  if (kept) return;
+  for (int p : n.parents) tree(graph, p, depth + 1, parts, reused, out);
 }
 
 }  // namespace
@@ -45,8 +49,12 @@ std::string explain(const dag::Graph& graph, const Plan& plan, const std::vector
   const bool known = !parts.empty();
   std::ostringstream out;
   out << "== DAG (#N is a node id) ==\n";
-  tree(graph, plan.target, 0, parts, out);
+  tree(graph, plan.target, 0, parts, plan.reused, out);
   out << "== Stages ==\n";
+  for (int id : plan.reused) {
+    out << "Skipped: the stages writing shuffle #" << id << " (" << graph.node(id).label
+        << "); its output is kept from an earlier job\n";
+  }
   for (const Stage& s : plan.stages) {
     const bool shuffle = s.output == StageOutput::kShuffle;
     out << "Stage " << s.id << (shuffle ? " (shuffle map)" : " (result)");

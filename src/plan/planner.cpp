@@ -17,7 +17,7 @@ using detail::is_wide;
 
 class Builder {
  public:
-  explicit Builder(const dag::Graph& graph) : graph_(graph) {}
+  Builder(const dag::Graph& graph, const std::set<int>& reused) : graph_(graph), reused_(reused) {}
 
   // Builds the stage ending at `output_node` and, first, its parents; returns its index.
   std::uint32_t build(int output_node, StageOutput output) {
@@ -34,6 +34,7 @@ class Builder {
     while (!stack.empty()) {
       const int n = stack.back();
       stack.pop_back();
+      ++walked_;
       const auto& node = graph_.node(n);
       if (is_source(node.kind) || is_wide(node.kind)) {
         inputs.insert(n);
@@ -48,7 +49,12 @@ class Builder {
     stage.chain.assign(chain.begin(), chain.end());
     stage.inputs.assign(inputs.begin(), inputs.end());
     for (int in : stage.inputs) {
-      if (is_wide(graph_.node(in).kind)) stage.parents.push_back(shuffle_stage(in));
+      if (!is_wide(graph_.node(in).kind)) continue;
+      if (reused_.count(in)) {
+        reads_reused_.insert(in);
+      } else {
+        stage.parents.push_back(shuffle_stage(in));
+      }
     }
     stage.id = static_cast<std::uint32_t>(stages_.size());
     stages_.push_back(std::move(stage));
@@ -56,13 +62,15 @@ class Builder {
   }
 
   std::vector<Stage> take() { return std::move(stages_); }
+  std::vector<int> reused() const { return {reads_reused_.begin(), reads_reused_.end()}; }
+  std::uint64_t walked() const { return walked_; }
 
  private:
   // The stage writing wide node `wide`'s shuffle, built once however many stages read it.
   std::uint32_t shuffle_stage(int wide) {
     if (auto it = writers_.find(wide); it != writers_.end()) return it->second;
     // A shuffle sized like another is planned after it, so its count is resolved first.
-    if (const int like = graph_.node(wide).like; like >= 0) shuffle_stage(like);
+    if (const int like = graph_.node(wide).like; like >= 0 && !reused_.count(like)) shuffle_stage(like);
     const std::uint32_t id = build(wide, StageOutput::kShuffle);
     writers_[wide] = id;
     return id;
@@ -78,19 +86,24 @@ class Builder {
   }
 
   const dag::Graph& graph_;
+  const std::set<int>& reused_;
+  std::set<int> reads_reused_;
+  std::uint64_t walked_ = 0;
   std::vector<Stage> stages_;
   std::map<int, std::uint32_t> writers_;
 };
 
 }  // namespace
 
-Plan make_plan(const dag::Graph& graph, int target) {
+Plan make_plan(const dag::Graph& graph, int target, const std::set<int>& reused) {
   Plan plan;
   plan.target = target;
-  Builder builder(graph);
+  Builder builder(graph, reused);
   // On a wide target (explain() of a reduce_by_key) the result stage only reads its shuffle.
   builder.build(target, StageOutput::kResult);
   plan.stages = builder.take();
+  plan.reused = builder.reused();
+  plan.walked = builder.walked();
   plan.fingerprint = fingerprint(graph, target);
   return plan;
 }

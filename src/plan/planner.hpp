@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,12 +13,14 @@
 
 namespace dataflow::plan {
 
-// The stages that compute `target` (an action, or any node for explain()).
-Plan make_plan(const dag::Graph& graph, int target);
+// The stages that compute `target` (an action, or any node for explain()). A shuffle in
+// `reused` (its output kept on the executors by an earlier job) is read as it is: the
+// stages that would write it are skipped, and planning never walks the lineage below it.
+Plan make_plan(const dag::Graph& graph, int target, const std::set<int>& reused = {});
 
 // A hash of everything in target's lineage that decides what a task computes; equal on
 // every rank of an SPMD program, different when a rank built another DAG.
-std::uint64_t fingerprint(const dag::Graph& graph, int target);
+inline std::uint64_t fingerprint(const dag::Graph& graph, int target) { return graph.fingerprint(target); }
 
 // The DAG and the stages of `plan`, readable; with `sizes` (one per stage, by stage id) the
 // partitions of each node and the tasks of each stage too (`counts`: of each node, where a

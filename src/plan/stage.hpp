@@ -30,6 +30,8 @@ struct StageSize {
 struct Plan {
   int target = -1;
   std::vector<Stage> stages;  // parents before children; the last one is the result stage
+  std::vector<int> reused;    // shuffles read as an earlier job left them (their stages skipped)
+  std::uint64_t walked = 0;   // nodes the planner visited: the cost of planning
   std::uint64_t fingerprint = 0;
 };
 

@@ -57,12 +57,13 @@ void BlockStore::add_reduce_block(int shuffle, std::uint32_t reduce_partition, s
                                   detail::Block block, std::shared_ptr<const void> backing) {
   std::lock_guard<std::mutex> lock(mu_);
   reduce_inputs_[{shuffle, reduce_partition}].push_back({map_partition, std::move(block)});
-  if (backing && (backing_.empty() || backing_.back() != backing)) backing_.push_back(std::move(backing));
+  auto& backing_list = backing_[shuffle];
+  if (backing && (backing_list.empty() || backing_list.back() != backing)) backing_list.push_back(std::move(backing));
 }
 
-void BlockStore::keep(detail::Reservation reserved) {
+void BlockStore::keep(int shuffle, detail::Reservation reserved) {
   std::lock_guard<std::mutex> lock(mu_);
-  reserved_.push_back(std::move(reserved));
+  reserved_[shuffle].push_back(std::move(reserved));
 }
 
 std::vector<detail::Block> BlockStore::map_output_blocks(int shuffle, std::uint32_t map_partition) const {
@@ -79,6 +80,12 @@ std::vector<detail::Block> BlockStore::map_output_blocks(int shuffle, std::uint3
 
 void BlockStore::hold(int shuffle, std::vector<bool> held) {
   std::lock_guard<std::mutex> lock(mu_);
+  // A kept shuffle exchanged again (its old placement did not suit a job) starts empty.
+  for (auto it = reduce_inputs_.lower_bound({shuffle, 0}); it != reduce_inputs_.end() && it->first.first == shuffle;) {
+    it = reduce_inputs_.erase(it);
+  }
+  backing_.erase(shuffle);
+  reserved_.erase(shuffle);
   held_[shuffle] = std::move(held);
 }
 
@@ -103,13 +110,29 @@ std::vector<detail::Block> BlockStore::reduce_input(int shuffle, std::uint32_t r
   return out;
 }
 
-void BlockStore::clear() {
+void BlockStore::end_job(const std::vector<std::int32_t>& kept) {
+  std::vector<int> shuffles;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    map_outputs_.clear();
+    for (const auto& [shuffle, held] : held_) {
+      if (std::find(kept.begin(), kept.end(), shuffle) == kept.end()) shuffles.push_back(shuffle);
+    }
+  }
+  for (int shuffle : shuffles) drop(shuffle);
+}
+
+void BlockStore::drop(int shuffle) {
   std::lock_guard<std::mutex> lock(mu_);
-  map_outputs_.clear();
-  reduce_inputs_.clear();
-  backing_.clear();
-  reserved_.clear();
-  held_.clear();
+  for (auto it = map_outputs_.lower_bound({shuffle, 0}); it != map_outputs_.end() && it->first.first == shuffle;) {
+    it = map_outputs_.erase(it);
+  }
+  for (auto it = reduce_inputs_.lower_bound({shuffle, 0}); it != reduce_inputs_.end() && it->first.first == shuffle;) {
+    it = reduce_inputs_.erase(it);
+  }
+  backing_.erase(shuffle);
+  reserved_.erase(shuffle);
+  held_.erase(shuffle);
 }
 
 void exchange_locally(BlockStore& store, int shuffle, std::uint32_t partitions) {

@@ -39,18 +39,28 @@ class BlockStore {
   // A block in memory must lie inside `backing`, which the store keeps alive.
   void add_reduce_block(int shuffle, std::uint32_t reduce_partition, std::uint32_t map_partition,
                         detail::Block block, std::shared_ptr<const void> backing);
-  // Keeps a reservation of received bytes until the job ends.
-  void keep(detail::Reservation reserved);
+  // Keeps a reservation of received bytes as long as the shuffle's blocks.
+  void keep(int shuffle, detail::Reservation reserved);
   // Every bucket of map output `map_partition` of `shuffle`, in bucket order, left where its
   // map task ran (a broadcast join's big side). Throws std::logic_error if it is not here.
   std::vector<detail::Block> map_output_blocks(int shuffle, std::uint32_t map_partition) const;
-  // Records which reduce partitions of `shuffle` the exchange brings to this executor.
+  // Records which reduce partitions of `shuffle` the exchange brings to this executor,
+  // dropping what an earlier exchange of it left.
   void hold(int shuffle, std::vector<bool> held);
   // Thread-safe. The blocks of a reduce partition, ordered by map partition. Throws
   // std::logic_error for a partition this executor does not hold: a scheduling error must
   // fail the task, never read as an empty partition.
   std::vector<detail::Block> reduce_input(int shuffle, std::uint32_t reduce_partition) const;
-  void clear();
+  // At a job's end: drops every map output and the reduce inputs of every shuffle not in
+  // `kept` (those a later job may read again).
+  void end_job(const std::vector<std::int32_t>& kept);
+  // Drops everything of `shuffle` (its node's last handle is gone).
+  void drop(int shuffle);
+  // The shuffles whose reduce partitions are here.
+  std::uint64_t shuffles_held() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return held_.size();
+  }
 
  private:
   using MapKey = std::pair<int, std::uint32_t>;
@@ -62,8 +72,9 @@ class BlockStore {
   mutable std::mutex mu_;
   std::map<MapKey, detail::MapOutput> map_outputs_;
   std::map<MapKey, std::vector<Block>> reduce_inputs_;  // in arrival order
-  std::vector<std::shared_ptr<const void>> backing_;
-  std::vector<detail::Reservation> reserved_;
+  // By shuffle: what its blocks in memory lie in, and the storage memory they hold.
+  std::map<int, std::vector<std::shared_ptr<const void>>> backing_;
+  std::map<int, std::vector<detail::Reservation>> reserved_;
   std::map<int, std::vector<bool>> held_;  // by shuffle: the reduce partitions held here
 };
 

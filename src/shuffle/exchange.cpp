@@ -227,7 +227,7 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
   auto deliver = [&](std::size_t source, std::string_view bytes, const std::shared_ptr<const void>& round) {
     detail::Reservation reserved(memory.bounded() ? memory.pool : nullptr, detail::MemoryPool::Kind::kStorage);
     const bool keep = reserved.grow_to(bytes.size());
-    if (keep) store.keep(std::move(reserved));
+    if (keep) store.keep(order.shuffle_node, std::move(reserved));
     parsers[source].feed(bytes, round, keep);
     parsers[source].flush_spilled();
   };

@@ -172,8 +172,7 @@ void MemoryPool::task_finished() {
   --tasks_;
 }
 
-bool MemoryPool::try_grow(Kind kind, std::uint64_t held, std::uint64_t more) {
-  std::lock_guard<std::mutex> lock(mu_);
+bool MemoryPool::grant(Kind kind, std::uint64_t held, std::uint64_t more) {
   const auto tasks = static_cast<std::uint64_t>(std::max(1, tasks_));
   const bool minimum = kind == Kind::kTask && held + more <= budget_ / (2 * tasks);
   if (used_ + more > budget_ && !minimum) return false;
@@ -181,14 +180,35 @@ bool MemoryPool::try_grow(Kind kind, std::uint64_t held, std::uint64_t more) {
   if (kind == Kind::kStorage && storage_ + more > budget_ / 2) return false;
   used_ += more;
   if (kind == Kind::kStorage) storage_ += more;
+  if (kind == Kind::kCache) cache_ += more;
   peak_ = std::max(peak_, used_);
   return true;
+}
+
+bool MemoryPool::try_grow(Kind kind, std::uint64_t held, std::uint64_t more) {
+  std::uint64_t short_by = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (grant(kind, held, more)) return true;
+    // Only the whole budget's limit is eased by eviction, and only for execution.
+    if (kind == Kind::kCache || !evict_ || cache_ == 0 || used_ + more <= budget_) return false;
+    short_by = std::min(cache_, used_ + more - budget_);
+  }
+  evict_(short_by);
+  std::lock_guard<std::mutex> lock(mu_);
+  return grant(kind, held, more);
 }
 
 void MemoryPool::release(Kind kind, std::uint64_t bytes) {
   std::lock_guard<std::mutex> lock(mu_);
   used_ -= std::min(used_, bytes);
   if (kind == Kind::kStorage) storage_ -= std::min(storage_, bytes);
+  if (kind == Kind::kCache) cache_ -= std::min(cache_, bytes);
+}
+
+std::uint64_t MemoryPool::cached() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cache_;
 }
 
 }  // namespace dataflow::detail

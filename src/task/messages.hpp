@@ -38,6 +38,12 @@ struct TaskReport {
   std::string sample;  // range shuffle output: the encoded sample of its keys
   std::string result;                       // result output: the encoded partition
   std::string accumulators;                 // the attempt's accumulator updates (when ok)
+  // Blocks of persisted datasets this attempt stored on its executor (node, partition), and
+  // blocks that executor dropped since its last report (evicted under memory pressure).
+  std::vector<std::int32_t> cached_nodes;
+  std::vector<std::uint32_t> cached_partitions;
+  std::vector<std::int32_t> dropped_nodes;
+  std::vector<std::uint32_t> dropped_partitions;
   template <class Archive>
   void serialize(Archive& ar);
 };
@@ -86,6 +92,10 @@ struct JobEnd {
   // The accumulator updates of the job's successful tasks, by stage and partition, for every
   // rank to apply in this order (when ok).
   std::string accumulators;
+  // The shuffles whose output the executors keep for later jobs, and the partitions of each
+  // (so that every rank plans and explains alike); the rest is dropped.
+  std::vector<std::int32_t> kept_shuffles;
+  std::vector<std::uint32_t> kept_partitions;
   template <class Archive>
   void serialize(Archive& ar);
 };

@@ -18,8 +18,8 @@ constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
 // 2: Hello names its action, Shutdown; 3: text splits; 4: reports list non-empty buckets
 // only; 5: a task names every node it touches and reads several inputs; 6: range shuffles'
 // samples and bounds; 7: scopes of coalesced partitions; 8: broadcast joins; 9: accumulator
-// updates in reports and job ends
-constexpr std::uint16_t kVersion = 9;
+// updates in reports and job ends; 10: shuffles kept past a job, cached blocks in reports
+constexpr std::uint16_t kVersion = 10;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -180,6 +180,12 @@ void TaskReport::serialize(Archive& ar) {
   field(ar, sample);
   field(ar, result);
   field(ar, accumulators);
+  field(ar, cached_nodes);
+  field(ar, cached_partitions);
+  if (cached_nodes.size() != cached_partitions.size()) malformed("cached nodes and partitions differ in number");
+  field(ar, dropped_nodes);
+  field(ar, dropped_partitions);
+  if (dropped_nodes.size() != dropped_partitions.size()) malformed("dropped nodes and partitions differ in number");
 }
 
 template <class Archive>
@@ -205,6 +211,9 @@ void JobEnd::serialize(Archive& ar) {
   field(ar, error);
   field(ar, result);
   field(ar, accumulators);
+  field(ar, kept_shuffles);
+  field(ar, kept_partitions);
+  if (kept_shuffles.size() != kept_partitions.size()) malformed("kept shuffles and partitions differ in number");
 }
 
 template <class Message>

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""End-to-end checks of the terasort, etl and kmeans apps against references computed here.
+"""End-to-end checks of the terasort, etl, kmeans and pagerank apps against references computed here.
 
 Usage:
-  check_workloads.py --terasort PATH --etl PATH --kmeans PATH [--np N] [--mpirun MPIRUN]
+  check_workloads.py --terasort PATH --etl PATH --kmeans PATH --pagerank PATH [--np N] [--mpirun MPIRUN]
                      [--timeout S] [--records N] [--orders N] [-v] [CASE ...]
 
 --np 0 runs the app alone (local mode), N >= 1 under mpirun -n N --oversubscribe --bind-to
@@ -25,6 +25,9 @@ then 90 bytes) and orders/customers as ../shared/tools/gen-orders writes them. C
   kmeans-few         fewer points than K: exit 65 naming K.
   kmeans-malformed   a line with a word in it: exit 65 quoting the line.
   kmeans-bad-k       --k 0: exit 64 naming --k.
+  pagerank           2,000 edges (duplicates, self-loops, blank lines, extra fields) in two
+                     files, 5 iterations: Spark's pagerank.py in Python, ranks to 1e-9.
+  pagerank-malformed a line with one id: exit 65 quoting the line.
   help               --help of the apps: exit 0, usage on stdout.
 
 Every failing run prints exactly one "PROG: error:" line. The last line printed is always
@@ -218,7 +221,8 @@ def help_case(ctx):
     fails = []
     res = None
     for runner, usage in ((ctx.terasort, b"INPUT... -o DIR"), (ctx.etl, b"DIR [--left]"),
-                          (ctx.kmeans, b"POINTS... --k K --iterations N")):
+                          (ctx.kmeans, b"POINTS... --k K --iterations N"),
+                          (ctx.pagerank, b"EDGES... --iterations N")):
         res = runner.run(["--help"], cwd=ctx.tmp)
         fails += res.problems
         if res.rc != 0:
@@ -306,6 +310,70 @@ def kmeans_bad_k(ctx):
     return res, expect_failure(res, 64, b"kmeans", ["--k"])
 
 
+# ----- pagerank -------------------------------------------------------------------------
+
+def write_edges(d, n, rng):
+    os.makedirs(d)
+    edges = []
+    for _ in range(n):
+        src = rng.randrange(300)
+        dst = src if rng.random() < 0.02 else rng.randrange(300) // (1 + rng.randrange(3))
+        edges.append((src, dst))
+    edges += edges[:50]  # duplicates
+    half = len(edges) // 2
+    with open(os.path.join(d, "a.txt"), "w") as f:
+        for i, (s, t) in enumerate(edges[:half]):
+            f.write(("%d %d\n" if i % 9 else "\n%d\t%d extra\n") % (s, t))
+    with open(os.path.join(d, "b.txt"), "w") as f:
+        for s, t in edges[half:]:
+            f.write("%d %d\n" % (s, t))
+    return edges
+
+
+def pagerank_reference(edges, iterations):
+    links = {}
+    for s, t in set(edges):
+        links.setdefault(s, []).append(t)
+    ranks = {s: 1.0 for s in links}
+    for _ in range(iterations):
+        sums = {}
+        for s in sorted(links):
+            if s not in ranks:
+                continue
+            share = ranks[s] / len(links[s])
+            for t in links[s]:
+                sums[t] = sums.get(t, 0.0) + share
+        ranks = {t: x * 0.85 + 0.15 for t, x in sums.items()}
+    return ranks
+
+
+def pagerank_case(ctx):
+    d = os.path.join(ctx.tmp, "edges")
+    edges = write_edges(d, 2000, random.Random(9))
+    res = ctx.pagerank.run([d, "--iterations", "5"], cwd=ctx.tmp)
+    fails = list(res.problems)
+    if res.rc != 0:
+        return res, fails + ["exit code %s, expected 0" % res.rc]
+    want = pagerank_reference(edges, 5)
+    lines = res.stdout.decode().splitlines()
+    got = [(int(n), float(r)) for n, r in (line.split("\t") for line in lines)]
+    if [n for n, _ in got] != sorted(want):
+        return res, fails + ["nodes %r..., expected %r..." % ([n for n, _ in got][:10], sorted(want)[:10])]
+    for n, r in got:
+        if abs(r - want[n]) > 1e-9 * abs(want[n]):
+            fails.append("node %d: rank %r, expected %r" % (n, r, want[n]))
+    return res, fails[:10]
+
+
+def pagerank_malformed(ctx):
+    d = os.path.join(ctx.tmp, "edges")
+    write_edges(d, 100, random.Random(10))
+    with open(os.path.join(d, "b.txt"), "a") as f:
+        f.write("17\n")
+    res = ctx.pagerank.run([d, "--iterations", "2"], cwd=ctx.tmp)
+    return res, expect_failure(res, 65, b"pagerank", ["\"17\""])
+
+
 CASES = [
     ("terasort", terasort_case(False)),
     ("terasort-skewed", terasort_case(True)),
@@ -319,13 +387,15 @@ CASES = [
     ("kmeans-few", kmeans_few),
     ("kmeans-malformed", kmeans_malformed),
     ("kmeans-bad-k", kmeans_bad_k),
+    ("pagerank", pagerank_case),
+    ("pagerank-malformed", pagerank_malformed),
     ("help", help_case),
 ]
 
 
 class Ctx:
-    def __init__(self, terasort, etl, kmeans, tmp, records, orders):
-        self.terasort, self.etl, self.kmeans = terasort, etl, kmeans
+    def __init__(self, terasort, etl, kmeans, pagerank, tmp, records, orders):
+        self.terasort, self.etl, self.kmeans, self.pagerank = terasort, etl, kmeans, pagerank
         self.tmp, self.records, self.orders = tmp, records, orders
 
 
@@ -334,6 +404,7 @@ def main():
     ap.add_argument("--terasort", required=True)
     ap.add_argument("--etl", required=True)
     ap.add_argument("--kmeans", required=True)
+    ap.add_argument("--pagerank", required=True)
     ap.add_argument("--np", type=int, default=0)
     ap.add_argument("--mpirun", default="mpirun")
     ap.add_argument("--timeout", type=float, default=60)
@@ -345,13 +416,14 @@ def main():
     terasort = cw.Runner(a.terasort, a.np, a.mpirun, a.timeout, a.verbose)
     etl = cw.Runner(a.etl, a.np, a.mpirun, a.timeout, a.verbose)
     kmeans = cw.Runner(a.kmeans, a.np, a.mpirun, a.timeout, a.verbose)
+    pagerank = cw.Runner(a.pagerank, a.np, a.mpirun, a.timeout, a.verbose)
     passed = failed = 0
     for name, fn in CASES:
         if a.cases and name not in a.cases:
             continue
         tmp = tempfile.mkdtemp(prefix="dataflow-workloads-")
         try:
-            res, fails = fn(Ctx(terasort, etl, kmeans, tmp, a.records, a.orders))
+            res, fails = fn(Ctx(terasort, etl, kmeans, pagerank, tmp, a.records, a.orders))
         except Exception as e:  # a checker bug is a failure too
             res, fails = None, ["checker raised %r" % e]
         finally:

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -445,6 +446,82 @@ TEST(ExplainTest, ShowsPartitionsAndTasksWhenSizesAreKnown) {
   expect_mentions(text, "Stage 1 (result), after stage 0: 3 tasks\n");
   expect_mentions(text, "write shuffle #3 (reduce_by_key(sum), map-side combine, 3 partitions)");
   EXPECT_EQ(explain(g, plan, {{1, 1}, {1, 0}}).find("1 partitions"), std::string::npos);
+}
+
+// PageRank's lineage: links (a persisted group_by_key) zipped with the ranks of the last
+// iteration, contributions reduced by key, new ranks. Returns the graph and, per iteration,
+// its count action and its reduce_by_key.
+struct PageRankLineage {
+  dag::Graph g;
+  std::vector<int> actions;
+  std::vector<int> shuffles;  // [0]: the links' group_by_key
+};
+
+PageRankLineage page_rank(int iterations) {
+  PageRankLineage p;
+  auto& g = p.g;
+  const int edges = g.add(text_file("edges.txt"));
+  NodeSpec group(OpKind::kShuffle, {g.add(spec(OpKind::kMap, {edges}, "map(parse)"))}, "group_by_key");
+  group.partitions = 4;
+  p.shuffles.push_back(g.add(group));
+  const int links =
+      g.add(spec(OpKind::kPersist, {g.add(spec(OpKind::kMap, {p.shuffles[0]}, "map(links)"))}, "persist"));
+  int ranks = g.add(spec(OpKind::kMap, {links}, "map_values(1.0)"));
+  for (int i = 0; i < iterations; ++i) {
+    const int zip = g.add(spec(OpKind::kZipPartitions, {links, ranks}, "join"));
+    const int contribs = g.add(spec(OpKind::kFlatMap, {zip}, "flat_map(contributions)"));
+    p.shuffles.push_back(g.add(reduce_by_key(contribs, 4)));
+    ranks = g.add(spec(OpKind::kMap, {p.shuffles.back()}, "map_values(0.15 + 0.85 x)"));
+    p.actions.push_back(g.add(spec(OpKind::kCount, {ranks}, "count")));
+  }
+  return p;
+}
+
+// Iteration 100 of an iterative program plans only what it must run: the shuffles that
+// earlier jobs left are read as they are, and planning walks no further than them.
+TEST(Planner, ReusedShufflesKeepPlanningCheapAsTheLineageGrows) {
+  const PageRankLineage p = page_rank(100);
+  std::set<int> kept{p.shuffles[0]};  // the first job ran the links' shuffle too
+  std::vector<Plan> plans;
+  for (std::size_t i = 0; i < p.actions.size(); ++i) {
+    plans.push_back(make_plan(p.g, p.actions[i], kept));
+    kept.insert(p.shuffles[i + 1]);
+  }
+  EXPECT_EQ(plans.front().stages.size(), 2u);
+  EXPECT_EQ(plans.back().stages.size(), 2u);  // the new reduce_by_key's map stage, the result
+  EXPECT_EQ(plans.back().reused, (std::vector<int>{p.shuffles[0], p.shuffles[99]}));
+  EXPECT_LE(plans.back().walked, 2 * plans[1].walked);
+  // Without reuse, the same plan walks the whole lineage: the measure can fail.
+  const Plan whole = make_plan(p.g, p.actions.back());
+  EXPECT_EQ(whole.stages.size(), 102u);
+  EXPECT_GT(whole.walked, 20 * plans[1].walked);
+  // The fingerprint is the node's own, made when it was added.
+  EXPECT_EQ(plans.back().fingerprint, p.g.fingerprint(p.actions.back()));
+  EXPECT_NE(p.g.fingerprint(p.actions[98]), p.g.fingerprint(p.actions[99]));
+  // explain() shows the reused shuffles and stops the tree there.
+  const std::string text = explain(p.g, plans.back());
+  EXPECT_NE(text.find("Skipped: the stages writing shuffle #" + std::to_string(p.shuffles[99])), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("edges.txt"), std::string::npos) << text;
+}
+
+// A shuffle planned once in a job is written once, even when a reused one sits beside it.
+TEST(Planner, AReusedShuffleHasNoStageAndItsLikeIsResolvedFromIt) {
+  dag::Graph g;
+  g.add(parallelize(4));                                 // 0
+  g.add(reduce_by_key(0, 0, "reduce_by_key(default)"));  // 1
+  g.add(parallelize(3));                                 // 2
+  NodeSpec side(OpKind::kShuffle, {2}, "join (right side)");
+  side.like = 1;
+  g.add(side);                                          // 3
+  g.add(spec(OpKind::kZipPartitions, {1, 3}, "join"));  // 4
+  g.add(spec(OpKind::kCollect, {4}, "collect"));        // 5
+  const Plan fresh = make_plan(g, 5);
+  EXPECT_EQ(fresh.stages.size(), 3u);
+  const Plan again = make_plan(g, 5, {1});
+  ASSERT_EQ(again.stages.size(), 2u);  // the right side's map stage, the result
+  EXPECT_EQ(again.stages[0].output_node, 3);
+  EXPECT_EQ(again.reused, std::vector<int>{1});
 }
 
 }  // namespace

@@ -3,10 +3,12 @@
 // and moves bytes, and never sees a user type.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "dataflow/accumulator.hpp"
 #include "dataflow/config.hpp"
+#include "dataflow/detail/block_cache.hpp"
 #include "dataflow/detail/node_spec.hpp"
 #include "dataflow/detail/task_context.hpp"
 
@@ -18,6 +20,10 @@ class Runtime {
 
   // Records a node in this rank's DAG replica; ids follow creation order. Not thread-safe.
   virtual int add_node(NodeSpec spec) = 0;
+  // A handle that keeps `node` alive: its shuffle output and cached blocks, and through its
+  // parents' handles those of its lineage. Datasets hold one each; when the last one is
+  // destroyed, every rank (in program order) releases the node's data. Not thread-safe.
+  virtual std::shared_ptr<const void> hold(int node) = 0;
   virtual void set_map_runner(int node, MapRunner runner) = 0;
   virtual void set_result_runner(int node, ResultRunner runner) = 0;
   virtual void set_range_partitioner(int node, RangePartitioner partitioner) = 0;
@@ -28,6 +34,11 @@ class Runtime {
   virtual std::string explain(int node) const = 0;
   // Collective: the partitions of `node`, as the driver resolves them (listing its inputs).
   virtual int num_partitions(int node) = 0;
+  // Collective (in program order): drops the cached blocks of persist node `node` on every
+  // executor and stores no more (no-op for another node).
+  virtual void unpersist(int node) = 0;
+  // Collective: the executors' cached blocks and kept shuffles, summed.
+  virtual StorageInfo storage_info() = 0;
   // Collective: registers an accumulator; returns its id (creation order).
   virtual std::uint32_t add_accumulator(AccumulatorHooks hooks) = 0;
   // Collective: the driver's `bytes` on every rank.

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,8 +29,10 @@ SpillCounters& spill_counters();
 // budget / 2N, even past the budget (Spark's minimum share, which Spark waits for: here the
 // pool lends it, so that a task always progresses; the pool may then hold up to 1.5 times
 // the budget). Storage memory (map outputs waiting for the exchange, received shuffle blocks)
-// may hold at most half the budget, so that reduce tasks find room. Never blocks: a refused
-// reservation spills instead.
+// may hold at most half the budget, so that reduce tasks find room. Cached blocks (persist)
+// may fill what the others leave free, and give it back: a task or storage reservation that
+// would be refused first has the evictor drop cached blocks (least recently used). Never
+// blocks: a refused reservation spills instead.
 class MemoryPool {
  public:
   explicit MemoryPool(std::uint64_t budget) : budget_(budget) {}
@@ -41,16 +44,25 @@ class MemoryPool {
   void task_started();
   void task_finished();
 
-  enum class Kind { kTask, kStorage };
-  // Moves a reservation of `kind` from `held` to `held + more` bytes if the rules allow.
+  enum class Kind { kTask, kStorage, kCache };
+  // Moves a reservation of `kind` from `held` to `held + more` bytes if the rules allow,
+  // evicting cached blocks first where that makes room for a task or storage reservation.
   bool try_grow(Kind kind, std::uint64_t held, std::uint64_t more);
   void release(Kind kind, std::uint64_t bytes);
+  std::uint64_t cached() const;
+  // evict(bytes): drops cached blocks holding about `bytes` (releasing them here); called
+  // without the pool's lock held. Set once, before any task runs.
+  void set_evictor(std::function<void(std::uint64_t)> evict) { evict_ = std::move(evict); }
 
  private:
+  bool grant(Kind kind, std::uint64_t held, std::uint64_t more);  // with mu_ held
+
   std::uint64_t budget_;
+  std::function<void(std::uint64_t)> evict_;
   mutable std::mutex mu_;
   std::uint64_t used_ = 0;
   std::uint64_t storage_ = 0;
+  std::uint64_t cache_ = 0;
   std::uint64_t peak_ = 0;
   int tasks_ = 0;
 };

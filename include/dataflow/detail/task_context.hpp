@@ -16,6 +16,8 @@
 
 namespace dataflow::detail {
 
+class BlockCache;
+
 // What identifies an input file's contents: recorded at planning, compared by every task
 // that reads it, so a file replaced or rewritten while the job runs is an error, not a
 // silently different answer. Tasks compare size, inode and mtime; not the device, whose
@@ -101,6 +103,7 @@ struct TaskContext {
   std::uint32_t scope = 0;  // the scope being computed
   std::string output_file;  // save: this attempt's file
   TaskMemory memory;        // the executor's pool and local directory
+  BlockCache* cache = nullptr;  // the executor's blocks of persisted datasets
 
   bool touches(int node) const { return find(node) != nullptr; }
   std::uint32_t partition_of(int node) const {

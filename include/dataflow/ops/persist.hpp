@@ -1,0 +1,158 @@
+// persist(), cache() and unpersist(): a dataset's partitions kept on the executors that
+// computed them, for the actions after the first (Spark's RDD.persist).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "dataflow/dataset.hpp"
+#include "dataflow/detail/block_cache.hpp"
+#include "dataflow/detail/heap_size.hpp"
+#include "dataflow/error.hpp"
+
+namespace dataflow {
+namespace detail {
+
+template <class O>
+std::string encode_block(const void* records) {
+  std::string out;
+  ByteWriter w(out);
+  for (const O& x : *static_cast<const std::vector<O>*>(records)) Codec<O>::write(w, x);
+  return out;
+}
+
+// Partition `ctx.partition_of(node)` of a persisted dataset: from the cache when it is there,
+// else computed by `upstream` and stored on the way. Records are unrolled into memory while
+// the cache grants room for them (Spark's unrolling); when it refuses, the records so far go
+// downstream and the rest stream through, to disk as well for a memory-and-disk level.
+template <class T>
+void cached_partition(TaskContext& ctx, int node, StorageLevel level, const Producer<T>& upstream,
+                      Emit<Owned<T>> emit) {
+  using O = Owned<T>;
+  const std::uint32_t partition = ctx.partition_of(node);
+  BlockCache* cache = ctx.cache;
+  if (cache) {
+    if (auto block = cache->get(node, partition)) {
+      if (block->records) {
+        for (const O& x : *static_cast<const std::vector<O>*>(block->records.get())) emit(x);
+      } else if constexpr (kHasCodec<O>) {
+        for_each_block({block->bytes}, [&](std::string_view bytes) { decode_all<O>(bytes, [&](O&& x) { emit(x); }); });
+      }
+      return;
+    }
+  }
+  if (!cache || !cache->wanted(node)) {
+    auto pass = [&](const T& x) {
+      if constexpr (std::is_same_v<T, O>) {
+        emit(x);
+      } else {
+        emit(O(x));
+      }
+    };
+    upstream(ctx, Emit<T>(pass));
+    return;
+  }
+  auto records = std::make_shared<std::vector<O>>();
+  Reservation reserved = cache->reservation();
+  std::uint64_t heap = 0;  // bytes the records hold beyond the vector's array
+  bool unrolling = level != StorageLevel::kDiskOnly;
+  std::shared_ptr<SpillFile> file;  // memory and disk, or disk only: the encoded records
+  std::string encoded;
+  std::uint64_t file_start = 0;
+  auto to_disk = [&](const O& x) {
+    if constexpr (kHasCodec<O>) {
+      ByteWriter w(encoded);
+      Codec<O>::write(w, x);
+      if (encoded.size() >= kPieceBytes) {
+        file->append(encoded);
+        encoded.clear();
+      }
+    }
+  };
+  auto start_disk = [&] {
+    if (level == StorageLevel::kMemoryOnly || !ctx.memory.dir) return;
+    file = std::make_shared<SpillFile>(*ctx.memory.dir);
+    file_start = file->append({});
+  };
+  if (!unrolling) start_disk();
+  auto push = [&](const T& x) {
+    if (!unrolling) {
+      if constexpr (std::is_same_v<T, O>) {
+        if (file) to_disk(x);
+        emit(x);
+      } else {
+        const O o(x);  // T holds views
+        if (file) to_disk(o);
+        emit(o);
+      }
+      return;
+    }
+    records->emplace_back(x);
+    heap += heap_bytes(records->back());
+    if ((records->size() & 127) != 0) return;
+    if (cache->reserve(reserved, records->capacity() * sizeof(O) + heap, node)) return;
+    // No room: what is unrolled goes downstream, the rest streams through.
+    unrolling = false;
+    start_disk();
+    for (const O& o : *records) {
+      if (file) to_disk(o);
+      emit(o);
+    }
+    records.reset();
+    reserved.shrink_to(0);
+  };
+  upstream(ctx, Emit<T>(push));
+  if (unrolling) {
+    if (!cache->reserve(reserved, records->capacity() * sizeof(O) + heap, node)) {
+      reserved.shrink_to(0);  // the last records tipped it over: not stored
+      if (level != StorageLevel::kMemoryOnly) {
+        start_disk();
+        for (const O& o : *records) to_disk(o);
+        unrolling = false;
+      }
+    } else {
+      BlockEncoder encode = nullptr;
+      if constexpr (kHasCodec<O>) {
+        if (level == StorageLevel::kMemoryAndDisk) encode = &encode_block<O>;
+      }
+      cache->put_memory(node, partition, records, std::move(reserved), encode);
+    }
+    for (const O& o : *records) emit(o);
+  }
+  if (file) {
+    file->append(encoded);
+    file->flush();
+    cache->put_disk(node, partition, file, file_start, file->size() - file_start);
+  }
+}
+
+}  // namespace detail
+
+template <class T, class Chain>
+Dataset<detail::Owned<T>> Dataset<T, Chain>::persist(StorageLevel level) const {
+  using O = detail::Owned<T>;
+  if constexpr (!detail::kHasCodec<O>) {
+    if (level != StorageLevel::kMemoryOnly) {
+      throw Error(ExitCode::kUsage, std::string("persist(") + storage_level_name(level) +
+                                        "): records of this type cannot be encoded for the disk; use "
+                                        "StorageLevel::kMemoryOnly or give the type a serialize()");
+    }
+  }
+  const int node = runtime_->add_node(
+      {detail::OpKind::kPersist, {node_}, std::string("persist(") + storage_level_name(level) + ")"});
+  auto producer = std::make_shared<const detail::Producer<O>>(
+      [node, level, upstream = erased()](detail::TaskContext& ctx, detail::Emit<O> emit) {
+        detail::cached_partition<T>(ctx, node, level, *upstream, emit);
+      });
+  return Dataset<O>(runtime_, node, std::move(producer), {}, partitioning_);
+}
+
+template <class T, class Chain>
+void Dataset<T, Chain>::unpersist() const {
+  runtime_->unpersist(node_);
+}
+
+}  // namespace dataflow

@@ -1,0 +1,132 @@
+// BlockCache: blocks of persisted datasets, least recently used first out.
+#include "dataflow/detail/block_cache.hpp"
+
+#include <algorithm>
+
+namespace dataflow::detail {
+
+void BlockCache::set_memory(TaskMemory memory) {
+  memory_ = memory;
+  if (memory_.pool) memory_.pool->set_evictor([this](std::uint64_t bytes) { evict(bytes); });
+}
+
+std::optional<CachedBlock> BlockCache::get(int node, std::uint32_t partition) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find({node, partition});
+  if (it == entries_.end()) return std::nullopt;
+  it->second.last_use = ++clock_;
+  return CachedBlock{it->second.records, it->second.bytes};
+}
+
+bool BlockCache::wanted(int node) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return !unpersisted_.count(node);
+}
+
+bool BlockCache::reserve(Reservation& reserved, std::uint64_t bytes, int node) {
+  if (reserved.grow_to(bytes)) return true;
+  evict(bytes - reserved.held(), node);
+  return reserved.grow_to(bytes);
+}
+
+void BlockCache::put_memory(int node, std::uint32_t partition, std::shared_ptr<const void> records,
+                            Reservation reserved, BlockEncoder encode) {
+  Entry old;  // a block stored twice (two attempts of one task): the first goes, unlocked
+  std::lock_guard<std::mutex> lock(mu_);
+  if (unpersisted_.count(node)) return;
+  Entry& e = entries_[{node, partition}];
+  old = std::move(e);
+  e.records = std::move(records);
+  e.reserved = std::move(reserved);
+  e.encode = encode;
+  e.last_use = ++clock_;
+  stored_.push_back({node, partition});
+}
+
+void BlockCache::put_disk(int node, std::uint32_t partition, std::shared_ptr<const SpillFile> file,
+                          std::uint64_t offset, std::uint64_t size) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (unpersisted_.count(node)) return;
+  Entry& e = entries_[{node, partition}];
+  e = Entry{};
+  e.bytes = Block{{}, std::move(file), offset, size};
+  e.last_use = ++clock_;
+  stored_.push_back({node, partition});
+}
+
+void BlockCache::drop(int node, bool for_good) {
+  std::vector<Entry> gone;  // released after the lock: a reservation's release takes the pool's
+  std::lock_guard<std::mutex> lock(mu_);
+  if (for_good) unpersisted_.insert(node);
+  for (auto it = entries_.lower_bound({node, 0}); it != entries_.end() && it->first.first == node;) {
+    gone.push_back(std::move(it->second));
+    dropped_.push_back(it->first);
+    it = entries_.erase(it);
+  }
+}
+
+void BlockCache::clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [key, e] : entries_) dropped_.push_back(key);
+  entries_.clear();
+}
+
+void BlockCache::evict(std::uint64_t bytes, int keep) {
+  struct Victim {
+    Key key;
+    Entry entry;
+  };
+  std::vector<Victim> victims;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::pair<std::uint64_t, Key>> order;  // memory blocks by last use
+    for (const auto& [key, e] : entries_) {
+      if (e.records && key.first != keep) order.emplace_back(e.last_use, key);
+    }
+    std::sort(order.begin(), order.end());
+    std::uint64_t freed = 0;
+    for (const auto& [use, key] : order) {
+      if (freed >= bytes) break;
+      auto it = entries_.find(key);
+      freed += it->second.reserved.held();
+      victims.push_back({key, std::move(it->second)});
+      entries_.erase(it);
+      dropped_.push_back(key);
+    }
+  }
+  // Memory-and-disk blocks go to disk: encoded and written outside the lock.
+  for (Victim& v : victims) {
+    if (!v.entry.encode || !memory_.dir) continue;
+    const std::string bytes_of = v.entry.encode(v.entry.records.get());
+    v.entry.reserved.shrink_to(0);
+    v.entry.records.reset();
+    auto file = std::make_shared<SpillFile>(*memory_.dir);
+    const std::uint64_t at = file->append(bytes_of);
+    file->flush();
+    put_disk(v.key.first, v.key.second, std::move(file), at, bytes_of.size());
+  }
+}
+
+BlockCache::Stats BlockCache::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stats s;
+  for (const auto& [key, e] : entries_) {
+    if (e.records) {
+      ++s.memory_blocks;
+      s.memory_bytes += e.reserved.held();
+    } else {
+      ++s.disk_blocks;
+      s.disk_bytes += e.bytes.size;
+    }
+  }
+  return s;
+}
+
+void BlockCache::take_changes(std::vector<std::pair<int, std::uint32_t>>& stored,
+                              std::vector<std::pair<int, std::uint32_t>>& dropped) {
+  std::lock_guard<std::mutex> lock(mu_);
+  stored = std::exchange(stored_, {});
+  dropped = std::exchange(dropped_, {});
+}
+
+}  // namespace dataflow::detail
