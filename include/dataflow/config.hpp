@@ -22,6 +22,9 @@ struct Config {
   std::uint64_t executor_memory = 0;
   // Where each executor makes its private spill directory; empty = $TMPDIR, else /tmp.
   std::string local_dir;
+  // Where checkpoint() writes; every rank must see it (a shared file system when the ranks
+  // run on several nodes). Empty = the local directory's base ($TMPDIR, else /tmp).
+  std::string checkpoint_dir;
   // Spill files compressed with LZ4 (2.6x fewer bytes for TeraSort records, 1.2x for text)
   // or not. Off by default: see the README's Memory section for when it pays.
   SpillCompression spill_compression = SpillCompression::kNone;

@@ -295,6 +295,11 @@ class Dataset {
   // Collective: drops the kept partitions on every executor (no-op unless this dataset is
   // one that persist() returned); later actions compute them again.
   void unpersist() const;
+  // Collective, and an action: writes every partition to files under --checkpoint-dir (by
+  // default the local directory's base) and returns a dataset that reads them, its lineage
+  // cut there (Spark's RDD.checkpoint, done at once), partitioned as this one. The files go
+  // when the last handle to the returned dataset does.
+  [[nodiscard]] Dataset<detail::Owned<T>> checkpoint() const;
 
   // The DAG up to this dataset and the stages an action on it would run, as text.
   std::string explain() const { return runtime_->explain(node_); }

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <sstream>
 #include <thread>
@@ -276,6 +277,23 @@ void Engine::release(int node) {
   store_.drop(node);
   cache_.drop(node);
   reuse_.forget(node);
+  const NodeSpec& spec = graph_.node(node);
+  if (spec.kind == OpKind::kCheckpoint && world_.rank() == 0 && !spec.paths.empty()) {
+    std::error_code ignored;  // best effort: a directory already gone is fine
+    std::filesystem::remove_all(spec.paths[0], ignored);
+  }
+}
+
+std::string Engine::new_checkpoint_dir() {
+  std::string dir;
+  if (world_.rank() == 0) {
+    const std::string base =
+        config_.checkpoint_dir.empty() ? local_dir_base(config_.local_dir) : config_.checkpoint_dir;
+    dir = base + "/dataflow-checkpoint-" + std::to_string(getuid()) + "." + std::to_string(getpid()) + "." +
+          std::to_string(++checkpoints_);
+  }
+  world_.broadcast_from_driver(dir);
+  return dir;
 }
 
 void Engine::unpersist(int node) {

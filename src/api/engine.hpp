@@ -30,6 +30,7 @@ class Engine final : public Runtime {
   int add_node(NodeSpec spec) override;
   void unpersist(int node) override;
   StorageInfo storage_info() override;
+  std::string new_checkpoint_dir() override;
   std::shared_ptr<const void> hold(int node) override;
   void set_map_runner(int node, MapRunner runner) override;
   void set_result_runner(int node, ResultRunner runner) override;
@@ -107,6 +108,7 @@ class Engine final : public Runtime {
   };
   std::shared_ptr<Releaser> releaser_ = std::make_shared<Releaser>(Releaser{this});
   std::uint64_t jobs_ = 0;
+  std::uint64_t checkpoints_ = 0;
   bool finished_ = false;
   std::string program_;
 };

@@ -50,6 +50,10 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
       ->type_name("SIZE");
   std::string local_dir;
   app.add_option("--local-dir", local_dir, "directory for spill files (default: $TMPDIR, else /tmp)")->type_name("DIR");
+  std::string checkpoint_dir;
+  app.add_option("--checkpoint-dir", checkpoint_dir,
+                 "directory for checkpoint(), seen by every rank (default: the local directory's base)")
+      ->type_name("DIR");
   std::string compression;
   app.add_option("--spill-compression", compression, "compress spill files: none or lz4 (default none)")
       ->type_name("CODEC");
@@ -125,6 +129,10 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   if (app.count("--local-dir")) {
     if (local_dir.empty()) return usage_error("--local-dir: expected a directory, got \"\"");
     config.local_dir = local_dir;
+  }
+  if (app.count("--checkpoint-dir")) {
+    if (checkpoint_dir.empty()) return usage_error("--checkpoint-dir: expected a directory, got \"\"");
+    config.checkpoint_dir = checkpoint_dir;
   }
   if (app.count("--spill-compression")) {
     const auto codec = parse_spill_compression(compression);

@@ -73,6 +73,7 @@ Config config_from_env() {
       size_var("DATAFLOW_BROADCAST_JOIN_THRESHOLD", c.broadcast_join_threshold, "no broadcast joins");
   c.executor_memory = size_var("DATAFLOW_EXECUTOR_MEMORY", c.executor_memory);
   if (const char* d = std::getenv("DATAFLOW_LOCAL_DIR"); d && *d) c.local_dir = d;
+  if (const char* d = std::getenv("DATAFLOW_CHECKPOINT_DIR"); d && *d) c.checkpoint_dir = d;
   if (const char* z = std::getenv("DATAFLOW_SPILL_COMPRESSION"); z && *z) {
     const auto codec = parse_spill_compression(z);
     if (!codec) bad("DATAFLOW_SPILL_COMPRESSION", z, "none or lz4");
@@ -105,7 +106,8 @@ constexpr std::string_view kKnown[] = {
     "DATAFLOW_PROGRESS_INTERVAL",   "DATAFLOW_RESOURCE_REPORT",          "DATAFLOW_FAULT",
     "DATAFLOW_MESSAGE_CHUNK_BYTES", "DATAFLOW_NETWORK_TIMEOUT",          "DATAFLOW_TASK_TIMEOUT",
     "DATAFLOW_MAX_LINE_SIZE",       "DATAFLOW_BROADCAST_JOIN_THRESHOLD", "DATAFLOW_EXECUTOR_MEMORY",
-    "DATAFLOW_LOCAL_DIR",           "DATAFLOW_MAX_RESULT_SIZE",
+    "DATAFLOW_LOCAL_DIR",           "DATAFLOW_MAX_RESULT_SIZE",          "DATAFLOW_SPILL_COMPRESSION",
+    "DATAFLOW_CHECKPOINT_DIR",
 };
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -13,6 +13,8 @@ const char* op_name(OpKind kind) {
       return "range";
     case OpKind::kBinaryRecords:
       return "binary_records";
+    case OpKind::kCheckpoint:
+      return "checkpoint";
     case OpKind::kMap:
       return "map";
     case OpKind::kFlatMap:
@@ -55,7 +57,7 @@ const char* op_name(OpKind kind) {
 
 bool is_source(OpKind kind) {
   return kind == OpKind::kParallelize || kind == OpKind::kTextFile || kind == OpKind::kRange ||
-         kind == OpKind::kBinaryRecords;
+         kind == OpKind::kBinaryRecords || kind == OpKind::kCheckpoint;
 }
 
 bool is_wide(OpKind kind) {

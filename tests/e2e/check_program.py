@@ -16,7 +16,8 @@ Usage:
   no "terminate called" and no backtrace.
   Common flags: taken out of argv (the body sees only its own arguments) and applied;
   --help, --version, --explain, a bad flag (64), an unknown DATAFLOW_* variable (a warning
-  naming the closest one).
+  naming the closest one); --checkpoint-dir gets checkpoint()'s files while the checkpoint
+  lives and none after (an empty one is 64).
   Progress: with --progress and no terminal, a plain line during a slow stage, not only at
   its end (DATAFLOW_PROGRESS_INTERVAL=1).
 
@@ -106,6 +107,18 @@ def flags_taken_out(ctx):
         if w not in err:
             fails.append("--explain: stderr lacks %r" % w)
     return res, fails
+
+
+def checkpoint_dir(ctx):
+    d = os.path.join(ctx.workdir, "checkpoints")
+    os.makedirs(d, exist_ok=True)
+    res = ctx.run(["--checkpoint-dir", d, "checkpoint"])
+    fails = common(res, 0)
+    want = b"checkpoint sum=20 during=1 after=0"
+    if want not in res.stdout:
+        fails.append("stdout lacks %r: %s" % (want.decode(), cw.short(res.stdout[:300])))
+    bad = ctx.run(["--checkpoint-dir", "", "checkpoint"])
+    return res, fails + ["empty --checkpoint-dir: " + f for f in common(bad, 64, ["--checkpoint-dir"])]
 
 
 def help_case(ctx):
@@ -198,6 +211,7 @@ CASES = [
     ("direct-job-error", direct_job_error),
     ("direct-error-one-rank", direct_error_one_rank),
     ("flags", flags_taken_out),
+    ("checkpoint-dir", checkpoint_dir),
     ("help", help_case),
     ("version", version_case),
     ("bad-flag", bad_flag),

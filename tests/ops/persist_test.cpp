@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -207,6 +209,51 @@ TEST(Reuse, KeptShufflesPlacedApartAreComputedAgainWhereOneTaskReadsBoth) {
   for (const auto& [k, vw] : a.join(b).collect()) product += vw.first * vw.second;
   EXPECT_EQ(product, 50 * 100 * 14);
   EXPECT_EQ(a.coalesce(2).count(), 50u);
+}
+
+// checkpoint() writes the partitions and reads them back with the lineage cut: the
+// shuffle below goes with its last handle, the checkpoint stays readable, and its files go
+// with its own last handle.
+TEST(Checkpoint, CutsTheLineageAndKeepsThePartitioning) {
+  using P = std::pair<std::int64_t, std::int64_t>;
+  auto calls = test_session->accumulator<std::int64_t>("calls");
+  const auto before = test_session->storage_info();
+  std::optional<dataflow::Dataset<P>> saved;
+  {
+    auto counts = test_session->range(0, 6000, 1, 5)
+                      .map([calls](std::int64_t x) {
+                        calls.add(1);
+                        return P(x % 13, 1);
+                      })
+                      .reduce_by_key(std::plus<>{}, 4);
+    saved.emplace(counts.checkpoint());
+    EXPECT_EQ(calls.value(), 6000);
+    EXPECT_GT(test_session->storage_info().kept_shuffles, before.kept_shuffles);
+  }
+  EXPECT_EQ(test_session->storage_info().kept_shuffles, before.kept_shuffles);  // the shuffle went
+  const std::string plan = saved->explain();
+  EXPECT_EQ(plan.find("reduce_by_key"), std::string::npos) << plan;
+  const auto at = plan.find("checkpoint(");
+  ASSERT_NE(at, std::string::npos) << plan;
+  const std::string dir = plan.substr(at + 11, plan.find(')', at) - at - 11);
+  EXPECT_EQ(saved->num_partitions(), 4);
+  std::int64_t total = 0;
+  for (const auto& [k, n] : saved->collect()) total += n;
+  EXPECT_EQ(total, 6000);
+  {
+    auto other = test_session->range(0, 13, 1, 2).map([](std::int64_t k) { return P(k, 1); });
+    auto joined = saved->join(other);  // (holds the checkpoint too, until this scope ends)
+    EXPECT_EQ(joined.explain().find("join (left side)"), std::string::npos) << "the checkpoint was shuffled again";
+    EXPECT_EQ(joined.count(), 13u);
+  }
+  EXPECT_EQ(calls.value(), 6000);
+  if (test_session->is_driver()) {
+    EXPECT_TRUE(std::filesystem::exists(dir + "/_SUCCESS")) << dir;
+  }
+  saved.reset();
+  if (test_session->is_driver()) {
+    EXPECT_FALSE(std::filesystem::exists(dir)) << dir;
+  }
 }
 
 }  // namespace

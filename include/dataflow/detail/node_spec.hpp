@@ -15,6 +15,7 @@ enum class OpKind : std::uint8_t {
   kTextFile,
   kRange,
   kBinaryRecords,
+  kCheckpoint,  // the files checkpoint() wrote: paths[0]/part-NNNNN, `partitions` of them
   // Narrow, one-to-one: partition p from the parent's partition p.
   kMap,
   kFlatMap,

@@ -37,6 +37,8 @@ class Runtime {
   // Collective (in program order): drops the cached blocks of persist node `node` on every
   // executor and stores no more (no-op for another node).
   virtual void unpersist(int node) = 0;
+  // Collective: a new directory name for checkpoint() (not yet made), the same on every rank.
+  virtual std::string new_checkpoint_dir() = 0;
   // Collective: the executors' cached blocks and kept shuffles, summed.
   virtual StorageInfo storage_info() = 0;
   // Collective: registers an accumulator; returns its id (creation order).

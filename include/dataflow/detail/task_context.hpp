@@ -182,6 +182,9 @@ void read_lines(const TextSplit& split, Emit<std::string_view> emit);
 // Reads the fixed-length records of a split's pieces in order: a piece owns the records that
 // start inside it. Views live for the call. Throws Error as read_lines does.
 void read_records(const TextSplit& split, std::uint64_t record_length, Emit<std::string_view> emit);
+// The whole file at `path` (src/io/file_reader.cpp). Throws Error: kNoInput when it is
+// missing, naming it and `hint`; kIoError when it cannot be read.
+std::string read_whole_file(const std::string& path, const std::string& hint);
 // Writes `bytes` to a new file at `path` (never following a symlink), checking close().
 void write_new_file(const std::string& path, std::string_view bytes);
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -71,6 +72,23 @@ int run_case(const std::string& name, dataflow::Session& session, int argc, char
                   static_cast<unsigned long long>(c.split_size), c.explain ? 1 : 0, static_cast<int>(c.progress),
                   static_cast<unsigned long long>(n));
     }
+    return 0;
+  }
+  if (name == "checkpoint") {  // files under --checkpoint-dir while the checkpoint lives, none after
+    const std::string dir = session.config().checkpoint_dir;
+    auto in_dir = [&dir] {
+      int n = 0;
+      for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.is_directory() ? 1 : 0;
+      return n;
+    };
+    long sum = 0;
+    int during = 0;
+    {
+      auto saved = numbers().map([](long x) { return 2 * x; }).checkpoint();
+      sum = saved.reduce(std::plus<>{});
+      if (session.is_driver()) during = in_dir();
+    }
+    if (session.is_driver()) std::printf("checkpoint sum=%ld during=%d after=%d\n", sum, during, in_dir());
     return 0;
   }
   if (name == "join") {  // a big left side joined to a small right one
