@@ -1,7 +1,8 @@
 // pagerank: PageRank over an edge list in text files, with libdataflow. The semantics of
 // ../shared/baselines/pagerank_tuned.cpp, which are Spark's examples/pagerank.py: lines
 // "src dst" (decimal ids below 10^19, blank or tab separated, more fields ignored, blank
-// lines skipped); links = the distinct (src, dst) pairs grouped by src, cached; every node
+// lines skipped); links = the distinct (src, dst) pairs grouped by src (grouped, then each
+// node's list sorted and deduplicated, as the baseline does), cached; every node
 // with out-links starts at rank 1.0; each iteration joins the ranks to the links, sends
 // rank / out-degree to each neighbour, and the new ranks are 0.15 + 0.85 x the sum received,
 // for exactly the nodes that received something. Prints "node<TAB>rank" (%.12g) by node id.
@@ -77,8 +78,15 @@ int main(int argc, char** argv) {
                   }
                   emit(e);
                 })
-                .distinct()
                 .group_by_key()
+                .map_values([](std::vector<std::uint64_t> out) {
+                  // The distinct links, as pagerank_tuned.cpp makes them: each node's
+                  // neighbours sorted and deduplicated (where distinct() would shuffle every
+                  // edge once more).
+                  std::sort(out.begin(), out.end());
+                  out.erase(std::unique(out.begin(), out.end()), out.end());
+                  return out;
+                })
                 .cache();
         // The new ranks are partitioned as the links are, so each join zips them in place.
         const int partitions = links.num_partitions();

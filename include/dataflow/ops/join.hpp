@@ -151,6 +151,20 @@ void hash_join(TaskContext& ctx, const Left& left, const Right& right, Emit<R> e
     auto right_side = build_right<K, W, true>(ctx, right, slice);
     auto& table = right_side.table;
     std::uint64_t position = 0;
+    // Matches are built in one record reused across them: a value that holds memory (the
+    // adjacency list of a graph's node) is copied into buffers it already has, instead of
+    // allocating and freeing per output record.
+    std::optional<R> matched;
+    auto match = [&matched](const K& k, const V& v, const W& w) -> const R& {
+      if (!matched) {
+        matched.emplace(k, typename R::second_type(v, w));
+      } else {
+        matched->first = k;
+        matched->second.first = v;
+        matched->second.second = w;
+      }
+      return *matched;
+    };
     auto probe = [&](const std::pair<K, V>& kv) {
       const std::uint64_t at = position++;
       const std::uint64_t hash = hash_key(kv.first);
@@ -159,7 +173,9 @@ void hash_join(TaskContext& ctx, const Left& left, const Right& right, Emit<R> e
       if (e) {
         e->kv.second.second = true;
         for (const W& w : e->kv.second.first) {
-          if constexpr (kJoin == JoinKind::kInner || kJoin == JoinKind::kLeft) {
+          if constexpr (kJoin == JoinKind::kInner) {
+            out(at, match(kv.first, kv.second, w));
+          } else if constexpr (kJoin == JoinKind::kLeft) {
             out(at, R(kv.first, {kv.second, w}));
           } else {
             out(at, R(kv.first, {std::optional<V>(kv.second), w}));
