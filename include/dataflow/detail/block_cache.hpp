@@ -1,6 +1,6 @@
 // BlockCache: an executor's blocks of persisted datasets (Spark's MemoryStore and DiskStore,
 // in small). A block is one partition: its records in memory, decoded (a
-// std::vector<Owned<T>> behind a type-erased pointer, so that a reuse costs no decoding), or
+// detail::Chunks<Owned<T>> behind a type-erased pointer, so that a reuse costs no decoding), or
 // their encoded bytes in a file of the local directory. Memory blocks are charged to the
 // executor's pool as cached memory; when execution needs it back, or a new block needs room,
 // the least recently used blocks of other datasets are dropped, or, where their level allows,
@@ -54,7 +54,7 @@ namespace dataflow::detail {
 
 // A block found in the cache: records in memory, or encoded bytes on disk.
 struct CachedBlock {
-  std::shared_ptr<const void> records;  // a std::vector<Owned<T>>, or null
+  std::shared_ptr<const void> records;  // a detail::Chunks<Owned<T>> (ops/persist.hpp), or null
   Block bytes;                          // on disk when records is null
 };
 

@@ -2,6 +2,7 @@
 // computed them, for the actions after the first (Spark's RDD.persist).
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -17,11 +18,37 @@
 namespace dataflow {
 namespace detail {
 
+// A cached partition's records in chunks of a fixed capacity: appending never moves the
+// records already there (a vector of a partition's records would, each time it grows).
+template <class O>
+class Chunks {
+ public:
+  static constexpr std::size_t kChunk = std::max<std::size_t>(256, (std::size_t{64} << 10) / sizeof(O));
+  void push(const O& x) {
+    if (chunks_.empty() || chunks_.back().size() == kChunk) chunks_.emplace_back().reserve(kChunk);
+    chunks_.back().push_back(x);
+    ++size_;
+  }
+  const O& back() const { return chunks_.back().back(); }
+  std::size_t size() const { return size_; }
+  std::uint64_t array_bytes() const { return chunks_.size() * kChunk * sizeof(O); }
+  template <class F>
+  void for_each(F&& f) const {
+    for (const auto& chunk : chunks_) {
+      for (const O& x : chunk) f(x);
+    }
+  }
+
+ private:
+  std::vector<std::vector<O>> chunks_;
+  std::size_t size_ = 0;
+};
+
 template <class O>
 std::string encode_block(const void* records) {
   std::string out;
   ByteWriter w(out);
-  for (const O& x : *static_cast<const std::vector<O>*>(records)) Codec<O>::write(w, x);
+  static_cast<const Chunks<O>*>(records)->for_each([&w](const O& x) { Codec<O>::write(w, x); });
   return out;
 }
 
@@ -38,7 +65,7 @@ void cached_partition(TaskContext& ctx, int node, StorageLevel level, const Prod
   if (cache) {
     if (auto block = cache->get(node, partition)) {
       if (block->records) {
-        for (const O& x : *static_cast<const std::vector<O>*>(block->records.get())) emit(x);
+        static_cast<const Chunks<O>*>(block->records.get())->for_each([&emit](const O& x) { emit(x); });
       } else if constexpr (kHasCodec<O>) {
         for_each_block({block->bytes}, [&](std::string_view bytes) { decode_all<O>(bytes, [&](O&& x) { emit(x); }); });
       }
@@ -56,7 +83,7 @@ void cached_partition(TaskContext& ctx, int node, StorageLevel level, const Prod
     upstream(ctx, Emit<T>(pass));
     return;
   }
-  auto records = std::make_shared<std::vector<O>>();
+  auto records = std::make_shared<Chunks<O>>();
   Reservation reserved = cache->reservation();
   std::uint64_t heap = 0;  // bytes the records hold beyond the vector's array
   bool unrolling = level != StorageLevel::kDiskOnly;
@@ -91,27 +118,31 @@ void cached_partition(TaskContext& ctx, int node, StorageLevel level, const Prod
       }
       return;
     }
-    records->emplace_back(x);
+    if constexpr (std::is_same_v<T, O>) {
+      records->push(x);
+    } else {
+      records->push(O(x));
+    }
     heap += heap_bytes(records->back());
     if ((records->size() & 127) != 0) return;
-    if (cache->reserve(reserved, records->capacity() * sizeof(O) + heap, node)) return;
+    if (cache->reserve(reserved, records->array_bytes() + heap, node)) return;
     // No room: what is unrolled goes downstream, the rest streams through.
     unrolling = false;
     start_disk();
-    for (const O& o : *records) {
+    records->for_each([&](const O& o) {
       if (file) to_disk(o);
       emit(o);
-    }
+    });
     records.reset();
     reserved.shrink_to(0);
   };
   upstream(ctx, Emit<T>(push));
   if (unrolling) {
-    if (!cache->reserve(reserved, records->capacity() * sizeof(O) + heap, node)) {
+    if (!cache->reserve(reserved, records->array_bytes() + heap, node)) {
       reserved.shrink_to(0);  // the last records tipped it over: not stored
       if (level != StorageLevel::kMemoryOnly) {
         start_disk();
-        for (const O& o : *records) to_disk(o);
+        records->for_each(to_disk);
         unrolling = false;
       }
     } else {
@@ -121,7 +152,7 @@ void cached_partition(TaskContext& ctx, int node, StorageLevel level, const Prod
       }
       cache->put_memory(node, partition, records, std::move(reserved), encode);
     }
-    for (const O& o : *records) emit(o);
+    records->for_each([&emit](const O& o) { emit(o); });
   }
   if (file) {
     file->append(encoded);
