@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
                             Point p = parse_point(line);
                             if (!p.empty()) emit(p);
                           })
-                          .cache();
+                          .persist(dataflow::StorageLevel::kMemoryOnlySer);
         std::vector<Point> centres = points.take(k);
         if (centres.size() < k) {  // every rank knows it: the driver alone says so
           if (session.is_driver()) {

@@ -15,7 +15,7 @@ std::optional<CachedBlock> BlockCache::get(int node, std::uint32_t partition) {
   auto it = entries_.find({node, partition});
   if (it == entries_.end()) return std::nullopt;
   it->second.last_use = ++clock_;
-  return CachedBlock{it->second.records, it->second.bytes};
+  return CachedBlock{it->second.records, it->second.bytes, it->second.serialized};
 }
 
 bool BlockCache::wanted(int node) const {
@@ -39,6 +39,20 @@ void BlockCache::put_memory(int node, std::uint32_t partition, std::shared_ptr<c
   e.records = std::move(records);
   e.reserved = std::move(reserved);
   e.encode = encode;
+  e.last_use = ++clock_;
+  stored_.push_back({node, partition});
+}
+
+void BlockCache::put_serialized(int node, std::uint32_t partition, std::shared_ptr<const SerializedChunks> chunks,
+                                Reservation reserved) {
+  Entry old;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (unpersisted_.count(node)) return;
+  Entry& e = entries_[{node, partition}];
+  old = std::move(e);
+  e.records = std::move(chunks);
+  e.reserved = std::move(reserved);
+  e.serialized = true;
   e.last_use = ++clock_;
   stored_.push_back({node, partition});
 }

@@ -363,5 +363,39 @@ TEST(CodecMalformed, RandomBytesNeverCrash) {
   EXPECT_GT(ok, 0);
 }
 
+// read_into decodes a run of records into one object, reusing its buffers, and gives what
+// decode_all gives record by record (serialized cache blocks are read so).
+TEST(CodecTest, ReadIntoOneRecordEqualsDecodingEachOne) {
+  using R = std::pair<std::string, std::vector<std::pair<double, std::string>>>;
+  // The first record is the largest: the others fit in the buffers it leaves.
+  std::vector<R> records{{"another long key, not inline", {{4, "y"}, {5, "z"}, {6, "w"}}},
+                         {"", {}},
+                         {"k", {{-3, ""}}},
+                         {"a long key that is not inline", {{1.5, "x"}, {2.5, "a longer string than inline"}}}};
+  std::string bytes;
+  ByteWriter w(bytes);
+  for (const R& r : records) Codec<R>::write(w, r);
+  std::vector<R> each;
+  decode_all<R>(bytes, [&](R&& r) { each.push_back(std::move(r)); });
+  ASSERT_EQ(each, records);
+  ByteReader r(bytes);
+  R one = Codec<R>::read(r);
+  std::vector<R> reused{one};
+  const auto* buffer = one.second.data();
+  while (!r.empty()) {
+    read_into(r, one);
+    reused.push_back(one);
+  }
+  EXPECT_EQ(reused, records);
+  EXPECT_EQ(one.second.data(), buffer) << "the vector's buffer was not reused";
+  std::string truncated = bytes.substr(0, bytes.size() - 3);
+  ByteReader t(truncated);
+  EXPECT_THROW(
+      {
+        while (!t.empty()) read_into(t, one);
+      },
+      std::exception);
+}
+
 }  // namespace
 }  // namespace dataflow::detail

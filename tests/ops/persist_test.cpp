@@ -27,7 +27,8 @@ std::int64_t sum_of(const std::vector<std::int64_t>& v) {
 }
 
 TEST(Persist, ACachedDatasetIsComputedOnceAcrossThreeActions) {
-  for (StorageLevel level : {StorageLevel::kMemoryOnly, StorageLevel::kMemoryAndDisk, StorageLevel::kDiskOnly}) {
+  for (StorageLevel level : {StorageLevel::kMemoryOnly, StorageLevel::kMemoryAndDisk, StorageLevel::kDiskOnly,
+                             StorageLevel::kMemoryOnlySer}) {
     SCOPED_TRACE(dataflow::storage_level_name(level));
     auto calls = test_session->accumulator<std::int64_t>("calls");
     auto data = test_session->range(0, 20000, 1, 8)

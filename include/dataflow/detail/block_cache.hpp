@@ -24,8 +24,10 @@
 namespace dataflow {
 
 // Where persist() keeps a dataset's partitions (Spark's MEMORY_ONLY, MEMORY_AND_DISK,
-// DISK_ONLY). cache() is kMemoryOnly.
-enum class StorageLevel : std::uint8_t { kMemoryOnly, kMemoryAndDisk, kDiskOnly };
+// DISK_ONLY, MEMORY_ONLY_SER). cache() is kMemoryOnly. Serialized blocks hold the encoded
+// records in one buffer per partition: no allocation per record when they are stored, a
+// decoding (into one reused record) at each reuse.
+enum class StorageLevel : std::uint8_t { kMemoryOnly, kMemoryAndDisk, kDiskOnly, kMemoryOnlySer };
 
 inline const char* storage_level_name(StorageLevel level) {
   switch (level) {
@@ -35,6 +37,8 @@ inline const char* storage_level_name(StorageLevel level) {
       return "memory and disk";
     case StorageLevel::kDiskOnly:
       return "disk only";
+    case StorageLevel::kMemoryOnlySer:
+      return "memory only, serialized";
   }
   return "?";
 }
@@ -55,8 +59,12 @@ namespace dataflow::detail {
 // A block found in the cache: records in memory, or encoded bytes on disk.
 struct CachedBlock {
   std::shared_ptr<const void> records;  // a detail::Chunks<Owned<T>> (ops/persist.hpp), or null
-  Block bytes;                          // on disk when records is null
+  Block bytes;                          // on disk, encoded (records null)
+  bool serialized = false;              // records: a SerializedChunks
 };
+
+// A serialized block: its encoded records in chunks, each of whole records.
+using SerializedChunks = std::vector<std::string>;
 
 // Encodes a block's records (for a memory-and-disk block moved to disk).
 using BlockEncoder = std::string (*)(const void* records);
@@ -80,6 +88,9 @@ class BlockCache {
   // disk when it is evicted.
   void put_memory(int node, std::uint32_t partition, std::shared_ptr<const void> records, Reservation reserved,
                   BlockEncoder encode);
+  // Stores a serialized block in memory holding `reserved`.
+  void put_serialized(int node, std::uint32_t partition, std::shared_ptr<const SerializedChunks> chunks,
+                      Reservation reserved);
   // Stores a block on disk: [offset, offset + size) of `file`.
   void put_disk(int node, std::uint32_t partition, std::shared_ptr<const SpillFile> file, std::uint64_t offset,
                 std::uint64_t size);
@@ -102,10 +113,11 @@ class BlockCache {
 
  private:
   struct Entry {
-    std::shared_ptr<const void> records;
+    std::shared_ptr<const void> records;  // decoded records, or a serialized block's buffer
     Reservation reserved;
     BlockEncoder encode = nullptr;
     Block bytes;
+    bool serialized = false;
     std::uint64_t last_use = 0;
   };
   using Key = std::pair<int, std::uint32_t>;

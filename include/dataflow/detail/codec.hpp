@@ -256,6 +256,47 @@ struct Codec<T, std::enable_if_t<kHasSerialize<T>>> {
   }
 };
 
+// read_into(r, x): decodes one record into `x`, reusing the memory it holds where its type
+// allows (a string's or a vector's buffer, by parts in pairs), so that decoding many records
+// into one object allocates nothing once it has grown. Other types get a fresh value.
+template <class T>
+void read_into(ByteReader& r, T& x);
+
+namespace codec_into {
+template <class T>
+struct Into {
+  static void read(ByteReader& r, T& x) { x = Codec<T>::read(r); }
+};
+template <>
+struct Into<std::string> {
+  static void read(ByteReader& r, std::string& x) { x.assign(r.get_bytes()); }
+};
+template <class E>
+requires(std::is_default_constructible_v<E> && !std::is_same_v<E, bool>) struct Into<std::vector<E>> {
+  static void read(ByteReader& r, std::vector<E>& x) {
+    const std::uint64_t n = r.get_varint();
+    if (n > r.remaining()) {
+      throw Error(ExitCode::kSoftware,
+                  "malformed record block: vector length " + std::to_string(n) + " exceeds the bytes left");
+    }
+    x.resize(n);
+    for (E& e : x) read_into(r, e);
+  }
+};
+template <class A, class B>
+struct Into<std::pair<A, B>> {
+  static void read(ByteReader& r, std::pair<A, B>& x) {
+    read_into(r, x.first);
+    read_into(r, x.second);
+  }
+};
+}  // namespace codec_into
+
+template <class T>
+void read_into(ByteReader& r, T& x) {
+  codec_into::Into<T>::read(r, x);
+}
+
 // Decodes every record of `bytes`, calling f(Owned<T>&&) for each.
 template <class T, class F>
 void decode_all(std::string_view bytes, F&& f) {

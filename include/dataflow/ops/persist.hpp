@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -52,6 +53,45 @@ std::string encode_block(const void* records) {
   return out;
 }
 
+// A serialized block: the records encoded while they stream through, into chunks of about
+// 1 MiB of whole records (growing one buffer would copy it at every doubling), stored if the
+// cache grants their memory all along.
+template <class T>
+void serialized_partition(TaskContext& ctx, int node, const Producer<T>& upstream, Emit<Owned<T>> emit) {
+  using O = Owned<T>;
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  BlockCache& cache = *ctx.cache;
+  auto chunks = std::make_shared<SerializedChunks>();
+  Reservation reserved = cache.reservation();
+  std::uint64_t held = 0;  // the chunks' capacities
+  bool storing = true;
+  auto push = [&](const T& x) {
+    if (storing) {
+      if (chunks->empty() || chunks->back().size() >= kChunk) {
+        held += kChunk + kChunk / 8;
+        if (cache.reserve(reserved, held, node)) {
+          chunks->emplace_back().reserve(kChunk + kChunk / 8);
+        } else {
+          storing = false;  // no room: the rest only streams through
+          chunks.reset();
+          reserved.shrink_to(0);
+        }
+      }
+      if (storing) {
+        ByteWriter w(chunks->back());
+        Codec<T>::write(w, x);
+      }
+    }
+    if constexpr (std::is_same_v<T, O>) {
+      emit(x);
+    } else {
+      emit(O(x));
+    }
+  };
+  upstream(ctx, Emit<T>(push));
+  if (storing) cache.put_serialized(node, ctx.partition_of(node), std::move(chunks), std::move(reserved));
+}
+
 // Partition `ctx.partition_of(node)` of a persisted dataset: from the cache when it is there,
 // else computed by `upstream` and stored on the way. Records are unrolled into memory while
 // the cache grants room for them (Spark's unrolling); when it refuses, the records so far go
@@ -64,7 +104,22 @@ void cached_partition(TaskContext& ctx, int node, StorageLevel level, const Prod
   BlockCache* cache = ctx.cache;
   if (cache) {
     if (auto block = cache->get(node, partition)) {
-      if (block->records) {
+      if (block->serialized) {
+        if constexpr (kHasCodec<O>) {  // decoded into one record, whose buffers are reused
+          std::optional<O> x;
+          for (const std::string& chunk : *static_cast<const SerializedChunks*>(block->records.get())) {
+            ByteReader r(chunk);
+            while (!r.empty()) {
+              if (x) {
+                read_into(r, *x);
+              } else {
+                x.emplace(Codec<O>::read(r));
+              }
+              emit(*x);
+            }
+          }
+        }
+      } else if (block->records) {
         static_cast<const Chunks<O>*>(block->records.get())->for_each([&emit](const O& x) { emit(x); });
       } else if constexpr (kHasCodec<O>) {
         for_each_block({block->bytes}, [&](std::string_view bytes) { decode_all<O>(bytes, [&](O&& x) { emit(x); }); });
@@ -82,6 +137,12 @@ void cached_partition(TaskContext& ctx, int node, StorageLevel level, const Prod
     };
     upstream(ctx, Emit<T>(pass));
     return;
+  }
+  if constexpr (kHasCodec<T>) {
+    if (level == StorageLevel::kMemoryOnlySer) {
+      serialized_partition<T>(ctx, node, upstream, emit);
+      return;
+    }
   }
   auto records = std::make_shared<Chunks<O>>();
   Reservation reserved = cache->reservation();
@@ -140,7 +201,7 @@ void cached_partition(TaskContext& ctx, int node, StorageLevel level, const Prod
   if (unrolling) {
     if (!cache->reserve(reserved, records->array_bytes() + heap, node)) {
       reserved.shrink_to(0);  // the last records tipped it over: not stored
-      if (level != StorageLevel::kMemoryOnly) {
+      if (level != StorageLevel::kMemoryOnly) {  // (the others keep encoded records)
         start_disk();
         records->for_each(to_disk);
         unrolling = false;
@@ -167,7 +228,7 @@ template <class T, class Chain>
 Dataset<detail::Owned<T>> Dataset<T, Chain>::persist(StorageLevel level) const {
   using O = detail::Owned<T>;
   if constexpr (!detail::kHasCodec<O>) {
-    if (level != StorageLevel::kMemoryOnly) {
+    if (level != StorageLevel::kMemoryOnly) {  // (the others keep encoded records)
       throw Error(ExitCode::kUsage, std::string("persist(") + storage_level_name(level) +
                                         "): records of this type cannot be encoded for the disk; use "
                                         "StorageLevel::kMemoryOnly or give the type a serialize()");
