@@ -31,39 +31,36 @@ bool BlockCache::reserve(Reservation& reserved, std::uint64_t bytes, int node) {
 
 void BlockCache::put_memory(int node, std::uint32_t partition, std::shared_ptr<const void> records,
                             Reservation reserved, BlockEncoder encode) {
+  Entry e;
+  e.records = std::move(records);
+  e.reserved = std::move(reserved);
+  e.encode = encode;
+  put(node, partition, std::move(e));
+}
+
+void BlockCache::put_serialized(int node, std::uint32_t partition, std::shared_ptr<const SerializedChunks> chunks,
+                                Reservation reserved) {
+  Entry e;
+  e.records = std::move(chunks);
+  e.reserved = std::move(reserved);
+  e.serialized = true;
+  put(node, partition, std::move(e));
+}
+
+void BlockCache::put_disk(int node, std::uint32_t partition, std::shared_ptr<const SpillFile> file,
+                          std::uint64_t offset, std::uint64_t size) {
+  Entry e;
+  e.bytes = Block{{}, std::move(file), offset, size};
+  put(node, partition, std::move(e));
+}
+
+void BlockCache::put(int node, std::uint32_t partition, Entry entry) {
   Entry old;  // a block stored twice (two attempts of one task): the first goes, unlocked
   std::lock_guard<std::mutex> lock(mu_);
   if (unpersisted_.count(node)) return;
   Entry& e = entries_[{node, partition}];
   old = std::move(e);
-  e.records = std::move(records);
-  e.reserved = std::move(reserved);
-  e.encode = encode;
-  e.last_use = ++clock_;
-  stored_.push_back({node, partition});
-}
-
-void BlockCache::put_serialized(int node, std::uint32_t partition, std::shared_ptr<const SerializedChunks> chunks,
-                                Reservation reserved) {
-  Entry old;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (unpersisted_.count(node)) return;
-  Entry& e = entries_[{node, partition}];
-  old = std::move(e);
-  e.records = std::move(chunks);
-  e.reserved = std::move(reserved);
-  e.serialized = true;
-  e.last_use = ++clock_;
-  stored_.push_back({node, partition});
-}
-
-void BlockCache::put_disk(int node, std::uint32_t partition, std::shared_ptr<const SpillFile> file,
-                          std::uint64_t offset, std::uint64_t size) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (unpersisted_.count(node)) return;
-  Entry& e = entries_[{node, partition}];
-  e = Entry{};
-  e.bytes = Block{{}, std::move(file), offset, size};
+  e = std::move(entry);
   e.last_use = ++clock_;
   stored_.push_back({node, partition});
 }

@@ -121,6 +121,7 @@ class BlockCache {
     std::uint64_t last_use = 0;
   };
   using Key = std::pair<int, std::uint32_t>;
+  void put(int node, std::uint32_t partition, Entry entry);
 
   TaskMemory memory_;
   mutable std::mutex mu_;
