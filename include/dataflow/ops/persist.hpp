@@ -53,34 +53,37 @@ std::string encode_block(const void* records) {
   return out;
 }
 
-// A serialized block: the records encoded while they stream through, into chunks of about
-// 1 MiB of whole records (growing one buffer would copy it at every doubling), stored if the
-// cache grants their memory all along.
+// A serialized block: the records encoded while they stream through, into chunks of whole
+// records that double from 4 KiB to 1 MiB (growing one buffer would copy it at every
+// doubling), stored if the cache grants their memory all along.
 template <class T>
 void serialized_partition(TaskContext& ctx, int node, const Producer<T>& upstream, Emit<Owned<T>> emit) {
   using O = Owned<T>;
-  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  constexpr std::size_t kFirstChunk = std::size_t{4} << 10, kLastChunk = std::size_t{1} << 20;
   BlockCache& cache = *ctx.cache;
   auto chunks = std::make_shared<SerializedChunks>();
   Reservation reserved = cache.reservation();
-  std::uint64_t held = 0;  // the chunks' capacities
+  std::size_t capacity = 0;  // of the chunk being filled
+  std::uint64_t held = 0;    // the chunks' capacities
   bool storing = true;
+  auto give_up = [&] {  // no room: the rest only streams through
+    storing = false;
+    chunks.reset();
+    reserved.shrink_to(0);
+  };
   auto push = [&](const T& x) {
+    if (storing && (chunks->empty() || chunks->back().size() >= capacity)) {
+      capacity = std::clamp<std::size_t>(2 * capacity, kFirstChunk, kLastChunk);
+      if (cache.reserve(reserved, held + capacity, node)) {
+        held += capacity;
+        chunks->emplace_back().reserve(capacity);
+      } else {
+        give_up();
+      }
+    }
     if (storing) {
-      if (chunks->empty() || chunks->back().size() >= kChunk) {
-        held += kChunk + kChunk / 8;
-        if (cache.reserve(reserved, held, node)) {
-          chunks->emplace_back().reserve(kChunk + kChunk / 8);
-        } else {
-          storing = false;  // no room: the rest only streams through
-          chunks.reset();
-          reserved.shrink_to(0);
-        }
-      }
-      if (storing) {
-        ByteWriter w(chunks->back());
-        Codec<T>::write(w, x);
-      }
+      ByteWriter w(chunks->back());
+      Codec<T>::write(w, x);
     }
     if constexpr (std::is_same_v<T, O>) {
       emit(x);
@@ -89,7 +92,11 @@ void serialized_partition(TaskContext& ctx, int node, const Producer<T>& upstrea
     }
   };
   upstream(ctx, Emit<T>(push));
-  if (storing) cache.put_serialized(node, ctx.partition_of(node), std::move(chunks), std::move(reserved));
+  if (!storing) return;
+  std::uint64_t used = 0;  // a record longer than its chunk grew it
+  for (const std::string& chunk : *chunks) used += chunk.capacity();
+  if (used > held && !cache.reserve(reserved, used, node)) return;
+  cache.put_serialized(node, ctx.partition_of(node), std::move(chunks), std::move(reserved));
 }
 
 // Partition `ctx.partition_of(node)` of a persisted dataset: from the cache when it is there,
