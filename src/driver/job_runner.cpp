@@ -125,7 +125,10 @@ class Job {
       if (apart < 0) break;
       reused.erase(apart);
     }
-    for (int w : plan_.reused) owners_[w] = reuse_.shuffles.at(w).owners;
+    for (int w : plan_.reused) {
+      owners_[w] = reuse_.shuffles.at(w).owners;
+      progress_.skipped(w, graph_.node(w).label);
+    }
     if (config_.explain) {
       const std::string text = plan::explain(graph_, plan_, resolved_.sizes, resolved_.counts);
       const int executors = backend_.executors();

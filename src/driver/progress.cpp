@@ -78,6 +78,13 @@ void Progress::draw(std::uint32_t done, std::uint32_t running) {
   drawn_ = true;
 }
 
+void Progress::skipped(int node, const std::string& label) {
+  if (!lines_) return;
+  std::fprintf(stderr, "Skipped: the stages writing shuffle #%d (%s); its output is kept from an earlier job\n", node,
+               label.c_str());
+  std::fflush(stderr);
+}
+
 void Progress::finish_stage() {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (bar_ && drawn_) {

@@ -19,6 +19,9 @@ class Progress {
   // Called whenever the scheduler wakes up; draws or prints when it is time.
   void update(std::uint32_t done, std::uint32_t running);
   void finish_stage();
+  // The stages writing shuffle #`node` (`label`) are skipped: its output is kept from an
+  // earlier job. A line in plain-lines mode (the bar shows running stages only, as Spark's).
+  void skipped(int node, const std::string& label);
   // How long the scheduler may sleep before update() has something to show.
   std::chrono::milliseconds next_update() const;
 

@@ -19,7 +19,8 @@ Usage:
   naming the closest one); --checkpoint-dir gets checkpoint()'s files while the checkpoint
   lives and none after (an empty one is 64).
   Progress: with --progress and no terminal, a plain line during a slow stage, not only at
-  its end (DATAFLOW_PROGRESS_INTERVAL=1).
+  its end (DATAFLOW_PROGRESS_INTERVAL=1); a second action over a kept shuffle prints its map
+  stage as skipped and runs one stage.
 
 The last line printed is always "P passed, F failed".
 """
@@ -180,6 +181,21 @@ def progress_lines(ctx):
     return res, fails
 
 
+def skipped_stages(ctx):
+    res = ctx.run(["--progress", "reuse"])
+    fails = common(res, 0, prompt=False)
+    if b"reuse counts=2,2" not in res.stdout:
+        fails.append("stdout lacks 'reuse counts=2,2': %s" % cw.short(res.stdout[:300]))
+    err = res.stderr.decode("utf-8", "replace")
+    skipped = re.findall(r"^Skipped: the stages writing shuffle #[0-9]+ \(reduce_by_key\)", err, re.M)
+    ended = re.findall(r"^Stage [0-9]+: [0-9]+ tasks? finished in", err, re.M)
+    if len(skipped) != 1:
+        fails.append("expected one 'Skipped:' line, got %d: %s" % (len(skipped), cw.short(err.encode()[:600])))
+    if len(ended) != 3:  # the first job's map and result stages, the second job's result stage
+        fails.append("expected 3 stages to run, got %d" % len(ended))
+    return res, fails
+
+
 def broadcast_join(ctx):
     # 20,000 left records on 250 of the right side's keys (every even key below 500): 10,000.
     fails = []
@@ -219,6 +235,7 @@ CASES = [
     ("unknown-setting", unknown_setting),
     ("progress-lines", progress_lines),
     ("broadcast-join", broadcast_join),
+    ("skipped-stages", skipped_stages),
 ]
 
 

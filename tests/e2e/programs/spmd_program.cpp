@@ -74,6 +74,15 @@ int run_case(const std::string& name, dataflow::Session& session, int argc, char
     }
     return 0;
   }
+  if (name == "reuse") {  // two actions over one shuffle: the second skips its map stage
+    auto sums = numbers().map([](long x) { return std::pair<long, long>(x % 2, x); }).reduce_by_key(std::plus<>{});
+    const auto first = sums.count();
+    const auto second = sums.count();
+    if (session.is_driver())
+      std::printf("reuse counts=%llu,%llu\n", static_cast<unsigned long long>(first),
+                  static_cast<unsigned long long>(second));
+    return 0;
+  }
   if (name == "checkpoint") {  // files under --checkpoint-dir while the checkpoint lives, none after
     const std::string dir = session.config().checkpoint_dir;
     auto in_dir = [&dir] {
