@@ -14,8 +14,7 @@
 #include "common/signals.hpp"
 #include "dataflow/error.hpp"
 #include "driver/progress.hpp"
-#include "io/input_paths.hpp"
-#include "io/text_splits.hpp"
+#include "driver/resolve_inputs.hpp"
 #include "plan/partitions.hpp"
 #include "plan/planner.hpp"
 #include "result/output_committer.hpp"
@@ -29,72 +28,12 @@ using detail::OpKind;
 // The scheduler wakes at least this often to notice signals and timeouts.
 constexpr std::chrono::milliseconds kWake{100};
 
-// What the driver resolved before running a job: partition counts of every node, text
-// splits of every text source, the tasks and reduce partitions of every stage.
-struct Resolved {
-  plan::PartitionCounts counts;
-  std::map<int, std::vector<detail::TextSplit>> splits;  // by text source node
-  std::vector<plan::StageSize> sizes;                    // by stage id
-};
-
 // "512 MiB": whole GiB or MiB where exact, else MiB rounded down (bytes below 1 MiB).
 std::string memory_text(std::uint64_t bytes) {
   constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
   if (bytes >= (kMiB << 10) && bytes % (kMiB << 10) == 0) return std::to_string(bytes >> 30) + " GiB";
   if (bytes >= kMiB) return std::to_string(bytes >> 20) + " MiB";
   return std::to_string(bytes) + " bytes";
-}
-
-// binary_records: every file must hold whole records.
-void check_record_files(const std::vector<detail::TextSplit>& splits, std::uint64_t record_length) {
-  for (const auto& split : splits) {
-    for (const auto& piece : split.pieces) {
-      if (piece.file.size % record_length != 0) {
-        throw Error(ExitCode::kDataError, "input " + piece.path + ": its size, " + std::to_string(piece.file.size) +
-                                              " bytes, is not a multiple of the record length " +
-                                              std::to_string(record_length));
-      }
-    }
-  }
-}
-
-// Lists the inputs of every stage of `plan`. `slots` (the executors' task threads) spreads a
-// small input over them, as Spark's bytesPerCore does. Throws Error(kNoInput) for a missing
-// input. Kept shuffles have the partitions their exchange left.
-Resolved resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const Config& config, int slots,
-                        const Reuse& reuse) {
-  Resolved r;
-  r.sizes.resize(plan.stages.size());
-  for (const auto& [node, kept] : reuse.shuffles) r.counts[node] = static_cast<std::uint32_t>(kept.owners.size());
-  for (const plan::Stage& s : plan.stages) {
-    for (int in : s.inputs) {
-      if (r.counts.count(in)) continue;  // a shuffle resolved by its map stage, or a shared source
-      const auto& node = graph.node(in);
-      if (node.kind == OpKind::kTextFile || node.kind == OpKind::kBinaryRecords) {
-        auto& splits = r.splits[in];
-        splits = io::plan_splits(io::expand_inputs(node.paths), config.split_size,
-                                 static_cast<std::uint32_t>(std::max(1, slots)));
-        if (node.kind == OpKind::kBinaryRecords) check_record_files(splits, node.limit);
-        r.counts[in] = static_cast<std::uint32_t>(splits.size());
-      } else if (detail::is_source(node.kind)) {
-        r.counts[in] = node.partitions;
-      } else {
-        throw std::logic_error("planner: shuffle #" + std::to_string(in) + " read before it is written");
-      }
-    }
-    plan::StageSize& size = r.sizes[s.id];
-    size.tasks = plan::count_stage(graph, s, r.counts);
-    if (s.output == plan::StageOutput::kShuffle) {
-      const auto& spec = graph.node(s.output_node);
-      std::uint32_t b = spec.partitions;
-      if (b == 0 && spec.like >= 0) b = r.counts.at(spec.like);
-      if (b == 0) b = static_cast<std::uint32_t>(config.default_parallelism);
-      if (b == 0) b = size.tasks;
-      size.buckets = b == 0 ? 1 : b;
-      r.counts[s.output_node] = size.buckets;
-    }
-  }
-  return r;
 }
 
 class Job {
