@@ -25,6 +25,7 @@
 #include "dataflow/detail/runtime.hpp"
 #include "dataflow/detail/shuffle_blocks.hpp"
 #include "dataflow/detail/text_format.hpp"
+#include "dataflow/hdf5.hpp"
 #include "dataflow/stats.hpp"
 
 namespace dataflow {
@@ -182,6 +183,18 @@ class Dataset {
     }
   }
 
+  // Action: writes the records as dataset `dataset` ("/group/name") of one new HDF5 file
+  // (README: HDF5): numbers as a 1-D dataset, std::array and std::vector rows (all of one
+  // length) as a 2-D one, strings as variable-length UTF-8 strings; a struct with the
+  // Compound that names its fields. Each task stages its partition where it runs; then the
+  // processes write the file together (MPI-IO, collective) under a temporary name, and it
+  // appears as `file` only once complete. An existing file is exit code 73 unless
+  // options.overwrite. Defined in ops/hdf5_ops.hpp.
+  void save_as_hdf5(const std::string& file, const std::string& dataset, const hdf5::WriteOptions& options = {}) const;
+  template <class S>
+  void save_as_hdf5(const std::string& file, const std::string& dataset, const hdf5::Compound<S>& compound,
+                    const hdf5::WriteOptions& options = {}) const;
+
   // ---- Pair and partition operations (ops/pair_ops.hpp) ----
   template <class F>
   auto key_by(F f) const;
@@ -309,6 +322,10 @@ class Dataset {
  private:
   template <class, class>
   friend class Dataset;
+
+  // save_as_hdf5 with the records' HDF5 type.
+  void save_hdf5_as(const std::string& file, const std::string& dataset, const detail::h5::RecordType& type,
+                    const hdf5::WriteOptions& options) const;
 
   // What a transformation returns after a failed check: no further errors follow from it.
   Dataset<detail::ErrorRecord> failed() const { return Dataset<detail::ErrorRecord>(runtime_, node_, nullptr); }
@@ -449,4 +466,5 @@ class Dataset {
 #include "dataflow/ops/sort.hpp"
 #include "dataflow/ops/persist.hpp"
 #include "dataflow/ops/actions.hpp"
+#include "dataflow/ops/hdf5_save.hpp"
 // clang-format on

@@ -18,6 +18,7 @@
 #include "dataflow/config.hpp"
 #include "dataflow/dataset.hpp"
 #include "dataflow/error.hpp"
+#include "dataflow/hdf5.hpp"
 
 namespace dataflow {
 
@@ -68,6 +69,26 @@ class Session {
     return binary_records(std::vector<std::string>{std::move(path)}, record_length);
   }
 
+  // The records of an HDF5 dataset (README: HDF5): `dataset` ("/group/name") in each of
+  // `paths` (files, directories or globs, as text_file), concatenated in path order. T: a
+  // number (1-D), std::array<E, N> or std::vector<E> (the rows of a 2-D dataset), or
+  // std::string (fixed or variable length strings); a struct S with its Compound<S>. The
+  // driver checks every file while planning: a missing file or dataset is exit code 66, a
+  // wrong shape or a type that does not convert to T without loss 65. Each task reads its
+  // row ranges (about --split-size bytes, aligned to the dataset's chunks) by hyperslab.
+  template <class T>
+  Dataset<T> hdf5(std::vector<std::string> paths, std::string dataset);
+  template <class T>
+  Dataset<T> hdf5(std::string path, std::string dataset) {
+    return hdf5<T>(std::vector<std::string>{std::move(path)}, std::move(dataset));
+  }
+  template <class S>
+  Dataset<S> hdf5(std::vector<std::string> paths, std::string dataset, const ::dataflow::hdf5::Compound<S>& compound);
+  template <class S>
+  Dataset<S> hdf5(std::string path, std::string dataset, const ::dataflow::hdf5::Compound<S>& compound) {
+    return hdf5<S>(std::vector<std::string>{std::move(path)}, std::move(dataset), compound);
+  }
+
   // start, start + step, ... up to end (excluded), as spark.range; in `slices` partitions
   // (0 = default parallelism). Computed by the tasks: nothing is shipped.
   Dataset<std::int64_t> range(std::int64_t start, std::int64_t end, std::int64_t step = 1, int slices = 0);
@@ -110,6 +131,8 @@ class Session {
   }
 
  private:
+  template <class T>
+  Dataset<T> hdf5_source(std::vector<std::string> paths, std::string dataset, const detail::h5::RecordType& type);
   detail::Runtime* runtime();
   std::unique_ptr<detail::Engine> engine_;
 };
@@ -216,3 +239,5 @@ struct ProgramInfo {
 int run(int& argc, char**& argv, const std::function<int(Session&)>& body, const ProgramInfo& info = {});
 
 }  // namespace dataflow
+
+#include "dataflow/ops/hdf5_read.hpp"  // IWYU pragma: keep

@@ -39,6 +39,7 @@ class Engine final : public Runtime {
   void set_range_partitioner(int node, RangePartitioner partitioner) override;
   int num_partitions(int node) override;
   std::uint32_t add_accumulator(AccumulatorHooks hooks) override;
+  void save_hdf5(int action_node, const h5::WriteSpec& spec) override;  // engine_hdf5.cpp
   std::string broadcast_bytes(std::string bytes) override {
     world_.broadcast_from_driver(bytes);
     return bytes;
@@ -83,6 +84,7 @@ class Engine final : public Runtime {
   task::JobEnd job_end(std::uint64_t job, bool ok, int code, std::string error) const;
 
   net::World world_;  // first member: MPI outlives everything below
+  std::uint64_t hdf5_saves_ = 0;
   std::chrono::steady_clock::time_point start_;
   Config config_;
   int auto_cores_ = 1;  // the same on every rank (minimum over the executors)

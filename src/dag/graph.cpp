@@ -36,6 +36,8 @@ int Graph::add(NodeSpec spec) {
   put(canon, spec.paths.size());
   for (const auto& path : spec.paths) put(canon, path);
   put(canon, spec.limit);
+  put(canon, spec.dataset);
+  put(canon, spec.record_type);
   fingerprints_.push_back(XXH3_64bits(canon.data(), canon.size()));
   nodes_.push_back(std::move(spec));
   return id;

@@ -15,6 +15,8 @@ const char* op_name(OpKind kind) {
       return "binary_records";
     case OpKind::kCheckpoint:
       return "checkpoint";
+    case OpKind::kHdf5:
+      return "hdf5";
     case OpKind::kMap:
       return "map";
     case OpKind::kFlatMap:
@@ -51,13 +53,15 @@ const char* op_name(OpKind kind) {
       return "take";
     case OpKind::kForeach:
       return "foreach";
+    case OpKind::kSaveAsHdf5:
+      return "save_as_hdf5";
   }
   return "unknown";
 }
 
 bool is_source(OpKind kind) {
   return kind == OpKind::kParallelize || kind == OpKind::kTextFile || kind == OpKind::kRange ||
-         kind == OpKind::kBinaryRecords || kind == OpKind::kCheckpoint;
+         kind == OpKind::kBinaryRecords || kind == OpKind::kCheckpoint || kind == OpKind::kHdf5;
 }
 
 bool is_wide(OpKind kind) {

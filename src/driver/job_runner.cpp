@@ -216,6 +216,9 @@ class Job {
         in.kind = task::InputKind::kTextSplit;
         in.split = resolved_.splits.at(at.node).at(at.partition);
         in.split.max_line_size = config_.max_line_size;
+      } else if (spec.kind == OpKind::kHdf5) {
+        in.kind = task::InputKind::kSlice;
+        in.slice = resolved_.hdf5_splits.at(at.node).at(at.partition);
       } else if (detail::is_source(spec.kind)) {
         in.kind = task::InputKind::kSlice;
         if (at.partition < spec.slices.size()) in.slice = spec.slices[at.partition];

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dataflow/error.hpp"
+#include "io/hdf5_reader.hpp"
 #include "io/input_paths.hpp"
 #include "io/text_splits.hpp"
 
@@ -43,6 +44,13 @@ Resolved resolve_inputs(const dag::Graph& graph, const plan::Plan& plan, const C
         splits = io::plan_splits(io::expand_inputs(node.paths), config.split_size,
                                  static_cast<std::uint32_t>(std::max(1, slots)));
         if (node.kind == OpKind::kBinaryRecords) check_record_files(splits, node.limit);
+        r.counts[in] = static_cast<std::uint32_t>(splits.size());
+      } else if (node.kind == OpKind::kHdf5) {
+        std::vector<std::string> files;
+        for (auto& f : io::expand_inputs(node.paths)) files.push_back(std::move(f.path));
+        auto& splits = r.hdf5_splits[in];
+        splits = io::h5::plan_splits(files, node.dataset, detail::h5::decode_record_type(node.record_type),
+                                     config.split_size, static_cast<std::uint32_t>(std::max(1, slots)));
         r.counts[in] = static_cast<std::uint32_t>(splits.size());
       } else if (detail::is_source(node.kind)) {
         r.counts[in] = node.partitions;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "dag/graph.hpp"
@@ -20,6 +21,7 @@ namespace dataflow::driver {
 struct Resolved {
   plan::PartitionCounts counts;
   std::map<int, std::vector<detail::TextSplit>> splits;  // by text source node
+  std::map<int, std::vector<std::string>> hdf5_splits;   // by HDF5 source node, encoded
   std::vector<plan::StageSize> sizes;                    // by stage id
 };
 

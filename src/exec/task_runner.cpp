@@ -119,6 +119,7 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
     }
   } running(ctx.memory.pool);
   ctx.stage = d.stage;
+  ctx.rank = rank_;
   ctx.partition = d.partition;
   ctx.tasks = d.tasks;
   ctx.attempt = d.attempt;

@@ -16,6 +16,7 @@ enum class OpKind : std::uint8_t {
   kRange,
   kBinaryRecords,
   kCheckpoint,  // the files checkpoint() wrote: paths[0]/part-NNNNN, `partitions` of them
+  kHdf5,        // an HDF5 dataset (`dataset`) in each of `paths`, read by row ranges
   // Narrow, one-to-one: partition p from the parent's partition p.
   kMap,
   kFlatMap,
@@ -44,6 +45,7 @@ enum class OpKind : std::uint8_t {
   kAggregate,  // each partition's partial result, merged on every rank (reduce, fold, top...)
   kTake,       // the first records, reading only the partitions it needs
   kForeach,
+  kSaveAsHdf5,  // each partition staged where it ran, then one file written collectively
 };
 
 const char* op_name(OpKind kind);
@@ -81,6 +83,8 @@ struct NodeSpec {
   std::vector<std::string> slices;
   std::vector<std::string> paths;  // text_file inputs; save_as_text_file's directory
   std::uint64_t limit = 0;         // take: the records wanted; binary_records: the record length
+  std::string dataset;             // hdf5: the dataset's path inside each file
+  std::string record_type;         // hdf5: the records' h5::RecordType, encoded
 };
 
 }  // namespace dataflow::detail

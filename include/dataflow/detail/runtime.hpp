@@ -9,6 +9,7 @@
 #include "dataflow/accumulator.hpp"
 #include "dataflow/config.hpp"
 #include "dataflow/detail/block_cache.hpp"
+#include "dataflow/detail/hdf5_types.hpp"
 #include "dataflow/detail/node_spec.hpp"
 #include "dataflow/detail/task_context.hpp"
 
@@ -43,6 +44,10 @@ class Runtime {
   virtual StorageInfo storage_info() = 0;
   // Collective: registers an accumulator; returns its id (creation order).
   virtual std::uint32_t add_accumulator(AccumulatorHooks hooks) = 0;
+  // Collective: runs save_as_hdf5's action `action_node` (its tasks stage their partitions
+  // where they run), then writes them into the one file spec.file, published by rename when
+  // complete. Throws JobError on every rank for an error every rank saw.
+  virtual void save_hdf5(int action_node, const h5::WriteSpec& spec) = 0;
   // Collective: the driver's `bytes` on every rank.
   virtual std::string broadcast_bytes(std::string bytes) = 0;
   virtual const Config& config() const = 0;

@@ -104,6 +104,7 @@ struct TaskContext {
   std::string output_file;  // save: this attempt's file
   TaskMemory memory;        // the executor's pool and local directory
   BlockCache* cache = nullptr;  // the executor's blocks of persisted datasets
+  int rank = 0;                 // the process running the task
 
   bool touches(int node) const { return find(node) != nullptr; }
   std::uint32_t partition_of(int node) const {

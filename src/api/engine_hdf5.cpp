@@ -1,0 +1,55 @@
+// Engine::save_hdf5: the staging job, the collective write, the publishing rename.
+#include <unistd.h>
+
+#include <string>
+
+#include "api/engine.hpp"
+#include "dataflow/error.hpp"
+#include "io/hdf5_writer.hpp"
+
+namespace dataflow::detail {
+namespace {
+
+// An error the driver alone saw, told to every rank ("" when none): "<code> <message>".
+std::string verdict_of(const Error& e) { return std::to_string(e.exit_code()) + " " + e.what(); }
+
+[[noreturn]] void throw_verdict(const std::string& verdict) {
+  const std::size_t space = verdict.find(' ');
+  throw JobError(static_cast<ExitCode>(std::stoi(verdict.substr(0, space))), verdict.substr(space + 1));
+}
+
+}  // namespace
+
+void Engine::save_hdf5(int action_node, const h5::WriteSpec& spec) {
+  const bool driver = world_.rank() == 0;
+  std::string verdict, tmp;
+  if (driver) {
+    try {
+      tmp = io::h5::prepare_target(spec, ++hdf5_saves_);
+    } catch (const Error& e) {
+      verdict = verdict_of(e);
+    }
+  }
+  world_.broadcast_from_driver(verdict);
+  if (!verdict.empty()) throw_verdict(verdict);
+  world_.broadcast_from_driver(tmp);
+
+  const std::vector<h5::Staged> parts = h5::decode_staged(run_job(action_node, true));
+  // An error here on some ranks only (a staged file unreadable, a full disk) ends the job
+  // through run()'s one-rank path (MPI_Abort): the other ranks may wait in a collective call.
+  io::h5::write_file(spec, parts, tmp, world_.size() > 1, world_.rank());
+  for (const h5::Staged& s : parts) {
+    if (s.rank == world_.rank() && !s.path.empty()) unlink(s.path.c_str());
+  }
+  if (driver) {
+    try {
+      io::h5::publish(tmp, spec);
+    } catch (const Error& e) {
+      verdict = verdict_of(e);
+    }
+  }
+  world_.broadcast_from_driver(verdict);
+  if (!verdict.empty()) throw_verdict(verdict);
+}
+
+}  // namespace dataflow::detail

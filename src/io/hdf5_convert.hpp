@@ -1,0 +1,53 @@
+// HDF5 type rules: when a file's number type converts into a memory type without loss, and
+// the memory and file types libdataflow reads and writes with. The rules are plain functions
+// of the types' parameters (tested without a file).
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstddef>
+#include <string>
+
+#include "dataflow/detail/hdf5_types.hpp"
+#include "io/hdf5_handle.hpp"
+
+namespace dataflow::io::h5 {
+
+using detail::h5::RecordType;
+using detail::h5::Scalar;
+
+// A number type as stored: integers by precision (bits that hold the value) and sign, floats
+// by their mantissa and exponent bits.
+struct NumberType {
+  bool is_float = false;
+  bool is_signed = false;
+  std::size_t precision = 0;  // integers
+  std::size_t mantissa = 0;   // floats, without the implicit bit
+  std::size_t exponent = 0;
+};
+NumberType number_type(Scalar s);
+
+// Whether every value of `file` is exactly a value of `memory`: integers into wider integers
+// of the same sign, or unsigned into wider signed; integers into floats whose mantissa holds
+// all their bits; floats into floats at least as wide in mantissa and exponent. Never floats
+// into integers.
+bool lossless(const NumberType& file, Scalar memory);
+
+// The file type, as messages print it: "int64", "float32 (big-endian)", "string (variable
+// length)", "compound {x: float64, id: int64}", "enum", ...
+std::string describe(hid_t file_type);
+
+// Throws Error(kDataError) unless `file_type` reads into `type` losslessly (every compound
+// field the struct names exists and converts). `where` names the file and dataset.
+void check_readable(hid_t file_type, const RecordType& type, const std::string& where);
+
+// What H5Dread converts into for `type`, given the file's type.
+Hid memory_type(hid_t file_type, const RecordType& type);
+// The native type of a scalar, and the standard little-endian one files get.
+Hid native(Scalar s);
+Hid standard(Scalar s);
+// For writing `type`: what the staged rows are in memory, and what the file stores.
+Hid memory_type_for_write(const RecordType& type);
+Hid file_type_for_write(const RecordType& type);
+
+}  // namespace dataflow::io::h5
