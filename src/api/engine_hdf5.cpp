@@ -37,7 +37,12 @@ void Engine::save_hdf5(int action_node, const h5::WriteSpec& spec) {
   const std::vector<h5::Staged> parts = h5::decode_staged(run_job(action_node, true));
   // An error here on some ranks only (a staged file unreadable, a full disk) ends the job
   // through run()'s one-rank path (MPI_Abort): the other ranks may wait in a collective call.
-  io::h5::write_file(spec, parts, tmp, world_.size() > 1, world_.rank());
+  try {
+    io::h5::write_file(spec, parts, tmp, world_.size() > 1, world_.rank());
+  } catch (...) {
+    if (driver) unlink(tmp.c_str());  // no partial file left, whichever rank failed
+    throw;
+  }
   for (const h5::Staged& s : parts) {
     if (s.rank == world_.rank() && !s.path.empty()) unlink(s.path.c_str());
   }

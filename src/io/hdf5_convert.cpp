@@ -1,6 +1,7 @@
 // HDF5 type rules and the memory and file types of reads and writes.
 #include "io/hdf5_convert.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -276,6 +277,14 @@ Hid variable_string(H5T_cset_t cset) {
   return t;
 }
 
+Hid fixed_string(std::size_t length) {
+  Hid t = owned(H5Tcopy(H5T_C_S1), "H5Tcopy", ExitCode::kSoftware);
+  check_status(H5Tset_size(t, std::max<std::size_t>(length, 1)), "H5Tset_size", ExitCode::kSoftware);
+  check_status(H5Tset_strpad(t, H5T_STR_NULLPAD), "H5Tset_strpad", ExitCode::kSoftware);
+  check_status(H5Tset_cset(t, H5T_CSET_UTF8), "H5Tset_cset", ExitCode::kSoftware);
+  return t;
+}
+
 Hid compound(const RecordType& type, bool packed) {
   std::size_t size = type.size;
   if (packed) {
@@ -309,26 +318,26 @@ Hid memory_type(hid_t file_type, const RecordType& type) {
   throw Error(ExitCode::kSoftware, "HDF5: unknown record shape");
 }
 
-Hid memory_type_for_write(const RecordType& type) {
+Hid memory_type_for_write(const RecordType& type, std::size_t string_length) {
   switch (type.shape) {
     case Shape::kValues:
     case Shape::kRows:
       return native(type.element);
     case Shape::kStrings:
-      return variable_string(H5T_CSET_UTF8);
+      return fixed_string(string_length);
     case Shape::kCompound:
       return compound(type, false);
   }
   throw Error(ExitCode::kSoftware, "HDF5: unknown record shape");
 }
 
-Hid file_type_for_write(const RecordType& type) {
+Hid file_type_for_write(const RecordType& type, std::size_t string_length) {
   switch (type.shape) {
     case Shape::kValues:
     case Shape::kRows:
       return standard(type.element);
     case Shape::kStrings:
-      return variable_string(H5T_CSET_UTF8);
+      return fixed_string(string_length);
     case Shape::kCompound:
       return compound(type, true);
   }

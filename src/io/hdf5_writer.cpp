@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -27,7 +28,6 @@ using detail::h5::WriteSpec;
 
 constexpr std::uint64_t kRoundBytes = std::uint64_t{16} << 20;  // per rank and round
 constexpr std::uint64_t kChunkBytes = std::uint64_t{1} << 20;
-constexpr std::uint64_t kStringBytesGuess = 64;
 
 // A staging file read front to back.
 class StagedReader {
@@ -76,7 +76,7 @@ std::uint64_t row_bytes_of(const WriteSpec& spec, std::uint64_t columns) {
     case Shape::kCompound:
       return spec.type.size;
     case Shape::kStrings:
-      return kStringBytesGuess;
+      return std::max<std::uint64_t>(columns, 1);  // the longest string's bytes
   }
   return 1;
 }
@@ -87,6 +87,7 @@ void write_dataset(const WriteSpec& spec, const std::vector<Staged>& parts, cons
   const std::uint64_t row_bytes = row_bytes_of(spec, columns);
   const bool two_d = spec.type.shape == Shape::kRows;
   const int dims_rank = two_d ? 2 : 1;
+  if (!two_d) columns = 0;  // strings: `columns` was their length
   const hsize_t dims[2] = {total, columns};
   const hsize_t max_dims[2] = {H5S_UNLIMITED, two_d && columns == 0 ? H5S_UNLIMITED : columns};
   Hid space = owned(H5Screate_simple(dims_rank, dims, max_dims), where, ExitCode::kSoftware);
@@ -96,12 +97,14 @@ void write_dataset(const WriteSpec& spec, const std::vector<Staged>& parts, cons
                       : std::max<std::uint64_t>(1, kChunkBytes / std::max<std::uint64_t>(row_bytes, 1));
   const hsize_t chunk[2] = {chunk_rows, std::max<hsize_t>(columns, 1)};
   check_status(H5Pset_chunk(dcpl, dims_rank, chunk), where + ": chunk layout", ExitCode::kUsage);
-  check_status(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), where, ExitCode::kSoftware);
+  if (spec.type.shape != Shape::kStrings) {  // every element is written: no fill values (not for VL types)
+    check_status(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), where, ExitCode::kSoftware);
+  }
   if (spec.gzip > 0) check_status(H5Pset_deflate(dcpl, static_cast<unsigned>(spec.gzip)), where, ExitCode::kUsage);
   Hid lcpl = owned(H5Pcreate(H5P_LINK_CREATE), where, ExitCode::kSoftware);
   check_status(H5Pset_create_intermediate_group(lcpl, 1), where, ExitCode::kSoftware);
-  Hid file_type = file_type_for_write(spec.type);
-  Hid memory_type = memory_type_for_write(spec.type);
+  Hid file_type = file_type_for_write(spec.type, row_bytes);
+  Hid memory_type = memory_type_for_write(spec.type, row_bytes);
   dataset = owned(H5Dcreate2(file, spec.dataset.c_str(), file_type, space, lcpl, dcpl, H5P_DEFAULT),
                   where + ": cannot create the dataset", ExitCode::kIoError);
 
@@ -143,8 +146,7 @@ void write_dataset(const WriteSpec& spec, const std::vector<Staged>& parts, cons
   if (parallel) check_status(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), where, ExitCode::kSoftware);
   Hid file_space = owned(H5Dget_space(dataset), where, ExitCode::kSoftware);
   std::vector<std::max_align_t> buffer;
-  std::vector<std::string> strings;
-  std::vector<const char*> pointers;
+  std::string text;
   std::unique_ptr<StagedReader> reader;
   std::size_t reader_part = parts.size();
   for (std::size_t r = 0; r < rounds; ++r) {
@@ -158,17 +160,15 @@ void write_dataset(const WriteSpec& spec, const std::vector<Staged>& parts, cons
         reader_part = b.part;
       }
       count[0] = b.rows;
-      if (spec.type.shape == Shape::kStrings) {
-        strings.resize(b.rows);
-        pointers.resize(b.rows);
+      if (spec.type.shape == Shape::kStrings) {  // each padded with NULs to row_bytes
+        text.assign(b.rows * row_bytes, '\0');
         for (std::uint64_t i = 0; i < b.rows; ++i) {
           std::uint64_t n = 0;
           reader->read(&n, sizeof n);
-          strings[i].resize(n);
-          if (n) reader->read(strings[i].data(), n);
-          pointers[i] = strings[i].c_str();
+          if (n > row_bytes) throw Error(ExitCode::kSoftware, where + ": a staged string is longer than staged");
+          if (n) reader->read(text.data() + i * row_bytes, n);
         }
-        data = pointers.data();
+        data = text.data();
       } else {
         const std::uint64_t bytes = b.rows * row_bytes;
         buffer.resize((bytes + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t) + 1);
@@ -201,6 +201,7 @@ void write_file(const WriteSpec& spec, const std::vector<Staged>& parts, const s
   std::uint64_t total = 0, columns = spec.type.columns;
   for (const Staged& s : parts) {
     total += s.rows;
+    if (spec.type.shape == Shape::kStrings) columns = std::max(columns, s.columns);
     if (spec.type.shape == Shape::kRows && s.rows > 0) {
       if (columns == 0) columns = s.columns;
       if (s.columns != columns) {
@@ -222,6 +223,10 @@ void write_file(const WriteSpec& spec, const std::vector<Staged>& parts, const s
       file.release();
     }
     throw;
+  }
+  // For tests of O3: DATAFLOW_FAULT_HDF5_WRITE=kill ends the process here, before the close.
+  if (const char* fault = std::getenv("DATAFLOW_FAULT_HDF5_WRITE"); fault && std::strcmp(fault, "kill") == 0) {
+    std::raise(SIGKILL);
   }
   dataset.close(where + ": cannot close the dataset");
   file.close(where + ": cannot close the file");
@@ -245,6 +250,19 @@ void sync_path(const std::string& path, int flags) {
   const int err = errno;
   ::close(fd);
   if (rc != 0 && err != EINVAL) throw Error(ExitCode::kIoError, "cannot sync " + path + ": " + std::strerror(err));
+}
+
+// Whether process `pid` of this host has ended (a zombie that nobody reaped has).
+bool process_gone(long pid) {
+  if (pid <= 0) return true;
+  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return true;
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return false;
+  char line[512] = {0};
+  const std::size_t n = std::fread(line, 1, sizeof line - 1, f);
+  std::fclose(f);
+  const char* paren = std::strrchr(line, ')');  // the state follows the command's ") "
+  return n > 0 && paren != nullptr && paren[1] == ' ' && paren[2] == 'Z';
 }
 
 }  // namespace
@@ -272,7 +290,7 @@ std::string prepare_target(const WriteSpec& spec, std::uint64_t n) {
     struct stat st {};
     if (lstat(entry.path().c_str(), &st) != 0 || st.st_uid != getuid() || !S_ISREG(st.st_mode)) continue;
     const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-    if (pid <= 0 || (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) fs::remove(entry.path(), ec);
+    if (process_gone(pid)) fs::remove(entry.path(), ec);
   }
   return spec.file + ".tmp-" + host + "." + std::to_string(getpid()) + "." + std::to_string(n);
 }

@@ -99,7 +99,7 @@ void read_split(std::string_view split, const RecordType& type, const BatchFn& f
 
 // Where a task of save_as_hdf5 stages its partition before the collective write: a file in
 // the executor's local directory, records in their memory layout back to back (kStrings:
-// each as a u64 length and its bytes).
+// each as a u64 length and its bytes; the file gets fixed-length strings of the longest's).
 struct Staged {
   std::int32_t rank = 0;  // the process that holds the file
   std::uint64_t rows = 0;

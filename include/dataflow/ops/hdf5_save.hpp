@@ -48,6 +48,7 @@ void Dataset<T, Chain>::save_hdf5_as(const std::string& file, const std::string&
       if constexpr (std::is_convertible_v<const T&, std::string_view>) {
         const std::string_view s(x);
         const std::uint64_t n = s.size();
+        if (n > columns) columns = n;  // the file's strings are as long as the longest
         staged.append(&n, sizeof n);
         staged.append(s.data(), s.size());
       } else if constexpr (detail::h5::IsStdVector<T>::value) {
