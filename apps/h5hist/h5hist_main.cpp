@@ -59,11 +59,11 @@ std::vector<double> edges_of(double lo, double hi, std::uint64_t bins) {
   return e;
 }
 
-// The bin of v as numpy computes it (values outside [lo, hi] and NaN: none).
-std::int64_t bin_of(double v, const std::vector<double>& edges, double lo, double hi) {
+// The bin of v as numpy computes it (values outside [lo, hi] and NaN: none); norm is
+// bins / (hi - lo).
+std::int64_t bin_of(double v, const std::vector<double>& edges, double lo, double hi, double norm) {
   if (!(v >= lo && v <= hi)) return -1;
   const auto bins = static_cast<std::int64_t>(edges.size() - 1);
-  const double norm = static_cast<double>(bins) / (hi - lo);
   auto i = static_cast<std::int64_t>((v - lo) * norm);
   if (i == bins) --i;
   if (v < edges[static_cast<std::size_t>(i)]) --i;
@@ -152,11 +152,12 @@ int main(int argc, char** argv) {
           }
         }
         const std::vector<double> edges = edges_of(lo, hi, bins);
+        const double norm = static_cast<double>(bins) / (hi - lo);
         using Counts = std::vector<std::uint64_t>;
         const Counts counts = values.aggregate(
             Counts(bins, 0),
-            [edges, lo, hi](Counts c, double v) {
-              const std::int64_t b = bin_of(v, edges, lo, hi);
+            [edges, lo, hi, norm](Counts c, double v) {
+              const std::int64_t b = bin_of(v, edges, lo, hi, norm);
               if (b >= 0) ++c[static_cast<std::size_t>(b)];
               return c;
             },

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs wordcount as an sbatch job (jobs/wordcount.sbatch: srun, PMIx launch, 2 tasks) on a
 # private one-node Slurm, and as 3 ranks on 2 allocated tasks (srun --overcommit, the way to
-# give the driver no CPU of its own), and checks that both outputs equal local mode's.
-# Usage: check_srun.sh WORDCOUNT INPUT
+# give the driver no CPU of its own), and checks that both outputs equal local mode's; then
+# h5hist as an sbatch job (jobs/h5hist.sbatch) over an HDF5 file.
+# Usage: check_srun.sh WORDCOUNT INPUT [H5HIST HDF5_PROGRAM]
 set -euo pipefail
 wordcount=$(realpath "$1")
 input=$(realpath "$2")
@@ -29,3 +30,22 @@ state=$(scontrol show job "$jid" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2)
 echo "job $jid (overcommit): $state"
 if [ "$state" != COMPLETED ]; then cat "oc-$jid.err" >&2; exit 1; fi
 cmp local.out "oc-$jid.out" && echo "srun --overcommit output equals local mode"
+
+# h5hist (jobs/h5hist.sbatch) over an HDF5 file that libdataflow wrote: the table equals
+# local mode's, and the histogram file written by the job's ranks together has every count.
+if [ $# -ge 4 ]; then
+  h5hist=$(realpath "$3")
+  h5prog=$(realpath "$4")
+  "$h5prog" range 100000 values.h5 /x
+  "$h5hist" values.h5:/x --bins 8 -o local-hist.h5 > hist-local.out
+  jid=$(H5HIST="$h5hist" sbatch --parsable "$root/jobs/h5hist.sbatch" values.h5:/x --bins 8 -o slurm-hist.h5)
+  for _ in $(seq 1 1200); do squeue -h -j "$jid" 2>/dev/null | grep -q . || break; sleep 0.1; done
+  state=$(scontrol show job "$jid" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2)
+  echo "job $jid (h5hist): $state"
+  if [ "$state" != COMPLETED ]; then cat "h5hist-$jid.err" >&2; exit 1; fi
+  # The tables agree but for the last line, which names the output file.
+  cmp <(head -n -1 hist-local.out) <(head -n -1 "h5hist-$jid.out") && echo "h5hist under sbatch equals local mode"
+  grep -q "total 100000 values" "h5hist-$jid.out" || { echo "h5hist's table lacks the total" >&2; exit 1; }
+  [ -f slurm-hist.h5 ] && ! ls slurm-hist.h5.tmp-* 2>/dev/null || { echo "no slurm-hist.h5, or a temporary left" >&2; exit 1; }
+  h5dump -d /histogram slurm-hist.h5 > /dev/null && echo "h5dump reads the job's histogram file"
+fi
