@@ -2,7 +2,7 @@
 # Builds libdataflow with warnings as errors and runs the whole test suite (unit tests,
 # multi-rank tests at 1-4 ranks, end-to-end wordcount tests, the install and Slurm tests),
 # then rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and reruns the unit tests,
-# the multi-rank tests at 1-3 ranks and the install test.
+# the multi-rank tests at 1 and 3 ranks and the install test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 GTEST_COLOR=no

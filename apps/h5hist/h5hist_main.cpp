@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <string>
 #include <utility>
@@ -103,6 +104,10 @@ int main(int argc, char** argv) {
       [&](dataflow::Session& session) {
         if (const int rc = app::parse_args(app, argc, argv, session, "h5hist", info.usage)) return rc;
         const Source src = parse_source(input);
+        // Refused before the data is read twice, not after (the driver looks; every rank throws).
+        if (session.broadcast(session.is_driver() && std::filesystem::exists(output)).value()) {
+          throw dataflow::JobError(dataflow::ExitCode::kCantCreate, "HDF5 output " + output + " already exists");
+        }
         dataflow::Dataset<double> values = [&]() -> dataflow::Dataset<double> {
           namespace h5 = dataflow::hdf5;
           if (src.field.empty()) {

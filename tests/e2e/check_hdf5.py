@@ -387,7 +387,8 @@ CASES = [
 # (each rank's share at its offsets, empty selections), a type refusal and the killed writer.
 QUICK = {"read-f64-split-one-row", "read-rows-array", "read-compound", "read-vlen-strings", "read-many-files",
          "write-i32-gzip", "write-rows-vector", "write-compound", "write-strings", "write-empty", "write-range",
-         "H2-int64-as-int32", "H3-crashed-writer", "O3-killed-writer", "h5hist-field-range"}
+         "H1-missing-dataset", "H1-2d-as-1d", "H2-int64-as-int32", "H3-crashed-writer", "H4-missing-filter",
+         "O1-existing-output", "O3-killed-writer", "h5hist-field-range"}
 
 
 def h5hist_int64_refused(ctx):
