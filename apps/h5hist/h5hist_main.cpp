@@ -38,7 +38,7 @@ struct Source {
 Source parse_source(const std::string& arg) {
   const std::size_t colon = arg.rfind(":/");
   if (colon == std::string::npos || colon == 0) {
-    throw dataflow::Error(dataflow::ExitCode::kUsage, "expected FILE:/dataset[.field], got \"" + arg + "\"");
+    throw dataflow::JobError(dataflow::ExitCode::kUsage, "expected FILE:/dataset[.field], got \"" + arg + "\"");
   }
   Source s{arg.substr(0, colon), arg.substr(colon + 1), {}};
   const std::size_t slash = s.dataset.rfind('/');
@@ -46,7 +46,7 @@ Source parse_source(const std::string& arg) {
   if (dot != std::string::npos) {
     s.field = s.dataset.substr(dot + 1);
     s.dataset.resize(dot);
-    if (s.field.empty()) throw dataflow::Error(dataflow::ExitCode::kUsage, "an empty field name in \"" + arg + "\"");
+    if (s.field.empty()) throw dataflow::JobError(dataflow::ExitCode::kUsage, "an empty field name in \"" + arg + "\"");
   }
   return s;
 }
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
           lo = range[0];
           hi = range[1];
           if (!(lo < hi) || !std::isfinite(lo) || !std::isfinite(hi)) {
-            throw dataflow::Error(dataflow::ExitCode::kUsage, "--range: LO must be less than HI, both finite");
+            throw dataflow::JobError(dataflow::ExitCode::kUsage, "--range: LO must be less than HI, both finite");
           }
         } else {  // numpy: the data's min and max, widened by 0.5 when equal
           using MinMax = std::pair<double, double>;
@@ -150,6 +150,10 @@ int main(int argc, char** argv) {
           } else {
             lo = mm.first;
             hi = mm.second;
+          }
+          if (!std::isfinite(lo) || !std::isfinite(hi)) {  // as numpy: no bins over an infinite range
+            throw dataflow::JobError(dataflow::ExitCode::kDataError,
+                                     "the data hold infinite values: give the bins' span with --range LO HI");
           }
           if (lo == hi) {
             lo -= 0.5;

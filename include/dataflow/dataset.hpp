@@ -185,11 +185,11 @@ class Dataset {
 
   // Action: writes the records as dataset `dataset` ("/group/name") of one new HDF5 file
   // (README: HDF5): numbers as a 1-D dataset, std::array and std::vector rows (all of one
-  // length) as a 2-D one, strings as variable-length UTF-8 strings; a struct with the
+  // length) as a 2-D one, strings as fixed-length UTF-8 as long as the longest; a struct with the
   // Compound that names its fields. Each task stages its partition where it runs; then the
   // processes write the file together (MPI-IO, collective) under a temporary name, and it
   // appears as `file` only once complete. An existing file is exit code 73 unless
-  // options.overwrite. Defined in ops/hdf5_ops.hpp.
+  // options.overwrite. Defined in ops/hdf5_save.hpp.
   void save_as_hdf5(const std::string& file, const std::string& dataset, const hdf5::WriteOptions& options = {}) const;
   template <class S>
   void save_as_hdf5(const std::string& file, const std::string& dataset, const hdf5::Compound<S>& compound,

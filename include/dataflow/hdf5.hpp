@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "dataflow/detail/hdf5_types.hpp"
+#include "dataflow/error.hpp"
 
 namespace dataflow::hdf5 {
 
@@ -53,10 +54,18 @@ class Compound {
                 "Compound: the struct must be trivially copyable and default-constructible (numbers only)");
 
  public:
+  // Every rank describes it alike, so a mistake is a JobError (exit 64), printed once.
   Compound(std::initializer_list<Member<S>> members) {
     type_.shape = detail::h5::Shape::kCompound;
     type_.size = sizeof(S);
-    for (const auto& m : members) type_.fields.push_back({m.name, m.type, m.offset});
+    for (const auto& m : members) {
+      if (m.name.empty()) throw JobError(ExitCode::kUsage, "Compound: a field without a name");
+      for (const auto& f : type_.fields) {
+        if (f.name == m.name) throw JobError(ExitCode::kUsage, "Compound: field \"" + m.name + "\" named twice");
+      }
+      type_.fields.push_back({m.name, m.type, m.offset});
+    }
+    if (type_.fields.empty()) throw JobError(ExitCode::kUsage, "Compound: no fields");
   }
   const detail::h5::RecordType& record_type() const { return type_; }
 

@@ -25,6 +25,7 @@
 #include "driver/local_backend.hpp"
 #include "driver/mpi_backend.hpp"
 #include "exec/executor_loop.hpp"
+#include "io/hdf5_handle.hpp"
 #include "plan/planner.hpp"
 #include "task/wire.hpp"
 
@@ -111,6 +112,7 @@ constexpr std::chrono::milliseconds kShutdownWait{5000};
 
 Engine::Engine(int& argc, char**& argv)
     : world_(argc, argv), start_(std::chrono::steady_clock::now()), program_(common::program_name(argc, argv)) {
+  io::h5::initialize();  // on the main thread, before any task thread touches HDF5
   // Settings errors must not split the ranks: every rank reads the same environment, but
   // compute the verdict collectively anyway before anyone throws.
   std::string error;

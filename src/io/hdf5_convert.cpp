@@ -325,8 +325,8 @@ Hid memory_type_for_write(const RecordType& type, std::size_t string_length) {
       return native(type.element);
     case Shape::kStrings:
       return fixed_string(string_length);
-    case Shape::kCompound:
-      return compound(type, false);
+    case Shape::kCompound:          // the writer packs the structs first: no conversion, which would
+      return compound(type, true);  // turn off collective I/O and, with gzip, fail under MPI
   }
   throw Error(ExitCode::kSoftware, "HDF5: unknown record shape");
 }

@@ -46,7 +46,8 @@ Hid memory_type(hid_t file_type, const RecordType& type);
 // The native type of a scalar, and the standard little-endian one files get.
 Hid native(Scalar s);
 Hid standard(Scalar s);
-// For writing `type`: what the staged rows are in memory, and what the file stores. Strings
+// For writing `type`: what the rows are in memory, and what the file stores (for structs the
+// same packed compound: the writer packs them, so that HDF5 converts nothing). Strings
 // are written fixed-length (`string_length` bytes, NUL-padded UTF-8): parallel HDF5 1.10
 // cannot write variable-length types, and a file should not depend on how many ranks wrote it.
 Hid memory_type_for_write(const RecordType& type, std::size_t string_length);

@@ -2,6 +2,7 @@
 #include "io/hdf5_handle.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -18,6 +19,11 @@ std::unique_lock<std::recursive_mutex> lock() {
   }();
   (void)quiet;
   return held;
+}
+
+void initialize() {
+  auto held = lock();
+  H5open();
 }
 
 std::string error_stack() {
@@ -102,6 +108,9 @@ Hid open_for_read(const std::string& path) {
   }
   if (!S_ISREG(st.st_mode)) throw Error(ExitCode::kNoInput, "HDF5 input " + path + ": not a regular file");
   if (st.st_size == 0) throw Error(ExitCode::kDataError, "HDF5 input " + path + ": not an HDF5 file (0 bytes)");
+  if (access(path.c_str(), R_OK) != 0) {
+    throw Error(ExitCode::kNoPermission, "HDF5 input " + path + ": " + std::strerror(errno));
+  }
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id >= 0) return Hid(id);
   std::string stack = error_stack();

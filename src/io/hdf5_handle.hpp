@@ -17,6 +17,10 @@ namespace dataflow::io::h5 {
 // The process-wide lock for HDF5 calls; the first call also turns automatic printing off.
 std::unique_lock<std::recursive_mutex> lock();
 
+// Starts the library on this thread (the main one: parallel HDF5 makes MPI calls as it
+// starts, and MPI is initialized FUNNELED).
+void initialize();
+
 // The current error stack, innermost reason last, as "a: b: c" (empty if none); clears it.
 std::string error_stack();
 

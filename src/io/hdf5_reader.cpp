@@ -206,7 +206,13 @@ void read_split(std::string_view encoded, const RecordType& type, const BatchFn&
       memory_type = io::h5::memory_type(o.file_type, type);
       open_path = piece.path;
       if (raw.fd >= 0) ::close(std::exchange(raw.fd, -1));
-      const haddr_t at = o.contiguous ? H5Dget_offset(o.dataset) : HADDR_UNDEF;
+      // (Only when allocated and as large as its rows: H5Dget_offset of an unwritten dataset
+      // in a file with a user block is not HADDR_UNDEF.)
+      H5D_space_status_t allocated = H5D_SPACE_STATUS_ERROR;
+      const bool whole = o.contiguous && H5Dget_space_status(o.dataset, &allocated) >= 0 &&
+                         allocated == H5D_SPACE_STATUS_ALLOCATED &&
+                         H5Dget_storage_size(o.dataset) == o.info.rows * o.info.row_bytes;
+      const haddr_t at = whole ? H5Dget_offset(o.dataset) : HADDR_UNDEF;
       H5Eclear2(H5E_DEFAULT);
       if (at != HADDR_UNDEF && (type.shape == Shape::kValues || type.shape == Shape::kRows) &&
           H5Tequal(o.file_type, memory_type) > 0) {
@@ -222,7 +228,9 @@ void read_split(std::string_view encoded, const RecordType& type, const BatchFn&
     const std::uint64_t columns = o.info.columns;
     const std::uint64_t row_bytes = io::h5::memory_row_bytes(type, columns, memory_type);
     std::uint64_t batch = std::max<std::uint64_t>(1, io::h5::kBatchBytes / row_bytes);
-    if (o.info.chunk_rows > 0 && batch > o.info.chunk_rows) batch -= batch % o.info.chunk_rows;
+    if (o.info.chunk_rows > 0) {  // whole chunks: each decompressed once
+      batch = batch > o.info.chunk_rows ? batch - batch % o.info.chunk_rows : o.info.chunk_rows;
+    }
     batch = std::min(batch, piece.rows);
     buffer.resize((batch * row_bytes + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t));
     Hid file_space = io::h5::owned(H5Dget_space(o.dataset), where);
@@ -249,7 +257,8 @@ void read_split(std::string_view encoded, const RecordType& type, const BatchFn&
       io::h5::check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr), where);
       Hid memory_space = io::h5::owned(H5Screate_simple(rank, count, nullptr), where);
       io::h5::check_status(H5Dread(o.dataset, memory_type, memory_space, file_space, H5P_DEFAULT, buffer.data()),
-                           where + ": cannot read rows " + std::to_string(at) + "-" + std::to_string(at + n));
+                           where + ": cannot read rows " + std::to_string(at) + "-" + std::to_string(at + n),
+                           ExitCode::kIoError);
       const void* data = buffer.data();
       if (type.shape == Shape::kStrings) {
         views.resize(n);

@@ -67,6 +67,22 @@ struct Batch {
   std::uint64_t rows = 0;
 };
 
+// Structs (spec.size bytes each) into the packed compound of their fields, in order.
+void pack(const detail::h5::RecordType& type, const char* structs, std::uint64_t rows, std::string& out) {
+  std::size_t packed = 0;
+  for (const auto& f : type.fields) packed += detail::h5::scalar_size(f.type);
+  out.resize(rows * packed);
+  char* to = out.data();
+  for (std::uint64_t i = 0; i < rows; ++i) {
+    const char* row = structs + i * type.size;
+    for (const auto& f : type.fields) {
+      const std::size_t n = detail::h5::scalar_size(f.type);
+      std::memcpy(to, row + f.offset, n);
+      to += n;
+    }
+  }
+}
+
 std::uint64_t row_bytes_of(const WriteSpec& spec, std::uint64_t columns) {
   switch (spec.type.shape) {
     case Shape::kValues:
@@ -97,9 +113,7 @@ void write_dataset(const WriteSpec& spec, const std::vector<Staged>& parts, cons
                       : std::max<std::uint64_t>(1, kChunkBytes / std::max<std::uint64_t>(row_bytes, 1));
   const hsize_t chunk[2] = {chunk_rows, std::max<hsize_t>(columns, 1)};
   check_status(H5Pset_chunk(dcpl, dims_rank, chunk), where + ": chunk layout", ExitCode::kUsage);
-  if (spec.type.shape != Shape::kStrings) {  // every element is written: no fill values (not for VL types)
-    check_status(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), where, ExitCode::kSoftware);
-  }
+  check_status(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), where, ExitCode::kSoftware);  // all is written
   if (spec.gzip > 0) check_status(H5Pset_deflate(dcpl, static_cast<unsigned>(spec.gzip)), where, ExitCode::kUsage);
   Hid lcpl = owned(H5Pcreate(H5P_LINK_CREATE), where, ExitCode::kSoftware);
   check_status(H5Pset_create_intermediate_group(lcpl, 1), where, ExitCode::kSoftware);
@@ -113,9 +127,9 @@ void write_dataset(const WriteSpec& spec, const std::vector<Staged>& parts, cons
     const std::string producer = "libdataflow " DATAFLOW_VERSION;
     Hid scalar = owned(H5Screate(H5S_SCALAR), where, ExitCode::kSoftware);
     Hid text = owned(H5Tcopy(H5T_C_S1), where, ExitCode::kSoftware);
-    check_status(H5Tset_size(text, producer.size()), where, ExitCode::kSoftware);
+    check_status(H5Tset_size(text, producer.size() + 1), where, ExitCode::kSoftware);  // with its NUL
     Hid a = owned(H5Acreate2(dataset, "producer", text, scalar, H5P_DEFAULT, H5P_DEFAULT), where, ExitCode::kIoError);
-    check_status(H5Awrite(a, text, producer.data()), where, ExitCode::kIoError);
+    check_status(H5Awrite(a, text, producer.c_str()), where, ExitCode::kIoError);
     Hid b = owned(H5Acreate2(dataset, "record_count", H5T_STD_U64LE, scalar, H5P_DEFAULT, H5P_DEFAULT), where,
                   ExitCode::kIoError);
     const std::uint64_t count = total;
@@ -147,6 +161,7 @@ void write_dataset(const WriteSpec& spec, const std::vector<Staged>& parts, cons
   Hid file_space = owned(H5Dget_space(dataset), where, ExitCode::kSoftware);
   std::vector<std::max_align_t> buffer;
   std::string text;
+  std::string packed;
   std::unique_ptr<StagedReader> reader;
   std::size_t reader_part = parts.size();
   for (std::size_t r = 0; r < rounds; ++r) {
@@ -174,6 +189,10 @@ void write_dataset(const WriteSpec& spec, const std::vector<Staged>& parts, cons
         buffer.resize((bytes + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t) + 1);
         reader->read(buffer.data(), bytes);
         data = buffer.data();
+        if (spec.type.shape == Shape::kCompound) {  // struct layout -> the file's packed fields
+          pack(spec.type, reinterpret_cast<const char*>(buffer.data()), b.rows, packed);
+          data = packed.data();
+        }
       }
       const hsize_t start[2] = {b.offset, 0};
       check_status(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr), where,
@@ -199,11 +218,13 @@ void write_file(const WriteSpec& spec, const std::vector<Staged>& parts, const s
   auto held = lock();
   const std::string where = "HDF5 output " + path + ", dataset " + spec.dataset;
   std::uint64_t total = 0, columns = spec.type.columns;
+  bool seen = spec.type.columns != 0;  // a row length to hold every row to
   for (const Staged& s : parts) {
     total += s.rows;
     if (spec.type.shape == Shape::kStrings) columns = std::max(columns, s.columns);
     if (spec.type.shape == Shape::kRows && s.rows > 0) {
-      if (columns == 0) columns = s.columns;
+      if (!seen) columns = s.columns;
+      seen = true;
       if (s.columns != columns) {
         throw JobError(ExitCode::kDataError, where + ": rows of " + std::to_string(s.columns) + " and of " +
                                                  std::to_string(columns) + " values; a 2-D dataset needs rows alike");
@@ -228,6 +249,8 @@ void write_file(const WriteSpec& spec, const std::vector<Staged>& parts, const s
   if (const char* fault = std::getenv("DATAFLOW_FAULT_HDF5_WRITE"); fault && std::strcmp(fault, "kill") == 0) {
     std::raise(SIGKILL);
   }
+  // Every rank's data on storage (MPI_File_sync under MPI-IO), not only in caches.
+  check_status(H5Fflush(file, H5F_SCOPE_GLOBAL), where + ": cannot flush", ExitCode::kIoError);
   dataset.close(where + ": cannot close the dataset");
   file.close(where + ": cannot close the file");
 }
@@ -283,7 +306,7 @@ std::string prepare_target(const WriteSpec& spec, std::uint64_t n) {
     throw Error(ExitCode::kCantCreate, "cannot create the directory of HDF5 output " + spec.file + ": " + ec.message());
   // Leftovers of killed writers: NAME.tmp-<host>.<pid>.<n>, ours, from this host, process gone.
   const std::string host = host_name();
-  const std::string prefix = target.filename().string() + ".tmp-" + host + ".";
+  const std::string prefix = "." + target.filename().string() + ".tmp-" + host + ".";
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
@@ -292,13 +315,28 @@ std::string prepare_target(const WriteSpec& spec, std::uint64_t n) {
     const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
     if (process_gone(pid)) fs::remove(entry.path(), ec);
   }
-  return spec.file + ".tmp-" + host + "." + std::to_string(getpid()) + "." + std::to_string(n);
+  const std::string tmp = (dir / (prefix + std::to_string(getpid()) + "." + std::to_string(n))).string();
+  // Can the ranks create it? Found here, it is one clear error (73) instead of one per rank.
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw Error(errno == EACCES ? ExitCode::kNoPermission : ExitCode::kCantCreate,
+                "cannot create " + tmp + " (HDF5 output " + spec.file + "): " + std::strerror(errno));
+  }
+  ::close(fd);
+  unlink(tmp.c_str());
+  return tmp;
 }
 
 void publish(const std::string& tmp, const WriteSpec& spec) {
   sync_path(tmp, O_RDONLY);
   const unsigned flags = spec.overwrite ? 0 : RENAME_NOREPLACE;
-  if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, spec.file.c_str(), flags) != 0) {
+  int rc = renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, spec.file.c_str(), flags);
+  if (rc != 0 && flags != 0 && (errno == EINVAL || errno == ENOSYS)) {
+    // NFS, CephFS and others take no rename flags: link() fails alike on an existing name.
+    rc = link(tmp.c_str(), spec.file.c_str());
+    if (rc == 0) unlink(tmp.c_str());
+  }
+  if (rc != 0) {
     const int err = errno;
     unlink(tmp.c_str());
     if (err == EEXIST) throw Error(ExitCode::kCantCreate, "HDF5 output " + spec.file + " appeared while the job ran");

@@ -111,3 +111,38 @@ TEST_F(Hdf5, AnExistingOutputIs73AndALossyReadIs65OnEveryRank) {
 }
 
 }  // namespace
+
+namespace {
+
+template <class F>
+dataflow::ExitCode job_error_code(F f) {
+  try {
+    f();
+  } catch (const dataflow::JobError& e) {
+    return e.code();
+  }
+  return dataflow::ExitCode::kOk;
+}
+
+TEST_F(Hdf5, BadArgumentsAndUnstorableStringsAreRefusedOnEveryRank) {
+  using dataflow::ExitCode;
+  auto v = test_session->range(0, 10);
+  EXPECT_EQ(job_error_code([&] { v.save_as_hdf5(dir_ + "/a.h5", "/"); }), ExitCode::kUsage);
+  EXPECT_EQ(job_error_code([&] { v.save_as_hdf5(dir_ + "/a.h5", "x"); }), ExitCode::kUsage);
+  EXPECT_EQ(job_error_code([&] { v.save_as_hdf5(dir_ + "/a.h5", "/x", dataflow::hdf5::WriteOptions{.gzip = 10}); }),
+            ExitCode::kUsage);
+  EXPECT_EQ(job_error_code([] {
+              dataflow::hdf5::Compound<Sample>{{"x", &Sample::x}, {"x", &Sample::y}};
+            }),
+            ExitCode::kUsage);
+  EXPECT_EQ(job_error_code([&] {
+              v.map([](std::int64_t i) {
+                 return i == 7 ? std::string("a\0b", 3) : std::string("ok");
+               }).save_as_hdf5(dir_ + "/nul.h5", "/s");
+            }),
+            ExitCode::kDataError);
+  EXPECT_FALSE(fs::exists(dir_ + "/nul.h5"));
+  EXPECT_FALSE(fs::exists(dir_ + "/a.h5"));
+}
+
+}  // namespace

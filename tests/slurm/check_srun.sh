@@ -46,6 +46,6 @@ if [ $# -ge 4 ]; then
   # The tables agree but for the last line, which names the output file.
   cmp <(head -n -1 hist-local.out) <(head -n -1 "h5hist-$jid.out") && echo "h5hist under sbatch equals local mode"
   grep -q "total 100000 values" "h5hist-$jid.out" || { echo "h5hist's table lacks the total" >&2; exit 1; }
-  [ -f slurm-hist.h5 ] && ! ls slurm-hist.h5.tmp-* 2>/dev/null || { echo "no slurm-hist.h5, or a temporary left" >&2; exit 1; }
+  [ -f slurm-hist.h5 ] && ! ls .slurm-hist.h5.tmp-* 2>/dev/null || { echo "no slurm-hist.h5, or a temporary left" >&2; exit 1; }
   h5dump -d /histogram slurm-hist.h5 > /dev/null && echo "h5dump reads the job's histogram file"
 fi

@@ -42,7 +42,7 @@ Dataset<T> Session::hdf5_source(std::vector<std::string> paths, std::string data
   auto producer =
       std::make_shared<const detail::Producer<T>>([node, type](detail::TaskContext& ctx, detail::Emit<T> emit) {
         detail::h5::read_split(ctx.input(node).slice, type,
-                               [&emit](const void* data, std::uint64_t rows, std::uint64_t columns) {
+                               [&emit, &type](const void* data, std::uint64_t rows, std::uint64_t columns) {
                                  const char* bytes = static_cast<const char*>(data);
                                  if constexpr (std::is_same_v<T, std::string>) {
                                    const auto* views = static_cast<const std::string_view*>(data);
@@ -58,7 +58,17 @@ Dataset<T> Session::hdf5_source(std::vector<std::string> paths, std::string data
                                      std::memcpy(row.data(), bytes + i * columns * sizeof(E), columns * sizeof(E));
                                      emit(row);
                                    }
-                                 } else {  // numbers, std::array rows, structs: fixed-size records
+                                 } else if (type.shape == Shape::kCompound) {
+                                   // The fields the Compound names; other members keep T{}'s values.
+                                   for (std::uint64_t i = 0; i < rows; ++i) {
+                                     T x{};
+                                     for (const auto& f : type.fields) {
+                                       std::memcpy(reinterpret_cast<char*>(&x) + f.offset,
+                                                   bytes + i * sizeof(T) + f.offset, detail::h5::scalar_size(f.type));
+                                     }
+                                     emit(x);
+                                   }
+                                 } else {  // numbers, std::array rows: fixed-size records
                                    T x{};
                                    for (std::uint64_t i = 0; i < rows; ++i) {
                                      std::memcpy(static_cast<void*>(&x), bytes + i * sizeof(T), sizeof(T));

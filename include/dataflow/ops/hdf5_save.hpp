@@ -30,12 +30,15 @@ void Dataset<T, Chain>::save_as_hdf5(const std::string& file, const std::string&
 template <class T, class Chain>
 void Dataset<T, Chain>::save_hdf5_as(const std::string& file, const std::string& dataset,
                                      const detail::h5::RecordType& type, const hdf5::WriteOptions& options) const {
+  // Every rank checks alike and throws alike: JobError, so that the driver alone prints it.
   if (options.gzip < 0 || options.gzip > 9) {
-    throw Error(ExitCode::kUsage, "save_as_hdf5: gzip level " + std::to_string(options.gzip) + " (0-9)");
+    throw JobError(ExitCode::kUsage, "save_as_hdf5: gzip level " + std::to_string(options.gzip) + " (0-9)");
   }
-  if (dataset.empty() || dataset[0] != '/') {
-    throw Error(ExitCode::kUsage, "save_as_hdf5: the dataset path must start with '/': " + dataset);
+  if (dataset.size() < 2 || dataset[0] != '/' || dataset.back() == '/') {
+    throw JobError(ExitCode::kUsage,
+                   "save_as_hdf5: the dataset path must be /name or /group/name: \"" + dataset + "\"");
   }
+  if (file.empty()) throw JobError(ExitCode::kUsage, "save_as_hdf5: an empty file name");
   detail::NodeSpec spec{detail::OpKind::kSaveAsHdf5, {node_}, "save_as_hdf5(" + file + ":" + dataset + ")"};
   spec.paths = {file};
   spec.dataset = dataset;
@@ -47,6 +50,9 @@ void Dataset<T, Chain>::save_hdf5_as(const std::string& file, const std::string&
     auto push = [&](const T& x) {
       if constexpr (std::is_convertible_v<const T&, std::string_view>) {
         const std::string_view s(x);
+        if (s.find('\0') != std::string_view::npos) {
+          throw Error(ExitCode::kDataError, "save_as_hdf5: a string holds a NUL byte, which an HDF5 string cannot");
+        }
         const std::uint64_t n = s.size();
         if (n > columns) columns = n;  // the file's strings are as long as the longest
         staged.append(&n, sizeof n);
