@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dataflow/dataset.hpp"
+#include "dataflow/detail/checks_aggregate.hpp"
 #include "dataflow/detail/lookahead.hpp"
 #include "dataflow/detail/spill_runs.hpp"
 
@@ -127,88 +128,110 @@ template <class T, class Chain>
 template <class Create, class MergeValue, class MergeCombiners>
 auto Dataset<T, Chain>::combine_by_key(Create create, MergeValue merge_value, MergeCombiners merge_combiners,
                                        int partitions) const {
-  static_assert(detail::kIsPair<T>, "combine_by_key: records must be std::pair<K, V>");
-  return combine_node("combine_by_key", std::move(create), std::move(merge_value), std::move(merge_combiners),
-                      partitions);
+  if constexpr (!detail::check_combine_by_key<Create, MergeValue, MergeCombiners, T>()) {
+    return failed();
+  } else {
+    return combine_node("combine_by_key", std::move(create), std::move(merge_value), std::move(merge_combiners),
+                        partitions);
+  }
 }
 
 // seq(U, V) -> U from `zero` within a partition, comb(U, U) -> U across partitions.
 template <class T, class Chain>
 template <class U, class Seq, class Comb>
 auto Dataset<T, Chain>::aggregate_by_key(U zero, Seq seq, Comb comb, int partitions) const {
-  using VIn = typename T::second_type;
-  return combine_by_key([zero, seq](const VIn& v) { return U(seq(U(zero), v)); },
-                        [seq](U u, const VIn& v) { return U(seq(std::move(u), v)); },
-                        [comb](U a, U b) { return U(comb(std::move(a), std::move(b))); }, partitions);
+  if constexpr (!detail::check_aggregate_by_key<U, Seq, Comb, T>()) {
+    return failed();
+  } else {
+    using VIn = typename T::second_type;
+    return combine_by_key([zero, seq](const VIn& v) { return U(seq(U(zero), v)); },
+                          [seq](U u, const VIn& v) { return U(seq(std::move(u), v)); },
+                          [comb](U a, U b) { return U(comb(std::move(a), std::move(b))); }, partitions);
+  }
 }
 
 // f(V, V) -> V folded from `zero` (which must be f's neutral element, as in Spark).
 template <class T, class Chain>
 template <class Z, class F>
 auto Dataset<T, Chain>::fold_by_key(Z zero, F f, int partitions) const {
-  using V = detail::Owned<typename T::second_type>;
-  return aggregate_by_key(V(zero), f, f, partitions);
+  if constexpr (!detail::check_fold_by_key<Z, F, T>()) {
+    return failed();
+  } else {
+    using V = detail::Owned<typename T::second_type>;
+    return aggregate_by_key(V(zero), f, f, partitions);
+  }
 }
 
 // For pair<K, V>: pair<K, std::vector<V>>, the values in their defined order (by map
 // partition, then position). Nothing is combined on the map side, as in Spark.
 template <class T, class Chain>
 auto Dataset<T, Chain>::group_by_key(int partitions) const {
-  static_assert(detail::kIsPair<T>, "group_by_key: records must be std::pair<K, V>");
-  using K = detail::Owned<typename T::first_type>;
-  using V = detail::Owned<typename T::second_type>;
-  using KG = std::pair<K, std::vector<V>>;
-  auto reduce = [](detail::TaskContext& ctx, const std::vector<detail::Block>& blocks, detail::Emit<KG> emit) {
-    auto body = [&](const detail::Slice& slice, auto&& out) {
-      detail::CombineTable<K, std::vector<V>> table;
-      detail::TableBudget budget(ctx.memory);
-      std::uint64_t position = 0;
-      std::vector<std::uint64_t> first;  // of each key: its first position
-      detail::for_each_block(blocks, [&](std::string_view block) {
-        detail::decode_all<T>(block, [&](std::pair<K, V>&& kv) {
-          const std::uint64_t at = position++;
-          const std::uint64_t hash = detail::hash_key(kv.first);
-          if (!slice.contains(hash)) return;
-          std::uint64_t heap = 0;
-          table.upsert(
-              hash, std::move(kv.first),
-              [&] {
-                first.push_back(at);
-                std::vector<V> values;
-                values.push_back(std::move(kv.second));
-                return values;
-              },
-              [&](std::vector<V>& vs) {
-                const std::size_t capacity = vs.capacity();
-                vs.push_back(std::move(kv.second));
-                if (budget.bounded()) heap = detail::pushed_bytes(capacity, vs);
-              });
-          if (!budget.bounded()) return;
-          if (first.back() == at) heap += detail::heap_bytes(table.entries().back().kv) + sizeof(std::uint64_t);
-          if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::over_budget(table);
+  if constexpr (!detail::check_group_by_key<T>()) {
+    return failed();
+  } else {
+    using K = detail::Owned<typename T::first_type>;
+    using V = detail::Owned<typename T::second_type>;
+    using KG = std::pair<K, std::vector<V>>;
+    auto reduce = [](detail::TaskContext& ctx, const std::vector<detail::Block>& blocks, detail::Emit<KG> emit) {
+      auto body = [&](const detail::Slice& slice, auto&& out) {
+        detail::CombineTable<K, std::vector<V>> table;
+        detail::TableBudget budget(ctx.memory);
+        std::uint64_t position = 0;
+        std::vector<std::uint64_t> first;  // of each key: its first position
+        detail::for_each_block(blocks, [&](std::string_view block) {
+          detail::decode_all<T>(block, [&](std::pair<K, V>&& kv) {
+            const std::uint64_t at = position++;
+            const std::uint64_t hash = detail::hash_key(kv.first);
+            if (!slice.contains(hash)) return;
+            std::uint64_t heap = 0;
+            table.upsert(
+                hash, std::move(kv.first),
+                [&] {
+                  first.push_back(at);
+                  std::vector<V> values;
+                  values.push_back(std::move(kv.second));
+                  return values;
+                },
+                [&](std::vector<V>& vs) {
+                  const std::size_t capacity = vs.capacity();
+                  vs.push_back(std::move(kv.second));
+                  if (budget.bounded()) heap = detail::pushed_bytes(capacity, vs);
+                });
+            if (!budget.bounded()) return;
+            if (first.back() == at) heap += detail::heap_bytes(table.entries().back().kv) + sizeof(std::uint64_t);
+            if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::over_budget(table);
+          });
         });
-      });
-      for (std::size_t i = 0; i < table.size(); ++i) out(first[i], table.entries()[i].kv);
+        for (std::size_t i = 0; i < table.size(); ++i) out(first[i], table.entries()[i].kv);
+      };
+      detail::run_sliced<KG>(ctx.memory, "group_by_key", body, emit);
     };
-    detail::run_sliced<KG>(ctx.memory, "group_by_key", body, emit);
-  };
-  return hash_shuffle<KG>("group_by_key", resolve_partitions(partitions), detail::HashOfKey{}, reduce);
+    return hash_shuffle<KG>("group_by_key", resolve_partitions(partitions), detail::HashOfKey{}, reduce);
+  }
 }
 
 // pair<f(x), std::vector<T>>.
 template <class T, class Chain>
 template <class F>
 auto Dataset<T, Chain>::group_by(F f, int partitions) const {
-  return key_by(std::move(f)).group_by_key(partitions);
+  if constexpr (!detail::check_group_by<F, T>()) {
+    return failed();
+  } else {
+    return key_by(std::move(f)).group_by_key(partitions);
+  }
 }
 
 // Each record once (by its encoding's equality and hash), in order of first appearance.
 template <class T, class Chain>
 auto Dataset<T, Chain>::distinct(int partitions) const {
-  using O = detail::Owned<T>;
-  return map([](const T& x) { return std::pair<O, char>(O(x), 0); })
-      .reduce_by_key([](char a, char) { return a; }, static_cast<int>(resolve_partitions(partitions)))
-      .keys();
+  if constexpr (!detail::check_distinct<T>()) {
+    return failed();
+  } else {
+    using O = detail::Owned<T>;
+    return map([](const T& x) { return std::pair<O, char>(O(x), 0); })
+        .reduce_by_key([](char a, char) { return a; }, static_cast<int>(resolve_partitions(partitions)))
+        .keys();
+  }
 }
 
 }  // namespace dataflow

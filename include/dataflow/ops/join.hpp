@@ -202,6 +202,49 @@ void hash_join(TaskContext& ctx, const Left& left, const Right& right, Emit<R> e
   run_sliced<R>(ctx.memory, "join", body, emit, stream);
 }
 
+// A reduce partition of cogroup: each key of either side once, with its values from each
+// side in their order; keys in order of first appearance (the left side's first).
+template <class K, class V, class W, class R, class Left, class Right>
+void cogroup_partition(TaskContext& ctx, const Left& left, const Right& right, Emit<R> emit) {
+  using Groups = typename R::second_type;
+  auto body = [&](const Slice& slice, auto&& out) {
+    CombineTable<K, Groups> table;
+    TableBudget budget(ctx.memory);
+    std::uint64_t position = 0;  // over the left side, then the right
+    std::vector<std::uint64_t> first;
+    auto add = [&](const K& key, auto&& value, auto side) {
+      const std::uint64_t at = position++;
+      const std::uint64_t hash = hash_key(key);
+      if (!slice.contains(hash)) return;
+      bool fresh = false;
+      std::uint64_t heap = 0;
+      table.upsert(
+          hash, key,
+          [&] {
+            fresh = true;
+            first.push_back(at);
+            Groups g;
+            (g.*side).push_back(value);
+            return g;
+          },
+          [&](Groups& g) {
+            const std::size_t capacity = (g.*side).capacity();
+            (g.*side).push_back(value);
+            if (budget.bounded()) heap = pushed_bytes(capacity, g.*side);
+          });
+      if (!budget.bounded()) return;
+      if (fresh) heap += heap_bytes(table.entries().back().kv) + sizeof(std::uint64_t);
+      if (!budget.update(table.memory_bytes_adding(), heap)) throw over_budget(table);
+    };
+    auto add_left = [&](const std::pair<K, V>& kv) { add(kv.first, kv.second, &Groups::first); };
+    auto add_right = [&](const std::pair<K, W>& kw) { add(kw.first, kw.second, &Groups::second); };
+    left(ctx, Emit<std::pair<K, V>>(add_left));
+    right(ctx, Emit<std::pair<K, W>>(add_right));
+    for (std::size_t i = 0; i < table.size(); ++i) out(first[i], table.entries()[i].kv);
+  };
+  run_sliced<R>(ctx.memory, "cogroup", body, emit);
+}
+
 // A reduce partition's left records filtered by the right side's table: keep(entry or
 // nullptr) says whether a left record goes out (subtract_by_key, intersection).
 template <class K, class W, class R, class Left, class Right, class Keep>
@@ -227,69 +270,52 @@ void filter_by_right(TaskContext& ctx, const Left& left, const Right& right, con
 template <class T, class Chain>
 template <class Other>
 auto Dataset<T, Chain>::cogroup(const Other& other, int partitions) const {
-  static_assert(detail::kIsPair<T> && detail::kIsPair<typename Other::value_type>,
-                "cogroup: both sides' records must be std::pair<K, V>");
-  using K = detail::Owned<typename T::first_type>;
-  using V = detail::Owned<typename T::second_type>;
-  using W = detail::Owned<typename Other::value_type::second_type>;
-  using Groups = std::pair<std::vector<V>, std::vector<W>>;
-  using R = std::pair<K, Groups>;
-  return co_group<R>(other, partitions, "cogroup", [](detail::TaskContext& ctx, const auto& left, const auto& right,
-                                                      detail::Emit<R> emit) {
-    auto body = [&](const detail::Slice& slice, auto&& out) {
-      detail::CombineTable<K, Groups> table;
-      detail::TableBudget budget(ctx.memory);
-      std::uint64_t position = 0;  // over the left side, then the right
-      std::vector<std::uint64_t> first;
-      auto add = [&](const K& key, auto&& value, auto side) {
-        const std::uint64_t at = position++;
-        const std::uint64_t hash = detail::hash_key(key);
-        if (!slice.contains(hash)) return;
-        bool fresh = false;
-        std::uint64_t heap = 0;
-        table.upsert(
-            hash, key,
-            [&] {
-              fresh = true;
-              first.push_back(at);
-              Groups g;
-              (g.*side).push_back(value);
-              return g;
-            },
-            [&](Groups& g) {
-              const std::size_t capacity = (g.*side).capacity();
-              (g.*side).push_back(value);
-              if (budget.bounded()) heap = detail::pushed_bytes(capacity, g.*side);
-            });
-        if (!budget.bounded()) return;
-        if (fresh) heap += detail::heap_bytes(table.entries().back().kv) + sizeof(std::uint64_t);
-        if (!budget.update(table.memory_bytes_adding(), heap)) throw detail::over_budget(table);
-      };
-      auto add_left = [&](const std::pair<K, V>& kv) { add(kv.first, kv.second, &Groups::first); };
-      auto add_right = [&](const std::pair<K, W>& kw) { add(kw.first, kw.second, &Groups::second); };
-      left(ctx, detail::Emit<std::pair<K, V>>(add_left));
-      right(ctx, detail::Emit<std::pair<K, W>>(add_right));
-      for (std::size_t i = 0; i < table.size(); ++i) out(first[i], table.entries()[i].kv);
-    };
-    detail::run_sliced<R>(ctx.memory, "cogroup", body, emit);
-  });
+  using OT = typename Other::value_type;
+  if constexpr (!detail::kIsPair<T> || !detail::kIsPair<OT>) {
+    static_assert(detail::kIsError<T> || detail::kIsError<OT>, "cogroup: both sides' records must be std::pair<K, V>");
+    return failed();
+  } else if constexpr (!detail::kSameKeys<T, OT>) {
+    static_assert(detail::kSameKeys<T, OT>,
+                  "cogroup: both sides' keys must be of one type (pair<K, V> and pair<K, W>)");
+    return failed();
+  } else {
+    using K = detail::Owned<typename T::first_type>;
+    using V = detail::Owned<typename T::second_type>;
+    using W = detail::Owned<typename Other::value_type::second_type>;
+    using Groups = std::pair<std::vector<V>, std::vector<W>>;
+    using R = std::pair<K, Groups>;
+    return co_group<R>(other, partitions, "cogroup",
+                       [](detail::TaskContext& ctx, const auto& left, const auto& right, detail::Emit<R> emit) {
+                         detail::cogroup_partition<K, V, W, R>(ctx, left, right, emit);
+                       });
+  }
 }
 
-#define DATAFLOW_JOIN(NAME, KIND, VOUT, WOUT)                                                             \
-  template <class T, class Chain>                                                                         \
-  template <class Other>                                                                                  \
-  auto Dataset<T, Chain>::NAME(const Other& other, int partitions) const {                                \
-    static_assert(detail::kIsPair<T> && detail::kIsPair<typename Other::value_type>,                      \
-                  #NAME ": both sides' records must be std::pair<K, V>");                                 \
-    using K = detail::Owned<typename T::first_type>;                                                      \
-    using V = detail::Owned<typename T::second_type>;                                                     \
-    using W = detail::Owned<typename Other::value_type::second_type>;                                     \
-    using R = std::pair<K, std::pair<VOUT, WOUT>>;                                                        \
-    return co_group<R>(other, partitions, #NAME,                                                          \
-                       [](detail::TaskContext& ctx, const auto& left, const auto& right, detail::Emit<R> emit) { \
-                         detail::hash_join<KIND, K, V, W, R>(ctx, left, right, emit);                     \
-                       },                                                                                 \
-                       KIND == detail::JoinKind::kInner || KIND == detail::JoinKind::kLeft);              \
+#define DATAFLOW_JOIN(NAME, KIND, VOUT, WOUT)                                                       \
+  template <class T, class Chain>                                                                   \
+  template <class Other>                                                                            \
+  auto Dataset<T, Chain>::NAME(const Other& other, int partitions) const {                          \
+    using OT = typename Other::value_type;                                                          \
+    if constexpr (!detail::kIsPair<T> || !detail::kIsPair<OT>) {                                    \
+      static_assert(detail::kIsError<T> || detail::kIsError<OT>,                                    \
+                    #NAME ": both sides' records must be std::pair<K, V>");                         \
+      return failed();                                                                              \
+    } else if constexpr (!detail::kSameKeys<T, OT>) {                                               \
+      static_assert(detail::kSameKeys<T, OT>,                                                       \
+                    #NAME ": both sides' keys must be of one type (pair<K, V> and pair<K, W>)");    \
+      return failed();                                                                              \
+    } else {                                                                                        \
+      using K = detail::Owned<typename T::first_type>;                                              \
+      using V = detail::Owned<typename T::second_type>;                                             \
+      using W = detail::Owned<typename OT::second_type>;                                            \
+      using R = std::pair<K, std::pair<VOUT, WOUT>>;                                                \
+      return co_group<R>(                                                                           \
+          other, partitions, #NAME,                                                                 \
+          [](detail::TaskContext& ctx, const auto& left, const auto& right, detail::Emit<R> emit) { \
+            detail::hash_join<KIND, K, V, W, R>(ctx, left, right, emit);                            \
+          },                                                                                        \
+          KIND == detail::JoinKind::kInner || KIND == detail::JoinKind::kLeft);                     \
+    }                                                                                               \
   }
 
 // pair<K, pair<V, W>> for every pair of records with equal keys.
@@ -306,49 +332,67 @@ DATAFLOW_JOIN(full_outer_join, detail::JoinKind::kFull, std::optional<V>, std::o
 template <class T, class Chain>
 template <class Other>
 auto Dataset<T, Chain>::subtract_by_key(const Other& other, int partitions) const {
-  static_assert(detail::kIsPair<T> && detail::kIsPair<typename Other::value_type>,
-                "subtract_by_key: both sides' records must be std::pair<K, V>");
-  using K = detail::Owned<typename T::first_type>;
-  using V = detail::Owned<typename T::second_type>;
-  using W = detail::Owned<typename Other::value_type::second_type>;
-  using R = std::pair<K, V>;
-  return co_group<R>(other, partitions, "subtract_by_key",
-                     [](detail::TaskContext& ctx, const auto& left, const auto& right, detail::Emit<R> emit) {
-                       detail::filter_by_right<K, W, R>(
-                           ctx, left, right, "subtract_by_key", [](const auto* e) { return e == nullptr; }, emit);
-                     },
-                     true);
+  using OT = typename Other::value_type;
+  if constexpr (!detail::kIsPair<T> || !detail::kIsPair<OT>) {
+    static_assert(detail::kIsError<T> || detail::kIsError<OT>,
+                  "subtract_by_key: both sides' records must be std::pair<K, V>");
+    return failed();
+  } else if constexpr (!detail::kSameKeys<T, OT>) {
+    static_assert(detail::kSameKeys<T, OT>,
+                  "subtract_by_key: both sides' keys must be of one type (pair<K, V> and pair<K, W>)");
+    return failed();
+  } else {
+    using K = detail::Owned<typename T::first_type>;
+    using V = detail::Owned<typename T::second_type>;
+    using W = detail::Owned<typename Other::value_type::second_type>;
+    using R = std::pair<K, V>;
+    return co_group<R>(
+        other, partitions, "subtract_by_key",
+        [](detail::TaskContext& ctx, const auto& left, const auto& right, detail::Emit<R> emit) {
+          detail::filter_by_right<K, W, R>(
+              ctx, left, right, "subtract_by_key", [](const auto* e) { return e == nullptr; }, emit);
+        },
+        true);
+  }
 }
 
 // The records of both sides, each once.
 template <class T, class Chain>
 template <class OtherChain>
 auto Dataset<T, Chain>::intersection(const Dataset<T, OtherChain>& other, int partitions) const {
-  using O = detail::Owned<T>;
-  auto mark = [](const T& x) { return std::pair<O, char>(O(x), 0); };
-  using R = std::pair<O, char>;
-  return map(mark)
-      .template co_group<R>(other.map(mark), partitions, "intersection",
-                            [](detail::TaskContext& ctx, const auto& left, const auto& right, detail::Emit<R> emit) {
-                              detail::filter_by_right<O, char, R>(
-                                  ctx, left, right, "intersection",
-                                  [](auto* e) {
-                                    if (!e || e->kv.second.second) return false;
-                                    e->kv.second.second = true;  // once
-                                    return true;
-                                  },
-                                  emit);
-                            })
-      .keys();
+  if constexpr (detail::kIsError<T>) {  // the failed transformation has said why
+    return failed();
+  } else {
+    using O = detail::Owned<T>;
+    auto mark = [](const T& x) { return std::pair<O, char>(O(x), 0); };
+    using R = std::pair<O, char>;
+    return map(mark)
+        .template co_group<R>(other.map(mark), partitions, "intersection",
+                              [](detail::TaskContext& ctx, const auto& left, const auto& right, detail::Emit<R> emit) {
+                                detail::filter_by_right<O, char, R>(
+                                    ctx, left, right, "intersection",
+                                    [](auto* e) {
+                                      if (!e || e->kv.second.second) return false;
+                                      e->kv.second.second = true;  // once
+                                      return true;
+                                    },
+                                    emit);
+                              })
+        .keys();
+  }
 }
 
 // The left side's records (duplicates kept) that the right side does not have.
 template <class T, class Chain>
 template <class OtherChain>
 auto Dataset<T, Chain>::subtract(const Dataset<T, OtherChain>& other, int partitions) const {
-  using O = detail::Owned<T>;
-  auto mark = [](const T& x) { return std::pair<O, char>(O(x), 0); };
-  return map(mark).subtract_by_key(other.map(mark), partitions).keys();
+  if constexpr (detail::kIsError<T>) {  // the failed transformation has said why
+    return failed();
+  } else {
+    using O = detail::Owned<T>;
+    auto mark = [](const T& x) { return std::pair<O, char>(O(x), 0); };
+    return map(mark).subtract_by_key(other.map(mark), partitions).keys();
+  }
 }
 
 }  // namespace dataflow

@@ -17,76 +17,101 @@ namespace dataflow {
 template <class T, class Chain>
 template <class F>
 auto Dataset<T, Chain>::key_by(F f) const {
-  using K = detail::Owned<std::decay_t<std::invoke_result_t<const F&, const T&>>>;
-  using U = std::pair<K, detail::Owned<T>>;
-  return derive<U>(detail::OpKind::kMap, "key_by", [f](const T& x, auto& emit) {
-    emit(U(K(f(x)), detail::Owned<T>(x)));
-  });
+  if constexpr (!detail::check_key_by<F, T>()) {
+    return failed();
+  } else {
+    using K = detail::Owned<std::decay_t<std::invoke_result_t<const F&, const T&>>>;
+    using U = std::pair<K, detail::Owned<T>>;
+    return derive<U>(detail::OpKind::kMap, "key_by",
+                     [f](const T& x, auto& emit) { emit(U(K(f(x)), detail::Owned<T>(x))); });
+  }
 }
 
 // For pair<K, V>: f(const V&) -> U, the key kept (and the partitioning with it).
 template <class T, class Chain>
 template <class F>
 auto Dataset<T, Chain>::map_values(F f) const {
-  static_assert(detail::kIsPair<T>, "map_values: records must be std::pair<K, V>");
-  using K = typename T::first_type;
-  using U = std::decay_t<std::invoke_result_t<const F&, const typename T::second_type&>>;
-  return derive<std::pair<K, U>>(
-      detail::OpKind::kMap, "map_values",
-      [f](const T& kv, auto& emit) { emit(std::pair<K, U>(kv.first, f(kv.second))); }, true);
+  if constexpr (!detail::check_map_values<F, T>()) {
+    return failed();
+  } else {
+    using K = typename T::first_type;
+    using U = std::decay_t<std::invoke_result_t<const F&, const typename T::second_type&>>;
+    return derive<std::pair<K, U>>(
+        detail::OpKind::kMap, "map_values",
+        [f](const T& kv, auto& emit) { emit(std::pair<K, U>(kv.first, f(kv.second))); }, true);
+  }
 }
 
 // For pair<K, V>: f(const V&) -> a range of U; one pair<K, U> per element.
 template <class T, class Chain>
 template <class F>
 auto Dataset<T, Chain>::flat_map_values(F f) const {
-  static_assert(detail::kIsPair<T>, "flat_map_values: records must be std::pair<K, V>");
-  using K = typename T::first_type;
-  using R = std::invoke_result_t<const F&, const typename T::second_type&>;
-  using U = std::decay_t<decltype(*std::begin(std::declval<R&>()))>;
-  return derive<std::pair<K, U>>(
-      detail::OpKind::kFlatMap, "flat_map_values",
-      [f](const T& kv, auto& emit) {
-        for (auto&& u : f(kv.second)) emit(std::pair<K, U>(kv.first, u));
-      },
-      true);
+  if constexpr (!detail::check_flat_map_values<F, T>()) {
+    return failed();
+  } else {
+    using K = typename T::first_type;
+    using R = std::invoke_result_t<const F&, const typename T::second_type&>;
+    using U = std::decay_t<decltype(*std::begin(std::declval<R&>()))>;
+    return derive<std::pair<K, U>>(
+        detail::OpKind::kFlatMap, "flat_map_values",
+        [f](const T& kv, auto& emit) {
+          for (auto&& u : f(kv.second)) emit(std::pair<K, U>(kv.first, u));
+        },
+        true);
+  }
 }
 
 template <class T, class Chain>
 auto Dataset<T, Chain>::keys() const {
-  static_assert(detail::kIsPair<T>, "keys: records must be std::pair<K, V>");
-  return derive<typename T::first_type>(detail::OpKind::kMap, "keys",
-                                        [](const T& kv, auto& emit) { emit(kv.first); });
+  if constexpr (!detail::kIsPair<T>) {
+    static_assert(detail::kIsError<T>, "keys: records must be std::pair<K, V>");
+    return failed();
+  } else {
+    return derive<typename T::first_type>(detail::OpKind::kMap, "keys",
+                                          [](const T& kv, auto& emit) { emit(kv.first); });
+  }
 }
 
 template <class T, class Chain>
 auto Dataset<T, Chain>::values() const {
-  static_assert(detail::kIsPair<T>, "values: records must be std::pair<K, V>");
-  return derive<typename T::second_type>(detail::OpKind::kMap, "values",
-                                         [](const T& kv, auto& emit) { emit(kv.second); });
+  if constexpr (!detail::kIsPair<T>) {
+    static_assert(detail::kIsError<T>, "values: records must be std::pair<K, V>");
+    return failed();
+  } else {
+    return derive<typename T::second_type>(detail::OpKind::kMap, "values",
+                                           [](const T& kv, auto& emit) { emit(kv.second); });
+  }
 }
 
 // f(std::vector<Owned<T>>& records) -> a range of U: the whole partition at once.
 template <class T, class Chain>
 template <class F>
 auto Dataset<T, Chain>::map_partitions(F f) const {
-  return map_partitions_with_index([f](std::uint32_t, std::vector<detail::Owned<T>>& records) { return f(records); });
+  if constexpr (!detail::check_map_partitions<F, T>()) {
+    return failed();
+  } else {
+    return map_partitions_with_index([f](std::uint32_t, std::vector<detail::Owned<T>>& records) { return f(records); });
+  }
 }
 
 // f(partition index, std::vector<Owned<T>>& records) -> a range of U.
 template <class T, class Chain>
 template <class F>
 auto Dataset<T, Chain>::map_partitions_with_index(F f) const {
-  using Records = std::vector<detail::Owned<T>>;
-  using R = std::invoke_result_t<const F&, std::uint32_t, Records&>;
-  using U = detail::Owned<std::decay_t<decltype(*std::begin(std::declval<R&>()))>>;
-  return wrap<U>(detail::OpKind::kMapPartitions, "map_partitions",
-                 [f](detail::TaskContext& ctx, int node, const detail::Producer<T>& up, detail::Emit<U> emit) {
-                   Records records;
-                   auto keep = [&records](const T& x) { records.emplace_back(x); };
-                   up(ctx, detail::Emit<T>(keep));
-                   for (auto&& u : f(ctx.partition_of(node), records)) emit(U(u));
-                 });
+  if constexpr (!detail::check_map_partitions_with_index<F, T>()) {
+    return failed();
+  } else {
+    using Records = std::vector<detail::Owned<T>>;
+    using R = std::invoke_result_t<const F&, std::uint32_t, Records&>;
+    using U = detail::Owned<std::decay_t<decltype(*std::begin(std::declval<R&>()))>>;
+    return wrap<U>(detail::OpKind::kMapPartitions, "map_partitions",
+                   [f](detail::TaskContext& ctx, int node, const detail::Producer<T>& up, detail::Emit<U> emit) {
+                     Records records;
+                     auto keep = [&records](const T& x) { records.emplace_back(x); };
+                     up(ctx, detail::Emit<T>(keep));
+                     for (auto&& u : f(ctx.partition_of(node), records)) emit(U(u));
+                   });
+  }
 }
 
 // The partitions of this dataset, then those of `other` (no shuffle).
@@ -130,9 +155,12 @@ auto Dataset<T, Chain>::sample(bool with_replacement, double fraction, std::uint
 // Hash-partitions pairs by key (Spark's partitionBy with a HashPartitioner).
 template <class T, class Chain>
 auto Dataset<T, Chain>::partition_by(int partitions) const {
-  static_assert(detail::kIsPair<T>, "partition_by: records must be std::pair<K, V>");
-  return hash_shuffle<detail::Owned<T>>("partition_by", resolve_partitions(partitions), detail::HashOfKey{},
-                                        detail::DecodeBlocks<T>{});
+  if constexpr (!detail::check_partition_by<T>()) {
+    return failed();
+  } else {
+    return hash_shuffle<detail::Owned<T>>("partition_by", resolve_partitions(partitions), detail::HashOfKey{},
+                                          detail::DecodeBlocks<T>{});
+  }
 }
 
 // `partitions` partitions of about equal size. Deterministic (RELIABILITY F11): a record's
