@@ -5,12 +5,19 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <list>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace {
@@ -44,8 +51,12 @@ static_assert(kHasCodec<std::pair<std::string, long>> && kHasCodec<std::tuple<in
 static_assert(kHasCodec<std::vector<std::pair<int, std::string>>>);
 static_assert(kHasCodec<Point> && kHasCodec<std::array<std::int16_t, 4>> && kHasCodec<std::pair<Point, Point>>);
 static_assert(kHasCodec<Padded> && kHasCodec<Doubles> && kHasCodec<std::pair<int, Padded>>);
-static_assert(!kHasCodec<Named> && !kHasCodec<std::map<int, int>> && !kHasCodec<const char*>);
-static_assert(!kHasCodec<std::pair<int, Named>> && !kHasCodec<std::vector<std::map<int, int>>>);
+static_assert(!kHasCodec<Named> && !kHasCodec<std::map<int, Named>> && !kHasCodec<const char*>);
+static_assert(!kHasCodec<std::pair<int, Named>> && !kHasCodec<std::vector<std::map<int, Named>>>);
+// The standard containers and std::variant, nested (a PySpark dict or set).
+static_assert(kHasCodec<std::map<int, int>> && kHasCodec<std::unordered_map<std::string, std::vector<double>>>);
+static_assert(kHasCodec<std::set<std::string>> && kHasCodec<std::unordered_set<long>> && kHasCodec<std::deque<int>>);
+static_assert(kHasCodec<std::variant<int, std::string>> && kHasCodec<std::optional<std::map<int, std::list<int>>>>);
 static_assert(!kHasCodec<std::tuple<int, Named>>);
 
 }  // namespace

@@ -8,13 +8,17 @@
 
 int main(int argc, char** argv) {
   return dataflow::run(argc, argv, [](dataflow::Session& session) {
-    using Histogram = std::map<int, long>;
+    struct Bin {  // holds a std::string: not trivially copyable, and no serialize()
+      std::string label;
+      long count;
+    };
+    using Histogram = std::map<int, Bin>;
     auto out = session.parallelize(std::vector<int>{1, 2, 3})
                    .map([](int x) {
-                     return std::pair{x % 2, Histogram{{x, 1L}}};
+                     return std::pair{x % 2, Histogram{{x, Bin{"x", 1L}}}};
                    })
                    .reduce_by_key([](Histogram a, const Histogram& b) {
-                     for (const auto& [k, n] : b) a[k] += n;
+                     for (const auto& [k, bin] : b) a[k].count += bin.count;
                      return a;
                    })
                    .count();

@@ -7,18 +7,27 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <limits>
+#include <list>
+#include <map>
 #include <new>
+#include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "dataflow/detail/codec.hpp"
+#include "dataflow/detail/hash.hpp"
 #include "dataflow/error.hpp"
 
 #include "largest_allocation.hpp"
@@ -395,6 +404,73 @@ TEST(CodecTest, ReadIntoOneRecordEqualsDecodingEachOne) {
         while (!t.empty()) read_into(t, one);
       },
       std::exception);
+}
+
+// ----- the standard containers beyond std::vector, and std::variant ------------------------
+
+TEST(CodecContainers, EveryStandardContainerRoundTrips) {
+  expect_round_trip(std::map<std::string, std::int64_t>{{"a", 1}, {"b", -2}, {"", 3}});
+  expect_round_trip(std::multimap<int, std::string>{{1, "x"}, {1, "y"}, {0, ""}});
+  expect_round_trip(std::set<std::string>{"pear", "apple", ""});
+  expect_round_trip(std::multiset<double>{1.5, 1.5, -0.25});
+  expect_round_trip(std::deque<std::string>{"a", "bb", std::string(300, 'c')});
+  expect_round_trip(std::list<std::pair<int, std::string>>{{1, "one"}, {2, "two"}});
+  expect_round_trip(std::map<int, int>{});
+  // Unordered containers: equal after the trip (their byte order is their iteration order).
+  std::unordered_map<std::string, std::vector<int>> dict{{"x", {1, 2}}, {"y", {}}, {"z", {3}}};
+  EXPECT_EQ(decode_one<decltype(dict)>(encode(dict)), dict);
+  std::unordered_set<std::int64_t> set{5, 7, 11, 13};
+  EXPECT_EQ(decode_one<decltype(set)>(encode(set)), set);
+  std::unordered_multiset<int> bag{1, 1, 2};
+  EXPECT_EQ(decode_one<decltype(bag)>(encode(bag)), bag);
+}
+
+TEST(CodecContainers, VariantsOptionalsAndNestedCombinations) {
+  using V = std::variant<std::int64_t, std::string, std::vector<double>>;
+  expect_round_trip(V{std::int64_t{42}});
+  expect_round_trip(V{std::string("text")});
+  expect_round_trip(V{std::vector<double>{1.0, 2.5}});
+  expect_round_trip(std::optional<std::map<std::string, std::set<int>>>{{{"k", {3, 1, 2}}}});
+  expect_round_trip(std::optional<std::map<std::string, std::set<int>>>{});
+  expect_round_trip(std::vector<std::map<std::string, std::variant<int, std::string>>>{{{"a", 1}, {"b", "two"}}, {}});
+  expect_round_trip(std::pair<std::set<int>, std::tuple<std::deque<int>, std::optional<std::string>>>{
+      {1, 2}, {{3, 4}, std::nullopt}});
+  std::unordered_map<std::string, std::unordered_set<std::string>> graph{{"a", {"b", "c"}}, {"b", {}}};
+  EXPECT_EQ(decode_one<decltype(graph)>(encode(graph)), graph);
+}
+
+TEST(CodecContainers, ViewsInsideContainersDecodeToStrings) {
+  static_assert(
+      std::is_same_v<Owned<std::map<std::string_view, std::string_view>>, std::map<std::string, std::string>>);
+  static_assert(std::is_same_v<Owned<std::variant<int, std::string_view>>, std::variant<int, std::string>>);
+  std::string key = "key", value = "value";
+  std::map<std::string_view, std::string_view> views{{key, value}};
+  const std::string bytes = encode(views);
+  key = "KEY";  // the decoded strings own their bytes
+  EXPECT_EQ(decode_one<decltype(views)>(bytes), (std::map<std::string, std::string>{{"key", "value"}}));
+}
+
+TEST(CodecContainers, EqualUnorderedKeysHashAlikeWhateverTheirOrder) {
+  std::unordered_set<int> a, b;
+  for (int i = 0; i < 100; ++i) a.insert(i);
+  for (int i = 99; i >= 0; --i) b.insert(i);
+  b.rehash(4096);
+  EXPECT_EQ(hash_key(a), hash_key(b));
+  std::unordered_map<std::string, int> m1{{"x", 1}, {"y", 2}}, m2;
+  m2.reserve(1000);
+  m2.emplace("y", 2);
+  m2.emplace("x", 1);
+  EXPECT_EQ(hash_key(m1), hash_key(m2));
+  EXPECT_NE(hash_key(m1), hash_key(std::unordered_map<std::string, int>{{"x", 2}, {"y", 1}}));
+}
+
+TEST(CodecMalformed, ContainerSizesAndVariantIndexesBeyondTheBytes) {
+  expect_malformed<std::map<std::int64_t, std::int64_t>>(varint(std::uint64_t{1} << 60), "2^60 entries, no bytes");
+  expect_malformed<std::unordered_map<std::string, int>>(varint(1000) + std::string(999, '\0'), "1000 entries");
+  expect_malformed<std::set<std::string>>(varint(2) + varint(1) + "a" + varint(5) + "b", "second key truncated");
+  expect_malformed<std::list<std::int64_t>>(varint(3) + std::string(16, '\0'), "3 int64s in 16 bytes");
+  expect_malformed<std::variant<int, std::string>>(varint(2) + std::string(8, '\0'), "index 2 of 2");
+  expect_malformed<std::variant<int, std::string>>(varint(1) + varint(9) + "abc", "alternative truncated");
 }
 
 }  // namespace

@@ -73,9 +73,10 @@ inline constexpr bool kReturns = requires(F& f, A&&... a) {
 #define DATAFLOW_HASHABLE_KEYS                                                                                 \
   "supported: arithmetic and enum types, std::string(_view), std::pair of those, and other non-pointer types " \
   "with std::hash and == (make a const char* key a std::string)"
-#define DATAFLOW_ENCODABLE_TYPES                                                                            \
-  "supported: arithmetic and enum types, std::string(_view), std::pair, std::tuple, std::vector of those, " \
-  "and trivially copyable structs (no std::string or pointer members)"
+#define DATAFLOW_ENCODABLE_TYPES                                                                           \
+  "supported: arithmetic and enum types, std::string(_view), std::pair, std::tuple, std::optional, "       \
+  "std::variant, the standard containers of those, trivially copyable structs (no std::string or pointer " \
+  "members), and types with a Cereal serialize()"
 
 // map(f): f(const T&) -> U.
 template <class F, class T>

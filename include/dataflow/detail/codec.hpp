@@ -1,6 +1,7 @@
 // Record codec: how records become bytes in shuffle blocks and task results.
 // Arithmetic and enum types and trivially copyable structs without padding are copied raw,
-// strings are varint-length-prefixed, pairs, tuples and vectors are encoded element-wise.
+// strings are varint-length-prefixed, pairs, tuples and vectors are encoded element-wise
+// (codec_containers.hpp: the other standard containers and std::variant).
 // Decoding is bounds-checked: a length prefix can never make the reader allocate or read
 // more than the bytes actually present. kHasCodec<T> says whether T can be encoded.
 #pragma once
@@ -119,7 +120,7 @@ inline constexpr bool kHasSerialize = std::is_class_v<T> && requires(T& t, cerea
 template <class T>
 inline constexpr bool kIsRawStruct = (std::is_class_v<T> && std::is_trivially_copyable_v<T> &&
                                       !std::is_same_v<T, std::string_view> && !kIsPair<T> && !kIsTuple<T> &&
-                                      !kIsOptional<T> && !kHasSerialize<T>);
+                                      !kIsOptional<T> && !kIsVariant<T> && !kHasSerialize<T>);
 
 template <class T>
 struct Codec<T, std::enable_if_t<std::is_arithmetic_v<T> || std::is_enum_v<T>>> {
@@ -305,3 +306,6 @@ void decode_all(std::string_view bytes, F&& f) {
 }
 
 }  // namespace dataflow::detail
+
+// The standard containers beyond std::vector, and std::variant.
+#include "dataflow/detail/codec_containers.hpp"  // IWYU pragma: export

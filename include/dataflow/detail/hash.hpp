@@ -82,6 +82,18 @@ struct KeyHash<std::pair<A, B>> {
   }
 };
 
+// Unordered containers: equal ones may iterate in different orders, so their hash is the
+// sum of their elements' hashes, which no order changes. (Nested inside another key, a
+// vector of sets say, they hash by their encoding, which is in iteration order.)
+template <class K>
+struct KeyHash<K, std::enable_if_t<kIsUnorderedContainer<K>>> {
+  std::uint64_t operator()(const K& k) const {
+    std::uint64_t sum = k.size();
+    for (const auto& e : k) sum += mix64(hash_key(e));
+    return mix64(sum);
+  }
+};
+
 // Keys of other encodable types (tuples, vectors, optionals, arrays, structs without padding):
 // the hash of their encoding, a pure function of their value.
 template <class K>
@@ -98,7 +110,7 @@ struct EncodedKeyHash {
 template <class K>
 std::uint64_t hash_key(const K& k) {
   if constexpr (std::is_default_constructible_v<std::hash<K>> || std::is_integral_v<K> || std::is_enum_v<K> ||
-                kIsPair<K>) {
+                kIsPair<K> || kIsUnorderedContainer<K>) {
     return KeyHash<K>{}(k);
   } else {
     static_assert(!kIsRawStruct<K> || std::has_unique_object_representations_v<K>,
