@@ -60,8 +60,9 @@ class Dataset {
         handle_(other.handle_),
         source_(std::make_shared<const detail::Producer<T>>(
             [source = other.source_, chain = other.chain_](detail::TaskContext& ctx, detail::Emit<T> emit) {
-              detail::run_chain(*source, chain, ctx, emit);
+              detail::run_chain_computed(*source, chain, ctx, emit);
             })),
+        chain_{other.chain_.mark},  // the node's cache, if marked, is read here
         partitioning_(other.partitioning_) {}
 
   // f(const T&) -> U, one output per record.
@@ -283,30 +284,35 @@ class Dataset {
   // Action: writes DIR/part-NNNNN holding the records' bytes back to back (records of
   // std::string or std::string_view), committed as save_as_text_file is.
   void save_as_binary_records(const std::string& dir) const {
-    static_assert(std::is_convertible_v<const T&, std::string_view>,
+    static_assert(detail::kIsError<T> || std::is_convertible_v<const T&, std::string_view>,
                   "save_as_binary_records: records must be std::string or std::string_view");
-    detail::NodeSpec spec{detail::OpKind::kSaveAsBinaryRecords, {node_}, "save_as_binary_records"};
-    spec.paths = {dir};
-    int node = runtime_->add_node(std::move(spec));
-    runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
-      detail::NewFile file(ctx.output_file);
-      auto push = [&file](const T& x) { file.append(std::string_view(x)); };
-      detail::run_chain(*source, chain, ctx, push);
-      file.close();
-      return std::string();
-    });
-    runtime_->run_job(node, true);
+    // (a failed transformation has said why; a wrong record type has had its one error)
+    if constexpr (!detail::kIsError<T> && std::is_convertible_v<const T&, std::string_view>) {
+      detail::NodeSpec spec{detail::OpKind::kSaveAsBinaryRecords, {node_}, "save_as_binary_records"};
+      spec.paths = {dir};
+      int node = runtime_->add_node(std::move(spec));
+      runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
+        detail::NewFile file(ctx.output_file);
+        auto push = [&file](const T& x) { file.append(std::string_view(x)); };
+        detail::run_chain(*source, chain, ctx, push);
+        file.close();
+        return std::string();
+      });
+      runtime_->run_job(node, true);
+    }
   }
 
   // ---- Persistence (ops/persist.hpp) ----
-  // The dataset, its partitions kept where they are first computed, for later actions
-  // (Spark's persist: lazy, stored by the first action's tasks). Records are kept decoded
-  // (as Owned<T>, so views become strings); cache() is persist(kMemoryOnly). Use the dataset
-  // it returns: this one stays unpersisted.
-  [[nodiscard]] Dataset<detail::Owned<T>> persist(StorageLevel level = StorageLevel::kMemoryOnly) const;
-  [[nodiscard]] Dataset<detail::Owned<T>> cache() const { return persist(StorageLevel::kMemoryOnly); }
-  // Collective: drops the kept partitions on every executor (no-op unless this dataset is
-  // one that persist() returned); later actions compute them again.
+  // Marks this dataset's node persisted, as Spark's rdd.persist() does: its partitions are
+  // kept where they are first computed (lazily, by the next action's tasks) and read back by
+  // every later action, through this handle, its copies and every dataset derived from it,
+  // before or after the call. Returns this dataset, for chaining. Records are kept as
+  // Owned<T> (views become strings, which the views handed downstream then point into);
+  // cache() is persist(kMemoryOnly). A second call with another level is exit code 64.
+  Dataset persist(StorageLevel level = StorageLevel::kMemoryOnly) const;
+  Dataset cache() const { return persist(StorageLevel::kMemoryOnly); }
+  // Collective: drops the kept partitions on every executor and unmarks the node (no-op
+  // unless persisted); later actions compute them again.
   void unpersist() const;
   // Collective, and an action: writes every partition to files under --checkpoint-dir (by
   // default the local directory's base) and returns a dataset that reads them, its lineage
@@ -345,7 +351,7 @@ class Dataset {
   // the hash partitioning, so that a later join needs no new shuffle.
   template <class U, class Step>
   auto derive(detail::OpKind kind, const char* label, Step step, bool keeps_keys = false) const {
-    using Next = detail::Then<Chain, Step>;
+    using Next = detail::Then<Chain, Step, U>;
     int node = runtime_->add_node({kind, {node_}, label});
     return Dataset<U, Next>(runtime_, node, source_, Next{chain_, std::move(step)},
                             keeps_keys ? partitioning_ : detail::HashPartitioning{});
@@ -418,7 +424,10 @@ class Dataset {
     runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
       std::string out;
       detail::ByteWriter w(out);
-      auto push = [&w](const T& x) { detail::Codec<T>::write(w, x); };
+      auto push = [&w, &out, &ctx](const T& x) {
+        detail::Codec<T>::write(w, x);
+        ctx.check_result_size(out.size());
+      };
       detail::run_chain(*source, chain, ctx, push);
       return out;
     });

@@ -31,8 +31,6 @@ const char* op_name(OpKind kind) {
       return "union_with";
     case OpKind::kCoalesce:
       return "coalesce";
-    case OpKind::kPersist:
-      return "persist";
     case OpKind::kReduceByKey:
       return "reduce_by_key";
     case OpKind::kShuffle:

@@ -24,6 +24,8 @@ struct Reuse {
   // By persist node: the executor holding each partition's block, -1 for none (as the
   // executors last reported; a block evicted since is computed again where the task runs).
   std::map<int, std::vector<std::int32_t>> cached;
+  // The nodes persist() marked (on every rank, in program order), with their levels' names.
+  std::map<int, const char*> persisted;
 
   std::set<int> shuffle_nodes() const {
     std::set<int> out;
@@ -33,6 +35,7 @@ struct Reuse {
   void forget(int node) {
     shuffles.erase(node);
     cached.erase(node);
+    persisted.erase(node);
   }
 };
 

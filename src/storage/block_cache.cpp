@@ -76,6 +76,11 @@ void BlockCache::drop(int node, bool for_good) {
   }
 }
 
+void BlockCache::allow(int node) {
+  std::lock_guard<std::mutex> lock(mu_);
+  unpersisted_.erase(node);
+}
+
 void BlockCache::clear() {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [key, e] : entries_) dropped_.push_back(key);

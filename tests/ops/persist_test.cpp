@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -255,6 +257,81 @@ TEST(Checkpoint, CutsTheLineageAndKeepsThePartitioning) {
   if (test_session->is_driver()) {
     EXPECT_FALSE(std::filesystem::exists(dir)) << dir;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The PySpark habit: cache() as a statement marks the dataset itself, so every handle to it,
+// its copies and what is derived from it before or after the call, reads the cache.
+TEST(Persist, CacheAsAStatementComputesEachRecordOnceOverThreeActions) {
+  auto calls = test_session->accumulator<std::int64_t>("calls");
+  auto data = test_session->range(0, 6000, 1, 6).map([calls](std::int64_t x) {
+    calls.add(1);
+    return x * 2;
+  });
+  auto derived_before = data.filter([](std::int64_t x) { return x % 3 == 0; });
+  const auto copy = data;
+  data.cache();  // the statement, its result dropped
+  EXPECT_EQ(data.count(), 6000u);
+  EXPECT_EQ(copy.reduce(std::plus<>{}), std::int64_t{6000} * 5999);
+  EXPECT_EQ(derived_before.count(), 2000u);
+  EXPECT_EQ(data.map([](std::int64_t x) { return x + 1; }).reduce(std::plus<>{}), std::int64_t{6000} * 5999 + 6000);
+  EXPECT_EQ(calls.value(), 6000) << "cache() as a statement left the dataset uncached";
+  data.unpersist();
+  EXPECT_EQ(copy.count(), 6000u);
+  EXPECT_EQ(calls.value(), 12000) << "unpersist() through one handle left the copy cached";
+  EXPECT_TRUE(same_on_all_ranks(std::to_string(calls.value())));
+}
+
+// A dataset of views (text lines) is stored as strings; the views handed downstream point
+// into them and stay valid for as long as each record is handled, at every level.
+TEST(Persist, ViewsOfACachedTextFileStayValidAtEveryLevel) {
+  const std::string path = testing_support::shared_temp_path("views.txt");
+  if (test_session->is_driver()) {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    for (int i = 0; i < 3000; ++i) std::fprintf(f, "line number %d with some padding text\n", i);
+    std::fclose(f);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  for (StorageLevel level : {StorageLevel::kMemoryOnly, StorageLevel::kMemoryAndDisk, StorageLevel::kDiskOnly,
+                             StorageLevel::kMemoryOnlySer}) {
+    SCOPED_TRACE(dataflow::storage_level_name(level));
+    auto read = test_session->accumulator<std::int64_t>("read");
+    auto lines = test_session->text_file(path).filter([read](std::string_view) {
+      read.add(1);
+      return true;
+    });
+    lines.persist(level);
+    auto lengths = lines.map([](std::string_view l) { return static_cast<std::int64_t>(l.size()); });
+    const std::int64_t total = lengths.reduce(std::plus<>{});
+    EXPECT_EQ(lengths.reduce(std::plus<>{}), total);
+    const auto all = lines.collect();
+    ASSERT_EQ(all.size(), 3000u);
+    EXPECT_EQ(all[1234], "line number 1234 with some padding text");
+    std::int64_t expected = 0;
+    for (const auto& l : all) expected += static_cast<std::int64_t>(l.size());
+    EXPECT_EQ(total, expected);
+    EXPECT_EQ(read.value(), 3000);
+    lines.unpersist();
+  }
+  if (test_session->is_driver()) std::remove(path.c_str());
+}
+
+TEST(Persist, ASecondLevelForOneDatasetIsAUsageError) {
+  auto data = test_session->range(0, 10, 1, 2);
+  data.persist(StorageLevel::kMemoryOnly);
+  data.cache();  // the same level again: fine
+  try {
+    data.persist(StorageLevel::kDiskOnly);
+    FAIL() << "no error";
+  } catch (const dataflow::Error& e) {
+    EXPECT_EQ(e.code(), dataflow::ExitCode::kUsage);
+    EXPECT_NE(std::string(e.what()).find("already persisted as memory only"), std::string::npos) << e.what();
+  }
+  data.unpersist();
 }
 
 }  // namespace

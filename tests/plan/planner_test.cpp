@@ -464,8 +464,7 @@ PageRankLineage page_rank(int iterations) {
   NodeSpec group(OpKind::kShuffle, {g.add(spec(OpKind::kMap, {edges}, "map(parse)"))}, "group_by_key");
   group.partitions = 4;
   p.shuffles.push_back(g.add(group));
-  const int links =
-      g.add(spec(OpKind::kPersist, {g.add(spec(OpKind::kMap, {p.shuffles[0]}, "map(links)"))}, "persist"));
+  const int links = g.add(spec(OpKind::kMap, {p.shuffles[0]}, "map(links)"));  // persisted: no node of its own
   int ranks = g.add(spec(OpKind::kMap, {links}, "map_values(1.0)"));
   for (int i = 0; i < iterations; ++i) {
     const int zip = g.add(spec(OpKind::kZipPartitions, {links, ranks}, "join"));

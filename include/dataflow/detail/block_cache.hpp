@@ -97,6 +97,8 @@ class BlockCache {
   // Drops every block of `node` (its last handle is gone); with `for_good`, never stores one
   // again (unpersist).
   void drop(int node, bool for_good = false);
+  // Stores `node`'s blocks again after a drop for good (persisted again).
+  void allow(int node);
   void clear();
   // Drops least recently used memory blocks (moving those that may go to disk) until about
   // `bytes` are freed. Never the blocks of `keep`.

@@ -29,8 +29,6 @@ enum class OpKind : std::uint8_t {
   kUnion,
   // Narrow, many-to-one: partition p from a run of consecutive parent partitions (coalesce).
   kCoalesce,
-  // Narrow, one-to-one: the parent's partition, kept on the executor that computed it.
-  kPersist,
   // Wide: a shuffle of the parent's records to hash partitions, combined on the map side
   // (reduce_by_key and its family) or not (partition_by, group_by_key, join sides), or to
   // key ranges sampled while the map stage runs (sorts).

@@ -35,7 +35,10 @@ class Runtime {
   virtual std::string explain(int node) const = 0;
   // Collective: the partitions of `node`, as the driver resolves them (listing its inputs).
   virtual int num_partitions(int node) = 0;
-  // Collective (in program order): drops the cached blocks of persist node `node` on every
+  // In program order on every rank: `node` is persisted at `level` from the next job on
+  // (its tasks store and read its partitions in the executors' block caches).
+  virtual void persist(int node, StorageLevel level) = 0;
+  // Collective (in program order): drops the cached blocks of persisted node `node` on every
   // executor and stores no more (no-op for another node).
   virtual void unpersist(int node) = 0;
   // Collective: a new directory name for checkpoint() (not yet made), the same on every rank.

@@ -13,7 +13,7 @@ namespace dataflow {
 template <class T, class Chain>
 void Dataset<T, Chain>::save_as_hdf5(const std::string& file, const std::string& dataset,
                                      const hdf5::WriteOptions& options) const {
-  static_assert(detail::h5::kPlainType<T>,
+  static_assert(detail::kIsError<T> || detail::h5::kPlainType<T>,  // (a failed transformation has said why)
                 "save_as_hdf5: records are numbers, std::array<E, N>, std::vector<E> or strings; for a struct, pass "
                 "its dataflow::hdf5::Compound<S> as the third argument");
   if constexpr (detail::h5::kPlainType<T>) save_hdf5_as(file, dataset, detail::h5::record_type_of<T>(), options);
@@ -23,8 +23,9 @@ template <class T, class Chain>
 template <class S>
 void Dataset<T, Chain>::save_as_hdf5(const std::string& file, const std::string& dataset,
                                      const hdf5::Compound<S>& compound, const hdf5::WriteOptions& options) const {
-  static_assert(std::is_same_v<std::remove_cv_t<T>, S>, "save_as_hdf5: the Compound describes another type");
-  save_hdf5_as(file, dataset, compound.record_type(), options);
+  static_assert(detail::kIsError<T> || std::is_same_v<std::remove_cv_t<T>, S>,
+                "save_as_hdf5: the Compound describes another type");
+  if constexpr (std::is_same_v<std::remove_cv_t<T>, S>) save_hdf5_as(file, dataset, compound.record_type(), options);
 }
 
 template <class T, class Chain>
