@@ -57,6 +57,11 @@ struct Config {
   int progress_interval_seconds = 30;
   // Print each job's plan (explain()) to stderr on the driver before it runs.
   bool explain = false;
+  // --check-spmd: the driver also runs the first task of each stage that reads no shuffle
+  // and compares its output with the executor's; a difference (a lambda that reads data only
+  // the driver has) fails the job with exit code 70. A program started alone runs itself
+  // again as a driver and one executor under mpirun -n 2.
+  bool check_spmd = false;
   // A job fails (exit code 70) when an executor running tasks sends nothing (no report, no
   // heartbeat) for this long, as Spark's spark.network.timeout; 0 = never.
   int network_timeout_seconds = 120;

@@ -96,6 +96,11 @@ class Session {
   // Ends every rank of the job at once with `code` (MPI_Abort); for errors that only some
   // ranks saw, so that no rank waits forever for the others.
   [[noreturn]] void abort(int code);
+  // Ends the program with `code` after an error this rank saw (dataflow::run calls it for an
+  // exception that escapes the program body): the driver prints `what` once, an executor
+  // hands it to the driver, and every rank exits with `code`, without Open MPI's MPI_ABORT
+  // banner unless some rank cannot hear. Returns only in local mode, having printed it.
+  void end_with_error(const std::string& what, int code);
 
   // Collective: every rank calls it, in the same order. The driver's `value` (other ranks may
   // pass anything, an empty one say) reaches every rank once, with MPI_Bcast, not once per
@@ -225,6 +230,10 @@ struct ProgramInfo {
   std::string usage;        // its own arguments, as in "INPUT... [-o DIR]"
   std::string description;  // a paragraph under the usage line
   std::string help;         // its own options, formatted as it likes (printed before ours)
+  // Its own option names ("--iterations", "-o"). When given, an argument that looks like an
+  // option and is neither one of these nor a libdataflow flag is refused with exit code 64,
+  // naming the closest known option (after "--", arguments pass as they are).
+  std::vector<std::string> options;
 };
 
 // Runs a libdataflow program: constructs the Session, takes the common flags out of argv

@@ -107,11 +107,16 @@ void on_terminate() {
 
 // How long the driver waits for executors to acknowledge a shutdown before it aborts them.
 constexpr std::chrono::milliseconds kShutdownWait{5000};
+// How long an executor whose program failed waits for the driver to end the program.
+constexpr std::chrono::milliseconds kErrorWait{10000};
 
 }  // namespace
 
 Engine::Engine(int& argc, char**& argv)
     : world_(argc, argv), start_(std::chrono::steady_clock::now()), program_(common::program_name(argc, argv)) {
+  // Again, with the rank MPI_Init gave (which may have replaced them), before anything that
+  // a signal would have to clean up: the local directory below.
+  common::install_signal_handlers(world_.rank(), program_);
   io::h5::initialize();  // on the main thread, before any task thread touches HDF5
   // Settings errors must not split the ranks: every rank reads the same environment, but
   // compute the verdict collectively anyway before anyone throws.
@@ -157,10 +162,9 @@ Engine::Engine(int& argc, char**& argv)
     store_.set_memory({memory_.get(), local_dir_.get()});
     cache_.set_memory({memory_.get(), local_dir_.get()});
   }
-  runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, cache_, world_.rank(), fault);
+  runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, cache_, config_, world_.rank(), fault);
   g_engine = this;
   g_previous_terminate = std::set_terminate(on_terminate);
-  common::install_signal_handlers(world_.rank(), program_);
 }
 
 Engine::~Engine() {
@@ -203,11 +207,16 @@ void Engine::finish_program() {
 }
 
 void Engine::end_now(const std::string& message, int code, bool rank_lost) {
-  std::fprintf(stderr, "%s: error: %s\n", program_.c_str(), message.c_str());
+  if (common::claim_error_line()) std::fprintf(stderr, "%s: error: %s\n", program_.c_str(), message.c_str());
   std::fflush(stderr);
   common::ignore_signals_while_leaving();
-  // After a signal mpirun kills every rank about a second later: wait less than that.
-  const auto wait = common::pending_signal() || rank_lost ? std::chrono::milliseconds(500) : kShutdownWait;
+  if (common::pending_signal()) {
+    // The launcher is ending every rank and SIGKILLs the rest a second later: tell the
+    // executors (they clean up, then answer), wait a little for them, and leave.
+    if (world_.size() > 1) backend().shutdown(code, std::chrono::milliseconds(300));
+    world_.leave(code);
+  }
+  const auto wait = rank_lost ? std::chrono::milliseconds(500) : kShutdownWait;
   if (backend().shutdown(code, wait)) world_.finalize_and_exit(code);
   world_.abort(code);  // some rank is stuck in its own code or stopped and cannot hear the driver
 }
@@ -220,10 +229,42 @@ void Engine::end_uncaught(const char* what, int code, bool every_rank) {
     common::ignore_signals_while_leaving();
     world_.finalize_and_exit(code);
   }
-  std::fprintf(stderr, "%s: error: %s (rank %d)\n", program_.c_str(), what, world_.rank());
+  end_with_error(what, code);
+  world_.finalize_and_exit(code);  // local mode
+}
+
+void Engine::end_with_error(const std::string& what, int code) {
+  common::set_in_job(false);
+  if (world_.size() == 1) {
+    std::fprintf(stderr, "%s: error: %s\n", program_.c_str(), what.c_str());
+    std::fflush(stderr);
+    return;
+  }
+  finished_ = true;
+  if (world_.rank() == 0) end_now(what, code);
+  // The driver either failed alike (an SPMD program throws on every rank) and is about to
+  // end every rank, or hears this at its next action or at its end.
+  task::Hello hello;
+  hello.job = jobs_;
+  hello.finished = true;
+  hello.error_code = code;
+  hello.error = what;
+  world_.send(0, net::kTagHello, task::encode(hello));
+  const auto deadline = std::chrono::steady_clock::now() + kErrorWait;
+  net::Backoff backoff;
+  while (std::chrono::steady_clock::now() < deadline && !common::pending_signal()) {
+    if (auto m = world_.try_receive(0, net::kTagShutdown)) {
+      const auto shutdown = task::decode<task::Shutdown>(m->bytes);
+      common::ignore_signals_while_leaving();
+      world_.send(0, net::kTagShutdownAck, {});
+      world_.finalize_and_exit(shutdown.exit_code != 0 ? shutdown.exit_code : code);
+    }
+    backoff.wait();
+  }
+  // The driver is busy in code of its own, or blocked where this rank will never join it.
+  std::fprintf(stderr, "%s: error: %s (rank %d)\n", program_.c_str(), what.c_str(), world_.rank());
   std::fflush(stderr);
-  if (world_.size() > 1) world_.abort(code);
-  world_.finalize_and_exit(code);
+  world_.abort(code);
 }
 
 driver::Backend& Engine::backend() {
@@ -298,8 +339,13 @@ std::string Engine::new_checkpoint_dir() {
   return dir;
 }
 
+void Engine::persist(int node, StorageLevel level) {
+  reuse_.persisted[node] = storage_level_name(level);
+  cache_.allow(node);  // persisted again after an unpersist()
+}
+
 void Engine::unpersist(int node) {
-  if (graph_.node(node).kind != OpKind::kPersist) return;
+  if (!reuse_.persisted.erase(node)) return;
   cache_.drop(node, true);
   reuse_.cached.erase(node);
 }
@@ -388,9 +434,13 @@ std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job)
   backend();
   std::string result, updates;
   common::set_in_job(true);
+  driver::SpmdCheck check;  // under mpirun only: in local mode the driver is the executor
+  if (config_.check_spmd && world_.size() > 1) {
+    check = [this](const task::Descriptor& d) { return runner_->output_hash(d); };
+  }
   try {
     result = driver::run_job(graph_, action, *backend_, config_, job, program_, registry_.range_partitioners, reuse_,
-                             updates);
+                             updates, check);
   } catch (const driver::Unrecoverable& e) {
     end_now(e.what(), e.exit_code(), e.rank_lost());
   } catch (const Error& e) {

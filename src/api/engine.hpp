@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,7 @@ class Engine final : public Runtime {
   ~Engine() override;               // collective
 
   int add_node(NodeSpec spec) override;
+  void persist(int node, StorageLevel level) override;
   void unpersist(int node) override;
   StorageInfo storage_info() override;
   std::string new_checkpoint_dir() override;
@@ -61,6 +63,11 @@ class Engine final : public Runtime {
   // An exception escaped the program on this rank (std::terminate). Reports it and ends the
   // process with its exit code; `every_rank` for a JobError, which every rank has.
   [[noreturn]] void end_uncaught(const char* what, int code, bool every_rank);
+  // An exception ended the program on this rank, and maybe on others (under mpirun). The
+  // driver prints `what` once and ends every rank with `code`; an executor hands it to the
+  // driver and leaves when told, so that no rank prints Open MPI's MPI_ABORT banner, unless
+  // some rank cannot hear (then MPI_Abort). Returns only in local mode, having printed it.
+  void end_with_error(const std::string& what, int code);
 
  private:
   std::string run_on_driver(int action, bool broadcast, std::uint64_t job);

@@ -5,8 +5,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <string>
 #include <tuple>
+#include <vector>
 
 #include "common/env_config.hpp"
 #include "common/program_name.hpp"
@@ -24,6 +28,27 @@ std::string common_options_help(const CLI::App& app) {
   const auto at = text.find("Options:");
   if (at != std::string::npos) text = text.substr(at + 8);
   return std::string(kCommonTitle) + ":" + text;
+}
+
+// "-x", "--name", "--name=value"; not "-", a negative number or a bare word.
+bool looks_like_option(const std::string& arg) {
+  if (arg.size() < 2 || arg[0] != '-') return false;
+  const char c = arg[1];
+  return !(std::isdigit(static_cast<unsigned char>(c)) || c == '.');
+}
+
+// The known name nearest to `name`, if near enough to be a likely typo ("" else).
+std::string closest(const std::string& name, const std::vector<std::string>& known) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
+  for (const std::string& k : known) {
+    const std::size_t d = common::edit_distance(name, k);
+    if (d < best_distance) {
+      best_distance = d;
+      best = k;
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -64,6 +89,11 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
                "(default: a bar when there is a terminal, else nothing)");
   app.add_flag("--no-progress", no_progress, "no progress bar or lines");
   app.add_flag("--explain", explain, "print each job's plan to stderr before it runs");
+  bool check_spmd = false;
+  app.add_flag("--check-spmd", check_spmd,
+               "also run the first task of each stage on the driver and fail (exit 70) if its output differs: "
+               "catches lambdas that read data only the driver has; alone, the program runs as a driver and one "
+               "executor under mpirun -n 2 (a first run's check)");
   std::string max_line;
   app.add_option("--max-line-size", max_line,
                  "longest text line a task reads; a longer one fails the job (exit 65) "
@@ -147,6 +177,7 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   if (progress) config.progress = ProgressMode::kOn;
   if (no_progress) config.progress = ProgressMode::kOff;
   if (explain) config.explain = true;
+  if (check_spmd) config.check_spmd = true;
   if (!max_line.empty()) {
     const auto size = parse_size(max_line);
     if (!size) return usage_error("--max-line-size: expected a positive size such as 64M, got \"" + max_line + "\"");
@@ -166,6 +197,21 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
     if (!seconds)
       return usage_error(std::string(flag) + ": expected whole seconds such as 120 or 120s, got \"" + *text + "\"");
     *field = *seconds;
+  }
+
+  if (!info.options.empty()) {
+    std::vector<std::string> known = info.options;
+    for (const CLI::Option* o : app.get_options()) {
+      for (const std::string& name : o->get_lnames()) known.push_back("--" + name);
+    }
+    for (const std::string& arg : app.remaining()) {
+      if (arg == "--") break;
+      if (!looks_like_option(arg)) continue;
+      const std::string name = arg.substr(0, arg.find('='));
+      if (std::find(info.options.begin(), info.options.end(), name) != info.options.end()) continue;
+      const std::string near = closest(name, known);
+      return usage_error("unknown option " + name + (near.empty() ? "" : " (did you mean " + near + "?)"));
+    }
   }
 
   storage.clear();

@@ -9,11 +9,24 @@
 
 #include "api/engine.hpp"
 #include "api/program_flags.hpp"
+#include "api/spmd_relaunch.hpp"
 #include "common/program_name.hpp"
+#include "common/signals.hpp"
 
 namespace dataflow {
 
-Session::Session(int& argc, char**& argv) : engine_(std::make_unique<detail::Engine>(argc, argv)) {}
+namespace {
+
+std::unique_ptr<detail::Engine> make_engine(int& argc, char**& argv) {
+  api::relaunch_for_spmd_check(argc, argv);  // returns unless asked for, by a program started alone
+  // Before MPI_Init, so that a signal while the ranks start also ends with its line and code.
+  common::install_signal_handlers(common::launcher_rank(), common::program_name(argc, argv));
+  return std::make_unique<detail::Engine>(argc, argv);
+}
+
+}  // namespace
+
+Session::Session(int& argc, char**& argv) : engine_(make_engine(argc, argv)) {}
 
 Session::~Session() = default;
 
@@ -24,6 +37,7 @@ int Session::size() const { return engine_->size(); }
 int Session::executor_cores() const { return engine_->executor_cores(); }
 detail::Runtime* Session::runtime() { return engine_.get(); }
 void Session::abort(int code) { engine_->abort(code); }
+void Session::end_with_error(const std::string& what, int code) { engine_->end_with_error(what, code); }
 
 Dataset<std::string_view> Session::text_file(std::vector<std::string> paths) {
   std::string label = "text_file(";
@@ -92,11 +106,15 @@ int run(int& argc, char**& argv, const std::function<int(Session&)>& body, const
                                            arg_pointers)) {
     return *code;
   }
-  // An error this rank saw alone: report it here, and end every rank so none waits forever.
+  if (session->config().check_spmd && session->size() == 1 && session->is_driver()) {
+    std::fprintf(stderr,
+                 "%s: warning: --check-spmd compares the driver with an executor, and this run has one process: "
+                 "start the program alone (it then runs as a driver and one executor) or with 2 or more ranks\n",
+                 prog.c_str());
+  }
+  // An error this rank saw, maybe alone: printed once, and every rank ends with its code.
   auto fail_alone = [&](const char* what, int code) {
-    std::fprintf(stderr, "%s: error: %s (rank %d)\n", prog.c_str(), what, session->rank());
-    std::fflush(stderr);
-    if (session->size() > 1) session->abort(code);
+    session->end_with_error(what, code);  // returns in local mode only
     return code;
   };
   try {

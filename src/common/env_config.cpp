@@ -83,6 +83,11 @@ Config config_from_env() {
   c.progress_interval_seconds = int_var("DATAFLOW_PROGRESS_INTERVAL", c.progress_interval_seconds);
   c.network_timeout_seconds = seconds_var("DATAFLOW_NETWORK_TIMEOUT", c.network_timeout_seconds);
   c.task_timeout_seconds = seconds_var("DATAFLOW_TASK_TIMEOUT", c.task_timeout_seconds);
+  if (const char* s = std::getenv("DATAFLOW_CHECK_SPMD"); s && *s) {
+    const std::string v = s;
+    if (v != "0" && v != "1") bad("DATAFLOW_CHECK_SPMD", v, "1 (on) or 0 (off)");
+    c.check_spmd = v == "1";
+  }
   if (const char* p = std::getenv("DATAFLOW_PROGRESS"); p && *p) {
     const std::string v = p;
     if (v == "on")
@@ -107,8 +112,10 @@ constexpr std::string_view kKnown[] = {
     "DATAFLOW_MESSAGE_CHUNK_BYTES", "DATAFLOW_NETWORK_TIMEOUT",          "DATAFLOW_TASK_TIMEOUT",
     "DATAFLOW_MAX_LINE_SIZE",       "DATAFLOW_BROADCAST_JOIN_THRESHOLD", "DATAFLOW_EXECUTOR_MEMORY",
     "DATAFLOW_LOCAL_DIR",           "DATAFLOW_MAX_RESULT_SIZE",          "DATAFLOW_SPILL_COMPRESSION",
-    "DATAFLOW_CHECKPOINT_DIR",      "DATAFLOW_FAULT_HDF5_WRITE",
+    "DATAFLOW_CHECKPOINT_DIR",      "DATAFLOW_FAULT_HDF5_WRITE",         "DATAFLOW_CHECK_SPMD",
 };
+
+}  // namespace
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -124,8 +131,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
-
-}  // namespace
 
 std::vector<std::string> unknown_settings(char** env) {
   std::vector<std::string> warnings;

@@ -20,6 +20,8 @@ Config config_from_env();
 
 // Whole seconds, as "120" or "120s"; nullopt for anything else.
 std::optional<int> parse_seconds(std::string_view text);
+// Levenshtein distance, for "did you mean ...?" hints.
+std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // One warning for each DATAFLOW_* variable of `env` (as environ) that the library does not
 // read, naming the closest known one when it is probably a typo.

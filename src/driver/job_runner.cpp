@@ -39,8 +39,9 @@ std::string memory_text(std::uint64_t bytes) {
 class Job {
  public:
   Job(const dag::Graph& graph, Backend& backend, const Config& config, std::uint64_t id, const std::string& program,
-      const RangePartitioners& ranges, Reuse& reuse)
-      : graph_(graph),
+      const RangePartitioners& ranges, Reuse& reuse, const SpmdCheck& check)
+      : check_(check),
+        graph_(graph),
         ranges_(ranges),
         reuse_(reuse),
         backend_(backend),
@@ -52,6 +53,7 @@ class Job {
   std::string run(int action) {
     const auto& target = graph_.node(action);
     backend_.begin_job(id_, plan::fingerprint(graph_, action), detail::op_name(target.kind));
+    progress_.set_job("Job " + std::to_string(id_) + " (" + detail::op_name(target.kind) + ")");
     int slots = 0;
     for (int e = 0; e < backend_.executors(); ++e) slots += backend_.slots(e);
     // Kept shuffles are read where they are, unless one task would read two that an earlier
@@ -72,9 +74,9 @@ class Job {
       const std::string text = plan::explain(graph_, plan_, resolved_.sizes, resolved_.counts);
       const int executors = backend_.executors();
       const std::string memory = config_.executor_memory ? memory_text(config_.executor_memory) : "automatic";
-      std::fprintf(stderr, "== Job %llu (%s) ==\nexecutor memory: %s per executor (%d executor%s)\n%s",
+      std::fprintf(stderr, "== Job %llu (%s) ==\nexecutor memory: %s per executor (%d executor%s)\n%s%s",
                    static_cast<unsigned long long>(id_), detail::op_name(target.kind), memory.c_str(), executors,
-                   executors == 1 ? "" : "s", text.c_str());
+                   executors == 1 ? "" : "s", text.c_str(), cached_text().c_str());
       std::fflush(stderr);
     }
     if (target.kind == OpKind::kSaveAsTextFile || target.kind == OpKind::kSaveAsBinaryRecords) {
@@ -416,6 +418,8 @@ class Job {
     int total_slots = 0;
     for (int e = 0; e < executors; ++e) total_slots += backend_.slots(e);
     progress_.start_stage(s.id, todo);
+    std::optional<task::Descriptor> checked;  // --check-spmd: the stage's task run twice
+    bool check_stage = check_ && checkable(s);
     while (done < todo) {
       for (int e = 0; e < executors; ++e) {
         // While many tasks wait, queue one more per slot at the executor, so it never idles
@@ -428,7 +432,13 @@ class Job {
           const std::optional<std::uint32_t> next = next_task(e);
           if (!next) break;
           const std::uint32_t p = *next;
-          backend_.launch(e, descriptor(s, p, attempts[p]));
+          task::Descriptor d = descriptor(s, p, attempts[p]);
+          if (check_stage) {  // the first task launched
+            d.check = true;
+            checked = d;
+            check_stage = false;
+          }
+          backend_.launch(e, d);
           runs_on[p] = e;
           launched[p] = std::chrono::steady_clock::now();
           ++running[static_cast<std::size_t>(e)];
@@ -449,6 +459,10 @@ class Job {
       --running[static_cast<std::size_t>(e)];
       --in_flight;
       if (r.ok) {
+        if (checked && r.partition == checked->partition && r.attempt == checked->attempt) {
+          check_spmd(s, *checked, r);
+          checked.reset();
+        }
         ++done;
         // Each task's updates once: a map task run again (its output lost) replaces its own.
         accumulator_updates_[{s.id, r.partition}] = std::move(r.accumulators);
@@ -483,6 +497,80 @@ class Job {
       }
     }
     progress_.finish_stage();
+  }
+
+  // --explain: for each persisted node this job computes, the partitions it will read from
+  // the executors' caches and those it computes (and stores), as the executors last reported.
+  std::string cached_text() const {
+    std::string out;
+    for (const plan::Stage& s : plan_.stages) {
+      std::vector<int> nodes = s.inputs;  // a persisted source or shuffle, read by the stage
+      nodes.insert(nodes.end(), s.chain.begin(), s.chain.end());
+      for (int n : nodes) {
+        auto level = reuse_.persisted.find(n);
+        if (level == reuse_.persisted.end()) continue;
+        const std::uint32_t tasks = resolved_.sizes[s.id].tasks;
+        std::vector<std::uint32_t> read, computed;
+        const auto where = reuse_.cached.find(n);
+        for (std::uint32_t p = 0; p < tasks; ++p) {
+          const bool held = where != reuse_.cached.end() && p < where->second.size() && where->second[p] >= 0;
+          (held ? read : computed).push_back(p);
+        }
+        out += "cached #" + std::to_string(n) + " " + graph_.node(n).label + " (" + level->second + "), stage " +
+               std::to_string(s.id) + ": reads " + partition_list(read) + " from the cache, computes " +
+               partition_list(computed) + "\n";
+      }
+    }
+    return out;
+  }
+
+  // "3 partitions (0-1, 5)", "no partition".
+  static std::string partition_list(const std::vector<std::uint32_t>& ps) {
+    if (ps.empty()) return "no partition";
+    std::string runs;
+    for (std::size_t i = 0; i < ps.size();) {
+      std::size_t j = i;
+      while (j + 1 < ps.size() && ps[j + 1] == ps[j] + 1) ++j;
+      runs += (runs.empty() ? "" : ", ") + std::to_string(ps[i]) + (j > i ? "-" + std::to_string(ps[j]) : "");
+      i = j + 1;
+    }
+    return std::to_string(ps.size()) + (ps.size() == 1 ? " partition (" : " partitions (") + runs + ")";
+  }
+
+  // --check-spmd: whether the driver can run a task of `s` itself: it reads no shuffle (the
+  // driver holds none) and has no effect beyond its output (no file written, no foreach).
+  bool checkable(const plan::Stage& s) const {
+    for (int in : s.inputs) {
+      if (!detail::is_source(graph_.node(in).kind)) return false;
+    }
+    if (s.output == plan::StageOutput::kShuffle) return true;
+    const OpKind kind = graph_.node(s.output_node).kind;
+    return kind != OpKind::kForeach && kind != OpKind::kSaveAsTextFile && kind != OpKind::kSaveAsBinaryRecords &&
+           kind != OpKind::kSaveAsHdf5;
+  }
+
+  // Runs `d` on the driver and compares its output with what rank r.rank computed.
+  void check_spmd(const plan::Stage& s, const task::Descriptor& d, const task::TaskReport& r) const {
+    if (r.output_hash == 0) return;  // spilled: its bytes depend on the executor's memory
+    std::string ops;
+    for (int n : s.chain) ops += (ops.empty() ? "" : ", ") + graph_.node(n).label;
+    if (ops.empty()) ops = graph_.node(s.top).label;
+    const std::string where = "stage " + std::to_string(s.id) + " (" + ops + ") of job " + std::to_string(id_) + " (" +
+                              detail::op_name(graph_.node(plan_.target).kind) + "), partition " +
+                              std::to_string(d.partition);
+    const std::string fix =
+        "a lambda reads data that differs between ranks: pass driver-only values with session.broadcast";
+    std::uint64_t mine = 0;
+    try {
+      mine = check_(d);
+    } catch (const std::exception& e) {
+      throw Error(ExitCode::kSoftware, "--check-spmd: " + where + " failed on the driver (" + e.what() +
+                                           ") but not on rank " + std::to_string(r.rank) + ": " + fix);
+    }
+    if (mine != 0 && mine != r.output_hash) {
+      throw Error(ExitCode::kSoftware, "--check-spmd: " + where + " computed other records on rank " +
+                                           std::to_string(r.rank) + " than on the driver: " + fix);
+    }
   }
 
   // Spark's spark.driver.maxResultSize: the results an action brings to the driver, summed
@@ -563,6 +651,7 @@ class Job {
     }
   }
 
+  const SpmdCheck& check_;
   const dag::Graph& graph_;
   const RangePartitioners& ranges_;
   Reuse& reuse_;
@@ -590,8 +679,8 @@ class Job {
 
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
                     const std::string& program, const RangePartitioners& ranges, Reuse& reuse,
-                    std::string& accumulator_updates) {
-  Job j(graph, backend, config, job, program, ranges, reuse);
+                    std::string& accumulator_updates, const SpmdCheck& check) {
+  Job j(graph, backend, config, job, program, ranges, reuse, check);
   std::string result = j.run(action);
   accumulator_updates = j.accumulator_updates();
   return result;

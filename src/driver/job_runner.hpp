@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 
@@ -12,6 +13,7 @@
 #include "dataflow/detail/task_context.hpp"
 #include "driver/backend.hpp"
 #include "driver/reuse.hpp"
+#include "task/descriptor.hpp"
 
 namespace dataflow::driver {
 
@@ -26,9 +28,13 @@ using RangePartitioners = std::unordered_map<int, detail::RangePartitioner>;
 // those of the successful tasks, in stage and partition order, when the job succeeds.
 // `reuse`: the shuffles kept from earlier jobs (read as they are) and the cached blocks'
 // places; a job that succeeds adds the shuffles it exchanged and the blocks it cached.
+// `check` (--check-spmd under mpirun, else empty): computes on the driver the output hash
+// of a task, which the job compares with the executor's for the first task of each stage
+// that reads no shuffle.
+using SpmdCheck = std::function<std::uint64_t(const task::Descriptor&)>;
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
                     const std::string& program, const RangePartitioners& ranges, Reuse& reuse,
-                    std::string& accumulator_updates);
+                    std::string& accumulator_updates, const SpmdCheck& check = {});
 
 // The lineage of `node` and the stages an action on it would run, with their partition and
 // task counts when its inputs can be listed (`slots`: the executors' task threads).

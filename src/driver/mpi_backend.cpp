@@ -32,6 +32,12 @@ std::string job_name(std::uint64_t job, const std::string& action) {
   return "job " + std::to_string(job) + " (" + action + ")";
 }
 
+// An executor whose program ended with an exception: its error ends every rank.
+void throw_if_failed(const task::Hello& hello, int rank) {
+  if (hello.error_code != 0)
+    throw Unrecoverable(hello.error + " (rank " + std::to_string(rank) + ")", hello.error_code);
+}
+
 }  // namespace
 
 void MpiBackend::begin_job(std::uint64_t job, std::uint64_t fingerprint, const std::string& action) {
@@ -41,6 +47,7 @@ void MpiBackend::begin_job(std::uint64_t job, std::uint64_t fingerprint, const s
     net::Message m = wait_message(net::kTagHello);
     auto hello = task::decode<task::Hello>(m.bytes);
     const std::string rank = "rank " + std::to_string(m.source);
+    throw_if_failed(hello, m.source);
     if (hello.finished) {
       throw Unrecoverable(rank + " finished the program while the driver started " + job_name(job, action) + "; " +
                           kSpmdHint);
@@ -119,6 +126,7 @@ void MpiBackend::end_program(std::uint64_t jobs) {
   for (int i = 0; i < executors(); ++i) {
     net::Message m = wait_message(net::kTagHello);
     auto hello = task::decode<task::Hello>(m.bytes);
+    throw_if_failed(hello, m.source);
     if (!hello.finished) {
       throw Unrecoverable("rank " + std::to_string(m.source) + " started " + job_name(hello.job, hello.action) +
                           " after the driver finished the program (it ran " + std::to_string(jobs) + " jobs); " +

@@ -61,7 +61,8 @@ void Progress::update(std::uint32_t done, std::uint32_t running) {
     return;
   }
   const double secs = std::chrono::duration<double>(now - start_).count();
-  std::fprintf(stderr, "Stage %u: %u of %u tasks finished, %u running, %.0f s\n", stage_, done, tasks_, running, secs);
+  std::fprintf(stderr, "%s, stage %u: %u of %u tasks finished, %u running, %.0f s\n", job_.c_str(), stage_, done,
+               tasks_, running, secs);
   std::fflush(stderr);
 }
 
@@ -92,7 +93,7 @@ void Progress::finish_stage() {
     std::fflush(stderr);
   }
   if (lines_) {
-    std::fprintf(stderr, "Stage %u: %u tasks finished in %.2f s\n", stage_, tasks_, secs);
+    std::fprintf(stderr, "%s, stage %u: %u tasks finished in %.2f s\n", job_.c_str(), stage_, tasks_, secs);
     std::fflush(stderr);
   }
 }

@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <utility>
 
 #include "dataflow/config.hpp"
 
@@ -15,6 +17,8 @@ namespace dataflow::driver {
 class Progress {
  public:
   Progress(ProgressMode mode, std::chrono::milliseconds interval);
+  // The job that plain lines name, as "Job 3 (collect)".
+  void set_job(std::string job) { job_ = std::move(job); }
   void start_stage(std::uint32_t stage, std::uint32_t tasks);
   // Called whenever the scheduler wakes up; draws or prints when it is time.
   void update(std::uint32_t done, std::uint32_t running);
@@ -32,6 +36,7 @@ class Progress {
   bool lines_ = false;  // plain lines: every interval_ during a stage, and at its end
   bool drawn_ = false;
   std::chrono::milliseconds interval_;
+  std::string job_;
   std::uint32_t stage_ = 0;
   std::uint32_t tasks_ = 0;
   std::chrono::steady_clock::time_point start_;

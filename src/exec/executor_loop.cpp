@@ -13,6 +13,7 @@
 #include "common/signals.hpp"
 #include "dataflow/error.hpp"
 #include "shuffle/exchange.hpp"
+#include "storage/local_dir.hpp"
 #include "task/wire.hpp"
 
 namespace dataflow::exec {
@@ -48,7 +49,7 @@ class Outbox {
 task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, const std::string& action,
                                std::chrono::milliseconds heartbeat) {
   const int rank = world_.rank();
-  task::Hello hello{job, fingerprint, static_cast<std::uint32_t>(pool_.threads()), action, false};
+  task::Hello hello{job, fingerprint, static_cast<std::uint32_t>(pool_.threads()), action, false, 0, {}};
   world_.send(0, net::kTagHello, task::encode(hello));
   Outbox outbox;
   net::Backoff backoff;
@@ -104,8 +105,14 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
         }
         case net::kTagShutdown: {  // the ranks fell out of step: the driver ends the program
           auto shutdown = task::decode<task::Shutdown>(m->bytes);
+          const bool signalled = common::pending_signal() != 0;
           common::ignore_signals_while_leaving();
+          // Before the acknowledgement: once the driver has its answers it leaves, and after
+          // a signal mpirun may kill the ranks still there at once.
+          detail::remove_local_dirs_now();
           world_.send(0, net::kTagShutdownAck, {});
+          // After a signal the driver leaves without MPI_Finalize, and so does every rank.
+          if (signalled) world_.leave(shutdown.exit_code);
           world_.finalize_and_exit(shutdown.exit_code);
         }
         default:

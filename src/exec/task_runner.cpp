@@ -7,8 +7,10 @@
 #include <exception>
 #include <new>
 #include <stdexcept>
+#include <string_view>
 
 #include "dataflow/accumulator.hpp"
+#include "dataflow/detail/hash.hpp"
 #include "dataflow/error.hpp"
 #include "task/wire.hpp"
 
@@ -27,6 +29,9 @@ namespace {
 constexpr const char* kOutOfMemory =
     "out of memory: give the executors more memory, or more partitions (a smaller --split-size, more "
     "partitions in reduce_by_key)";
+
+// A task output's hash for --check-spmd; never 0, which means "not comparable".
+std::uint64_t hash_of(std::string_view bytes) { return detail::hash_bytes(bytes) | 1; }
 
 }  // namespace
 
@@ -64,6 +69,10 @@ task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
     report.error_code = static_cast<int>(ExitCode::kSoftware);
     report.error = kOutOfMemory;
     report.retryable = false;  // it would only run out again
+  } catch (const detail::ResultTooLarge& e) {
+    report.error_code = e.exit_code();
+    report.error = e.what();
+    report.retryable = false;  // it would only grow as large again
   } catch (const Error& e) {
     report.error_code = e.exit_code();
     report.error = e.what();
@@ -104,7 +113,20 @@ void TaskRunner::cut_range_outputs(const task::ExchangeOrder& order) const {
   }
 }
 
-void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& report) const {
+std::uint64_t TaskRunner::output_hash(const task::Descriptor& d) const {
+  detail::TaskAccumulators accumulators;  // dropped: the executor's attempt counts
+  detail::current_task_accumulators() = &accumulators;
+  struct Reset {
+    ~Reset() { detail::current_task_accumulators() = nullptr; }
+  } reset;
+  task::TaskReport report = task::report_for(d, rank_);
+  task::Descriptor checked = d;
+  checked.check = true;
+  run_or_throw(checked, report, false);
+  return report.output_hash;
+}
+
+void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& report, bool keep) const {
   if (fault_.action != FaultSpec::Action::kOomReport) inject_fault(fault_, d.stage, d.partition, d.attempt, rank_);
   detail::TaskContext ctx;
   ctx.memory = store_.memory();
@@ -120,6 +142,7 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
   } running(ctx.memory.pool);
   ctx.stage = d.stage;
   ctx.rank = rank_;
+  ctx.max_result_bytes = config_.max_result_size;
   ctx.partition = d.partition;
   ctx.tasks = d.tasks;
   ctx.attempt = d.attempt;
@@ -168,12 +191,15 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
     }
     report.sample = std::move(out.sample);
     out.sample = {};
-    store_.put_map_output(d.output_node, d.partition, std::move(out));
+    // A spilled output's runs depend on the executor's memory: only whole outputs compare.
+    if (d.check && out.spilled.empty()) report.output_hash = hash_of(out.data);
+    if (keep) store_.put_map_output(d.output_node, d.partition, std::move(out));
   } else {
     auto it = registry_.result_runners.find(d.output_node);
     if (it == registry_.result_runners.end())
       throw std::logic_error("no result runner for node " + std::to_string(d.output_node));
     report.result = it->second(ctx);
+    if (d.check) report.output_hash = hash_of(report.result);
   }
 }
 

@@ -36,16 +36,14 @@ void prefer_shared_memory_on_one_node() {
   if (size && local && std::strcmp(size, local) == 0) setenv("OMPI_MCA_pml", "ob1", /*overwrite=*/0);
 }
 
-// Whether a launcher started this process (its environment names an MPI rank): mpirun
-// (Open MPI), srun with PMIx or PMI-2, MPICH's hydra.
+}  // namespace
+
 bool launched() {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
     if (std::getenv(v)) return true;
   }
   return false;
 }
-
-}  // namespace
 
 void Backoff::wait() {
   std::this_thread::sleep_for(std::chrono::microseconds(delay_us_));
@@ -206,6 +204,12 @@ void World::finalize_and_exit(int code) {
   if (!mpi_) std::_Exit(code);
   if (comms_->executors != MPI_COMM_NULL) MPI_Comm_free(&comms_->executors);
   MPI_Finalize();
+  std::_Exit(code);
+}
+
+void World::leave(int code) {
+  std::fflush(nullptr);
+  detail::remove_local_dirs_now();
   std::_Exit(code);
 }
 

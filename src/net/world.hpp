@@ -32,6 +32,10 @@ struct Message {
   std::string bytes;
 };
 
+// Whether a launcher started this process (its environment names an MPI rank): mpirun
+// (Open MPI), srun with PMIx or PMI-2, MPICH's hydra. Else World is a world of one.
+bool launched();
+
 class World {
  public:
   // Collective over all ranks: initializes MPI and splits off the executors' communicator.
@@ -82,6 +86,9 @@ class World {
 
   // Ends every rank of the job with `code`, now.
   [[noreturn]] void abort(int code);
+  // Ends this process with `code` without MPI_Finalize or MPI_Abort: for a signal, when the
+  // launcher is ending every rank already (and SIGKILLs those still there a second later).
+  [[noreturn]] void leave(int code);
 
   // Collective (MPI_Finalize): ends this process with `code` without running destructors.
   // For a verdict every rank reached together; stdio is flushed first.

@@ -53,6 +53,7 @@ struct Descriptor {
   std::int32_t output_node = -1;
   std::uint32_t num_buckets = 0;  // shuffle output: reduce partitions
   std::string output_file;        // save_as_text_file: this attempt's file
+  bool check = false;             // --check-spmd: report the output's hash
 
   template <class Archive>
   void serialize(Archive& ar);

@@ -16,6 +16,10 @@ struct Hello {
   std::uint32_t cores = 1;
   std::string action;  // "collect", "count", ...
   bool finished = false;
+  // finished: the exit code and message of an exception that ended the program on this
+  // rank alone (0: it reached the end).
+  std::int32_t error_code = 0;
+  std::string error;
   template <class Archive>
   void serialize(Archive& ar);
 };
@@ -44,6 +48,8 @@ struct TaskReport {
   std::vector<std::uint32_t> cached_partitions;
   std::vector<std::int32_t> dropped_nodes;
   std::vector<std::uint32_t> dropped_partitions;
+  // A descriptor with `check` set: the hash of the task's output (0: not comparable).
+  std::uint64_t output_hash = 0;
   template <class Archive>
   void serialize(Archive& ar);
 };

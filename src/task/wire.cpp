@@ -18,8 +18,10 @@ constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
 // 2: Hello names its action, Shutdown; 3: text splits; 4: reports list non-empty buckets
 // only; 5: a task names every node it touches and reads several inputs; 6: range shuffles'
 // samples and bounds; 7: scopes of coalesced partitions; 8: broadcast joins; 9: accumulator
-// updates in reports and job ends; 10: shuffles kept past a job, cached blocks in reports
-constexpr std::uint16_t kVersion = 10;
+// updates in reports and job ends; 10: shuffles kept past a job, cached blocks in reports;
+// 11: a finished Hello carries the error that ended the program on its rank; --check-spmd's
+// output hashes
+constexpr std::uint16_t kVersion = 11;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -153,6 +155,7 @@ void Descriptor::serialize(Archive& ar) {
   choice(ar, output, OutputKind::kResult);
   ar(output_node, num_buckets);
   field(ar, output_file);
+  flag(ar, check);
 }
 
 template <class Archive>
@@ -160,6 +163,8 @@ void Hello::serialize(Archive& ar) {
   ar(job, fingerprint, cores);
   field(ar, action);
   flag(ar, finished);
+  ar(error_code);
+  field(ar, error);
 }
 
 template <class Archive>
@@ -186,6 +191,7 @@ void TaskReport::serialize(Archive& ar) {
   field(ar, dropped_nodes);
   field(ar, dropped_partitions);
   if (dropped_nodes.size() != dropped_partitions.size()) malformed("dropped nodes and partitions differ in number");
+  ar(output_hash);
 }
 
 template <class Archive>

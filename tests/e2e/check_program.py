@@ -168,8 +168,8 @@ def progress_lines(ctx):
     res = ctx.run(["--progress", "slow-stage"], env={"DATAFLOW_PROGRESS_INTERVAL": "1"})
     fails = common(res, 0, prompt=False)
     lines = res.stderr.decode("utf-8", "replace").splitlines()
-    during = [i for i, l in enumerate(lines) if re.match(r"^Stage 0: [0-3] of 4 tasks finished, [0-9]+ running, [0-9]+ s$", l)]
-    end = [i for i, l in enumerate(lines) if re.match(r"^Stage 0: 4 tasks finished in [0-9.]+ s$", l)]
+    during = [i for i, l in enumerate(lines) if re.match(r"^Job 1 \(count\), stage 0: [0-3] of 4 tasks finished, [0-9]+ running, [0-9]+ s$", l)]
+    end = [i for i, l in enumerate(lines) if re.match(r"^Job 1 \(count\), stage 0: 4 tasks finished in [0-9.]+ s$", l)]
     if not during:
         fails.append("no progress line during the stage")
     if len(end) != 1:
@@ -188,11 +188,11 @@ def skipped_stages(ctx):
         fails.append("stdout lacks 'reuse counts=2,2': %s" % cw.short(res.stdout[:300]))
     err = res.stderr.decode("utf-8", "replace")
     skipped = re.findall(r"^Skipped: the stages writing shuffle #[0-9]+ \(reduce_by_key\)", err, re.M)
-    ended = re.findall(r"^Stage [0-9]+: [0-9]+ tasks? finished in", err, re.M)
+    ended = re.findall(r"^Job ([12]) \(count\), stage [0-9]+: [0-9]+ tasks? finished in", err, re.M)
     if len(skipped) != 1:
         fails.append("expected one 'Skipped:' line, got %d: %s" % (len(skipped), cw.short(err.encode()[:600])))
-    if len(ended) != 3:  # the first job's map and result stages, the second job's result stage
-        fails.append("expected 3 stages to run, got %d" % len(ended))
+    if ended != ["1", "1", "2"]:  # the first job's map and result stages, the second job's result stage
+        fails.append("expected stages of jobs 1, 1, 2 to run, got %s" % ended)
     return res, fails
 
 
@@ -211,6 +211,120 @@ def broadcast_join(ctx):
             fails.append("--explain: no broadcast join line in %s" % cw.short(res.stderr[-600:]))
         if not broadcast and "broadcast join" in err:
             fails.append("a broadcast join with DATAFLOW_BROADCAST_JOIN_THRESHOLD=0")
+    return res, fails
+
+
+def no_abort_banner(res):
+    err = res.stderr.decode("utf-8", "replace")
+    return ["Open MPI's abort banner on stderr"] if "MPI_ABORT" in err or "MPI_Abort" in err else []
+
+
+def throw_every_rank(ctx):
+    res = ctx.run(["throw-every-rank"])
+    fails = common(res, 70, ["the table has no column 'mass'"]) + no_abort_banner(res)
+    if b"(rank" in res.stderr:
+        fails.append("the error names a rank, though every rank had it")
+    return res, fails
+
+
+def throw_one_rank(ctx):
+    res = ctx.run(["throw-one-rank"])
+    fails = common(res, 66, ["no such table on this node"]) + no_abort_banner(res)
+    if ctx.np >= 2 and ("(rank %d)" % (ctx.np - 1)).encode() not in res.stderr:
+        fails.append("the error does not name rank %d" % (ctx.np - 1))
+    return res, fails
+
+
+def declared_options(ctx):
+    res = ctx.run(["options", "--iterations", "3", "-o", "out", "x", "-5", "--", "--free"])
+    fails = common(res, 0)
+    if b"options=[--iterations 3 -o out x -5 -- --free]" not in res.stdout:
+        fails.append("stdout lacks the program's own arguments: %s" % cw.short(res.stdout[:300]))
+    bad = ctx.run(["options", "--itertions", "3"])
+    fails += ["typo: " + f for f in common(bad, 64, ["unknown option --itertions (did you mean --iterations?)"])]
+    common_typo = ctx.run(["options", "--executor-core", "2"])
+    fails += ["common flag typo: " + f for f in common(common_typo, 64, ["(did you mean --executor-cores?)"])]
+    return res, fails
+
+
+def big_collect(ctx):
+    import resource
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    res = ctx.run(["--max-result-size", "16M", "big-collect"])
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    fails = common(res, 70, ["bigger than --max-result-size (16777216 bytes)"], prompt=False)
+    if res.elapsed > 15:
+        fails.append("took %.1f s to fail: the limit is checked late" % res.elapsed)
+    # Building the whole 220 MB result first would take 256 MB or more; checked as it grows,
+    # a task stops at 16 MB. (The peak of every child so far: the earlier cases are small.)
+    if before / 1024.0 > 150:
+        fails.append("an earlier case peaked at %.0f MiB: the peak of this one cannot be told" % (before / 1024.0))
+    elif peak_mib > 150:
+        fails.append("peak RSS %.0f MiB: the result grew past the limit before it was checked" % peak_mib)
+    return res, fails
+
+
+SPMD_FIX = "a lambda reads data that differs between ranks: pass driver-only values with session.broadcast"
+
+
+def check_spmd(ctx):
+    """--check-spmd: the capture mistake ends with 70 in local mode (which runs itself as a
+    driver and one executor) and at 2-4 ranks; at 1 rank it warns and runs."""
+    fails = []
+    plain = ctx.run(["capture"])
+    want = b"labels=alpha,beta,gamma" if ctx.np < 2 else b"labels=?,?,?"  # the silent wrong answer
+    fails += ["without the check: " + f for f in common(plain, 0)]
+    if want not in plain.stdout:
+        fails.append("without the check, stdout lacks %r: %s" % (want.decode(), cw.short(plain.stdout[:200])))
+    for case, words in (("capture", ["stage 0 (map) of job 1 (collect), partition 0"]),
+                        ("capture-before-shuffle", ["stage 0 (map) of job 1 (collect)"])):
+        res = ctx.run(["--check-spmd", case])
+        if ctx.np == 1:
+            fails += ["%s at one rank: %s" % (case, f) for f in common(res, 0, ["warning: --check-spmd compares"])]
+        else:
+            fails += ["%s: %s" % (case, f) for f in common(res, 70, words + [SPMD_FIX]) + no_abort_banner(res)]
+    env_run = ctx.run(["capture"], env={"DATAFLOW_CHECK_SPMD": "1"})
+    if ctx.np != 1:
+        fails += ["DATAFLOW_CHECK_SPMD=1: " + f for f in common(env_run, 70, [SPMD_FIX])]
+    # An action inside if (is_driver()): the same 70 and message in local mode as on a cluster.
+    res = ctx.run(["--check-spmd", "driver-only-action"])
+    if ctx.np != 1:
+        fails += ["driver-only action: " + f for f in common(
+            res, 70, ["finished the program while the driver started job 1 (collect)", HINT])]
+    return plain, fails
+
+
+def check_spmd_passes_correct_programs(ctx):
+    """A correct program's output is unchanged by --check-spmd."""
+    fails = []
+    res = None
+    for args, want in ((["capture-broadcast"], b"labels=alpha,beta,gamma"), (["join"], b"joined=10000"),
+                       (["reuse"], b"reuse counts=2,2"), (["checkpoint"], b"checkpoint sum=20")):
+        for flags in ([], ["--check-spmd"]):
+            if args == ["checkpoint"]:
+                d = os.path.join(ctx.workdir, "cp-%d" % len(flags))
+                os.makedirs(d, exist_ok=True)
+                flags = flags + ["--checkpoint-dir", d]
+            res = ctx.run(flags + args)
+            fails += ["%s %s: %s" % (" ".join(flags), args[0], f) for f in common(res, 0, prompt=False)]
+            if want not in res.stdout:
+                fails.append("%s %s: stdout lacks %r: %s" % (" ".join(flags), args[0], want.decode(),
+                                                          cw.short(res.stdout[:200])))
+    return res, fails
+
+
+def cache_explain(ctx):
+    res = ctx.run(["--explain", "cache-statement"])
+    fails = common(res, 0)
+    if b"count=4 total=100" not in res.stdout:
+        fails.append("stdout lacks count=4 total=100: %s" % cw.short(res.stdout[:200]))
+    err = res.stderr.decode("utf-8", "replace")
+    for want in (r"== Job 1 \(count\) ==(.|\n)*cached #\d+ map \(memory only\), stage 0: reads no partition from "
+                 r"the cache, computes 2 partitions \(0-1\)",
+                 r"== Job 2 \(aggregate\) ==(.|\n)*cached #\d+ map \(memory only\), stage 0: reads 2 partitions "
+                 r"\(0-1\) from the cache, computes no partition"):
+        if not re.search(want, err):
+            fails.append("--explain lacks %r in %s" % (want, cw.short(res.stderr[-900:])))
     return res, fails
 
 
@@ -236,6 +350,13 @@ CASES = [
     ("progress-lines", progress_lines),
     ("broadcast-join", broadcast_join),
     ("skipped-stages", skipped_stages),
+    ("throw-every-rank", throw_every_rank),
+    ("throw-one-rank", throw_one_rank),
+    ("declared-options", declared_options),
+    ("big-collect", big_collect),
+    ("cache-explain", cache_explain),
+    ("check-spmd", check_spmd),
+    ("check-spmd-correct", check_spmd_passes_correct_programs),
 ]
 
 

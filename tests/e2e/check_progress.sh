@@ -23,7 +23,7 @@ script -qec "$wc --no-progress --split-size 1K $input" "$work/off.log" > /dev/nu
 [ ! -s "$work/pipe.err" ] || fail "stderr not a terminal, no flag: expected nothing, got: $(head -c 200 "$work/pipe.err")"
 
 "$wc" --progress --split-size 1K "$input" > /dev/null 2> "$work/lines.err"
-grep -qE '^Stage 0: [0-9]+ tasks finished in [0-9.]+ s$' "$work/lines.err" || fail "--progress off a terminal: no stage lines"
+grep -qE '^Job 1 \(collect\), stage 0: [0-9]+ tasks finished in [0-9.]+ s$' "$work/lines.err" || fail "--progress off a terminal: no stage lines"
 ! grep -q $'\r' "$work/lines.err" || fail "--progress off a terminal drew a bar"
 passed=4
 if [ -n "${3:-}" ]; then

@@ -69,6 +69,7 @@ Descriptor sample_descriptor() {
   d.output_node = 2147483647;
   d.num_buckets = 96;
   d.output_file = "out/_temporary/0/part-00004";
+  d.check = true;
   return d;
 }
 
@@ -79,6 +80,8 @@ Hello sample_hello() {
   h.cores = 48;
   h.action = "collect" + kBinary;
   h.finished = true;
+  h.error_code = 66;
+  h.error = "no such table: " + kBinary;
   return h;
 }
 
@@ -98,6 +101,7 @@ TaskReport sample_report() {
   r.sample = "sample" + kBinary;
   r.result = std::string(1000, 'r') + kBinary;
   r.accumulators = "updates" + kBinary;
+  r.output_hash = 0x8000000000000003ull;
   return r;
 }
 
@@ -307,9 +311,10 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 10);
+  EXPECT_EQ(version, 11);
   const Hello h = sample_hello();
-  EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1);  // job, fingerprint, cores, action, finished
+  // job, fingerprint, cores, action, finished, error code, error
+  EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1 + 4 + 8 + h.error.size());
 }
 
 // ----- malformed input --------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include "dataflow/detail/emit.hpp"
 #include "dataflow/detail/map_output.hpp"
 #include "dataflow/detail/spill.hpp"
+#include "dataflow/error.hpp"
 
 namespace dataflow::detail {
 
@@ -91,6 +92,12 @@ struct NodePart {
   std::uint32_t scope = 0;
 };
 
+// A task's result alone is larger than --max-result-size (not retried).
+class ResultTooLarge : public Error {
+ public:
+  using Error::Error;
+};
+
 struct TaskContext {
   std::uint32_t stage = 0;
   std::uint32_t partition = 0;  // of the stage's top node
@@ -105,6 +112,13 @@ struct TaskContext {
   TaskMemory memory;        // the executor's pool and local directory
   BlockCache* cache = nullptr;  // the executor's blocks of persisted datasets
   int rank = 0;                 // the process running the task
+  std::uint64_t max_result_bytes = 0;  // --max-result-size (0: no limit)
+
+  // A result being built for the driver has reached `bytes`: throws ResultTooLarge past
+  // --max-result-size, so that an oversized collect fails while it is produced, not after.
+  void check_result_size(std::uint64_t bytes) const {
+    if (max_result_bytes != 0 && bytes > max_result_bytes) result_too_large(bytes);
+  }
 
   bool touches(int node) const { return find(node) != nullptr; }
   std::uint32_t partition_of(int node) const {
@@ -149,6 +163,13 @@ struct TaskContext {
   }
 
  private:
+  [[noreturn]] void result_too_large(std::uint64_t bytes) const {
+    throw ResultTooLarge(ExitCode::kSoftware,
+                         "Total size of results of 1 task (" + std::to_string(bytes) +
+                             " bytes so far) is bigger than --max-result-size (" + std::to_string(max_result_bytes) +
+                             " bytes); raise --max-result-size / DATAFLOW_MAX_RESULT_SIZE, or write the output "
+                             "with save_as_text_file instead of collecting it");
+  }
   const NodePart* find(int node) const {
     for (const NodePart& n : partitions) {
       if (n.node == node && n.scope == scope) return &n;

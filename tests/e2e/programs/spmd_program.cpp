@@ -4,6 +4,7 @@
 #include <dataflow/dataflow.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -118,6 +119,66 @@ int run_case(const std::string& name, dataflow::Session& session, int argc, char
     if (session.is_driver()) std::printf("count=%llu\n", static_cast<unsigned long long>(n));
     return 0;
   }
+  if (name == "capture" || name == "capture-broadcast") {  // a lambda reads what only the driver loaded
+    std::vector<std::string> names;
+    if (session.is_driver()) names = {"alpha", "beta", "gamma"};  // as if read from a file on rank 0
+    auto ids = session.parallelize(std::vector<int>{0, 1, 2}, 3);
+    std::vector<std::string> labels;
+    if (name == "capture") {
+      labels = ids.map([&names](int i) {
+                    return static_cast<std::size_t>(i) < names.size() ? names[static_cast<std::size_t>(i)] : "?";
+                  })
+                   .collect();
+    } else {  // the fix the message names
+      auto b = session.broadcast(names);
+      labels = ids.map([b](int i) { return b.value().at(static_cast<std::size_t>(i)); }).collect();
+    }
+    std::string line;
+    for (const auto& l : labels) line += (line.empty() ? "" : ",") + l;
+    if (session.is_driver()) std::printf("labels=%s\n", line.c_str());
+    return 0;
+  }
+  if (name == "capture-before-shuffle") {  // the difference shows in the map stage's output
+    const long offset = session.is_driver() ? 1000 : 0;
+    auto sums = session.range(0, 300, 1, 4)
+                    .map([&offset](std::int64_t x) { return std::pair<std::int64_t, long>(x % 3, x + offset); })
+                    .reduce_by_key(std::plus<>{})
+                    .collect();
+    long total = 0;
+    for (const auto& [k, v] : sums) total += v;
+    if (session.is_driver()) std::printf("total=%ld\n", total);
+    return 0;
+  }
+  if (name == "cache-statement") {  // ds.cache() as a statement, then two actions
+    auto ds = numbers().map([](long x) { return x * 10; });
+    ds.cache();
+    const auto first = ds.count();
+    const long total = ds.reduce(std::plus<>{});
+    if (session.is_driver()) std::printf("count=%llu total=%ld\n", static_cast<unsigned long long>(first), total);
+    return 0;
+  }
+  if (name == "throw-every-rank") {  // an exception escaping the body, on every rank alike
+    numbers().count();
+    throw std::runtime_error("the table has no column 'mass'");
+  }
+  if (name == "throw-one-rank") {  // one only the last rank sees, before an action
+    if (rank == last) throw dataflow::Error(dataflow::ExitCode::kNoInput, "no such table on this node");
+    numbers().count();
+    return 0;
+  }
+  if (name == "options") {  // declares --iterations and -o (ProgramInfo::options)
+    std::string args;
+    for (int i = 2; i < argc; ++i) args += std::string(i > 2 ? " " : "") + argv[i];
+    if (session.is_driver()) std::printf("options=[%s]\n", args.c_str());
+    return 0;
+  }
+  if (name == "big-collect") {  // ~220 MB in one partition, against --max-result-size
+    const auto all = session.range(0, 3'000'000, 1, 1)
+                         .map([](std::int64_t i) { return std::string(64, 'x') + std::to_string(i); })
+                         .collect();
+    if (session.is_driver()) std::printf("collected %zu\n", all.size());
+    return 0;
+  }
   if (name == "ok") {
     if (session.is_driver()) std::printf("count=%llu\n", static_cast<unsigned long long>(numbers().count()));
     else numbers().count();
@@ -149,6 +210,7 @@ int main(int argc, char** argv) {
   dataflow::ProgramInfo info;
   info.usage = "CASE [ARGS...]";
   info.description = "Test cases for the SPMD contract, the common flags and progress.";
+  if (name == "options") info.options = {"--iterations", "-o"};
   return dataflow::run(
       argc, argv, [&](dataflow::Session& session) { return run_case(argc > 1 ? argv[1] : "", session, argc, argv); },
       info);
