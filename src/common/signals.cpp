@@ -1,11 +1,20 @@
-// Signal handlers: async-signal-safe (write, _exit) outside a job, a flag inside one.
+// Signal handlers: async-signal-safe (write, _exit) outside a job, a flag inside one, and a
+// watcher thread that ends the process itself when the ordinary way out takes too long.
 #include "common/signals.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace dataflow::common {
 namespace {
@@ -14,6 +23,14 @@ constexpr int kSignals[] = {SIGTERM, SIGINT, SIGUSR1};
 
 std::atomic<int> g_pending{0};
 std::atomic<bool> g_in_job{false};
+std::atomic<bool> g_leaving{false};
+std::atomic<bool> g_said{false};  // rank 0 has printed the error line
+int g_wake[2] = {-1, -1};         // the handler wakes the watcher through this pipe
+std::mutex g_cleanups_mu;
+std::vector<void (*)()> g_cleanups;
+// mpirun SIGKILLs every rank about a second after it forwards a signal: the watcher acts
+// before that. The driver waits longer, so that the executors' own cleanup comes first.
+constexpr std::chrono::milliseconds kExecutorGrace{300}, kDriverGrace{550};
 std::atomic<void (*)()> g_exit_hook{nullptr};
 int g_rank = 0;
 char g_program[128] = "dataflow";
@@ -42,7 +59,10 @@ void write_all(const char* text) {
 void on_signal(int signal) {
   if (g_in_job.load()) {
     int expected = 0;
-    g_pending.compare_exchange_strong(expected, signal);
+    if (g_pending.compare_exchange_strong(expected, signal) && g_wake[1] >= 0) {
+      const char byte = 1;
+      [[maybe_unused]] const ssize_t n = write(g_wake[1], &byte, 1);
+    }
     return;
   }
   if (g_rank == 0) {  // only async-signal-safe calls from here on
@@ -55,11 +75,42 @@ void on_signal(int signal) {
   _exit(exit_code_for_signal(signal));
 }
 
+// Waits for a signal during a job. The main thread normally stops the job at a task boundary
+// and ends the process within milliseconds; one blocked in a collective, or waiting for a
+// long task, cannot. Then, after the grace, this thread removes what the process created
+// (spill directories, temporary output), rank 0 prints the line, and the process ends.
+void watch() {
+  char byte = 0;
+  while (read(g_wake[0], &byte, 1) < 0 && errno == EINTR) {
+  }
+  std::this_thread::sleep_for(g_rank == 0 ? kDriverGrace : kExecutorGrace);
+  if (g_leaving.load()) return;  // on its way out already, with its own code
+  const int signal = g_pending.load();
+  {
+    std::lock_guard<std::mutex> lock(g_cleanups_mu);
+    for (auto cleanup : g_cleanups) cleanup();
+  }
+  if (g_rank == 0 && claim_error_line()) {
+    const std::string line = std::string(g_program) + ": error: " + signal_message(signal) +
+                             "; the job was stopped where it stood, no output was committed\n";
+    write_all(line.c_str());
+  }
+  _exit(exit_code_for_signal(signal));
+}
+
 }  // namespace
+
+bool claim_error_line() { return !g_said.exchange(true); }
+
+void add_signal_cleanup(void (*cleanup)()) {
+  std::lock_guard<std::mutex> lock(g_cleanups_mu);
+  if (std::find(g_cleanups.begin(), g_cleanups.end(), cleanup) == g_cleanups.end()) g_cleanups.push_back(cleanup);
+}
 
 void install_signal_handlers(int rank, const std::string& program) {
   g_rank = rank;
   std::strncpy(g_program, program.c_str(), sizeof g_program - 1);
+  if (g_wake[0] < 0 && pipe2(g_wake, O_CLOEXEC) == 0) std::thread(watch).detach();
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
@@ -67,7 +118,15 @@ void install_signal_handlers(int rank, const std::string& program) {
   for (int signal : kSignals) sigaction(signal, &action, nullptr);
 }
 
+int launcher_rank() {
+  for (const char* v : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"}) {
+    if (const char* text = std::getenv(v); text && *text) return std::atoi(text);
+  }
+  return 0;
+}
+
 void ignore_signals_while_leaving() {
+  g_leaving.store(true);
   for (int signal : kSignals) std::signal(signal, SIG_IGN);
 }
 

@@ -1,6 +1,8 @@
 // SIGTERM, SIGINT and SIGUSR1 (scancel, a time limit, Ctrl-C, sbatch --signal): outside a job
 // the process ends at once with 128+signal (143 for SIGUSR1) and rank 0 says so; inside a job
-// the signal is only recorded, and the driver stops the job at the next task boundary.
+// the signal is only recorded, and the driver stops the job at the next task boundary, or,
+// when that takes longer than mpirun's second before SIGKILL allows, a watcher thread
+// removes what the process created and ends it.
 #pragma once
 
 #include <string>
@@ -9,6 +11,9 @@ namespace dataflow::common {
 
 // Installs the handlers for this process; `rank` decides who prints the one line.
 void install_signal_handlers(int rank, const std::string& program);
+// The rank that the launcher's environment names (mpirun, srun, hydra; 0 without one), for
+// handlers installed before MPI_Init, so that a signal during start-up also gets its line.
+int launcher_rank();
 // The process is on its way out with its own exit code (MPI_Finalize, then exit): further
 // signals are ignored, so that mpirun's SIGTERM to the ranks that have not exited yet (it
 // sends one when the first rank exits non-zero) adds no second message and no other code.
@@ -22,6 +27,13 @@ int exit_code_for_signal(int signal);
 // A function (async-signal-safe) run before the process ends on a signal outside a job:
 // removes the empty spill directory.
 void set_exit_hook(void (*hook)());
+// A function the signal watcher runs (on its own thread) before it ends a process that a
+// signal interrupted during a job and that did not leave in time: removes what the process
+// created. Each function is added once.
+void add_signal_cleanup(void (*cleanup)());
+// True for the first caller only: rank 0's one error line is printed by whoever claims it
+// (the driver ending the job, or the signal watcher).
+bool claim_error_line();
 // "interrupted by SIGTERM" and the like.
 std::string signal_message(int signal);
 

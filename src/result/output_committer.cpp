@@ -14,15 +14,44 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/signals.hpp"
 #include "dataflow/error.hpp"
 
 namespace dataflow::result {
 namespace {
+
+// This process's private directories, for the signal watcher (common/signals.hpp): a
+// process that a signal cannot stop in time removes them before it ends. A directory leaves
+// the list before its job publishes it, so the watcher never removes what is being renamed.
+std::mutex g_temporaries_mu;
+std::set<std::string> g_temporaries;
+
+void remove_temporaries_now() {
+  std::lock_guard<std::mutex> lock(g_temporaries_mu);
+  for (const std::string& path : g_temporaries) {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  g_temporaries.clear();
+}
+
+void track(const std::string& path) {
+  common::add_signal_cleanup(remove_temporaries_now);
+  std::lock_guard<std::mutex> lock(g_temporaries_mu);
+  g_temporaries.insert(path);
+}
+
+void untrack(const std::string& path) {
+  std::lock_guard<std::mutex> lock(g_temporaries_mu);
+  g_temporaries.erase(path);
+}
 
 constexpr const char* kTmpTag = ".dataflow-tmp-";
 constexpr std::size_t kTmpSuffix = 6;  // mkdtemp's XXXXXX
@@ -257,6 +286,7 @@ void OutputCommitter::setup() {
                 "cannot create output directory " + dir_ + ": cannot create " + pattern + ": " + std::strerror(err));
   }
   tmp_ = pattern;
+  track(tmp_);
   try {
     write_small_file(tmp_ + "/owner", owner_line(), 0644);
     for (const auto& [path, mode] : {std::pair{output(), 0755}, std::pair{output() + "/_temporary", 0700}}) {
@@ -291,6 +321,7 @@ void OutputCommitter::commit_job() {
   if (ec) throw Error(ExitCode::kIoError, "cannot remove " + out + "/_temporary: " + ec.message());
   write_small_file(out + "/_SUCCESS", "", 0644);
   sync_dir(out);  // the names of the parts and _SUCCESS (the tasks synced their contents)
+  untrack(tmp_);  // from here on, the signal watcher leaves it alone
   // The one step that makes DIR appear: never over a DIR that another job published meanwhile.
   int rc = renameat2(AT_FDCWD, out.c_str(), AT_FDCWD, dir_.c_str(), RENAME_NOREPLACE);
   if (rc != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
@@ -318,6 +349,7 @@ void OutputCommitter::commit_job() {
 
 void OutputCommitter::abort() noexcept {
   if (tmp_.empty()) return;
+  untrack(tmp_);
   std::error_code ec;
   std::filesystem::remove_all(tmp_, ec);
   tmp_.clear();

@@ -129,6 +129,7 @@ LocalDir::LocalDir(const std::string& base) {
     std::memcpy(g_signal_path, path_.c_str(), path_.size() + 1);
     common::set_exit_hook(remove_for_signal);
   }
+  common::add_signal_cleanup(remove_local_dirs_now);
 }
 
 LocalDir::~LocalDir() {

@@ -12,6 +12,7 @@ Usage:
   oom, oom-report   std::bad_alloc in a task, or while encoding its report: exit 70, "out of
                     memory" and the hint, not retried, no abort
   retry-logged      a task that fails once: exit 0 and a "lost task ... retrying" line
+  signal-moments    SIGINT at five moments of a real job: one line, 130 (mpirun: 1), nothing left
   sigterm, sigint, sigusr1
                     the signal 1.5 s into a job that hangs, with -o DIR: exit 143, 130, 143
                     (under mpirun, which forwards SIGINT as SIGTERM and exits 1 itself when
@@ -22,6 +23,7 @@ The last line printed is always "P passed, F failed".
 """
 import argparse
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -98,6 +100,54 @@ def interrupted(sig, code, name):
     return fn
 
 
+def signal_moments(ctx):
+    """SIGINT to mpirun (or the program alone) as `kill -INT` sends it, not through a
+    terminal, at five moments of a job, counted from when the ranks have started (their spill
+    directories appear; before that mpirun has no rank to forward it to): while the map stage
+    reads, during the exchange, in the reduce stage, whose first task takes 3 s so that the
+    job outlasts mpirun's forwarding (it sends the ranks SIGTERM 1 s after its own signal,
+    and SIGKILL a second later). Each try ends with one "interrupted by" line and the
+    documented code (130 alone; 1 from mpirun, which exits 1 whenever it was signalled), and
+    leaves no output, no temporary output and no spill directory behind."""
+    big = os.path.join(ctx.workdir, "moments.txt")
+    if not os.path.exists(big):
+        words = " ".join("w%d" % (i % 5000) for i in range(20000)) + "\n"
+        with open(big, "w") as f:
+            for _ in range(100):  # 58 MB: about half a second of map stage
+                f.write(words * 5)
+    tmp = os.path.join(ctx.workdir, "moments-tmp")
+    os.makedirs(tmp, exist_ok=True)
+    fails, interrupted, res = [], 0, None
+    code = 130 if ctx.np == 0 else 1
+    started = lambda: any(f.startswith("dataflow-") for f in os.listdir(tmp))  # noqa: E731
+    for i, delay in enumerate((0.0, 0.3, 0.6, 1.0, 1.5)):
+        out = os.path.join(ctx.workdir, "moment%d" % i)
+        res = ctx.run(["--executor-cores", "1", "--split-size", "1M", "-o", out, big],
+                      {"TMPDIR": tmp, "DATAFLOW_FAULT": "hang:stage=1,partition=0,seconds=3"},
+                      signal_after=(signal.SIGINT, delay, started))
+        tag = "SIGINT at %.2f s: " % delay
+        lines = [l for l in res.stderr.splitlines() if l.startswith(PREFIX)]
+        if os.path.exists(os.path.join(out, "_SUCCESS")) and not lines and res.rc in (0, 1):
+            continue  # the job ended before the signal reached it (mpirun still exits 1): not a try
+        interrupted += 1
+        fails += [tag + p for p in res.problems]
+        if res.rc != code:
+            fails.append(tag + "exit code %s, expected %d" % (res.rc, code))
+        if len(lines) != 1 or b"interrupted by" not in lines[0]:
+            fails.append(tag + "expected one 'interrupted by' error line, got %r" % lines)
+        if os.path.exists(out):
+            fails.append(tag + "the output directory exists")
+        left = [f for f in os.listdir(ctx.workdir) if f.startswith(".moment%d" % i)] + os.listdir(tmp)
+        if left:
+            fails.append(tag + "left behind: %s" % left)
+            for f in os.listdir(tmp):
+                shutil.rmtree(os.path.join(tmp, f), ignore_errors=True)
+    if interrupted < 3:
+        fails.append("only %d of 5 runs were still running at their signal: the input is too small" % interrupted)
+    os.remove(big)
+    return res, fails
+
+
 CASES = [
     ("task-timeout", task_timeout),
     ("network-timeout", network_timeout),
@@ -107,6 +157,7 @@ CASES = [
     ("sigterm", interrupted(signal.SIGTERM, 143, "SIGTERM")),
     ("sigint", interrupted(signal.SIGINT, 130, "SIGINT")),
     ("sigusr1", interrupted(signal.SIGUSR1, 143, "SIGUSR1")),
+    ("signal-moments", signal_moments),
 ]
 
 

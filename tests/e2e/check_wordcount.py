@@ -126,8 +126,9 @@ class Runner:
         return cmd + [self.wordcount] + list(args)
 
     def run(self, args, cwd, env=None, timeout=None, signal_after=None):
-        """signal_after=(SIGNAL, SECONDS): send SIGNAL to the command (mpirun, or the
-        program alone) SECONDS after it starts, as scancel or Ctrl-C would."""
+        """signal_after=(SIGNAL, SECONDS[, STARTED]): send SIGNAL to the command (mpirun, or
+        the program alone) SECONDS after it starts, as scancel or Ctrl-C would; with STARTED
+        (a function), SECONDS after STARTED() first returns true."""
         res = Result()
         res.env_extra = dict(env or {})
         res.cmd = self.command(args, res.env_extra)
@@ -146,6 +147,9 @@ class Runner:
             return res
         try:
             if signal_after:
+                started = signal_after[2] if len(signal_after) > 2 else None
+                while started and proc.poll() is None and not started() and time.time() < t0 + timeout:
+                    time.sleep(0.01)
                 try:
                     res.stdout, res.stderr = proc.communicate(timeout=signal_after[1])
                 except subprocess.TimeoutExpired:
