@@ -2,8 +2,11 @@
 # Runs wordcount as an sbatch job (jobs/wordcount.sbatch: srun, PMIx launch, 2 tasks) on a
 # private one-node Slurm, and as 3 ranks on 2 allocated tasks (srun --overcommit, the way to
 # give the driver no CPU of its own), and checks that both outputs equal local mode's; then
-# h5hist as an sbatch job (jobs/h5hist.sbatch) over an HDF5 file.
-# Usage: check_srun.sh WORDCOUNT INPUT [H5HIST HDF5_PROGRAM]
+# h5hist as an sbatch job (jobs/h5hist.sbatch) over an HDF5 file; then, after cmake --install
+# into a fresh prefix that is not on PATH, the installed jobs/wordcount.sbatch submitted from a
+# directory without build/ finds the installed wordcount, and jobs/template.sbatch runs a
+# program named by its path.
+# Usage: check_srun.sh WORDCOUNT INPUT [H5HIST HDF5_PROGRAM [BUILD_DIR]]
 set -euo pipefail
 wordcount=$(realpath "$1")
 input=$(realpath "$2")
@@ -16,8 +19,11 @@ export SLURM_CONF="$work/slurm/slurm.conf"
 cd "$work"
 "$wordcount" --split-size 1K "$input" > local.out
 jid=$(WORDCOUNT="$wordcount" sbatch --parsable "$root/jobs/wordcount.sbatch" --split-size 1K "$input")
-for _ in $(seq 1 1200); do squeue -h -j "$jid" 2>/dev/null | grep -q . || break; sleep 0.1; done
-state=$(scontrol show job "$jid" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2)
+wait_job() {  # wait_job JID: waits until the job leaves the queue; prints its state
+  for _ in $(seq 1 1200); do squeue -h -j "$1" 2>/dev/null | grep -q . || break; sleep 0.1; done
+  scontrol show job "$1" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2
+}
+state=$(wait_job "$jid")
 echo "job $jid: $state"
 if [ "$state" != COMPLETED ]; then cat "wordcount-$jid.err" >&2; exit 1; fi
 [ -s local.out ] || { echo "local run printed nothing" >&2; exit 1; }
@@ -25,8 +31,7 @@ cmp local.out "wordcount-$jid.out" && echo "srun output equals local mode ($(wc 
 
 jid=$(sbatch --parsable --ntasks=2 --output=oc-%j.out --error=oc-%j.err \
   --wrap "srun --overcommit --ntasks=3 $wordcount --split-size 1K $input")
-for _ in $(seq 1 1200); do squeue -h -j "$jid" 2>/dev/null | grep -q . || break; sleep 0.1; done
-state=$(scontrol show job "$jid" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2)
+state=$(wait_job "$jid")
 echo "job $jid (overcommit): $state"
 if [ "$state" != COMPLETED ]; then cat "oc-$jid.err" >&2; exit 1; fi
 cmp local.out "oc-$jid.out" && echo "srun --overcommit output equals local mode"
@@ -39,8 +44,7 @@ if [ $# -ge 4 ]; then
   "$h5prog" range 100000 values.h5 /x
   "$h5hist" values.h5:/x --bins 8 -o local-hist.h5 > hist-local.out
   jid=$(H5HIST="$h5hist" sbatch --parsable "$root/jobs/h5hist.sbatch" values.h5:/x --bins 8 -o slurm-hist.h5)
-  for _ in $(seq 1 1200); do squeue -h -j "$jid" 2>/dev/null | grep -q . || break; sleep 0.1; done
-  state=$(scontrol show job "$jid" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2)
+  state=$(wait_job "$jid")
   echo "job $jid (h5hist): $state"
   if [ "$state" != COMPLETED ]; then cat "h5hist-$jid.err" >&2; exit 1; fi
   # The tables agree but for the last line, which names the output file.
@@ -48,4 +52,25 @@ if [ $# -ge 4 ]; then
   grep -q "total 100000 values" "h5hist-$jid.out" || { echo "h5hist's table lacks the total" >&2; exit 1; }
   [ -f slurm-hist.h5 ] && ! ls .slurm-hist.h5.tmp-* 2>/dev/null || { echo "no slurm-hist.h5, or a temporary left" >&2; exit 1; }
   h5dump -d /histogram slurm-hist.h5 > /dev/null && echo "h5dump reads the job's histogram file"
+fi
+
+if [ $# -ge 5 ]; then
+  cmake --install "$5" --prefix "$work/prefix" > /dev/null
+  mkdir "$work/elsewhere" && cd "$work/elsewhere"  # no build/ here, and the prefix is not on PATH
+  jid=$(env -u WORDCOUNT sbatch --parsable "$work/prefix/share/dataflow/jobs/wordcount.sbatch" --split-size 1K "$input")
+  state=$(wait_job "$jid")
+  echo "job $jid (installed wordcount.sbatch): $state"
+  if [ "$state" != COMPLETED ]; then cat "wordcount-$jid.err" >&2; exit 1; fi
+  cmp ../local.out "wordcount-$jid.out" && echo "the installed script ran the installed wordcount"
+  jid=$(sbatch --parsable "$work/prefix/share/dataflow/jobs/template.sbatch" ../prefix/bin/wordcount --split-size 1K "$input")
+  state=$(wait_job "$jid")
+  echo "job $jid (template.sbatch): $state"
+  if [ "$state" != COMPLETED ]; then cat "dataflow-$jid.err" >&2; exit 1; fi
+  cmp ../local.out "dataflow-$jid.out" && echo "template.sbatch ran the program it was given"
+  jid=$(sbatch --parsable "$root/jobs/template.sbatch" ./no-such-program)
+  state=$(wait_job "$jid")
+  code=$(scontrol show job "$jid" | grep -oE ' ExitCode=[0-9]+' | cut -d= -f2)
+  echo "job $jid (template.sbatch, missing program): $state, exit $code"
+  [ "$state" = FAILED ] && [ "$code" = 66 ] && grep -q "no program at ./no-such-program" "dataflow-$jid.err" ||
+    { echo "a missing program should fail the job with exit 66 and say so" >&2; exit 1; }
 fi
