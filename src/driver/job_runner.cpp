@@ -15,6 +15,7 @@
 #include "dataflow/error.hpp"
 #include "driver/progress.hpp"
 #include "driver/resolve_inputs.hpp"
+#include "driver/spmd_check.hpp"
 #include "plan/partitions.hpp"
 #include "plan/planner.hpp"
 #include "result/output_committer.hpp"
@@ -76,7 +77,8 @@ class Job {
       const std::string memory = config_.executor_memory ? memory_text(config_.executor_memory) : "automatic";
       std::fprintf(stderr, "== Job %llu (%s) ==\nexecutor memory: %s per executor (%d executor%s)\n%s%s",
                    static_cast<unsigned long long>(id_), detail::op_name(target.kind), memory.c_str(), executors,
-                   executors == 1 ? "" : "s", text.c_str(), cached_text().c_str());
+                   executors == 1 ? "" : "s", text.c_str(),
+                   cached_partitions_text(graph_, plan_, resolved_.sizes, reuse_).c_str());
       std::fflush(stderr);
     }
     if (target.kind == OpKind::kSaveAsTextFile || target.kind == OpKind::kSaveAsBinaryRecords) {
@@ -419,7 +421,7 @@ class Job {
     for (int e = 0; e < executors; ++e) total_slots += backend_.slots(e);
     progress_.start_stage(s.id, todo);
     std::optional<task::Descriptor> checked;  // --check-spmd: the stage's task run twice
-    bool check_stage = check_ && checkable(s);
+    bool check_stage = check_ && spmd_checkable(graph_, s);
     while (done < todo) {
       for (int e = 0; e < executors; ++e) {
         // While many tasks wait, queue one more per slot at the executor, so it never idles
@@ -460,7 +462,7 @@ class Job {
       --in_flight;
       if (r.ok) {
         if (checked && r.partition == checked->partition && r.attempt == checked->attempt) {
-          check_spmd(s, *checked, r);
+          compare_spmd(graph_, s, id_, plan_.target, check_, *checked, r);
           checked.reset();
         }
         ++done;
@@ -497,80 +499,6 @@ class Job {
       }
     }
     progress_.finish_stage();
-  }
-
-  // --explain: for each persisted node this job computes, the partitions it will read from
-  // the executors' caches and those it computes (and stores), as the executors last reported.
-  std::string cached_text() const {
-    std::string out;
-    for (const plan::Stage& s : plan_.stages) {
-      std::vector<int> nodes = s.inputs;  // a persisted source or shuffle, read by the stage
-      nodes.insert(nodes.end(), s.chain.begin(), s.chain.end());
-      for (int n : nodes) {
-        auto level = reuse_.persisted.find(n);
-        if (level == reuse_.persisted.end()) continue;
-        const std::uint32_t tasks = resolved_.sizes[s.id].tasks;
-        std::vector<std::uint32_t> read, computed;
-        const auto where = reuse_.cached.find(n);
-        for (std::uint32_t p = 0; p < tasks; ++p) {
-          const bool held = where != reuse_.cached.end() && p < where->second.size() && where->second[p] >= 0;
-          (held ? read : computed).push_back(p);
-        }
-        out += "cached #" + std::to_string(n) + " " + graph_.node(n).label + " (" + level->second + "), stage " +
-               std::to_string(s.id) + ": reads " + partition_list(read) + " from the cache, computes " +
-               partition_list(computed) + "\n";
-      }
-    }
-    return out;
-  }
-
-  // "3 partitions (0-1, 5)", "no partition".
-  static std::string partition_list(const std::vector<std::uint32_t>& ps) {
-    if (ps.empty()) return "no partition";
-    std::string runs;
-    for (std::size_t i = 0; i < ps.size();) {
-      std::size_t j = i;
-      while (j + 1 < ps.size() && ps[j + 1] == ps[j] + 1) ++j;
-      runs += (runs.empty() ? "" : ", ") + std::to_string(ps[i]) + (j > i ? "-" + std::to_string(ps[j]) : "");
-      i = j + 1;
-    }
-    return std::to_string(ps.size()) + (ps.size() == 1 ? " partition (" : " partitions (") + runs + ")";
-  }
-
-  // --check-spmd: whether the driver can run a task of `s` itself: it reads no shuffle (the
-  // driver holds none) and has no effect beyond its output (no file written, no foreach).
-  bool checkable(const plan::Stage& s) const {
-    for (int in : s.inputs) {
-      if (!detail::is_source(graph_.node(in).kind)) return false;
-    }
-    if (s.output == plan::StageOutput::kShuffle) return true;
-    const OpKind kind = graph_.node(s.output_node).kind;
-    return kind != OpKind::kForeach && kind != OpKind::kSaveAsTextFile && kind != OpKind::kSaveAsBinaryRecords &&
-           kind != OpKind::kSaveAsHdf5;
-  }
-
-  // Runs `d` on the driver and compares its output with what rank r.rank computed.
-  void check_spmd(const plan::Stage& s, const task::Descriptor& d, const task::TaskReport& r) const {
-    if (r.output_hash == 0) return;  // spilled: its bytes depend on the executor's memory
-    std::string ops;
-    for (int n : s.chain) ops += (ops.empty() ? "" : ", ") + graph_.node(n).label;
-    if (ops.empty()) ops = graph_.node(s.top).label;
-    const std::string where = "stage " + std::to_string(s.id) + " (" + ops + ") of job " + std::to_string(id_) + " (" +
-                              detail::op_name(graph_.node(plan_.target).kind) + "), partition " +
-                              std::to_string(d.partition);
-    const std::string fix =
-        "a lambda reads data that differs between ranks: pass driver-only values with session.broadcast";
-    std::uint64_t mine = 0;
-    try {
-      mine = check_(d);
-    } catch (const std::exception& e) {
-      throw Error(ExitCode::kSoftware, "--check-spmd: " + where + " failed on the driver (" + e.what() +
-                                           ") but not on rank " + std::to_string(r.rank) + ": " + fix);
-    }
-    if (mine != 0 && mine != r.output_hash) {
-      throw Error(ExitCode::kSoftware, "--check-spmd: " + where + " computed other records on rank " +
-                                           std::to_string(r.rank) + " than on the driver: " + fix);
-    }
   }
 
   // Spark's spark.driver.maxResultSize: the results an action brings to the driver, summed

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <unordered_map>
 
@@ -13,7 +12,7 @@
 #include "dataflow/detail/task_context.hpp"
 #include "driver/backend.hpp"
 #include "driver/reuse.hpp"
-#include "task/descriptor.hpp"
+#include "driver/spmd_check.hpp"
 
 namespace dataflow::driver {
 
@@ -30,8 +29,7 @@ using RangePartitioners = std::unordered_map<int, detail::RangePartitioner>;
 // places; a job that succeeds adds the shuffles it exchanged and the blocks it cached.
 // `check` (--check-spmd under mpirun, else empty): computes on the driver the output hash
 // of a task, which the job compares with the executor's for the first task of each stage
-// that reads no shuffle.
-using SpmdCheck = std::function<std::uint64_t(const task::Descriptor&)>;
+// that reads no shuffle (spmd_check.hpp).
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
                     const std::string& program, const RangePartitioners& ranges, Reuse& reuse,
                     std::string& accumulator_updates, const SpmdCheck& check = {});

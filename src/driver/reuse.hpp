@@ -9,8 +9,12 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <string>
 #include <utility>
 #include <vector>
+
+#include "dag/graph.hpp"
+#include "plan/stage.hpp"
 
 namespace dataflow::driver {
 
@@ -38,5 +42,10 @@ struct Reuse {
     persisted.erase(node);
   }
 };
+
+// --explain: for each persisted node that `plan` computes, the partitions it will read from
+// the executors' caches and those it computes (and stores), as the executors last reported.
+std::string cached_partitions_text(const dag::Graph& graph, const plan::Plan& plan,
+                                   const std::vector<plan::StageSize>& sizes, const Reuse& reuse);
 
 }  // namespace dataflow::driver
