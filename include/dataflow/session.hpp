@@ -55,7 +55,8 @@ class Session {
   // Task threads each executor runs with the current settings.
   int executor_cores() const;
 
-  // Lines of text files, without their "\n" or "\r\n". Each path is a file, a directory
+  // Lines of text files, without their line ending: "\n", "\r\n" and a lone "\r" each end a
+  // line (universal newlines, as Spark and Python read text). Each path is a file, a directory
   // (its regular files in sorted order, skipping names that start with "_" or ".") or a
   // glob. Paths are checked when an action runs (missing input: exit code 66).
   Dataset<std::string_view> text_file(std::vector<std::string> paths);

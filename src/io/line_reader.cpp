@@ -218,61 +218,100 @@ std::uint64_t read_piece(const FilePiece& piece, std::uint64_t max_line, Buffer&
   if (start >= end) return 0;  // an empty file's piece: its identity is all there is to check
   posix_fadvise(fd.get(), static_cast<off_t>(start), 0, POSIX_FADV_SEQUENTIAL);
 
-  // The first line start at or after `start`: 0, or just after a '\n' at or after start - 1.
-  // Only '\n's before end - 1 start a line of this piece, so the search reads no further.
+  // Universal newlines, as Spark's and Python's text readers: "\n", "\r\n" and a lone "\r"
+  // each end a line. So a line starts at 0, after a '\n', or after a '\r' that no '\n'
+  // follows; this piece owns the lines that start in [start, end).
   Window w(fd.get(), piece, buffer, start == 0 ? 0 : start - 1);
+  // What a search for '\n' or '\r' found: the first one at or after `from` (kNone: none
+  // before `to`). A file of lone '\r's (or of '\n's only) is searched for the other byte
+  // once per window, not once per line.
+  constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  struct Seen {
+    std::uint64_t from = kNone, to = 0, hit = kNone;
+  };
+  Seen nls, crs;
+  auto next_of = [&w](char c, Seen& seen, std::uint64_t from, std::uint64_t to) {
+    if (seen.from <= from && ((seen.hit != kNone && seen.hit >= from) || (seen.hit == kNone && to <= seen.to))) {
+      return std::min(seen.hit, to);
+    }
+    const void* hit = std::memchr(w.at(from), c, static_cast<std::size_t>(to - from));
+    seen = {from, to, hit ? from + static_cast<std::uint64_t>(static_cast<const char*>(hit) - w.at(from)) : kNone};
+    return std::min(seen.hit, to);
+  };
+  // Extends the window past its end, keeping the bytes from `keep`; false at the file's end.
+  std::uint64_t tail = kTailBytes;
+  auto more = [&](std::uint64_t keep) {
+    std::uint64_t want = kBlockBytes;
+    if (w.end() < end) {
+      want = std::min<std::uint64_t>(kBlockBytes, end - w.end());
+    } else {
+      want = tail;
+      tail = std::min<std::uint64_t>(2 * tail, kBlockBytes);
+    }
+    nls = crs = Seen{};  // a search that ended at the window's end saw nothing past it
+    return w.fill(keep, want);
+  };
+  // The terminator at or after `scan` and before `to` (`to` if none): its position, and
+  // where the next line starts. A '\r' at the window's last byte needs the next one.
+  struct Terminator {
+    std::uint64_t at;
+    std::uint64_t next;
+  };
+  auto terminator = [&](std::uint64_t scan, std::uint64_t to, std::uint64_t keep) -> Terminator {
+    // Each searched to `to`, not to the other: a file without '\r' is searched for it once.
+    const std::uint64_t nl = next_of('\n', nls, scan, to);
+    const std::uint64_t cr = next_of('\r', crs, scan, to);
+    if (nl <= cr) return {nl, nl == to ? to : nl + 1};          // a '\n', or none before `to`
+    if (cr + 1 == w.end() && !more(keep)) return {cr, cr + 1};  // a lone '\r' ends the file
+    return {cr, *w.at(cr + 1) == '\n' ? cr + 2 : cr + 1};
+  };
+
   std::uint64_t pos = 0;
   if (start > 0) {
-    const std::uint64_t limit = end - 1;
+    // The first line start at or after `start`: after the first terminator at or after
+    // start - 1, if that start is before `end` (else the line is an earlier piece's).
+    const std::uint64_t limit = end - 1;  // a terminator at or past it starts no line here
     std::uint64_t scan = start - 1;
     for (;;) {
-      if (scan == limit) return w.bytes_read();  // inside a line that an earlier piece owns
-      if (scan == w.end()) w.fill(scan, std::min<std::uint64_t>(kBlockBytes, limit - scan));
-      const std::size_t n = static_cast<std::size_t>(std::min(w.end(), limit) - scan);
-      const char* from = w.at(scan);
-      if (const void* nl = std::memchr(from, '\n', n)) {
-        pos = scan + static_cast<std::uint64_t>(static_cast<const char*>(nl) - from) + 1;
-        break;
+      if (scan == limit) return w.bytes_read();
+      if (scan == w.end()) {
+        w.fill(scan, std::min<std::uint64_t>(kBlockBytes, limit - scan));
+        nls = crs = Seen{};
       }
-      scan += n;
+      const std::uint64_t to = std::min(w.end(), limit);
+      const Terminator t = terminator(scan, to, scan);
+      if (t.at == to) {
+        scan = to;
+        continue;
+      }
+      if (t.next >= end) return w.bytes_read();
+      pos = t.next;
+      break;
     }
   }
 
   auto emit_line = [&](std::uint64_t line_end) {
-    std::uint64_t len = line_end - pos;
-    if (len > 0 && *w.at(line_end - 1) == '\r') --len;  // "\r\n", or a final "\r"
+    const std::uint64_t len = line_end - pos;
     if (len > max_line) line_too_long(piece, pos, max_line);
     emit(std::string_view(w.at(pos), static_cast<std::size_t>(len)));
   };
-  std::uint64_t scan = pos;  // the '\n' ending the line at pos is at or after scan
-  std::uint64_t tail = kTailBytes;
+  std::uint64_t scan = pos;  // the terminator ending the line at pos is at or after scan
   while (pos < end) {
     if (scan == w.end()) {
-      // Without a '\r' to strip, the line has at least scan - pos bytes.
-      if (scan - pos > max_line && scan - pos - max_line > 1) line_too_long(piece, pos, max_line);
-      std::uint64_t want = kBlockBytes;
-      if (w.end() < end) {
-        want = std::min<std::uint64_t>(kBlockBytes, end - w.end());
-      } else {
-        want = tail;
-        tail = std::min<std::uint64_t>(2 * tail, kBlockBytes);
-      }
-      if (!w.fill(pos, want)) {  // the file's last line, without a final '\n'
+      if (scan - pos > max_line) line_too_long(piece, pos, max_line);
+      if (!more(pos)) {  // the file's last line, without a terminator
         emit_line(w.end());
         break;
       }
       continue;
     }
-    const std::size_t n = static_cast<std::size_t>(w.end() - scan);
-    const char* from = w.at(scan);
-    const void* nl = std::memchr(from, '\n', n);
-    if (!nl) {
+    const Terminator t = terminator(scan, w.end(), pos);
+    if (t.at == w.end()) {
       scan = w.end();
       continue;
     }
-    const std::uint64_t line_end = scan + static_cast<std::uint64_t>(static_cast<const char*>(nl) - from);
-    emit_line(line_end);
-    pos = line_end + 1;
+    emit_line(t.at);
+    pos = t.next;
     scan = pos;
   }
   // Rewritten in place while being read (same inode, new mtime) is a change too.

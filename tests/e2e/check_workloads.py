@@ -374,6 +374,45 @@ def pagerank_malformed(ctx):
     return res, expect_failure(res, 65, b"pagerank", ["\"17\""])
 
 
+def rewrite_endings(d, style):
+    """Rewrites every file of directory d, whose lines end in '\\n', with lone '\\r' endings
+    (style "cr", an old Mac file) or with "\\r\\n", "\\r" and "\\n" in turn ("mixed")."""
+    for name in sorted(os.listdir(d)):
+        path = os.path.join(d, name)
+        with open(path, "rb") as f:
+            lines = f.read().split(b"\n")
+        last = lines.pop()  # b"" after a final newline
+        ends = [b"\r"] if style == "cr" else [b"\r\n", b"\r", b"\n"]
+        with open(path, "wb") as f:
+            f.write(b"".join(line + ends[i % len(ends)] for i, line in enumerate(lines)) + last)
+
+
+def line_endings(ctx):
+    """Lone-CR and mixed line endings give the LF answer (universal newlines), for etl and
+    pagerank."""
+    fails, res = [], None
+    for app, make, args in (("etl", lambda d: make_orders(d, ctx.orders, random.Random(11)), []),
+                            ("pagerank", lambda d: write_edges(d, 2000, random.Random(9)), ["--iterations", "5"])):
+        outputs = {}
+        for style in ("lf", "cr", "mixed"):
+            d = os.path.join(ctx.tmp, "%s-%s" % (app, style))
+            make(d)
+            if style != "lf":
+                rewrite_endings(d, style)
+            res = getattr(ctx, app).run([d] + args, cwd=ctx.tmp)
+            fails += ["%s %s: %s" % (app, style, p) for p in res.problems]
+            if res.rc != 0:
+                fails.append("%s %s: exit code %s, expected 0" % (app, style, res.rc))
+            outputs[style] = res.stdout
+        if not outputs["lf"]:
+            fails.append("%s printed nothing with LF endings" % app)
+        for style in ("cr", "mixed"):
+            if outputs[style] != outputs["lf"]:
+                fails.append("%s: %s endings give another answer than LF (%d bytes against %d)"
+                             % (app, style, len(outputs[style]), len(outputs["lf"])))
+    return res, fails
+
+
 CASES = [
     ("terasort", terasort_case(False)),
     ("terasort-skewed", terasort_case(True)),
@@ -390,6 +429,7 @@ CASES = [
     ("pagerank", pagerank_case),
     ("pagerank-malformed", pagerank_malformed),
     ("help", help_case),
+    ("line-endings", line_endings),
 ]
 
 

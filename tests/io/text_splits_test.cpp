@@ -58,19 +58,20 @@ void write_file(const std::string& path, const std::string& bytes) {
   ASSERT_TRUE(out.good()) << "cannot write " << path;
 }
 
-// The reference: split on '\n', strip one trailing '\r' per line; a last line without '\n'
-// is a line; no extra empty line after a final '\n'; an empty file has no lines.
+// The reference, Python's universal newlines (str.splitlines on '\n', '\r\n' and '\r'): each
+// of them ends a line; a last line without one is a line; no extra empty line after a final
+// terminator; an empty file has no lines.
 std::vector<std::string> reference_lines(const std::string& s) {
   std::vector<std::string> out;
   std::size_t pos = 0;
   while (pos < s.size()) {
-    std::size_t nl = s.find('\n', pos);
-    std::size_t end = nl == std::string::npos ? s.size() : nl;
-    std::string line = s.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    out.push_back(std::move(line));
-    if (nl == std::string::npos) break;
-    pos = nl + 1;
+    const std::size_t end = s.find_first_of("\r\n", pos);
+    if (end == std::string::npos) {
+      out.push_back(s.substr(pos));
+      break;
+    }
+    out.push_back(s.substr(pos, end - pos));
+    pos = end + (s.compare(end, 2, "\r\n") == 0 ? 2 : 1);
   }
   return out;
 }
@@ -133,8 +134,8 @@ void expect_one_piece_each(const std::vector<TextSplit>& splits) {
   for (const auto& s : splits) EXPECT_EQ(s.pieces.size(), 1u);
 }
 
-// A random text: LF and CRLF endings, empty lines, long lines, NULs and stray '\r's; the
-// end is a newline, a CRLF, a lone '\r' or nothing.
+// A random text: LF, CRLF and lone CR endings mixed, empty lines, long lines, NULs and stray
+// '\r's (each a line end too); the end is a newline, a CRLF, a lone '\r' or nothing.
 std::string random_text(std::mt19937_64& rng) {
   static const std::string alphabet = std::string("abcdefghij XYZ\t\0\r", 18);
   std::string s;
@@ -154,17 +155,20 @@ std::string random_text(std::mt19937_64& rng) {
     }
     for (std::size_t k = 0; k < len; ++k) s.push_back(alphabet[rng() % alphabet.size()]);
     const bool last = i + 1 == lines;
-    switch (rng() % (last ? 6 : 4)) {
+    switch (rng() % (last ? 7 : 5)) {
       case 0:
         s += "\r\n";
         break;
       case 1:
         s += "\r\r\n";
-        break;  // only one '\r' is stripped
+        break;  // a line ended by a lone '\r', then an empty one by "\r\n"
       case 4:
         s += "\r";
-        break;  // the last line ends in a lone '\r'
+        break;  // a lone '\r' (an old Mac file)
       case 5:
+        s += "\r";
+        break;  // the last line ends in a lone '\r'
+      case 6:
         break;  // no final newline
       default:
         s += "\n";
@@ -434,6 +438,44 @@ TEST(TextSplits, SplitsPastAPageBoundary) {
   for (std::uint64_t split_size : {1ull, 4095ull, 4096ull, 4097ull, 1000ull}) {
     auto splits = plan_one(path, text.size(), split_size);
     EXPECT_EQ(read_all(splits), expected) << "split size " << split_size;
+  }
+}
+
+TEST(TextSplits, LoneCarriageReturnsEndLinesAsUniversalNewlines) {
+  TempDir dir;
+  const std::string path = dir.file("mac.txt");
+  const std::string text = "a\rb\r\nc\nd\r\re\r";
+  write_file(path, text);
+  const std::vector<std::string> want{"a", "b", "c", "d", "", "e"};
+  for (std::uint64_t split_size = 1; split_size <= text.size() + 1; ++split_size) {
+    EXPECT_EQ(read_all(plan_one(path, text.size(), split_size)), want) << "split size " << split_size;
+  }
+}
+
+// Lone-CR and mixed files of several read blocks (4 MiB): terminators across block ends,
+// "\r" at a block's last byte with its "\n" in the next, and splits over all of them.
+TEST(TextSplits, LoneAndMixedCarriageReturnsAcrossReadBlocks) {
+  TempDir dir;
+  for (const char* kind : {"cr", "mixed"}) {
+    SCOPED_TRACE(kind);
+    const std::string path = dir.file(std::string(kind) + ".txt");
+    std::string text;
+    std::mt19937_64 rng(777);
+    const bool mixed = std::string(kind) == "mixed";
+    while (text.size() < (std::size_t{9} << 20)) {
+      text += std::string(rng() % 200, static_cast<char>('a' + rng() % 26));
+      const auto pick = mixed ? rng() % 3 : 0;
+      text += pick == 0 ? "\r" : pick == 1 ? "\r\n" : "\n";
+    }
+    text[(std::size_t{4} << 20) - 1] = '\r';  // a "\r\n" across the first block's end
+    text[std::size_t{4} << 20] = '\n';
+    write_file(path, text);
+    const auto expected = reference_lines(text);
+    ASSERT_GT(expected.size(), 40000u);
+    for (std::uint64_t split_size :
+         {std::uint64_t{1} << 20, (std::uint64_t{4} << 20) - 1, std::uint64_t{3333333}, std::uint64_t{64} << 20}) {
+      EXPECT_EQ(read_all(plan_one(path, text.size(), split_size)), expected) << "split size " << split_size;
+    }
   }
 }
 
