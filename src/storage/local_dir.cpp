@@ -47,20 +47,24 @@ std::string random_name() {
   return name;
 }
 
-// Removes the regular files of directory `path` (never following a link), then it.
+// Removes the regular files of directory `path` (never following a link), then it. A task
+// thread may still be making a spill file while an exit path removes the directory: the
+// files are listed again until the directory goes.
 void remove_tree(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return;
-  if (DIR* d = fdopendir(fd)) {
-    while (dirent* e = readdir(d)) {
-      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
-      unlinkat(fd, e->d_name, 0);
+  for (int round = 0; round < 4; ++round) {
+    const int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return;
+    if (DIR* d = fdopendir(fd)) {
+      while (dirent* e = readdir(d)) {
+        if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+        unlinkat(fd, e->d_name, 0);
+      }
+      closedir(d);
+    } else {
+      close(fd);
     }
-    closedir(d);
-  } else {
-    close(fd);
+    if (rmdir(path.c_str()) == 0 || errno != ENOTEMPTY) return;
   }
-  rmdir(path.c_str());
 }
 
 }  // namespace
@@ -119,17 +123,26 @@ LocalDir::LocalDir(const std::string& base) {
   check_local_dir_base(base);
   remove_stale_local_dirs(base);
   std::string templ = base + "/" + local_dir_prefix() + std::to_string(getpid()) + ".XXXXXX";
-  if (!mkdtemp(templ.data())) {
-    throw Error(ExitCode::kIoError, "cannot make a spill directory in " + base + ": " + std::strerror(errno));
-  }
-  path_ = templ;
-  std::lock_guard<std::mutex> lock(g_mu);
-  g_dirs.push_back(this);
-  if (!g_signal_path[0] && path_.size() < sizeof g_signal_path) {
-    std::memcpy(g_signal_path, path_.c_str(), path_.size() + 1);
-    common::set_exit_hook(remove_for_signal);
-  }
+  // A signal may come while the directory is being made. Outside a job its handler removes
+  // g_signal_path, so the first directory is made right there, with the hook set before;
+  // inside a job the watcher removes g_dirs, which it reads under g_mu, held until the
+  // directory is listed.
   common::add_signal_cleanup(remove_local_dirs_now);
+  std::lock_guard<std::mutex> lock(g_mu);
+  char* name = templ.data();
+  const bool signal_path = !g_signal_path[0] && templ.size() < sizeof g_signal_path;
+  if (signal_path) {
+    common::set_exit_hook(remove_for_signal);
+    std::memcpy(g_signal_path, templ.c_str(), templ.size() + 1);
+    name = g_signal_path;
+  }
+  if (!mkdtemp(name)) {
+    const int err = errno;
+    if (signal_path) g_signal_path[0] = '\0';
+    throw Error(ExitCode::kIoError, "cannot make a spill directory in " + base + ": " + std::strerror(err));
+  }
+  path_ = name;
+  g_dirs.push_back(this);
 }
 
 LocalDir::~LocalDir() {

@@ -139,7 +139,9 @@ def signal_moments(ctx):
             fails.append(tag + "the output directory exists")
         left = [f for f in os.listdir(ctx.workdir) if f.startswith(".moment%d" % i)] + os.listdir(tmp)
         if left:
-            fails.append(tag + "left behind: %s" % left)
+            inside = {f: sorted(os.listdir(os.path.join(tmp, f))) for f in os.listdir(tmp)
+                      if os.path.isdir(os.path.join(tmp, f))}
+            fails.append(tag + "left behind: %s (holding %s)" % (left, inside))
             for f in os.listdir(tmp):
                 shutil.rmtree(os.path.join(tmp, f), ignore_errors=True)
     if interrupted < 3:
