@@ -27,6 +27,7 @@
 #include "exec/executor_loop.hpp"
 #include "io/hdf5_handle.hpp"
 #include "plan/planner.hpp"
+#include "storage/corruption_fault.hpp"
 #include "task/wire.hpp"
 
 namespace dataflow::detail {
@@ -162,6 +163,10 @@ Engine::Engine(int& argc, char**& argv)
     store_.set_memory({memory_.get(), local_dir_.get()});
     cache_.set_memory({memory_.get(), local_dir_.get()});
   }
+  cache_.set_program(program_);
+  if (fault.action == exec::FaultSpec::Action::kFlip && (fault.rank < 0 || fault.rank == world_.rank())) {
+    arm_flip(static_cast<Flip>(fault.flip));
+  }
   runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, cache_, config_, world_.rank(), fault);
   g_engine = this;
   g_previous_terminate = std::set_terminate(on_terminate);
@@ -169,8 +174,9 @@ Engine::Engine(int& argc, char**& argv)
 
 Engine::~Engine() {
   releaser_.reset();  // handles that outlive the engine release nothing
-  finish_program();
+  // The program's work is done: a signal from here on changes neither its code nor its output.
   common::ignore_signals_while_leaving();
+  finish_program();
   std::set_terminate(g_previous_terminate);
   g_engine = nullptr;
   backend_.reset();
@@ -324,18 +330,32 @@ void Engine::release(int node) {
   if (spec.kind == OpKind::kCheckpoint && world_.rank() == 0 && !spec.paths.empty()) {
     std::error_code ignored;  // best effort: a directory already gone is fine
     std::filesystem::remove_all(spec.paths[0], ignored);
+    if (--live_checkpoints_ == 0) checkpoint_root_.reset();  // made again by the next checkpoint()
   }
 }
 
 std::string Engine::new_checkpoint_dir() {
+  // One private directory (mkdtemp, 0700) per program for all its checkpoints, made at the
+  // first: no other user can read the parts or plant a name, and the next run removes it if
+  // this program is killed. A failure here must not split the ranks: the verdict goes out
+  // with the name.
   std::string dir;
   if (world_.rank() == 0) {
     const std::string base =
         config_.checkpoint_dir.empty() ? local_dir_base(config_.local_dir) : config_.checkpoint_dir;
-    dir = base + "/dataflow-checkpoint-" + std::to_string(getuid()) + "." + std::to_string(getpid()) + "." +
-          std::to_string(++checkpoints_);
+    try {
+      if (!checkpoint_root_) checkpoint_root_ = std::make_unique<LocalDir>(base, LocalDirKind::kCheckpoints);
+      dir = checkpoint_root_->path() + "/" + std::to_string(++checkpoints_);
+      ++live_checkpoints_;
+    } catch (const Error& e) {
+      dir = "!" + std::to_string(e.exit_code()) + " " + e.what();
+    }
   }
   world_.broadcast_from_driver(dir);
+  if (dir.starts_with("!")) {
+    const auto space = dir.find(' ');
+    throw JobError(static_cast<ExitCode>(std::atoi(dir.c_str() + 1)), dir.substr(space + 1));
+  }
   return dir;
 }
 

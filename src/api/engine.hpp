@@ -118,6 +118,8 @@ class Engine final : public Runtime {
   std::shared_ptr<Releaser> releaser_ = std::make_shared<Releaser>(Releaser{this});
   std::uint64_t jobs_ = 0;
   std::uint64_t checkpoints_ = 0;
+  std::unique_ptr<LocalDir> checkpoint_root_;  // the driver's: each checkpoint() inside it
+  std::uint64_t live_checkpoints_ = 0;         // in it now
   bool finished_ = false;
   std::string program_;
 };

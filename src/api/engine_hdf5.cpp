@@ -34,13 +34,19 @@ void Engine::save_hdf5(int action_node, const h5::WriteSpec& spec) {
   if (!verdict.empty()) throw_verdict(verdict);
   world_.broadcast_from_driver(tmp);
 
-  const std::vector<h5::Staged> parts = h5::decode_staged(run_job(action_node, true));
+  std::vector<h5::Staged> parts;
+  try {
+    parts = h5::decode_staged(run_job(action_node, true));
+  } catch (...) {
+    if (driver) io::h5::discard(tmp);
+    throw;
+  }
   // An error here on some ranks only (a staged file unreadable, a full disk) ends the job
   // through run()'s one-rank path (MPI_Abort): the other ranks may wait in a collective call.
   try {
     io::h5::write_file(spec, parts, tmp, world_.size() > 1, world_.rank());
   } catch (...) {
-    if (driver) unlink(tmp.c_str());  // no partial file left, whichever rank failed
+    if (driver) io::h5::discard(tmp);  // no partial file left, whichever rank failed
     throw;
   }
   for (const h5::Staged& s : parts) {

@@ -57,15 +57,17 @@ void write_all(const char* text) {
 }
 
 void on_signal(int signal) {
-  if (g_in_job.load()) {
-    int expected = 0;
-    if (g_pending.compare_exchange_strong(expected, signal) && g_wake[1] >= 0) {
+  int expected = 0;
+  const bool first = g_pending.compare_exchange_strong(expected, signal);
+  if (g_wake[1] >= 0) {  // the watcher ends the process, after what it created is removed
+    if (first) {
       const char byte = 1;
       [[maybe_unused]] const ssize_t n = write(g_wake[1], &byte, 1);
     }
     return;
   }
-  if (g_rank == 0) {  // only async-signal-safe calls from here on
+  if (g_in_job.load()) return;
+  if (g_rank == 0) {  // no watcher: only async-signal-safe calls from here on
     write_all(g_program);
     write_all(": error: interrupted by ");
     write_all(name_of(signal));
@@ -75,10 +77,12 @@ void on_signal(int signal) {
   _exit(exit_code_for_signal(signal));
 }
 
-// Waits for a signal during a job. The main thread normally stops the job at a task boundary
-// and ends the process within milliseconds; one blocked in a collective, or waiting for a
-// long task, cannot. Then, after the grace, this thread removes what the process created
-// (spill directories, temporary output), rank 0 prints the line, and the process ends.
+// Waits for a signal. Inside a job, the main thread normally stops the job at a task
+// boundary and ends the process within milliseconds; outside one, a program that has
+// finished its work ends with its own code meanwhile (the output it published stands). A
+// process blocked in a collective, waiting for a long task or busy in code of its own
+// cannot: then, after the grace, this thread removes what the process created (spill and
+// checkpoint directories, temporary output), rank 0 prints the line, and the process ends.
 void watch() {
   char byte = 0;
   while (read(g_wake[0], &byte, 1) < 0 && errno == EINTR) {
@@ -92,7 +96,8 @@ void watch() {
   }
   if (g_rank == 0 && claim_error_line()) {
     const std::string line = std::string(g_program) + ": error: " + signal_message(signal) +
-                             "; the job was stopped where it stood, no output was committed\n";
+                             (g_in_job.load() ? "; the job was stopped where it stood, no output was committed\n"
+                                              : " (no job was running)\n");
     write_all(line.c_str());
   }
   _exit(exit_code_for_signal(signal));

@@ -1,8 +1,9 @@
-// SIGTERM, SIGINT and SIGUSR1 (scancel, a time limit, Ctrl-C, sbatch --signal): outside a job
-// the process ends at once with 128+signal (143 for SIGUSR1) and rank 0 says so; inside a job
-// the signal is only recorded, and the driver stops the job at the next task boundary, or,
-// when that takes longer than mpirun's second before SIGKILL allows, a watcher thread
-// removes what the process created and ends it.
+// SIGTERM, SIGINT and SIGUSR1 (scancel, a time limit, Ctrl-C, sbatch --signal) end the
+// process with 128+signal (143 for SIGUSR1), and rank 0 says so in one line. The signal is
+// only recorded: inside a job the driver stops the job at the next task boundary (never
+// inside a commit); a program that finishes meanwhile ends with its own code. When that
+// takes longer than mpirun's second before SIGKILL allows (a collective, a long task, code
+// of the program's own), a watcher thread removes what the process created and ends it.
 #pragma once
 
 #include <string>
@@ -18,18 +19,18 @@ int launcher_rank();
 // signals are ignored, so that mpirun's SIGTERM to the ranks that have not exited yet (it
 // sends one when the first rank exits non-zero) adds no second message and no other code.
 void ignore_signals_while_leaving();
-// While a job runs, a signal is recorded instead of ending the process.
+// Whether a job runs (for the watcher's line).
 void set_in_job(bool in_job);
-// The signal received during the job, or 0.
+// The signal received, or 0.
 int pending_signal();
 // The exit code for a signal: 130 for SIGINT, 143 for SIGTERM and SIGUSR1.
 int exit_code_for_signal(int signal);
-// A function (async-signal-safe) run before the process ends on a signal outside a job:
-// removes the empty spill directory.
+// A function (async-signal-safe) run by the handler itself when the watcher thread could
+// not be started: removes the empty spill directory.
 void set_exit_hook(void (*hook)());
 // A function the signal watcher runs (on its own thread) before it ends a process that a
-// signal interrupted during a job and that did not leave in time: removes what the process
-// created. Each function is added once.
+// signal interrupted and that did not leave in time: removes what the process created.
+// Each function is added once.
 void add_signal_cleanup(void (*cleanup)());
 // True for the first caller only: rank 0's one error line is printed by whoever claims it
 // (the driver ending the job, or the signal watcher).

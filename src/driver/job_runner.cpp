@@ -82,7 +82,7 @@ class Job {
       std::fflush(stderr);
     }
     if (target.kind == OpKind::kSaveAsTextFile || target.kind == OpKind::kSaveAsBinaryRecords) {
-      committer_.emplace(target.paths.at(0));
+      committer_.emplace(target.paths.at(0), target.label == "checkpoint");  // ops/persist.hpp's label
       committer_->setup();
     }
     try {

@@ -95,11 +95,15 @@ void MpiBackend::exchange(const task::ExchangeOrder& order) {
   const std::string bytes = task::encode(order);
   for (int e = 0; e < executors(); ++e) world_.send(e + 1, net::kTagExchange, bytes);
   std::string error;
+  int code = 0;
   for (int e = 0; e < executors(); ++e) {
     auto done = task::decode<task::ExchangeDone>(wait_message(net::kTagExchangeDone).bytes);
-    if (!done.ok && error.empty()) error = done.error;
+    if (!done.ok && error.empty()) {
+      error = done.error;
+      code = done.error_code;
+    }
   }
-  if (!error.empty()) throw Error(ExitCode::kSoftware, "shuffle exchange failed: " + error);
+  if (!error.empty()) throw Error(static_cast<ExitCode>(code), "shuffle exchange failed: " + error);
 }
 
 void MpiBackend::end_job(const task::JobEnd& end) {

@@ -91,8 +91,13 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
           pool_.wait_idle();
           flush();
           runner_.cut_range_outputs(order);
-          shuffle::exchange_over_mpi(store_, world_, order);
-          world_.send(0, net::kTagExchangeDone, task::encode(task::ExchangeDone{order.job, true, {}}));
+          task::ExchangeDone done{order.job, true, {}, 0};
+          try {
+            shuffle::exchange_over_mpi(store_, world_, order);
+          } catch (const shuffle::CorruptShuffle& e) {  // found once every round was through
+            done = {order.job, false, e.what(), e.exit_code()};
+          }
+          world_.send(0, net::kTagExchangeDone, task::encode(done));
           break;
         }
         case net::kTagJobEnd: {

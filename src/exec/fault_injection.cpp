@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "dataflow/error.hpp"
+#include "storage/corruption_fault.hpp"
 
 namespace dataflow::exec {
 namespace {
@@ -41,8 +42,19 @@ FaultSpec parse_fault(const std::string& text) {
     spec.action = FaultSpec::Action::kOom;
   } else if (action == "oom-report") {
     spec.action = FaultSpec::Action::kOomReport;
+  } else if (action == "flip-spill" || action == "flip-cache" || action == "flip-checkpoint" ||
+             action == "flip-shuffle") {
+    spec.action = FaultSpec::Action::kFlip;
+    const detail::Flip flips[] = {detail::Flip::kSpill, detail::Flip::kCache, detail::Flip::kCheckpoint,
+                                  detail::Flip::kShuffle};
+    const char* names[] = {"flip-spill", "flip-cache", "flip-checkpoint", "flip-shuffle"};
+    for (int i = 0; i < 4; ++i) {
+      if (action == names[i]) spec.flip = static_cast<int>(flips[i]);
+    }
   } else {
-    bad(text, "action must be throw, exit, hang, stop, oom or oom-report");
+    bad(text,
+        "action must be throw, exit, hang, stop, oom, oom-report, flip-spill, flip-cache, flip-checkpoint or "
+        "flip-shuffle");
   }
   std::string rest = colon == std::string::npos ? "" : text.substr(colon + 1);
   while (!rest.empty()) {
@@ -78,7 +90,7 @@ FaultSpec parse_fault(const std::string& text) {
 
 void inject_fault(const FaultSpec& spec, std::uint32_t stage, std::uint32_t partition, std::uint32_t attempt,
                   int rank) {
-  if (spec.action == FaultSpec::Action::kNone) return;
+  if (spec.action == FaultSpec::Action::kNone || spec.action == FaultSpec::Action::kFlip) return;  // armed at start
   if (!matches(spec.stage, stage) || !matches(spec.partition, partition) || !matches(spec.attempt, attempt) ||
       !matches(spec.rank, rank)) {
     return;

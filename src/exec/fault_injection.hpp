@@ -4,6 +4,9 @@
 // 3600), "stop" (the process stops itself with SIGSTOP), "oom" (the task throws
 // std::bad_alloc) or "oom-report" (std::bad_alloc while encoding its report). Keys stage,
 // partition, attempt and rank select the attempts; a missing key matches any value.
+// "flip-spill", "flip-cache", "flip-checkpoint" and "flip-shuffle" change one byte that the
+// engine wrote, once per process (of `rank`, when given), after its checksum was taken:
+// storage/corruption_fault.hpp.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +15,7 @@
 namespace dataflow::exec {
 
 struct FaultSpec {
-  enum class Action { kNone, kThrow, kExit, kHang, kStop, kOom, kOomReport };
+  enum class Action { kNone, kThrow, kExit, kHang, kStop, kOom, kOomReport, kFlip };
   Action action = Action::kNone;
   std::int64_t stage = -1;
   std::int64_t partition = -1;
@@ -20,6 +23,7 @@ struct FaultSpec {
   std::int64_t rank = -1;
   int code = 1;
   int seconds = 3600;
+  int flip = 0;  // kFlip: a detail::Flip
 };
 
 // Throws Error(kConfig) on a malformed specification.

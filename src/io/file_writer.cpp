@@ -1,5 +1,6 @@
 // NewFile and write_new_file: create-exclusive, no symlink following, every write, fsync and
-// close checked; a file that could not be written whole is removed.
+// close checked; a file that could not be written whole is removed. Checkpoint parts end
+// with a checksum trailer.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -7,13 +8,24 @@
 #include <cstring>
 #include <string>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "dataflow/detail/task_context.hpp"
 #include "dataflow/error.hpp"
 
 namespace dataflow::detail {
 
-NewFile::NewFile(std::string path) : path_(std::move(path)) {
-  fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+struct NewFile::Checksum {
+  XXH3_state_t state;
+};
+
+NewFile::NewFile(std::string path, Kind kind) : path_(std::move(path)) {
+  if (kind == kCheckpointPart) {
+    checksum_ = std::make_unique<Checksum>();
+    XXH3_64bits_reset(&checksum_->state);
+  }
+  fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kind == kOutput ? 0644 : 0600);
   if (fd_ < 0) {
     ExitCode code = errno == EACCES   ? ExitCode::kNoPermission
                     : errno == EEXIST ? ExitCode::kCantCreate
@@ -38,6 +50,7 @@ void NewFile::fail(const char* what, int err) {
 }
 
 void NewFile::write_through(std::string_view bytes) {
+  if (checksum_) XXH3_64bits_update(&checksum_->state, bytes.data(), bytes.size());
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
@@ -54,6 +67,13 @@ void NewFile::flush() {
 
 void NewFile::close() {
   flush();
+  if (checksum_) {
+    char trailer[16] = {'d', 'f', 'c', 'k', 's', 'u', 'm', '1'};
+    const std::uint64_t sum = XXH3_64bits_digest(&checksum_->state);
+    std::memcpy(trailer + 8, &sum, 8);
+    checksum_.reset();
+    write_through({trailer, sizeof trailer});
+  }
   // Durable before the job commit publishes it (the committer syncs the directories).
   if (fsync(fd_) != 0 && errno != EINVAL) fail("sync", errno);
   const int fd = fd_;

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "dataflow/version.hpp"
 #include "io/hdf5_convert.hpp"
 #include "io/hdf5_handle.hpp"
+#include "result/output_committer.hpp"
 
 namespace dataflow::io::h5 {
 namespace {
@@ -315,20 +317,38 @@ std::string prepare_target(const WriteSpec& spec, std::uint64_t n) {
     const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
     if (process_gone(pid)) fs::remove(entry.path(), ec);
   }
-  const std::string tmp = (dir / (prefix + std::to_string(getpid()) + "." + std::to_string(n))).string();
-  // Can the ranks create it? Found here, it is one clear error (73) instead of one per rank.
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  // Made here, private (0600) under a name no one can guess in advance, and opened by the
+  // ranks with truncation: a planted link is refused (O_EXCL | O_NOFOLLOW), and an error
+  // is one clear line (73) instead of one per rank. The signal watcher removes it.
+  unsigned char random[6];
+  if (getrandom(random, sizeof random, 0) != static_cast<ssize_t>(sizeof random)) {
+    throw Error(ExitCode::kIoError, std::string("getrandom: ") + std::strerror(errno));
+  }
+  std::string suffix;
+  for (unsigned char c : random) suffix += "0123456789abcdef"[c >> 4], suffix += "0123456789abcdef"[c & 15];
+  const std::string tmp = (dir / (prefix + std::to_string(getpid()) + "." + std::to_string(n) + "." + suffix)).string();
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
     throw Error(errno == EACCES ? ExitCode::kNoPermission : ExitCode::kCantCreate,
                 "cannot create " + tmp + " (HDF5 output " + spec.file + "): " + std::strerror(errno));
   }
   ::close(fd);
-  unlink(tmp.c_str());
+  result::track_temporary(tmp);
   return tmp;
+}
+
+void discard(const std::string& tmp) {
+  result::untrack_temporary(tmp);
+  unlink(tmp.c_str());
 }
 
 void publish(const std::string& tmp, const WriteSpec& spec) {
   sync_path(tmp, O_RDONLY);
+  // Published with the mode a new file gets (0666 less the umask), no longer private.
+  const mode_t mask = umask(0);
+  umask(mask);
+  chmod(tmp.c_str(), 0666 & ~mask);
+  result::untrack_temporary(tmp);  // from here on, the signal watcher leaves it alone
   const unsigned flags = spec.overwrite ? 0 : RENAME_NOREPLACE;
   int rc = renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, spec.file.c_str(), flags);
   if (rc != 0 && flags != 0 && (errno == EINVAL || errno == ENOSYS)) {

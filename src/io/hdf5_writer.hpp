@@ -19,11 +19,15 @@ namespace dataflow::io::h5 {
 // On the driver, before the job: refuses an existing `spec.file` unless spec.overwrite
 // (kCantCreate), creates its missing parent directories, removes the temporary files that
 // killed writers of this user on this host left beside it (their process is gone), and
-// returns this job's temporary name, "FILE.tmp-<host>.<pid>.<n>".
+// creates this job's temporary file, ".FILE.tmp-<host>.<pid>.<n>.<12 random hex>", empty and
+// private (0600), for the signal watcher to remove, and returns its name.
 std::string prepare_target(const detail::h5::WriteSpec& spec, std::uint64_t n);
+// On the driver, when the job failed: removes the temporary file.
+void discard(const std::string& tmp);
 
-// On the driver, after every rank closed `tmp`: syncs it, renames it to spec.file (replacing
-// it only with spec.overwrite) and syncs the directory. Throws Error naming the file.
+// On the driver, after every rank closed `tmp`: syncs it, gives it the mode of a new file,
+// renames it to spec.file (replacing it only with spec.overwrite) and syncs the directory.
+// Throws Error naming the file.
 void publish(const std::string& tmp, const detail::h5::WriteSpec& spec);
 
 void write_file(const detail::h5::WriteSpec& spec, const std::vector<detail::h5::Staged>& parts,

@@ -42,19 +42,23 @@ void remove_temporaries_now() {
   g_temporaries.clear();
 }
 
-void track(const std::string& path) {
+constexpr const char* kTmpTag = ".dataflow-tmp-";
+constexpr std::size_t kTmpSuffix = 6;  // mkdtemp's XXXXXX
+
+}  // namespace
+
+void track_temporary(const std::string& path) {
   common::add_signal_cleanup(remove_temporaries_now);
   std::lock_guard<std::mutex> lock(g_temporaries_mu);
   g_temporaries.insert(path);
 }
 
-void untrack(const std::string& path) {
+void untrack_temporary(const std::string& path) {
   std::lock_guard<std::mutex> lock(g_temporaries_mu);
   g_temporaries.erase(path);
 }
 
-constexpr const char* kTmpTag = ".dataflow-tmp-";
-constexpr std::size_t kTmpSuffix = 6;  // mkdtemp's XXXXXX
+namespace {
 
 std::string part_name(std::uint32_t partition) {
   char buf[32];
@@ -258,7 +262,7 @@ void remove_dead_leftovers(const std::string& parent, const std::string& name) {
 
 }  // namespace
 
-OutputCommitter::OutputCommitter(std::string dir) : dir_(std::move(dir)) {
+OutputCommitter::OutputCommitter(std::string dir, bool private_files) : dir_(std::move(dir)), private_(private_files) {
   while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
   const auto slash = dir_.rfind('/');
   if (slash == std::string::npos) {
@@ -286,10 +290,11 @@ void OutputCommitter::setup() {
                 "cannot create output directory " + dir_ + ": cannot create " + pattern + ": " + std::strerror(err));
   }
   tmp_ = pattern;
-  track(tmp_);
+  track_temporary(tmp_);
   try {
     write_small_file(tmp_ + "/owner", owner_line(), 0644);
-    for (const auto& [path, mode] : {std::pair{output(), 0755}, std::pair{output() + "/_temporary", 0700}}) {
+    for (const auto& [path, mode] :
+         {std::pair{output(), private_ ? 0700 : 0755}, std::pair{output() + "/_temporary", 0700}}) {
       if (mkdir(path.c_str(), static_cast<mode_t>(mode)) != 0) {
         const int err = errno;
         fail(create_error(err), "cannot create", path, err);
@@ -319,9 +324,9 @@ void OutputCommitter::commit_job() {
   std::error_code ec;
   std::filesystem::remove_all(out + "/_temporary", ec);
   if (ec) throw Error(ExitCode::kIoError, "cannot remove " + out + "/_temporary: " + ec.message());
-  write_small_file(out + "/_SUCCESS", "", 0644);
+  write_small_file(out + "/_SUCCESS", "", private_ ? 0600 : 0644);
   sync_dir(out);  // the names of the parts and _SUCCESS (the tasks synced their contents)
-  untrack(tmp_);  // from here on, the signal watcher leaves it alone
+  untrack_temporary(tmp_);  // from here on, the signal watcher leaves it alone
   // The one step that makes DIR appear: never over a DIR that another job published meanwhile.
   int rc = renameat2(AT_FDCWD, out.c_str(), AT_FDCWD, dir_.c_str(), RENAME_NOREPLACE);
   if (rc != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
@@ -349,7 +354,7 @@ void OutputCommitter::commit_job() {
 
 void OutputCommitter::abort() noexcept {
   if (tmp_.empty()) return;
-  untrack(tmp_);
+  untrack_temporary(tmp_);
   std::error_code ec;
   std::filesystem::remove_all(tmp_, ec);
   tmp_.clear();

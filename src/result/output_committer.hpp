@@ -17,9 +17,15 @@
 
 namespace dataflow::result {
 
+// A temporary file or directory of this process that the signal watcher removes (with all
+// it holds) if a signal ends the process; untracked before it is published.
+void track_temporary(const std::string& path);
+void untrack_temporary(const std::string& path);
+
 class OutputCommitter {
  public:
-  explicit OutputCommitter(std::string dir);
+  // `private_files`: DIR is 0700 and _SUCCESS 0600 (a checkpoint), else 0755 and 0644.
+  explicit OutputCommitter(std::string dir, bool private_files = false);
   // Error(kCantCreate) if DIR exists. Creates DIR's missing parents (they stay if the job
   // fails), removes the private directories that dead jobs of this user on this host left for
   // DIR (one line on stderr each), then creates this job's own.
@@ -41,6 +47,7 @@ class OutputCommitter {
   std::string dir_;     // as given, without trailing slashes
   std::string parent_;  // DIR's parent ("." for a bare name)
   std::string name_;    // DIR's last component
+  bool private_;
   std::string tmp_;     // the private directory; empty until setup() made it
   std::map<std::uint32_t, std::uint32_t> winners_;
 };

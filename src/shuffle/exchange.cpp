@@ -1,6 +1,8 @@
 // The MPI exchange of a shuffle: map outputs go out as frames, streamed in rounds, and come
 // back as reduce blocks after bounds-checked parsing. Blocks an executor owns itself never
-// leave it.
+// leave it. Every frame ends with the XXH3-64 of its header and payload, taken as the bytes
+// go out and checked as they come in: a frame that the network or the memory changed fails
+// the job with exit code 74, naming the rank it came from.
 #include "shuffle/exchange.hpp"
 
 #include <algorithm>
@@ -8,7 +10,11 @@
 #include <memory>
 #include <string>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "dataflow/error.hpp"
+#include "storage/corruption_fault.hpp"
 
 namespace dataflow::shuffle {
 namespace {
@@ -18,6 +24,8 @@ struct FrameHeader {
   std::uint32_t map_partition;
   std::uint64_t length;
 };
+
+constexpr std::size_t kTrailer = sizeof(std::uint64_t);
 
 [[noreturn]] void malformed(const std::string& why) {
   throw Error(ExitCode::kSoftware, "malformed shuffle frame: " + why);
@@ -33,7 +41,7 @@ class FrameStream {
   };
 
   void add(Frame f) {
-    bytes_ += sizeof(FrameHeader) + f.payload.size;
+    bytes_ += sizeof(FrameHeader) + f.payload.size + kTrailer;
     frames_.push_back(std::move(f));
   }
   std::uint64_t bytes() const { return bytes_; }
@@ -43,24 +51,37 @@ class FrameStream {
   void copy(char* out, std::size_t n, Done done) {
     while (n > 0) {
       Frame& f = frames_.at(next_);
-      const std::size_t frame_size = sizeof(FrameHeader) + f.payload.size;
+      const std::size_t payload_end = sizeof(FrameHeader) + f.payload.size;
+      const std::size_t frame_size = payload_end + kTrailer;
+      if (offset_ == 0) XXH3_64bits_reset(&state_);
       const std::size_t take = std::min(n, frame_size - offset_);
       std::size_t from = offset_;
       std::size_t left = take;
       if (from < sizeof(FrameHeader)) {
         const std::size_t h = std::min(left, sizeof(FrameHeader) - from);
         std::memcpy(out, reinterpret_cast<const char*>(&f.header) + from, h);
+        XXH3_64bits_update(&state_, out, h);
         out += h;
         from += h;
         left -= h;
       }
-      if (left > 0) {
+      if (left > 0 && from < payload_end) {
+        const std::size_t p = std::min(left, payload_end - from);
         const std::size_t at = from - sizeof(FrameHeader);
         if (f.payload.on_disk()) {
-          f.payload.file->read(f.payload.offset + at, out, left);
+          f.payload.file->read(f.payload.offset + at, out, p);
         } else {
-          std::memcpy(out, f.payload.bytes.data() + at, left);
+          std::memcpy(out, f.payload.bytes.data() + at, p);
         }
+        XXH3_64bits_update(&state_, out, p);
+        if (detail::take_flip(detail::Flip::kShuffle)) out[p / 2] = static_cast<char>(out[p / 2] ^ 0x20);
+        out += p;
+        from += p;
+        left -= p;
+      }
+      if (left > 0) {
+        if (from == payload_end) sum_ = XXH3_64bits_digest(&state_);
+        std::memcpy(out, reinterpret_cast<const char*>(&sum_) + (from - payload_end), left);
         out += left;
       }
       offset_ += take;
@@ -79,6 +100,8 @@ class FrameStream {
   std::uint64_t bytes_ = 0;
   std::size_t next_ = 0;    // the frame being copied
   std::size_t offset_ = 0;  // bytes of it already copied
+  XXH3_state_t state_;      // its checksum so far
+  std::uint64_t sum_ = 0;   // its checksum, once its payload is out
 };
 
 // Parses one executor's frames as its bytes arrive. A frame inside one round's buffer
@@ -87,8 +110,9 @@ class FrameStream {
 // cannot hold go to a spill file instead.
 class FrameParser {
  public:
-  FrameParser(BlockStore& store, int shuffle, std::size_t partitions, std::shared_ptr<detail::SpillFile>* file)
-      : store_(store), shuffle_(shuffle), partitions_(partitions), file_(file) {}
+  FrameParser(BlockStore& store, int shuffle, std::size_t partitions, std::shared_ptr<detail::SpillFile>* file,
+              int from_rank)
+      : store_(store), shuffle_(shuffle), partitions_(partitions), file_(file), from_rank_(from_rank) {}
 
   // `keep`: the round's bytes may stay in memory.
   void feed(std::string_view bytes, const std::shared_ptr<const void>& round, bool keep) {
@@ -99,18 +123,19 @@ class FrameParser {
         continue;
       }
       const FrameHeader h = header(bytes.data());
-      if (h.length > bytes.size() - sizeof h) {
+      if (bytes.size() - sizeof h < kTrailer || h.length > bytes.size() - sizeof h - kTrailer) {
         bytes = gather(bytes);
         continue;
       }
+      check(bytes.substr(0, sizeof h + h.length + kTrailer));
       add(h, bytes.substr(sizeof h, h.length), round);
-      bytes.remove_prefix(sizeof h + h.length);
+      bytes.remove_prefix(sizeof h + h.length + kTrailer);
     }
   }
 
   // After the last round: nothing may be left half received.
   void finish() const {
-    if (!partial_.empty()) malformed("truncated frame");
+    if (!partial_.empty()) corrupt("its last frame is cut short");
   }
 
   // The frames written to the spill file become blocks once it is flushed.
@@ -124,28 +149,43 @@ class FrameParser {
   }
 
  private:
+  [[noreturn]] void corrupt(const std::string& why) const {
+    throw CorruptShuffle("shuffle data received from rank " + std::to_string(from_rank_) + " is corrupt: " + why +
+                         " (the network or the memory changed it after it was sent)");
+  }
+
   FrameHeader header(const char* p) const {
     FrameHeader h{};
     std::memcpy(&h, p, sizeof h);
-    if (h.reduce_partition >= partitions_) malformed("reduce partition out of range");
+    if (h.reduce_partition >= partitions_) corrupt("a frame names a reduce partition out of range");
     return h;
+  }
+
+  // `frame`: header, payload and checksum.
+  void check(std::string_view frame) const {
+    std::uint64_t sum = 0;
+    std::memcpy(&sum, frame.data() + frame.size() - kTrailer, kTrailer);
+    if (XXH3_64bits(frame.data(), frame.size() - kTrailer) != sum) {
+      corrupt("a frame does not match its checksum");
+    }
   }
 
   // Appends to the frame being gathered; returns what is left of `bytes`.
   std::string_view gather(std::string_view bytes) {
     std::size_t want = sizeof(FrameHeader) - std::min(partial_.size(), sizeof(FrameHeader));
     if (want == 0) {
-      want = sizeof(FrameHeader) + header(partial_.data()).length - partial_.size();
+      want = sizeof(FrameHeader) + header(partial_.data()).length + kTrailer - partial_.size();
     }
     const std::size_t take = std::min(want, bytes.size());
     partial_.append(bytes.data(), take);
     bytes.remove_prefix(take);
     if (partial_.size() >= sizeof(FrameHeader)) {
       const FrameHeader h = header(partial_.data());
-      if (partial_.size() == sizeof h + h.length) {
+      if (partial_.size() == sizeof h + h.length + kTrailer) {
+        check(partial_);
         auto frame = std::make_shared<const std::string>(std::move(partial_));
         partial_.clear();
-        add(h, std::string_view(*frame).substr(sizeof h), frame);
+        add(h, std::string_view(*frame).substr(sizeof h, h.length), frame);
       }
     }
     return bytes;
@@ -166,6 +206,7 @@ class FrameParser {
   int shuffle_;
   std::size_t partitions_;
   std::shared_ptr<detail::SpillFile>* file_;  // the exchange's, made on first use
+  int from_rank_;
   std::string partial_;
   bool keep_ = true;
   std::vector<std::pair<FrameHeader, std::uint64_t>> pending_;
@@ -218,21 +259,43 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
 
   const detail::TaskMemory& memory = store.memory();
   std::shared_ptr<detail::SpillFile> file;  // received bytes that storage memory cannot hold
-  std::vector<FrameParser> parsers(executors, FrameParser(store, order.shuffle_node, order.owner.size(), &file));
+  std::vector<FrameParser> parsers;
+  for (std::size_t source = 0; source < executors; ++source) {
+    parsers.emplace_back(store, order.shuffle_node, order.owner.size(), &file, static_cast<int>(source) + 1);
+  }
   auto fill = [&](std::size_t dest, char* out, std::size_t n) {
     streams[dest].copy(out, n, [&](std::size_t output) {
       if (--frames_left[output] == 0) outputs[output].reset();  // sent: free it unless kept here
     });
   };
+  // Corrupt data from a peer: the rest of its rounds are received and dropped, and the error
+  // thrown after the last one.
+  std::string corrupt;
+  std::vector<bool> dropping(executors);
   auto deliver = [&](std::size_t source, std::string_view bytes, const std::shared_ptr<const void>& round) {
+    if (dropping[source]) return;
     detail::Reservation reserved(memory.bounded() ? memory.pool : nullptr, detail::MemoryPool::Kind::kStorage);
     const bool keep = reserved.grow_to(bytes.size());
     if (keep) store.keep(order.shuffle_node, std::move(reserved));
-    parsers[source].feed(bytes, round, keep);
+    try {
+      parsers[source].feed(bytes, round, keep);
+    } catch (const CorruptShuffle& e) {
+      dropping[source] = true;
+      if (corrupt.empty()) corrupt = e.what();
+    }
     parsers[source].flush_spilled();
   };
   world.alltoallv_executors(send_sizes, round_bytes(order, memory, executors), fill, deliver);
-  for (const FrameParser& p : parsers) p.finish();
+  for (std::size_t source = 0; source < executors; ++source) {
+    if (!dropping[source] && corrupt.empty()) {
+      try {
+        parsers[source].finish();
+      } catch (const CorruptShuffle& e) {
+        corrupt = e.what();
+      }
+    }
+  }
+  if (!corrupt.empty()) throw CorruptShuffle(corrupt);
 }
 
 }  // namespace dataflow::shuffle

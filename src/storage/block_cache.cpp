@@ -2,6 +2,7 @@
 #include "dataflow/detail/block_cache.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace dataflow::detail {
 
@@ -45,6 +46,27 @@ void BlockCache::put_serialized(int node, std::uint32_t partition, std::shared_p
   e.reserved = std::move(reserved);
   e.serialized = true;
   put(node, partition, std::move(e));
+}
+
+bool BlockCache::read_disk(int node, std::uint32_t partition, const Block& block, std::string& out) {
+  out.resize(static_cast<std::size_t>(block.size));
+  try {
+    block.file->read(block.offset, out.data(), out.size());
+    return true;
+  } catch (const CorruptBlock& e) {
+    std::fprintf(stderr, "%s: warning: %s; the cached partition %u of dataset %d is computed again from its lineage\n",
+                 program_.c_str(), e.what(), partition, node);
+    std::fflush(stderr);
+  }
+  Entry gone;  // released after the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find({node, partition});
+  if (it != entries_.end() && it->second.bytes.file == block.file) {
+    gone = std::move(it->second);
+    entries_.erase(it);
+    dropped_.push_back({node, partition});
+  }
+  return false;
 }
 
 void BlockCache::put_disk(int node, std::uint32_t partition, std::shared_ptr<const SpillFile> file,
@@ -116,7 +138,7 @@ void BlockCache::evict(std::uint64_t bytes, int keep) {
     const std::string bytes_of = v.entry.encode(v.entry.records.get());
     v.entry.reserved.shrink_to(0);
     v.entry.records.reset();
-    auto file = std::make_shared<SpillFile>(*memory_.dir);
+    auto file = std::make_shared<SpillFile>(*memory_.dir, SpillUse::kCache);
     const std::uint64_t at = file->append(bytes_of);
     file->flush();
     put_disk(v.key.first, v.key.second, std::move(file), at, bytes_of.size());

@@ -47,35 +47,45 @@ std::string random_name() {
   return name;
 }
 
-// Removes the regular files of directory `path` (never following a link), then it. A task
-// thread may still be making a spill file while an exit path removes the directory: the
-// files are listed again until the directory goes.
+// Removes what directory `fd` holds, never following a link, to a depth of 8.
+void remove_inside(int fd, int depth) {
+  DIR* d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return;
+  }
+  while (dirent* e = readdir(d)) {
+    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+    if (unlinkat(dirfd(d), e->d_name, 0) == 0 || errno != EISDIR || depth == 0) continue;
+    const int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub < 0) continue;
+    remove_inside(sub, depth - 1);
+    unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+  }
+  closedir(d);
+}
+
+// Removes directory `path` and everything in it. A task thread may still be making a spill
+// file while an exit path removes the directory: its entries are listed again until it goes.
 void remove_tree(const std::string& path) {
   for (int round = 0; round < 4; ++round) {
     const int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return;
-    if (DIR* d = fdopendir(fd)) {
-      while (dirent* e = readdir(d)) {
-        if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
-        unlinkat(fd, e->d_name, 0);
-      }
-      closedir(d);
-    } else {
-      close(fd);
-    }
+    remove_inside(fd, 8);
     if (rmdir(path.c_str()) == 0 || errno != ENOTEMPTY) return;
   }
 }
 
 }  // namespace
 
-std::string local_dir_prefix() {
+std::string local_dir_prefix(LocalDirKind kind) {
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "host");
   for (char* c = host; *c; ++c) {
     if (*c == '/') *c = '_';
   }
-  return "dataflow-" + std::to_string(getuid()) + "." + host + ".";
+  return std::string(kind == LocalDirKind::kSpill ? "dataflow-" : "dataflow-checkpoint-") + std::to_string(getuid()) +
+         "." + host + ".";
 }
 
 std::string local_dir_base(const std::string& configured) {
@@ -84,8 +94,8 @@ std::string local_dir_base(const std::string& configured) {
   return "/tmp";
 }
 
-int remove_stale_local_dirs(const std::string& base) {
-  const std::string prefix = local_dir_prefix();
+int remove_stale_local_dirs(const std::string& base, LocalDirKind kind) {
+  const std::string prefix = local_dir_prefix(kind);
   DIR* d = opendir(base.c_str());
   if (!d) return 0;
   std::vector<std::string> stale;
@@ -119,10 +129,16 @@ void check_local_dir_base(const std::string& base) {
   }
 }
 
-LocalDir::LocalDir(const std::string& base) {
-  check_local_dir_base(base);
-  remove_stale_local_dirs(base);
-  std::string templ = base + "/" + local_dir_prefix() + std::to_string(getpid()) + ".XXXXXX";
+LocalDir::LocalDir(const std::string& base, LocalDirKind kind) {
+  if (kind == LocalDirKind::kSpill) {
+    check_local_dir_base(base);
+  } else if (access(base.c_str(), W_OK | X_OK) != 0) {
+    throw Error(ExitCode::kConfig, "checkpoint directory " + base +
+                                       " (--checkpoint-dir, DATAFLOW_CHECKPOINT_DIR, else the local directory) is "
+                                       "not a directory this user can write");
+  }
+  remove_stale_local_dirs(base, kind);
+  std::string templ = base + "/" + local_dir_prefix(kind) + std::to_string(getpid()) + ".XXXXXX";
   // A signal may come while the directory is being made. Outside a job its handler removes
   // g_signal_path, so the first directory is made right there, with the hook set before;
   // inside a job the watcher removes g_dirs, which it reads under g_mu, held until the
@@ -130,7 +146,7 @@ LocalDir::LocalDir(const std::string& base) {
   common::add_signal_cleanup(remove_local_dirs_now);
   std::lock_guard<std::mutex> lock(g_mu);
   char* name = templ.data();
-  const bool signal_path = !g_signal_path[0] && templ.size() < sizeof g_signal_path;
+  const bool signal_path = kind == LocalDirKind::kSpill && !g_signal_path[0] && templ.size() < sizeof g_signal_path;
   if (signal_path) {
     common::set_exit_hook(remove_for_signal);
     std::memcpy(g_signal_path, templ.c_str(), templ.size() + 1);
@@ -139,7 +155,9 @@ LocalDir::LocalDir(const std::string& base) {
   if (!mkdtemp(name)) {
     const int err = errno;
     if (signal_path) g_signal_path[0] = '\0';
-    throw Error(ExitCode::kIoError, "cannot make a spill directory in " + base + ": " + std::strerror(err));
+    throw Error(ExitCode::kIoError, std::string("cannot make a ") +
+                                        (kind == LocalDirKind::kSpill ? "spill" : "checkpoint") + " directory in " +
+                                        base + ": " + std::strerror(err));
   }
   path_ = name;
   g_dirs.push_back(this);

@@ -84,6 +84,7 @@ struct ExchangeDone {
   std::uint64_t job = 0;
   bool ok = true;
   std::string error;
+  std::int32_t error_code = 70;  // the job's exit code when not ok
   template <class Archive>
   void serialize(Archive& ar);
 };

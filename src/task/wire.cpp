@@ -21,7 +21,7 @@ constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
 // updates in reports and job ends; 10: shuffles kept past a job, cached blocks in reports;
 // 11: a finished Hello carries the error that ended the program on its rank; --check-spmd's
 // output hashes
-constexpr std::uint16_t kVersion = 11;
+constexpr std::uint16_t kVersion = 12;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -207,6 +207,7 @@ void ExchangeDone::serialize(Archive& ar) {
   ar(job);
   flag(ar, ok);
   field(ar, error);
+  ar(error_code);
 }
 
 template <class Archive>

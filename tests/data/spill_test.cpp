@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "dataflow/detail/block_cache.hpp"
 #include "dataflow/detail/codec.hpp"
 #include "dataflow/detail/map_output.hpp"
 #include "dataflow/detail/spill_runs.hpp"
@@ -161,12 +162,197 @@ TEST_F(SpillTest, ADamagedCompressedFrameIsAnError) {
   try {
     file.read(0, got.data(), got.size());
     FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::kSoftware);
-    EXPECT_NE(std::string(e.what()).find(file.path()), std::string::npos) << e.what();
+  } catch (const CorruptBlock& e) {
+    EXPECT_EQ(e.code(), ExitCode::kIoError);
+    EXPECT_NE(std::string(e.what()).find("spill file " + file.path() + " is corrupt"), std::string::npos) << e.what();
   }
   file.read(std::size_t{1} << 16, got.data(), got.size());  // the second frame is intact
   EXPECT_EQ(got, text.substr(std::size_t{1} << 16, got.size()));
+}
+
+// Changes a bit of byte `at` of the file at `path`, in place.
+void flip_byte(const std::string& path, std::uint64_t at) {
+  std::FILE* f = std::fopen(path.c_str(), "r+b");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fseek(f, static_cast<long>(at), SEEK_SET), 0);
+  const int c = std::fgetc(f);
+  ASSERT_NE(c, EOF);
+  ASSERT_EQ(std::fseek(f, static_cast<long>(at), SEEK_SET), 0);
+  std::fputc(c ^ 0x20, f);
+  std::fclose(f);
+}
+
+// Whether reading [offset, offset + n) throws CorruptBlock naming the file.
+bool read_is_corrupt(const SpillFile& file, std::uint64_t offset, std::size_t n) {
+  std::string got(n, '\0');
+  try {
+    file.read(offset, got.data(), n);
+    return false;
+  } catch (const CorruptBlock& e) {
+    EXPECT_EQ(e.exit_code(), 74);
+    EXPECT_NE(std::string(e.what()).find(file.path()), std::string::npos) << e.what();
+    return true;
+  }
+}
+
+// No byte of a plain spill file is read back unchecked: a bit flipped anywhere, in a whole
+// 4 KiB window or in the growing last one, fails every read that covers its window, and
+// only those; reads of every shape stay exact, across flushes that end mid-window.
+TEST_F(SpillTest, EveryFlippedBitOfAPlainFileIsCaughtByTheReadsThatCoverIt) {
+  std::mt19937_64 rng(5);
+  std::string all;
+  SpillFile file(*dir_);
+  for (const std::size_t n :
+       {std::size_t{100}, std::size_t{5000}, std::size_t{1} << 20, std::size_t{3}, std::size_t{70001}}) {
+    std::string chunk(n, '\0');
+    for (char& c : chunk) c = static_cast<char>(rng());
+    EXPECT_EQ(file.append(chunk), all.size());
+    all += chunk;
+    file.flush();  // a read between appends sees a last window that is still growing
+    std::string got(all.size(), '\0');
+    file.read(0, got.data(), got.size());
+    ASSERT_EQ(got, all);
+  }
+  for (int i = 0; i < 200; ++i) {
+    const std::uint64_t offset = rng() % all.size();
+    const std::size_t n = static_cast<std::size_t>(1 + rng() % std::min<std::uint64_t>(all.size() - offset, 20000));
+    std::string got(n, '\0');
+    file.read(offset, got.data(), n);
+    ASSERT_EQ(got, all.substr(offset, n)) << offset << " " << n;
+  }
+  const std::uint64_t last = all.size() - 1;
+  for (const std::uint64_t at :
+       {std::uint64_t{0}, std::uint64_t{4095}, std::uint64_t{4096}, std::uint64_t{500000}, last}) {
+    flip_byte(file.path(), at);
+    const std::uint64_t window = at / 4096 * 4096;
+    EXPECT_TRUE(read_is_corrupt(file, at, 1)) << at;
+    EXPECT_TRUE(read_is_corrupt(file, window, 1)) << at;  // a byte beside it, in its window
+    EXPECT_TRUE(read_is_corrupt(file, 0, all.size())) << at;
+    if (window > 0) {
+      EXPECT_FALSE(read_is_corrupt(file, 0, window)) << at;
+    }
+    if (window + 4096 < all.size()) {
+      EXPECT_FALSE(read_is_corrupt(file, window + 4096, all.size() - window - 4096)) << at;
+    }
+    flip_byte(file.path(), at);
+    EXPECT_FALSE(read_is_corrupt(file, 0, all.size())) << at;
+  }
+}
+
+// The same for LZ4 frames, both those LZ4 shrank and those stored as is.
+TEST_F(SpillTest, EveryFlippedBitOfACompressedFileIsCaught) {
+  dir_->set_compress(true);
+  SpillFile file(*dir_);
+  std::mt19937_64 rng(9);
+  std::string all(200000, 'a');                                              // shrinks
+  for (int i = 0; i < 200000; ++i) all.push_back(static_cast<char>(rng()));  // stored as is
+  file.append(all);
+  file.flush();
+  const auto stored = static_cast<std::uint64_t>(fs::file_size(file.path()));
+  for (const std::uint64_t at : {std::uint64_t{0}, stored / 3, stored / 2, stored - 1}) {
+    flip_byte(file.path(), at);
+    EXPECT_TRUE(read_is_corrupt(file, 0, all.size())) << at;
+    flip_byte(file.path(), at);
+    EXPECT_FALSE(read_is_corrupt(file, 0, all.size())) << at;
+  }
+}
+
+// A cached block on disk whose bytes fail their checksum is dropped and reported as missing,
+// so that the task computes the partition again; an intact one reads back.
+TEST_F(SpillTest, ACorruptCachedBlockIsDroppedForItsLineage) {
+  BlockCache cache;
+  cache.set_program("spill_test");
+  const std::string bytes(100000, 'x');
+  for (const std::uint32_t partition : {0u, 1u}) {
+    auto file = std::make_shared<SpillFile>(*dir_, SpillUse::kCache);
+    file->append(bytes);
+    file->flush();
+    if (partition == 1) flip_byte(file->path(), 50000);
+    cache.put_disk(7, partition, file, 0, bytes.size());
+  }
+  std::vector<std::pair<int, std::uint32_t>> stored, dropped;
+  cache.take_changes(stored, dropped);
+  std::string out;
+  auto good = cache.get(7, 0);
+  ASSERT_TRUE(good);
+  EXPECT_TRUE(cache.read_disk(7, 0, good->bytes, out));
+  EXPECT_EQ(out, bytes);
+  auto bad = cache.get(7, 1);
+  ASSERT_TRUE(bad);
+  testing::internal::CaptureStderr();
+  EXPECT_FALSE(cache.read_disk(7, 1, bad->bytes, out));
+  const std::string warning = testing::internal::GetCapturedStderr();
+  EXPECT_NE(warning.find("spill_test: warning: cached block file " + bad->bytes.file->path() + " is corrupt"),
+            std::string::npos)
+      << warning;
+  EXPECT_FALSE(cache.get(7, 1));
+  EXPECT_TRUE(cache.get(7, 0));
+  cache.take_changes(stored, dropped);
+  EXPECT_EQ(dropped, (std::vector<std::pair<int, std::uint32_t>>{{7, 1}}));
+}
+
+// Checkpoint parts: 0600, a checksum trailer written with them and checked when read back.
+TEST_F(SpillTest, ACheckpointPartCarriesItsChecksum) {
+  const std::string path = (base_ / "part-00000").string();
+  std::string text;
+  for (int i = 0; i < 300000; ++i) text += static_cast<char>('a' + i % 23);
+  {
+    NewFile part(path, NewFile::kCheckpointPart);
+    part.append(text.substr(0, 1000));
+    part.append(text.substr(1000));  // past the buffer: written through
+    part.close();
+  }
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(fs::file_size(path), text.size() + 16);
+  EXPECT_EQ(read_checkpoint_part(path, ""), text);
+  flip_byte(path, 123456);
+  try {
+    read_checkpoint_part(path, "");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kIoError);
+    EXPECT_NE(std::string(e.what()).find("checkpoint part " + path + " is corrupt"), std::string::npos) << e.what();
+  }
+  flip_byte(path, 123456);
+  fs::resize_file(path, 10);  // shorter than a trailer
+  EXPECT_THROW(read_checkpoint_part(path, ""), Error);
+}
+
+// The driver's checkpoint directory: private, named apart from spill directories, removed
+// whole (parts in committed subdirectories) with its owner, and by the next run once that
+// owner is dead; neither kind's clean-up touches the other's.
+TEST_F(SpillTest, ACheckpointDirectoryIsPrivateAndGoesWhole) {
+  std::string path;
+  {
+    LocalDir root(base_.string(), LocalDirKind::kCheckpoints);
+    path = root.path();
+    EXPECT_EQ(fs::path(path).filename().string().rfind(
+                  local_dir_prefix(LocalDirKind::kCheckpoints) + std::to_string(getpid()) + ".", 0),
+              0u);
+    struct stat st {};
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    fs::create_directories(fs::path(path) / "1" / "_temporary");
+    std::FILE* f = std::fopen((fs::path(path) / "1" / "part-00000").c_str(), "w");
+    std::fclose(f);
+  }
+  EXPECT_FALSE(fs::exists(path));
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  const fs::path dead_checkpoints =
+      base_ / (local_dir_prefix(LocalDirKind::kCheckpoints) + std::to_string(child) + ".abcdef");
+  const fs::path dead_spill = base_ / (local_dir_prefix() + std::to_string(child) + ".abcdef");
+  fs::create_directories(dead_checkpoints / "1");
+  fs::create_directories(dead_spill);
+  EXPECT_EQ(remove_stale_local_dirs(base_.string(), LocalDirKind::kCheckpoints), 1);
+  EXPECT_FALSE(fs::exists(dead_checkpoints));
+  EXPECT_TRUE(fs::exists(dead_spill));
+  EXPECT_EQ(remove_stale_local_dirs(base_.string()), 1);
+  EXPECT_FALSE(fs::exists(dead_spill));
 }
 
 TEST_F(SpillTest, StaleDirectoriesOfDeadProcessesOnlyAreRemoved) {

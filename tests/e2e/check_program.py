@@ -17,7 +17,10 @@ Usage:
   Common flags: taken out of argv (the body sees only its own arguments) and applied;
   --help, --version, --explain, a bad flag (64), an unknown DATAFLOW_* variable (a warning
   naming the closest one); --checkpoint-dir gets checkpoint()'s files while the checkpoint
-  lives and none after (an empty one is 64).
+  lives and none after (an empty one is 64), in a private directory (0700, files 0600,
+  an unpredictable name) that the next run removes if the program was killed.
+  Integrity: a bit flipped in a checkpoint part is exit 74 naming it; one in a cached block
+  on disk is one warning naming it, the partition computed again, the right answer.
   Progress: with --progress and no terminal, a plain line during a slow stage, not only at
   its end (DATAFLOW_PROGRESS_INTERVAL=1); a second action over a kept shuffle prints its map
   stage as skipped and runs one stage.
@@ -27,6 +30,8 @@ The last line printed is always "P passed, F failed".
 import argparse
 import os
 import re
+import signal
+import socket
 import sys
 import tempfile
 
@@ -110,16 +115,105 @@ def flags_taken_out(ctx):
     return res, fails
 
 
+def checkpoint_root_name(pid=None):
+    return "dataflow-checkpoint-%d.%s.%s" % (os.getuid(), socket.gethostname(), pid if pid else r"\d+\.\w{6}")
+
+
+def checkpoint_entries(res):
+    """The (name, mode) pairs the program listed under --checkpoint-dir."""
+    return [(m.group(1), int(m.group(2), 8)) for m in re.finditer(rb"^entry (\S+) ([0-7]{3})$", res.stdout, re.M)]
+
+
 def checkpoint_dir(ctx):
+    """checkpoint()'s files live in one private directory per program (mkdtemp: named
+    dataflow-checkpoint-<uid>.<host>.<pid>.<6 random>, 0700; inside, directories 0700 and
+    files 0600) while the checkpoint lives, and none after; the leftovers of a dead program
+    (planted here: a dead pid's directory holding a part) go at the first checkpoint."""
     d = os.path.join(ctx.workdir, "checkpoints")
     os.makedirs(d, exist_ok=True)
+    stale = os.path.join(d, checkpoint_root_name("%d.abcdef" % cw.dead_pid()))
+    os.makedirs(os.path.join(stale, "1"))
+    with open(os.path.join(stale, "1", "part-00000"), "w") as f:
+        f.write("left by a killed driver")
     res = ctx.run(["--checkpoint-dir", d, "checkpoint"])
     fails = common(res, 0)
     want = b"checkpoint sum=20 during=1 after=0"
     if want not in res.stdout:
         fails.append("stdout lacks %r: %s" % (want.decode(), cw.short(res.stdout[:300])))
+    if os.path.exists(stale):
+        fails.append("the dead program's checkpoint directory is still there")
+    entries = [(n.decode(), m) for n, m in checkpoint_entries(res)]
+    roots = [(n, m) for n, m in entries if "/" not in n]
+    if len(roots) != 1 or not re.fullmatch(checkpoint_root_name(), roots[0][0]) or roots[0][1] != 0o700:
+        fails.append("expected one private directory named %s, mode 700, got %s" % (checkpoint_root_name(), roots))
+    inner = [(n, m) for n, m in entries if "/" in n]
+    if not any(n.endswith("/part-00000") for n, _ in inner):
+        fails.append("no part-00000 listed: %s" % entries)
+    for n, m in inner:
+        want_mode = 0o600 if os.path.basename(n).startswith(("part-", "_SUCCESS")) else 0o700
+        if m != want_mode:
+            fails.append("%s has mode %03o, expected %03o" % (n, m, want_mode))
+    left = os.listdir(d)
+    if left:
+        fails.append("left in --checkpoint-dir after the program: %s" % left)
     bad = ctx.run(["--checkpoint-dir", "", "checkpoint"])
     return res, fails + ["empty --checkpoint-dir: " + f for f in common(bad, 64, ["--checkpoint-dir"])]
+
+
+def checkpoint_killed(ctx):
+    """A driver killed (SIGKILL) while its checkpoint lives leaves the directory; the next
+    run removes it. Local mode only: mpirun killed by SIGKILL leaves its ranks running."""
+    if ctx.np != 0:
+        return None, []
+    d = os.path.join(ctx.workdir, "checkpoints-killed")
+    os.makedirs(d, exist_ok=True)
+    listed = lambda: any(os.listdir(os.path.join(d, n)) for n in os.listdir(d))  # noqa: E731
+    res = ctx.r.run(["--checkpoint-dir", d, "checkpoint-killed"], cwd=ctx.workdir,
+                    signal_after=(signal.SIGKILL, 0.5, listed))
+    fails = [] if res.rc == -signal.SIGKILL else ["exit %s, expected SIGKILL" % res.rc]
+    left = os.listdir(d)
+    if len(left) != 1:
+        fails.append("expected the killed driver's directory, found %s" % left)
+    again = ctx.run(["--checkpoint-dir", d, "checkpoint"])
+    fails += common(again, 0)
+    if os.listdir(d):
+        fails.append("the next run left %s" % os.listdir(d))
+    return again, fails
+
+
+def checkpoint_corrupt(ctx):
+    """A bit flipped in a committed checkpoint part (DATAFLOW_FAULT=flip-checkpoint) is
+    never a wrong answer: exit 74, one error line naming the part."""
+    d = os.path.join(ctx.workdir, "checkpoints-corrupt")
+    os.makedirs(d, exist_ok=True)
+    res = ctx.run(["--checkpoint-dir", d, "checkpoint"], env={"DATAFLOW_FAULT": "flip-checkpoint"})
+    fails = common(res, 74, ["checkpoint part " + d, "/part-0000", "is corrupt"])
+    if b"checkpoint sum=" in res.stdout:
+        fails.append("the program printed a sum: %s" % cw.short(res.stdout[:300]))
+    if os.listdir(d):
+        fails.append("left in --checkpoint-dir: %s" % os.listdir(d))
+    return res, fails
+
+
+def cache_corrupt(ctx):
+    """A bit flipped in a cached block on disk (DATAFLOW_FAULT=flip-cache, in the first
+    executor) is found by its checksum when the second action reads it: one warning naming
+    the file, the partition computed again from its lineage, the right answer and exit 0."""
+    want = b"cache-disk sums=599970000,599970000"
+    clean = ctx.run(["cache-disk"])
+    fails = ["without the fault: " + f for f in common(clean, 0)]
+    if want not in clean.stdout:
+        fails.append("without the fault, stdout lacks %r: %s" % (want.decode(), cw.short(clean.stdout[:300])))
+    rank = 1 if ctx.np >= 2 else 0
+    res = ctx.run(["cache-disk"], env={"DATAFLOW_FAULT": "flip-cache:rank=%d" % rank})
+    fails += common(res, 0)
+    if want not in res.stdout:
+        fails.append("stdout lacks %r: %s" % (want.decode(), cw.short(res.stdout[:300])))
+    warnings = [l for l in res.stderr.decode("utf-8", "replace").splitlines() if "spmd_program: warning:" in l]
+    if len(warnings) != 1 or not re.search(r"cached block file /\S+ is corrupt.*computed again from its lineage",
+                                           warnings[0]):
+        fails.append("expected one warning naming the corrupt cached block file, got %s" % warnings)
+    return res, fails
 
 
 def help_case(ctx):
@@ -342,6 +436,9 @@ CASES = [
     ("direct-error-one-rank", direct_error_one_rank),
     ("flags", flags_taken_out),
     ("checkpoint-dir", checkpoint_dir),
+    ("checkpoint-killed", checkpoint_killed),
+    ("checkpoint-corrupt", checkpoint_corrupt),
+    ("cache-corrupt", cache_corrupt),
     ("help", help_case),
     ("version", version_case),
     ("bad-flag", bad_flag),
@@ -387,6 +484,9 @@ def main():
             if a.cases and name not in a.cases:
                 continue
             res, fails = fn(ctx)
+            if res is None and not fails:
+                print("n/a  %s (np %d): local mode only" % (name, a.np))
+                continue
             if cw.print_case(name, a.np, res, fails):
                 passed += 1
             else:

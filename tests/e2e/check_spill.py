@@ -56,6 +56,13 @@ security (S1, S3), terasort and wordcount with --executor-memory 1M on a few MB:
                      pid on another host.
   local_dir_unusable --local-dir naming a missing directory, or a file: exit 78 naming it.
 
+integrity, every byte the engine reads back is checked:
+  corrupt_spill.wordcount, corrupt_spill.terasort.lz4
+                     DATAFLOW_FAULT=flip-spill with --executor-memory 1M, plain and LZ4
+                     spill files: exit 74 naming the spill file; no output; base empty.
+  corrupt_shuffle    DATAFLOW_FAULT=flip-shuffle: exit 74 naming the sender (np >= 3);
+                     with one executor nothing is sent, and the run succeeds.
+
 The last line printed is always "P passed, F failed".
 """
 import argparse
@@ -190,23 +197,11 @@ def read_tree(path):
 def plant_stale(base):
     """A directory as a SIGKILLed executor of this uid on this host leaves, with a spill file:
     the run must remove it, which shows that it used `base` as its local directory."""
-    name = "dataflow-%d.%s.%d.Stale1" % (os.getuid(), host(), dead_pid())
+    name = "dataflow-%d.%s.%d.Stale1" % (os.getuid(), host(), cw.dead_pid())
     os.makedirs(os.path.join(base, name), mode=0o700)
     with open(os.path.join(base, name, "spill-00000000000000000000dead"), "wb") as f:
         f.write(b"stale")
     return name
-
-
-def dead_pid():
-    """A pid that no process has now (a child that exited and was reaped)."""
-    for _ in range(10):
-        p = subprocess.Popen(["true"])
-        p.wait(timeout=10)
-        try:
-            os.kill(p.pid, 0)
-        except ProcessLookupError:
-            return p.pid
-    raise RuntimeError("no dead pid found")
 
 
 class Background:
@@ -546,7 +541,7 @@ def symlink_planted(ctx):
         f.write(b"do not delete\n")
     with open(os.path.join(victim, "sub", "nested.txt"), "wb") as f:
         f.write(b"nor this\n")
-    pid = dead_pid()
+    pid = cw.dead_pid()
     prefix = "dataflow-%d.%s.%d." % (os.getuid(), host(), pid)
     links = {prefix + "abcdef": victim, prefix + "ghijkl": os.path.join(victim, "precious.txt")}
     for name, target in links.items():
@@ -635,7 +630,7 @@ def sigkill_stale(ctx):
     sleeper = subprocess.Popen(["sleep", "120"])
     try:
         # Directories that the next run must NOT remove, each with a file inside.
-        dead = dead_pid()
+        dead = cw.dead_pid()
         keep = {
             "live pid": "dataflow-%d.%s.%d.Live01" % (os.getuid(), host(), sleeper.pid),
             "another uid": "dataflow-%d.%s.%d.Other1" % (os.getuid(), host(), dead),
@@ -707,6 +702,54 @@ def local_dir_unusable(ctx):
 
 # ----- driver ---------------------------------------------------------------------------------
 
+# ----- integrity: no byte read back unchecked -------------------------------------------------
+
+def corrupt_spill_case(app_name, compression):
+    """A bit flipped in the first spill file each executor flushes (DATAFLOW_FAULT=flip-spill,
+    after its checksums were taken) is never a wrong answer: exit 74, one error line naming
+    the file under the local directory, no output, the base empty afterwards."""
+    def fn(ctx):
+        app = ctx.apps[app_name]
+        wd = ctx.workdir("corrupt-%s-%s" % (app_name, compression))
+        base = os.path.join(wd, "local")
+        os.makedirs(base, exist_ok=True)
+        out = os.path.join(wd, "out")
+        res = app.r.run(app.args(ctx.input(app_name, "small"), out,
+                                 ["--executor-memory", "1M", "--local-dir", base, "--spill-compression", compression]),
+                        cwd=wd, env={"DATAFLOW_FAULT": "flip-spill"})
+        fails = expect_code(res, 74, app_name, ["spill file " + base + "/", "is corrupt", "checksum"])
+        return res, fails + empty_base(base) + no_output(out)
+    return fn
+
+
+def corrupt_shuffle(ctx):
+    """A bit flipped in a shuffle frame as an executor sends it (DATAFLOW_FAULT=flip-shuffle,
+    after its checksum was taken; 1 MB splits), through the hash shuffle of wordcount and the
+    range shuffle of terasort: exit 74 and one line naming the rank it came from, the job
+    ended by the driver (no MPI_ABORT), no output and no temporary output. With one executor
+    nothing crosses the network: the same setting changes nothing, and the run is right."""
+    res, fails = None, []
+    for app in ctx.apps.values():
+        wd = ctx.workdir("corrupt-shuffle-" + app.name)
+        out = os.path.join(wd, "out")
+        res = app.r.run(app.args(ctx.input(app.name, "small"), out, ["--split-size", "1M"]), cwd=wd,
+                        env={"DATAFLOW_FAULT": "flip-shuffle"})
+        if ctx.np < 3:
+            f = expect_code(res, 0, app.name)
+            if part_files(out) is None:
+                f.append("no _SUCCESS in the output directory")
+        else:
+            f = expect_code(res, 74, app.name, ["shuffle data received from rank ", "is corrupt"])
+            f += no_output(out)
+            if b"MPI_ABORT" in res.stderr:
+                f.append("the job was ended by MPI_ABORT, not by the driver")
+            left = [n for n in os.listdir(wd) if n.startswith(".out")]
+            if left:
+                f.append("temporary output left: %s" % left)
+        fails += ["%s: %s" % (app.name, x) for x in f]
+    return res, fails
+
+
 CASES = [
     ("limits.wordcount", "limits", limits_case("wordcount")),
     ("limits.terasort", "limits", limits_case("terasort")),
@@ -720,6 +763,9 @@ CASES = [
     ("cleanup_sigint", "security", cleanup_signal(signal.SIGINT)),
     ("sigkill_stale", "security", sigkill_stale),
     ("local_dir_unusable", "security", local_dir_unusable),
+    ("corrupt_spill.wordcount", "integrity", corrupt_spill_case("wordcount", "none")),
+    ("corrupt_spill.terasort.lz4", "integrity", corrupt_spill_case("terasort", "lz4")),
+    ("corrupt_shuffle", "integrity", corrupt_shuffle),
 ]
 
 

@@ -191,6 +191,18 @@ class Runner:
         return res
 
 
+def dead_pid():
+    """A pid that no process has now (a child that exited and was reaped)."""
+    for _ in range(10):
+        p = subprocess.Popen(["true"])
+        p.wait(timeout=10)
+        try:
+            os.kill(p.pid, 0)
+        except ProcessLookupError:
+            return p.pid
+    raise RuntimeError("no dead pid found")
+
+
 def print_case(name, np, res, fails):
     """One case's verdict line (with its failures, command and stderr tail); True if it passed.
     res may be None when the checker itself failed."""

@@ -121,6 +121,7 @@ ExchangeDone sample_done() {
   d.job = 6;
   d.ok = false;
   d.error = "peer 3 failed" + kBinary;
+  d.error_code = 74;
   return d;
 }
 
@@ -226,6 +227,7 @@ void expect_same(const ExchangeDone& a, const ExchangeDone& b) {
   EXPECT_EQ(a.job, b.job);
   EXPECT_EQ(a.ok, b.ok);
   EXPECT_EQ(a.error, b.error);
+  EXPECT_EQ(a.error_code, b.error_code);
 }
 
 void expect_same(const JobEnd& a, const JobEnd& b) {
@@ -311,7 +313,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 11);
+  EXPECT_EQ(version, 12);
   const Hello h = sample_hello();
   // job, fingerprint, cores, action, finished, error code, error
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1 + 4 + 8 + h.error.size());

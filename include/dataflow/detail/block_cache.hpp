@@ -75,6 +75,9 @@ class BlockCache {
   void set_memory(TaskMemory memory);
   const TaskMemory& memory() const { return memory_; }
 
+  // The program's name, for the warnings below.
+  void set_program(std::string program) { program_ = std::move(program); }
+
   // The block of `node`'s partition, marked as just used; nullopt when not here.
   std::optional<CachedBlock> get(int node, std::uint32_t partition);
   // Whether `node` still wants its partitions stored (not unpersisted).
@@ -91,6 +94,10 @@ class BlockCache {
   // Stores a serialized block in memory holding `reserved`.
   void put_serialized(int node, std::uint32_t partition, std::shared_ptr<const SerializedChunks> chunks,
                       Reservation reserved);
+  // Reads a block on disk of `node`'s partition into `out`. A block whose bytes fail their
+  // checksum is dropped, with one warning naming its file, and false returned: the caller
+  // computes the partition again from its lineage.
+  bool read_disk(int node, std::uint32_t partition, const Block& block, std::string& out);
   // Stores a block on disk: [offset, offset + size) of `file`.
   void put_disk(int node, std::uint32_t partition, std::shared_ptr<const SpillFile> file, std::uint64_t offset,
                 std::uint64_t size);
@@ -126,6 +133,7 @@ class BlockCache {
   void put(int node, std::uint32_t partition, Entry entry);
 
   TaskMemory memory_;
+  std::string program_ = "dataflow";
   mutable std::mutex mu_;
   std::map<Key, Entry> entries_;
   std::set<int> unpersisted_;

@@ -129,12 +129,20 @@ void cached_partition(TaskContext& ctx, int node, StorageLevel level, const Prod
             }
           }
         }
-      } else if (block->records) {
-        static_cast<const Chunks<O>*>(block->records.get())->for_each([&emit](const O& x) { emit(x); });
-      } else if constexpr (kHasCodec<O>) {
-        for_each_block({block->bytes}, [&](std::string_view bytes) { decode_all<O>(bytes, [&](O&& x) { emit(x); }); });
+        return;
       }
-      return;
+      if (block->records) {
+        static_cast<const Chunks<O>*>(block->records.get())->for_each([&emit](const O& x) { emit(x); });
+        return;
+      }
+      if constexpr (kHasCodec<O>) {
+        std::string bytes;
+        if (cache->read_disk(node, partition, block->bytes, bytes)) {
+          decode_all<O>(bytes, [&](O&& x) { emit(x); });
+          return;
+        }
+      }
+      // The block on disk was corrupt, and is dropped: computed again below, from its lineage.
     }
   }
   if (!cache || !cache->wanted(node)) {
@@ -173,7 +181,7 @@ void cached_partition(TaskContext& ctx, int node, StorageLevel level, const Prod
   };
   auto start_disk = [&] {
     if (level == StorageLevel::kMemoryOnly || !ctx.memory.dir) return;
-    file = std::make_shared<SpillFile>(*ctx.memory.dir);
+    file = std::make_shared<SpillFile>(*ctx.memory.dir, SpillUse::kCache);
     file_start = file->append({});
   };
   if (!unrolling) start_disk();

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dataflow/error.hpp"
+
 namespace dataflow::detail {
 
 class LocalDir;
@@ -111,6 +113,10 @@ class Reservation {
   std::uint64_t held_ = 0;
 };
 
+// What a spill file holds, for the corruption fault of tests (DATAFLOW_FAULT=flip-spill or
+// flip-cache) and for the messages.
+enum class SpillUse : std::uint8_t { kSpill, kCache };
+
 // A private temporary file in the executor's local directory (mode 0600, created with
 // O_EXCL | O_NOFOLLOW under an unpredictable name), removed when destroyed. One writer
 // appends; once flushed, any thread may read. Errors are Error(kIoError) naming the
@@ -118,9 +124,13 @@ class Reservation {
 // (--spill-compression lz4), the bytes are stored in LZ4 frames of 64 KiB, each stored
 // as is where LZ4 would not shrink it; offsets and sizes stay those of the bytes appended,
 // and a read decompresses the frames it covers.
+//
+// No byte is read back unchecked: every 4 KiB stored (every frame, compressed) has an
+// XXH3-64 checksum, kept in this process's memory, never in the file, and a read verifies
+// the ones it covers; a mismatch throws CorruptBlock naming the file.
 class SpillFile {
  public:
-  explicit SpillFile(LocalDir& dir);
+  explicit SpillFile(LocalDir& dir, SpillUse use = SpillUse::kSpill);
   ~SpillFile();
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
@@ -141,18 +151,23 @@ class SpillFile {
     std::uint32_t stored;  // bytes in the file (== size: stored as is)
     std::uint32_t size;    // bytes appended
   };
+  struct Checksums;  // spill_file.cpp
 
   [[noreturn]] void fail(const char* what, int err) const;
+  [[noreturn]] void corrupt(std::uint64_t from, std::uint64_t to) const;
   void pread_all(std::uint64_t at, char* out, std::size_t n) const;
   void store(std::string_view bytes);          // after the bytes stored so far, framed if compressed
   void write_at_end(std::string_view bytes);   // at stored_, every byte
   void write_buffer();                         // the buffered bytes, keeping the buffer
+  void read_plain(std::uint64_t offset, char* out, std::size_t n) const;
   void read_frames(std::uint64_t offset, char* out, std::size_t n) const;
+  void flip_for_fault() const;  // DATAFLOW_FAULT=flip-*: one stored byte changed
 
   LocalDir& dir_;
   std::string path_;
   int fd_ = -1;
   bool compress_ = false;
+  SpillUse use_;
   std::string buffer_;
   std::uint64_t size_ = 0;     // bytes appended
   std::uint64_t written_ = 0;  // of which stored
@@ -160,6 +175,14 @@ class SpillFile {
   std::string packed_;         // a frame being compressed
   mutable std::mutex frames_mu_;
   std::vector<Frame> frames_;  // compressed files: by start
+  std::unique_ptr<Checksums> sums_;
+};
+
+// Bytes read back from a spill file that are not the bytes written there: the disk, the file
+// system or the memory changed them. Exit code 74, naming the file.
+class CorruptBlock : public Error {
+ public:
+  explicit CorruptBlock(const std::string& message) : Error(ExitCode::kIoError, message) {}
 };
 
 // What a task may use to bound its memory: the executor's pool and its local directory.

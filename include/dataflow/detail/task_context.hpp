@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -207,15 +208,20 @@ void read_records(const TextSplit& split, std::uint64_t record_length, Emit<std:
 // The whole file at `path` (src/io/file_reader.cpp). Throws Error: kNoInput when it is
 // missing, naming it and `hint`; kIoError when it cannot be read.
 std::string read_whole_file(const std::string& path, const std::string& hint);
+// A checkpoint part (written by a NewFile of kind kCheckpointPart) without its trailer, after
+// checking the trailer's checksum: Error(kIoError) naming the file when they differ.
+std::string read_checkpoint_part(const std::string& path, const std::string& hint);
 // Writes `bytes` to a new file at `path` (never following a symlink), checking close().
 void write_new_file(const std::string& path, std::string_view bytes);
 
 // A new file written through a buffer (src/io/file_writer.cpp): created as write_new_file
 // does; close() writes the rest, syncs and closes, checking each. Destroyed unclosed (an
-// exception on the way), it removes the file.
+// exception on the way), it removes the file. Output is mode 0644; a checkpoint part is
+// 0600 and ends with a trailer, "dfcksum1" and the XXH3-64 of every byte before it.
 class NewFile {
  public:
-  explicit NewFile(std::string path);
+  enum Kind { kOutput, kCheckpointPart };
+  explicit NewFile(std::string path, Kind kind = kOutput);
   ~NewFile();
   NewFile(const NewFile&) = delete;
   NewFile& operator=(const NewFile&) = delete;
@@ -236,9 +242,12 @@ class NewFile {
   void flush();
   [[noreturn]] void fail(const char* what, int err);
 
+  struct Checksum;  // a checkpoint part's running XXH3 (file_writer.cpp)
+
   std::string path_;
   int fd_ = -1;
   std::string buffer_;
+  std::unique_ptr<Checksum> checksum_;
 };
 
 }  // namespace dataflow::detail

@@ -68,7 +68,7 @@ Dataset<detail::Owned<T>> Dataset<T, Chain>::checkpoint() const {
   save.paths = {dir};
   const int save_node = runtime_->add_node(std::move(save));
   runtime_->set_result_runner(save_node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
-    detail::NewFile file(ctx.output_file);
+    detail::NewFile file(ctx.output_file, detail::NewFile::kCheckpointPart);
     std::string buffer;
     detail::ByteWriter w(buffer);
     auto push = [&](const T& x) {
@@ -92,7 +92,7 @@ Dataset<detail::Owned<T>> Dataset<T, Chain>::checkpoint() const {
                                                                           detail::Emit<O> emit) {
     char name[32];
     std::snprintf(name, sizeof name, "/part-%05u", ctx.partition_of(node));
-    const std::string bytes = detail::read_whole_file(
+    const std::string bytes = detail::read_checkpoint_part(
         dir + name, "checkpoint files must be where every rank sees them: give --checkpoint-dir a shared directory");
     detail::decode_all<T>(bytes, [&](O&& x) { emit(x); });
   });

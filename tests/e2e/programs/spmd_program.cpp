@@ -84,7 +84,9 @@ int run_case(const std::string& name, dataflow::Session& session, int argc, char
                   static_cast<unsigned long long>(second));
     return 0;
   }
-  if (name == "checkpoint") {  // files under --checkpoint-dir while the checkpoint lives, none after
+  if (name == "checkpoint" || name == "checkpoint-killed") {
+    // Files under --checkpoint-dir while the checkpoint lives (each listed with its mode),
+    // none after; "checkpoint-killed" waits for SIGKILL while the checkpoint lives.
     const std::string dir = session.config().checkpoint_dir;
     auto in_dir = [&dir] {
       int n = 0;
@@ -96,9 +98,27 @@ int run_case(const std::string& name, dataflow::Session& session, int argc, char
     {
       auto saved = numbers().map([](long x) { return 2 * x; }).checkpoint();
       sum = saved.reduce(std::plus<>{});
-      if (session.is_driver()) during = in_dir();
+      if (session.is_driver()) {
+        during = in_dir();
+        for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+          const auto mode = static_cast<unsigned>(std::filesystem::status(e.path()).permissions()) & 0777u;
+          std::printf("entry %s %03o\n", std::filesystem::relative(e.path(), dir).c_str(), mode);
+        }
+        std::fflush(stdout);
+      }
+      if (name == "checkpoint-killed") std::this_thread::sleep_for(std::chrono::seconds(60));
     }
     if (session.is_driver()) std::printf("checkpoint sum=%ld during=%d after=%d\n", sum, during, in_dir());
+    return 0;
+  }
+  if (name == "cache-disk") {  // blocks kept on disk, read back by the second action
+    std::vector<long> values(20000);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<long>(i);
+    auto tripled = session.parallelize(values, 4).map([](long x) { return 3 * x; });
+    tripled.persist(dataflow::StorageLevel::kDiskOnly);
+    const long first = tripled.reduce(std::plus<>{});
+    const long second = tripled.reduce(std::plus<>{});
+    if (session.is_driver()) std::printf("cache-disk sums=%ld,%ld\n", first, second);
     return 0;
   }
   if (name == "join") {  // a big left side joined to a small right one
