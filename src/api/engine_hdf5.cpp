@@ -4,6 +4,7 @@
 #include <string>
 
 #include "api/engine.hpp"
+#include "common/signals.hpp"
 #include "dataflow/error.hpp"
 #include "io/hdf5_writer.hpp"
 
@@ -43,12 +44,16 @@ void Engine::save_hdf5(int action_node, const h5::WriteSpec& spec) {
   }
   // An error here on some ranks only (a staged file unreadable, a full disk) ends the job
   // through run()'s one-rank path (MPI_Abort): the other ranks may wait in a collective call.
+  // A signal cannot stop the collective write: the watcher ends it (common/signals.hpp).
+  common::set_in_job(true);
   try {
     io::h5::write_file(spec, parts, tmp, world_.size() > 1, world_.rank());
   } catch (...) {
+    common::set_in_job(false);
     if (driver) io::h5::discard(tmp);  // no partial file left, whichever rank failed
     throw;
   }
+  common::set_in_job(false);
   for (const h5::Staged& s : parts) {
     if (s.rank == world_.rank() && !s.path.empty()) unlink(s.path.c_str());
   }

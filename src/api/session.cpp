@@ -118,7 +118,9 @@ int run(int& argc, char**& argv, const std::function<int(Session&)>& body, const
     return code;
   };
   try {
-    return body(*session);
+    const int code = body(*session);
+    common::set_program_code(code);  // for an MPI_Finalize that a signal keeps waiting
+    return code;
   } catch (const JobError& e) {  // every rank has it; the driver reports it
     if (session->is_driver()) std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
     return e.exit_code();

@@ -90,10 +90,7 @@ void watch() {
   std::this_thread::sleep_for(g_rank == 0 ? kDriverGrace : kExecutorGrace);
   if (g_leaving.load()) return;  // on its way out already, with its own code
   const int signal = g_pending.load();
-  {
-    std::lock_guard<std::mutex> lock(g_cleanups_mu);
-    for (auto cleanup : g_cleanups) cleanup();
-  }
+  run_cleanups_now();
   if (g_rank == 0 && claim_error_line()) {
     const std::string line = std::string(g_program) + ": error: " + signal_message(signal) +
                              (g_in_job.load() ? "; the job was stopped where it stood, no output was committed\n"
@@ -110,6 +107,25 @@ bool claim_error_line() { return !g_said.exchange(true); }
 void add_signal_cleanup(void (*cleanup)()) {
   std::lock_guard<std::mutex> lock(g_cleanups_mu);
   if (std::find(g_cleanups.begin(), g_cleanups.end(), cleanup) == g_cleanups.end()) g_cleanups.push_back(cleanup);
+}
+
+void run_cleanups_now() {
+  std::lock_guard<std::mutex> lock(g_cleanups_mu);
+  for (auto cleanup : g_cleanups) cleanup();
+}
+
+namespace {
+std::atomic<int> g_program_code{0};
+}  // namespace
+
+void set_program_code(int code) { g_program_code.store(code); }
+
+void end_after(std::chrono::milliseconds grace) {
+  std::thread([grace] {
+    std::this_thread::sleep_for(grace);
+    std::fflush(nullptr);
+    _exit(g_program_code.load());
+  }).detach();
 }
 
 void install_signal_handlers(int rank, const std::string& program) {

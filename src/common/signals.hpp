@@ -6,6 +6,7 @@
 // of the program's own), a watcher thread removes what the process created and ends it.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace dataflow::common {
@@ -32,6 +33,14 @@ void set_exit_hook(void (*hook)());
 // signal interrupted and that did not leave in time: removes what the process created.
 // Each function is added once.
 void add_signal_cleanup(void (*cleanup)());
+// Runs those functions now: the exit paths that skip destructors (net::World's) call it.
+void run_cleanups_now();
+// The code the program returned, once its work is done (0 until then), and a watchdog for
+// MPI_Finalize after a signal: when mpirun itself was signalled it is taking the job down,
+// and MPI_Finalize would wait for it until its SIGKILL. After `grace` the process ends with
+// that code instead.
+void set_program_code(int code);
+void end_after(std::chrono::milliseconds grace);
 // True for the first caller only: rank 0's one error line is printed by whoever claims it
 // (the driver ending the job, or the signal watcher).
 bool claim_error_line();

@@ -127,6 +127,7 @@ void MpiBackend::end_job(const task::JobEnd& end) {
 }
 
 void MpiBackend::end_program(std::uint64_t jobs) {
+  stopping_ = true;  // the program's work is done: a signal now changes nothing
   for (int i = 0; i < executors(); ++i) {
     net::Message m = wait_message(net::kTagHello);
     auto hello = task::decode<task::Hello>(m.bytes);

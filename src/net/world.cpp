@@ -9,6 +9,7 @@
 #include <cstring>
 #include <thread>
 
+#include "common/signals.hpp"
 #include "dataflow/config.hpp"
 #include "net/check.hpp"
 #include "net/comms.hpp"
@@ -76,6 +77,9 @@ World::World(int& argc, char**& argv)
 
 World::~World() {
   if (!mpi_) return;
+  // The program finished its work after a signal: if mpirun itself was signalled, it is
+  // taking the job down, and MPI_Finalize would wait for it until its SIGKILL.
+  if (common::pending_signal()) common::end_after(std::chrono::milliseconds(300));
   for (auto& p : comms_->posted) {
     MPI_Waitall(static_cast<int>(p.requests.size()), p.requests.data(), MPI_STATUSES_IGNORE);
   }
@@ -200,7 +204,7 @@ std::vector<std::string> World::gather_lines(const std::string& line) {
 
 void World::finalize_and_exit(int code) {
   std::fflush(nullptr);
-  detail::remove_local_dirs_now();  // _Exit skips destructors
+  common::run_cleanups_now();  // _Exit skips destructors: spill directories, temporary output
   if (!mpi_) std::_Exit(code);
   if (comms_->executors != MPI_COMM_NULL) MPI_Comm_free(&comms_->executors);
   MPI_Finalize();
@@ -209,12 +213,12 @@ void World::finalize_and_exit(int code) {
 
 void World::leave(int code) {
   std::fflush(nullptr);
-  detail::remove_local_dirs_now();
+  common::run_cleanups_now();
   std::_Exit(code);
 }
 
 void World::abort(int code) {
-  detail::remove_local_dirs_now();
+  common::run_cleanups_now();
   if (!mpi_) {
     std::fflush(nullptr);
     std::_Exit(code);

@@ -13,6 +13,9 @@ Usage:
                     memory" and the hint, not retried, no abort
   retry-logged      a task that fails once: exit 0 and a "lost task ... retrying" line
   signal-moments    SIGINT at five moments of a real job: one line, 130 (mpirun: 1), nothing left
+  commit-moments    SIGTERM to every rank at the publication of the output -50 to +10 ms,
+                    with spill files: published is exit 0 and no error line, else 143 and
+                    one line; nothing left either way
   sigterm, sigint, sigusr1
                     the signal 1.5 s into a job that hangs, with -o DIR: exit 143, 130, 143
                     (under mpirun, which forwards SIGINT as SIGTERM and exits 1 itself when
@@ -25,8 +28,10 @@ import argparse
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -150,6 +155,71 @@ def signal_moments(ctx):
     return res, fails
 
 
+def commit_moments(ctx):
+    """SIGTERM around the moment the job publishes its output (the moment measured by a run
+    without a signal, then the signal at it -50, -20, -5, 0, +2 and +10 ms), to every rank at
+    once as srun and scancel deliver it, with spill files (--executor-memory 4M) and kept
+    shuffle blocks on disk: output published means the work is done, so exit 0 and no error
+    line; output not published means exit 143 and one "interrupted by" line; either way no
+    spill file, temporary output or process is left."""
+    big = os.path.join(ctx.workdir, "commit.txt")
+    with open(big, "w") as f:
+        for i in range(120000):  # 3.3 MB, 60000 distinct words: spills at 4M
+            f.write("w%d v%d u%d\n" % (i % 60000, (i * 7) % 60000, i % 977))
+    tmp = os.path.join(ctx.workdir, "commit-tmp")
+    os.makedirs(tmp, exist_ok=True)
+    args = lambda out: ["--executor-memory", "4M", "-o", out, big]  # noqa: E731
+    out = os.path.join(ctx.workdir, "commit-clean")
+    published_at = []
+    for _ in range(2):  # the moment of publication, seen from here
+        shutil.rmtree(out, ignore_errors=True)
+        proc = subprocess.Popen(ctx.r.command(args(out), {"TMPDIR": tmp}), cwd=ctx.workdir, env=dict(ctx.r.base_env, TMPDIR=tmp),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        t0 = time.time()
+        while proc.poll() is None and not os.path.exists(out):
+            time.sleep(0.001)
+        published_at.append(time.time() - t0)
+        proc.wait(timeout=ctx.r.timeout)
+    with open(os.path.join(out, "part-00000"), "rb") as f:
+        want = f.read()
+    at = sorted(published_at)[0]
+    fails, stopped, published, res = [], 0, 0, None
+    for i, delta in enumerate((-0.05, -0.02, -0.005, 0.0, 0.002, 0.01)):
+        out = os.path.join(ctx.workdir, "commit%d" % i)
+        res = ctx.run(args(out), {"TMPDIR": tmp}, signal_after=(signal.SIGTERM, max(0.0, at + delta), None, True))
+        tag = "SIGTERM at publication %+d ms: " % round(delta * 1000)
+        lines = [l for l in res.stderr.splitlines() if l.startswith(PREFIX)]
+        fails += [tag + p for p in res.problems]
+        if os.path.exists(out):
+            published += 1
+            if res.rc != 0 or lines:
+                fails.append(tag + "published, yet exit %s and error lines %s" % (res.rc, lines))
+            part = os.path.join(out, "part-00000")
+            if not os.path.exists(os.path.join(out, "_SUCCESS")) or not os.path.exists(part):
+                fails.append(tag + "published without _SUCCESS or its part")
+            else:
+                with open(part, "rb") as f:
+                    if f.read() != want:
+                        fails.append(tag + "the published output differs from a run without a signal")
+        else:
+            stopped += 1
+            if res.rc != 143:
+                fails.append(tag + "not published, yet exit %s" % res.rc)
+            if len(lines) != 1 or b"interrupted by SIGTERM" not in lines[0]:
+                fails.append(tag + "expected one 'interrupted by SIGTERM' line, got %r" % lines)
+        left = [f for f in os.listdir(ctx.workdir) if f.startswith(".commit")] + os.listdir(tmp)
+        if left:
+            fails.append(tag + "left behind: %s" % left)
+            for f in os.listdir(tmp):
+                shutil.rmtree(os.path.join(tmp, f), ignore_errors=True)
+    if stopped == 0:
+        fails.append("no signal landed before publication (published at %.3f s): the case tested nothing" % at)
+    if ctx.r.verbose:
+        print("    commit-moments: publication at %.3f s, %d stopped, %d published" % (at, stopped, published))
+    os.remove(big)
+    return res, fails
+
+
 CASES = [
     ("task-timeout", task_timeout),
     ("network-timeout", network_timeout),
@@ -160,6 +230,7 @@ CASES = [
     ("sigint", interrupted(signal.SIGINT, 130, "SIGINT")),
     ("sigusr1", interrupted(signal.SIGUSR1, 143, "SIGUSR1")),
     ("signal-moments", signal_moments),
+    ("commit-moments", commit_moments),
 ]
 
 

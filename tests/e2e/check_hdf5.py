@@ -17,6 +17,9 @@ and variable-length strings, empty and scalar datasets, many small files). Cases
   H4 (a filter that is not installed: 65 naming its id), O1 (an existing output: 73, or
   replaced with overwrite), O3 (a writer killed before close leaves no file under the final
   name, and the next run removes its temporary file).
+  write-moments: SIGTERM while staging, during the final write and just after publication:
+  published is exit 0 and a whole file, else 143 and no file; never a temporary file or
+  staged data left.
   h5hist: counts and edges equal numpy.histogram's, for a dataset and a compound field.
 
 The last line printed is "P passed, F failed".
@@ -24,9 +27,11 @@ The last line printed is "P passed, F failed".
 import argparse
 import glob
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
@@ -260,6 +265,69 @@ def write_range(ctx):
     return res, fails
 
 
+def write_moments(ctx):
+    """SIGTERM to every rank at once (as srun and scancel deliver it) at five moments of
+    save_as_hdf5 of 128 MB (measured by a run without a signal): while it stages, early,
+    midway and late in the final collective write, and 2 ms after the file is published.
+    A signal cannot stop the collective write: it finishes within the grace (published), or
+    the watcher ends the process. Published means the work is done: exit 0 and the right
+    values; else exit 143, one "interrupted by" line and no file. Either way no temporary
+    file beside it and no staged data in the local directory."""
+    n = 16_000_000
+    tmp = os.path.join(ctx.workdir, "moments-tmp")
+    os.makedirs(tmp, exist_ok=True)
+    args = lambda out: ["range", str(n), out, "/x"]  # noqa: E731
+    out = os.path.join(ctx.workdir, "moments-clean.h5")
+    proc = subprocess.Popen(ctx.r.command(args(out), {"TMPDIR": tmp}), cwd=ctx.workdir,
+                            env=dict(ctx.r.base_env, TMPDIR=tmp), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    t0 = time.time()
+    writing = published = None
+    while proc.poll() is None:
+        now = time.time() - t0
+        if writing is None and any(os.path.getsize(f) > 0 for f in tmp_files(out) if os.path.exists(f)):
+            writing = now
+        if published is None and os.path.exists(out):
+            published = now
+        time.sleep(0.001)
+    if proc.wait() != 0 or writing is None or published is None:
+        return None, ["the run without a signal: exit %s, writing at %s, published at %s" % (
+            proc.returncode, writing, published)]
+    span = published - writing
+    moments = [writing / 2, writing + 0.1 * span, writing + 0.5 * span, writing + 0.9 * span, published + 0.002]
+    fails, stopped, done, res = [], 0, 0, None
+    for i, at in enumerate(moments):
+        out = os.path.join(ctx.workdir, "moment%d.h5" % i)
+        res = ctx.r.run(args(out), cwd=ctx.workdir, env={"TMPDIR": tmp}, signal_after=(signal.SIGTERM, at, None, True))
+        tag = "SIGTERM at %.3f s (writing %.3f-%.3f s): " % (at, writing, published)
+        fails += [tag + p for p in res.problems]
+        err = res.stderr.decode("utf-8", "replace")
+        lines = [l for l in err.splitlines() if ": error:" in l]
+        if os.path.exists(out):
+            done += 1
+            if res.rc != 0 or lines:
+                fails.append(tag + "published, yet exit %s and error lines %s" % (res.rc, lines))
+            with h5py.File(out) as f:
+                x = f["x"][()]
+            if len(x) != n or x[-1] != (n - 1) * 0.5:
+                fails.append(tag + "the published file holds other values")
+        else:
+            stopped += 1
+            if res.rc != 143:
+                fails.append(tag + "not published, yet exit %s" % res.rc)
+            if len(lines) != 1 or "interrupted by SIGTERM" not in lines[0]:
+                fails.append(tag + "expected one 'interrupted by SIGTERM' line, got %r" % lines)
+        left = tmp_files(out) + os.listdir(tmp)
+        if left:
+            fails.append(tag + "left behind: %s" % left)
+            subprocess.run(["rm", "-rf"] + [os.path.join(tmp, f) for f in os.listdir(tmp)] + tmp_files(out))
+    if stopped < 1:
+        fails.append("no run was stopped before publication: the case tested too little")
+    if ctx.r.verbose:
+        print("    write-moments: writing %.3f-%.3f s; %d stopped, %d published" % (writing, published, stopped, done))
+    return res, fails
+
+
 def error_case(args, code, words=(), lacks=()):
     def fn(ctx):
         res = ctx.run([a(ctx) if callable(a) else a for a in args])
@@ -358,6 +426,7 @@ CASES = [
     ("write-strings", write_case("str", "vlen", string_dtype, split=100)),
     ("write-empty", write_case("f64", "empty", dtype_is("<f8"))),
     ("write-range", write_range),
+    ("write-moments", write_moments),
     ("H1-missing-file", error_case(["read", "f64", "/f64", lambda c: c.d("nope.h5")], 66, ["nope.h5"])),
     ("H1-missing-dataset", error_case(["read", "f64", "/a/b", lambda c: c.d("nums.h5")], 66, ["/a/b", "nums.h5"])),
     ("H1-group", error_case(["read", "f64", "/grp", lambda c: c.d("nums.h5")], 65, ["group"])),
@@ -396,6 +465,7 @@ QUICK = {"read-f64-split-one-row", "read-rows-array", "read-compound", "read-vle
          "write-i32-gzip", "write-rows-vector", "write-compound-gzip", "write-strings", "write-empty", "write-range",
          "H1-missing-dataset", "H1-2d-as-1d", "H2-int64-as-int32", "H3-crashed-writer", "H4-missing-filter",
          "O1-existing-output", "O3-killed-writer", "h5hist-field-range"}
+QUICK_AT_3 = {"write-moments"}  # and these at 3 ranks only: a dozen runs of a 48 MB write
 
 
 def h5hist_int64_refused(ctx):
@@ -439,7 +509,7 @@ def main():
     for name, fn in expand(CASES):
         if a.cases and name not in a.cases:
             continue
-        if a.quick and name not in QUICK:
+        if a.quick and name not in QUICK and not (name in QUICK_AT_3 and a.np == 3):
             continue
         try:
             res, fails = fn(ctx)

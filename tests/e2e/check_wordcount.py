@@ -126,9 +126,12 @@ class Runner:
         return cmd + [self.wordcount] + list(args)
 
     def run(self, args, cwd, env=None, timeout=None, signal_after=None):
-        """signal_after=(SIGNAL, SECONDS[, STARTED]): send SIGNAL to the command (mpirun, or
-        the program alone) SECONDS after it starts, as scancel or Ctrl-C would; with STARTED
-        (a function), SECONDS after STARTED() first returns true."""
+        """signal_after=(SIGNAL, SECONDS[, STARTED[, RANKS]]): send SIGNAL to the command
+        (mpirun, or the program alone) SECONDS after it starts, as Ctrl-C would; with STARTED
+        (a function, or None), SECONDS after STARTED() first returns true; with RANKS true, to
+        every process the command started instead of mpirun, at once, as srun and scancel
+        deliver it (mpirun forwards a signal a second late, and then exits 1 whatever the
+        ranks did)."""
         res = Result()
         res.env_extra = dict(env or {})
         res.cmd = self.command(args, res.env_extra)
@@ -153,7 +156,15 @@ class Runner:
                 try:
                     res.stdout, res.stderr = proc.communicate(timeout=signal_after[1])
                 except subprocess.TimeoutExpired:
-                    proc.send_signal(signal_after[0])
+                    if len(signal_after) > 3 and signal_after[3]:
+                        for pid in _session_members(proc.pid):
+                            if pid != proc.pid or self.np == 0:
+                                try:
+                                    os.kill(pid, signal_after[0])
+                                except ProcessLookupError:
+                                    pass
+                    else:
+                        proc.send_signal(signal_after[0])
             if proc.returncode is None:
                 res.stdout, res.stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
