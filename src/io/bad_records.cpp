@@ -34,7 +34,7 @@ struct TaskBadRecords : detail::AccumulatorDelta {
 void skip(const detail::FilePiece& piece, std::uint64_t offset, std::string_view line, const char* error,
           bool keep_line) {
   detail::TaskAccumulators* task = detail::current_task_accumulators();
-  if (!task) return;  // --check-spmd's run on the driver keeps nothing
+  if (!task) return;  // not under a task runner (a test reading lines directly): nothing to report to
   auto& slot = task->delta(kBadRecordsAccumulator);
   if (!slot) slot = std::make_unique<TaskBadRecords>();
   auto& d = static_cast<TaskBadRecords&>(*slot).delta;
