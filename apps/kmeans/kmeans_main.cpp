@@ -83,11 +83,24 @@ int main(int argc, char** argv) {
       argc, argv,
       [&](dataflow::Session& session) {
         if (const int rc = app::parse_args(app, argc, argv, session, "kmeans", info.usage)) return rc;
-        // Parsed once, by the first action, and kept on the executors for the iterations.
-        auto points = session.text_file(inputs)
-                          .flat_map<Point>([](std::string_view line, const auto& emit) {
-                            Point p = parse_point(line);
-                            if (!p.empty()) emit(p);
+        auto parsed = session.text_file(inputs).flat_map<Point>([](std::string_view line, const auto& emit) {
+          Point p = parse_point(line);
+          if (!p.empty()) emit(p);
+        });
+        // The first point's dimension, reading only up to it.
+        const std::vector<Point> first = parsed.take(1);
+        const std::size_t dims = first.empty() ? 0 : first[0].size();
+        // Parsed and checked once, by the first action, and kept on the executors for the
+        // iterations. A point of another dimension is a bad line, as one that is not numbers:
+        // both fail with the line's FILE:OFFSET, or are skipped under --bad-records.
+        auto points = parsed
+                          .filter([dims](const Point& p) {
+                            if (p.size() != dims) {
+                              throw dataflow::Error(dataflow::ExitCode::kDataError,
+                                                    "a point of " + std::to_string(p.size()) +
+                                                        " numbers, the first had " + std::to_string(dims));
+                            }
+                            return true;
                           })
                           .persist(dataflow::StorageLevel::kMemoryOnlySer);
         std::vector<Point> centres = points.take(k);
@@ -98,7 +111,6 @@ int main(int argc, char** argv) {
           }
           return static_cast<int>(dataflow::ExitCode::kDataError);
         }
-        const std::size_t dims = centres[0].size();
         const std::size_t width = dims + 1;  // per centre: the sums of its points, then their count
         for (std::uint64_t it = 0; it < iterations; ++it) {
           // Every rank has the centres (take and aggregate return on every rank): the lambda
@@ -107,11 +119,6 @@ int main(int argc, char** argv) {
           const Sums sums = points.aggregate(
               Sums(centres.size() * width, 0.0),
               [centres, dims, width](Sums acc, const Point& p) {
-                if (p.size() != dims) {
-                  throw dataflow::Error(
-                      dataflow::ExitCode::kDataError,
-                      "a point has " + std::to_string(p.size()) + " numbers, the first had " + std::to_string(dims));
-                }
                 double* at = acc.data() + static_cast<std::size_t>(nearest(p, centres)) * width;
                 for (std::size_t t = 0; t < dims; ++t) at[t] += p[t];
                 at[dims] += 1;

@@ -13,6 +13,11 @@ enum class ProgressMode { kAuto, kOn, kOff };
 // How spill files are stored: as written, or in LZ4 frames of 64 KiB.
 enum class SpillCompression { kNone, kLz4 };
 
+// What a text line does whose processing throws Error(kDataError) (--bad-records): fail the
+// job (Spark's FAILFAST), skip it and count it (DROPMALFORMED), or skip it, count it and
+// write it to a file (Databricks' badRecordsPath).
+enum class BadRecordsMode : std::uint8_t { kFail, kSkip, kWrite };
+
 struct Config {
   // Memory budget of one executor in bytes (the program may change it between jobs, on every
   // rank alike): the buffers, tables and received shuffle blocks
@@ -40,6 +45,13 @@ struct Config {
   // Longest text line (without its line ending) a task reads; a longer one fails the job
   // with exit code 65 naming the file and the line's offset.
   std::uint64_t max_line_size = std::uint64_t{1} << 30;
+  // A text line whose processing throws Error(kDataError) in the stage that reads it (a
+  // map, flat_map or filter before the first shuffle): fail = the job fails with exit code
+  // 65, the message prefixed "FILE:OFFSET: "; skip = the line is dropped and counted
+  // (Session::bad_records()); write = as skip, and the driver appends
+  // "FILE:OFFSET<TAB>error<TAB>line" to bad_records_path, created by the first job.
+  BadRecordsMode bad_records = BadRecordsMode::kFail;
+  std::string bad_records_path;
   // Most bytes one executor sends to one peer per Alltoallv round; 0 = automatic.
   // Tiny values force the multi-round exchange path in tests.
   std::uint64_t shuffle_round_bytes = 0;
@@ -80,6 +92,22 @@ inline std::optional<SpillCompression> parse_spill_compression(std::string_view 
   if (text == "none") return SpillCompression::kNone;
   if (text == "lz4") return SpillCompression::kLz4;
   return std::nullopt;
+}
+
+// "fail", "skip", or the file to write bad records to (--bad-records, DATAFLOW_BAD_RECORDS;
+// "./skip" for a file named skip); false for "".
+inline bool parse_bad_records(std::string_view text, BadRecordsMode& mode, std::string& path) {
+  if (text.empty()) return false;
+  path.clear();
+  if (text == "fail") {
+    mode = BadRecordsMode::kFail;
+  } else if (text == "skip") {
+    mode = BadRecordsMode::kSkip;
+  } else {
+    mode = BadRecordsMode::kWrite;
+    path = text;
+  }
+  return true;
 }
 
 }  // namespace dataflow

@@ -54,11 +54,17 @@ class Session {
   bool local_mode() const { return size() == 1; }
   // Task threads each executor runs with the current settings.
   int executor_cores() const;
+  // The text lines skipped as bad records so far (--bad-records skip or FILE), each counted
+  // once however many jobs read it; the same on every rank after each action (shown as the
+  // accumulator "bad records" by --explain).
+  std::uint64_t bad_records() const;
 
   // Lines of text files, without their line ending: "\n", "\r\n" and a lone "\r" each end a
   // line (universal newlines, as Spark and Python read text). Each path is a file, a directory
   // (its regular files in sorted order, skipping names that start with "_" or ".") or a
-  // glob. Paths are checked when an action runs (missing input: exit code 66).
+  // glob. Paths are checked when an action runs (missing input: exit code 66). An exception
+  // that a line's operations throw before the first shuffle names the line
+  // ("FILE:OFFSET: ..."), or skips the line under --bad-records (README: Bad records).
   Dataset<std::string_view> text_file(std::vector<std::string> paths);
   Dataset<std::string_view> text_file(std::string path) { return text_file(std::vector<std::string>{std::move(path)}); }
 

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "common/env_config.hpp"
@@ -25,6 +26,7 @@
 #include "driver/local_backend.hpp"
 #include "driver/mpi_backend.hpp"
 #include "exec/executor_loop.hpp"
+#include "io/bad_records.hpp"
 #include "io/hdf5_handle.hpp"
 #include "plan/planner.hpp"
 #include "storage/corruption_fault.hpp"
@@ -168,12 +170,17 @@ Engine::Engine(int& argc, char**& argv)
     arm_flip(static_cast<Flip>(fault.flip));
   }
   runner_ = std::make_unique<exec::TaskRunner>(registry_, store_, cache_, config_, world_.rank(), fault);
+  // Before any of the program's, so its id is the one tasks report skipped lines under.
+  if (add_accumulator(bad_records_.hooks()) != io::kBadRecordsAccumulator) {
+    throw std::logic_error("the bad records accumulator must be the first");
+  }
   g_engine = this;
   g_previous_terminate = std::set_terminate(on_terminate);
 }
 
 Engine::~Engine() {
   releaser_.reset();  // handles that outlive the engine release nothing
+  if (world_.rank() == 0) bad_records_.warn(program_);
   // The program's work is done: a signal from here on changes neither its code nor its output.
   common::ignore_signals_while_leaving();
   finish_program();
@@ -461,6 +468,9 @@ std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job)
   try {
     result = driver::run_job(graph_, action, *backend_, config_, job, program_, registry_.range_partitioners, reuse_,
                              updates, check);
+    // Once the job has begun on every rank, so that an error here ends it on every rank.
+    bad_records_.prepare(config_);
+    updates = bad_records_.admit(updates);  // every rank applies the driver's count
   } catch (const driver::Unrecoverable& e) {
     end_now(e.what(), e.exit_code(), e.rank_lost());
   } catch (const Error& e) {
@@ -549,6 +559,7 @@ void Engine::apply_accumulators(std::string_view updates) {
 void Engine::print_accumulators() const {
   for (const auto& a : accumulators_) {
     if (a.name.empty()) continue;
+    if (&a == &accumulators_[io::kBadRecordsAccumulator] && bad_records_.count() == 0) continue;  // none yet
     const std::string value = a.show ? a.show() : std::string();
     std::fprintf(stderr, "accumulator %s: %s\n", a.name.c_str(), value.empty() ? "(not a number)" : value.c_str());
   }

@@ -12,6 +12,7 @@
 #include "dag/graph.hpp"
 #include "dataflow/detail/runtime.hpp"
 #include "driver/backend.hpp"
+#include "driver/bad_record_log.hpp"
 #include "driver/reuse.hpp"
 #include "exec/fault_injection.hpp"
 #include "exec/registry.hpp"
@@ -56,6 +57,7 @@ class Engine final : public Runtime {
   int executor_cores() const;
   [[noreturn]] void abort(int code) { world_.abort(code); }
   const std::string& program_name() const { return program_; }
+  std::uint64_t bad_records() const { return bad_records_.count(); }
 
   // Collective: the end of this rank's program. Checks that every rank reached it (none is
   // still starting jobs); if not, ends every rank with exit code 70. Runs once.
@@ -108,6 +110,7 @@ class Engine final : public Runtime {
   std::unique_ptr<driver::Backend> backend_;  // driver
   std::unique_ptr<exec::ThreadPool> pool_;    // executor
   std::vector<AccumulatorHooks> accumulators_;  // by id
+  driver::BadRecordLog bad_records_;            // accumulator 0: the text lines skipped
   driver::Reuse reuse_;                         // driver: kept shuffles, cached blocks' places
   // By node: its handle while some dataset holds it. Handles reach the engine through
   // `releaser_`, which dies with it (a dataset may outlive its session).

@@ -1,6 +1,6 @@
 // Common flags of every dataflow::run program: --executor-cores, --executor-memory,
-// --local-dir, --split-size, --max-result-size, --progress/--no-progress, --explain, --help,
-// --version.
+// --local-dir, --split-size, --max-result-size, --bad-records, --progress/--no-progress,
+// --explain, --help, --version.
 #include "api/program_flags.hpp"
 
 #include <CLI/CLI.hpp>
@@ -99,6 +99,12 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
                  "longest text line a task reads; a longer one fails the job (exit 65) "
                  "naming the file and offset (default 1G)")
       ->type_name("SIZE");
+  std::string bad_records;
+  app.add_option("--bad-records", bad_records,
+                 "a text line whose processing throws a data error (exit 65): fail the job naming the line's "
+                 "FILE:OFFSET, skip it and count it, or skip it and append it with its origin and error to the new "
+                 "file FILE, on the driver (default fail)")
+      ->type_name("fail|skip|FILE");
   std::string max_result;
   app.add_option("--max-result-size", max_result,
                  "fail an action (exit 70) whose results at the driver exceed this size (default 1G; 0 = no limit)")
@@ -182,6 +188,9 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
     const auto size = parse_size(max_line);
     if (!size) return usage_error("--max-line-size: expected a positive size such as 64M, got \"" + max_line + "\"");
     config.max_line_size = *size;
+  }
+  if (app.count("--bad-records") && !parse_bad_records(bad_records, config.bad_records, config.bad_records_path)) {
+    return usage_error("--bad-records: expected fail, skip or a file name, got \"\"");
   }
   if (app.count("--max-result-size")) {
     const auto size = max_result == "0" ? std::optional<std::uint64_t>(0) : parse_size(max_result);

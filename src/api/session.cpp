@@ -35,6 +35,7 @@ const Config& Session::config() const { return engine_->config(); }
 int Session::rank() const { return engine_->rank(); }
 int Session::size() const { return engine_->size(); }
 int Session::executor_cores() const { return engine_->executor_cores(); }
+std::uint64_t Session::bad_records() const { return engine_->bad_records(); }
 detail::Runtime* Session::runtime() { return engine_.get(); }
 void Session::abort(int code) { engine_->abort(code); }
 void Session::end_with_error(const std::string& what, int code) { engine_->end_with_error(what, code); }

@@ -80,6 +80,9 @@ Config config_from_env() {
     c.spill_compression = *codec;
   }
   c.max_result_size = size_var("DATAFLOW_MAX_RESULT_SIZE", c.max_result_size, "no limit");
+  if (const char* b = std::getenv("DATAFLOW_BAD_RECORDS"); b && *b) {
+    parse_bad_records(b, c.bad_records, c.bad_records_path);
+  }
   c.progress_interval_seconds = int_var("DATAFLOW_PROGRESS_INTERVAL", c.progress_interval_seconds);
   c.network_timeout_seconds = seconds_var("DATAFLOW_NETWORK_TIMEOUT", c.network_timeout_seconds);
   c.task_timeout_seconds = seconds_var("DATAFLOW_TASK_TIMEOUT", c.task_timeout_seconds);
@@ -113,6 +116,7 @@ constexpr std::string_view kKnown[] = {
     "DATAFLOW_MAX_LINE_SIZE",       "DATAFLOW_BROADCAST_JOIN_THRESHOLD", "DATAFLOW_EXECUTOR_MEMORY",
     "DATAFLOW_LOCAL_DIR",           "DATAFLOW_MAX_RESULT_SIZE",          "DATAFLOW_SPILL_COMPRESSION",
     "DATAFLOW_CHECKPOINT_DIR",      "DATAFLOW_FAULT_HDF5_WRITE",         "DATAFLOW_CHECK_SPMD",
+    "DATAFLOW_BAD_RECORDS",
 };
 
 }  // namespace

@@ -220,6 +220,7 @@ class Job {
         in.kind = task::InputKind::kTextSplit;
         in.split = resolved_.splits.at(at.node).at(at.partition);
         in.split.max_line_size = config_.max_line_size;
+        in.split.bad_records = config_.bad_records;
       } else if (spec.kind == OpKind::kHdf5) {
         in.kind = task::InputKind::kSlice;
         in.slice = resolved_.hdf5_splits.at(at.node).at(at.partition);

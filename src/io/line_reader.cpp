@@ -9,6 +9,9 @@
 // opened, its identity (inode, size, mtime) compared with the planned one, read through that
 // descriptor, and its identity compared again at the end, so a file replaced, truncated or
 // rewritten while the job runs fails the job rather than change its answer.
+//
+// A line's operations (the stage's chain, called through emit) that throw get the line's
+// origin in their message, or skip the line: see io/bad_records.hpp.
 #include "io/line_reader.hpp"
 
 #include <fcntl.h>
@@ -24,6 +27,7 @@
 #include <utility>
 
 #include "dataflow/error.hpp"
+#include "io/bad_records.hpp"
 #include "io/input_paths.hpp"
 
 namespace dataflow::io {
@@ -206,7 +210,7 @@ class Window {
 }
 
 // Reads the lines of one piece; returns the bytes read.
-std::uint64_t read_piece(const FilePiece& piece, std::uint64_t max_line, Buffer& buffer,
+std::uint64_t read_piece(const FilePiece& piece, std::uint64_t max_line, BadRecordsMode bad_records, Buffer& buffer,
                          detail::Emit<std::string_view>& emit) {
   Fd fd(open(piece.path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) io_error("open", piece.path, errno);
@@ -293,7 +297,15 @@ std::uint64_t read_piece(const FilePiece& piece, std::uint64_t max_line, Buffer&
   auto emit_line = [&](std::uint64_t line_end) {
     const std::uint64_t len = line_end - pos;
     if (len > max_line) line_too_long(piece, pos, max_line);
-    emit(std::string_view(w.at(pos), static_cast<std::size_t>(len)));
+    const std::string_view line(w.at(pos), static_cast<std::size_t>(len));
+    // The origin costs nothing per line: the handler runs only when a line's operations
+    // throw, and knows the piece and the offset from here. (take()'s EnoughRecords is no
+    // std::exception and passes.)
+    try {
+      emit(line);
+    } catch (const std::exception&) {
+      line_failed(piece, pos, line, bad_records);
+    }
   };
   std::uint64_t scan = pos;  // the terminator ending the line at pos is at or after scan
   while (pos < end) {
@@ -351,7 +363,7 @@ ReadStats read_split_lines(const detail::TextSplit& split, detail::Emit<std::str
   BorrowedBuffer buffer;
   ReadStats stats;
   for (const FilePiece& piece : split.pieces) {
-    stats.bytes_read += read_piece(piece, split.max_line_size, buffer.get(), emit);
+    stats.bytes_read += read_piece(piece, split.max_line_size, split.bad_records, buffer.get(), emit);
   }
   return stats;
 }

@@ -20,8 +20,8 @@ constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
 // samples and bounds; 7: scopes of coalesced partitions; 8: broadcast joins; 9: accumulator
 // updates in reports and job ends; 10: shuffles kept past a job, cached blocks in reports;
 // 11: a finished Hello carries the error that ended the program on its rank; --check-spmd's
-// output hashes
-constexpr std::uint16_t kVersion = 12;
+// output hashes; 12: text splits' bad records mode; 13: an exchange's error code
+constexpr std::uint16_t kVersion = 13;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -89,6 +89,8 @@ inline void field(OutArchive& ar, detail::TextSplit& s) {
   ar(n);
   for (auto& p : s.pieces) piece_fields(ar, p);
   ar(s.max_line_size);
+  auto mode = static_cast<std::uint8_t>(s.bad_records);
+  ar(mode);
 }
 inline void field(InArchive& ar, detail::TextSplit& s) {
   constexpr std::uint64_t kPieceBytes = 7 * sizeof(std::uint64_t);  // an empty path and six numbers
@@ -98,6 +100,10 @@ inline void field(InArchive& ar, detail::TextSplit& s) {
   s.pieces.resize(n);
   for (auto& p : s.pieces) piece_fields(ar, p);
   ar(s.max_line_size);
+  std::uint8_t mode = 0;
+  ar(mode);
+  if (mode > static_cast<std::uint8_t>(BadRecordsMode::kWrite)) malformed("bad records mode " + std::to_string(mode));
+  s.bad_records = static_cast<BadRecordsMode>(mode);
 }
 
 // Bools and enums travel as one byte each and are range-checked on load (a stray byte

@@ -17,17 +17,18 @@ then 90 bytes) and orders/customers as ../shared/tools/gen-orders writes them. C
   terasort-exists    an existing output directory: exit 73, left untouched.
   etl                inner join, group by country: byte-identical to the reference query.
   etl-left           --left: orders of missing customers under (unknown).
-  etl-malformed      an orders line with three fields: exit 65 naming orders.tsv.
+  etl-malformed      an orders line with three fields: exit 65 naming DIR/orders.tsv:OFFSET.
   etl-missing        a directory without the files: exit 66.
   kmeans             3,000 points of 3 numbers in two files (blank lines, tabs), K = 5,
                      6 iterations: the centres equal Lloyd's algorithm run here in file
                      order to a relative 1e-8 (the partial sums are added in another order).
   kmeans-few         fewer points than K: exit 65 naming K.
-  kmeans-malformed   a line with a word in it: exit 65 quoting the line.
+  kmeans-malformed   a line with a word in it: exit 65 naming FILE:OFFSET, quoting the line.
+  kmeans-dimensions  a point of 2 numbers among points of 3: exit 65 naming FILE:OFFSET.
   kmeans-bad-k       --k 0: exit 64 naming --k.
   pagerank           2,000 edges (duplicates, self-loops, blank lines, extra fields) in two
                      files, 5 iterations: Spark's pagerank.py in Python, ranks to 1e-9.
-  pagerank-malformed a line with one id: exit 65 quoting the line.
+  pagerank-malformed a line with one id: exit 65 naming FILE:OFFSET, quoting the line.
   help               --help of the apps: exit 0, usage on stdout.
 
 Every failing run prints exactly one "PROG: error:" line. The last line printed is always
@@ -204,10 +205,12 @@ def etl_case(left):
 def etl_malformed(ctx):
     d = os.path.join(ctx.tmp, "data")
     make_orders(d, 200, random.Random(3))
-    with open(os.path.join(d, "orders.tsv"), "a") as f:
+    orders = os.path.join(d, "orders.tsv")
+    at = os.path.getsize(orders)
+    with open(orders, "a") as f:
         f.write("1\t2\t3\n")
     res = ctx.etl.run([d], cwd=ctx.tmp)
-    return res, expect_failure(res, 65, b"etl", ["orders.tsv"])
+    return res, expect_failure(res, 65, b"etl", ["%s:%d: a line with fewer than 4 tab-separated fields" % (orders, at)])
 
 
 def etl_missing(ctx):
@@ -275,16 +278,20 @@ def kmeans_case(ctx):
     fails = list(res.problems)
     if res.rc != 0:
         return res, fails + ["exit code %s, expected 0" % res.rc]
-    want = kmeans_reference(pts, 5, 6)
-    got = [[float(x) for x in line.split()] for line in res.stdout.decode().splitlines()]
-    if len(got) != 5 or any(len(c) != 3 for c in got):
-        return res, fails + ["expected 5 lines of 3 numbers, got %r" % res.stdout[:300]]
-    for j in range(5):
-        for t in range(3):
-            w, g = want[j][t], got[j][t]
+    return res, fails + compare_centres(res.stdout, kmeans_reference(pts, 5, 6))
+
+
+def compare_centres(stdout, want):
+    """kmeans' printed centres against `want`, to a relative 1e-8: failure messages."""
+    got = [[float(x) for x in line.split()] for line in stdout.decode().splitlines()]
+    if len(got) != len(want) or any(len(c) != len(want[0]) for c in got):
+        return ["expected %d lines of %d numbers, got %r" % (len(want), len(want[0]), stdout[:300])]
+    fails = []
+    for j, (wc, gc) in enumerate(zip(want, got)):
+        for t, (w, g) in enumerate(zip(wc, gc)):
             if abs(g - w) > 1e-8 * max(abs(w), 1e-300) + 1e-12:
                 fails.append("centre %d, coordinate %d: %r, expected %r" % (j, t, g, w))
-    return res, fails
+    return fails
 
 
 def kmeans_few(ctx):
@@ -294,13 +301,18 @@ def kmeans_few(ctx):
     return res, expect_failure(res, 65, b"kmeans", ["fewer than K = 4"])
 
 
-def kmeans_malformed(ctx):
-    d = os.path.join(ctx.tmp, "points")
-    write_points(d, 100, random.Random(7))
-    with open(os.path.join(d, "b.txt"), "a") as f:
-        f.write("1.5 two 3\n")
-    res = ctx.kmeans.run([d, "--k", "2", "--iterations", "1"], cwd=ctx.tmp)
-    return res, expect_failure(res, 65, b"kmeans", ["1.5 two 3"])
+def kmeans_bad_line(line, error):
+    """A bad line appended to b.txt: exit 65 naming its FILE:OFFSET and `error`."""
+    def run(ctx):
+        d = os.path.join(ctx.tmp, "points")
+        write_points(d, 100, random.Random(7))
+        path = os.path.join(d, "b.txt")
+        at = os.path.getsize(path)
+        with open(path, "a") as f:
+            f.write(line + "\n")
+        res = ctx.kmeans.run([d, "--k", "2", "--iterations", "1"], cwd=ctx.tmp)
+        return res, expect_failure(res, 65, b"kmeans", ["%s:%d: %s" % (path, at, error)])
+    return run
 
 
 def kmeans_bad_k(ctx):
@@ -368,10 +380,12 @@ def pagerank_case(ctx):
 def pagerank_malformed(ctx):
     d = os.path.join(ctx.tmp, "edges")
     write_edges(d, 100, random.Random(10))
-    with open(os.path.join(d, "b.txt"), "a") as f:
+    path = os.path.join(d, "b.txt")
+    at = os.path.getsize(path)
+    with open(path, "a") as f:
         f.write("17\n")
     res = ctx.pagerank.run([d, "--iterations", "2"], cwd=ctx.tmp)
-    return res, expect_failure(res, 65, b"pagerank", ["\"17\""])
+    return res, expect_failure(res, 65, b"pagerank", ["%s:%d: expected \"src dst\" in the line \"17\"" % (path, at)])
 
 
 def rewrite_endings(d, style):
@@ -424,7 +438,8 @@ CASES = [
     ("etl-missing", etl_missing),
     ("kmeans", kmeans_case),
     ("kmeans-few", kmeans_few),
-    ("kmeans-malformed", kmeans_malformed),
+    ("kmeans-malformed", kmeans_bad_line("1.5 two 3", 'not a number in the line "1.5 two 3"')),
+    ("kmeans-dimensions", kmeans_bad_line("4.5 6.25", "a point of 2 numbers, the first had 3")),
     ("kmeans-bad-k", kmeans_bad_k),
     ("pagerank", pagerank_case),
     ("pagerank-malformed", pagerank_malformed),
@@ -453,22 +468,28 @@ def main():
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("cases", nargs="*")
     a = ap.parse_args()
-    terasort = cw.Runner(a.terasort, a.np, a.mpirun, a.timeout, a.verbose)
-    etl = cw.Runner(a.etl, a.np, a.mpirun, a.timeout, a.verbose)
-    kmeans = cw.Runner(a.kmeans, a.np, a.mpirun, a.timeout, a.verbose)
-    pagerank = cw.Runner(a.pagerank, a.np, a.mpirun, a.timeout, a.verbose)
+    terasort, etl, kmeans, pagerank = (cw.Runner(p, a.np, a.mpirun, a.timeout, a.verbose)
+                                       for p in (a.terasort, a.etl, a.kmeans, a.pagerank))
+    return run_cases(CASES, a.cases, a.np, "dataflow-workloads-",
+                     lambda tmp: Ctx(terasort, etl, kmeans, pagerank, tmp, a.records, a.orders))
+
+
+def run_cases(cases, selected, np, prefix, make_ctx):
+    """Runs each (name, fn) of `cases` named in `selected` (all if empty) in a fresh temporary
+    directory, fn(make_ctx(tmp)) returning (result, failures); prints each verdict and the
+    "P passed, F failed" line. Returns the exit code."""
     passed = failed = 0
-    for name, fn in CASES:
-        if a.cases and name not in a.cases:
+    for name, fn in cases:
+        if selected and name not in selected:
             continue
-        tmp = tempfile.mkdtemp(prefix="dataflow-workloads-")
+        tmp = tempfile.mkdtemp(prefix=prefix)
         try:
-            res, fails = fn(Ctx(terasort, etl, kmeans, pagerank, tmp, a.records, a.orders))
+            res, fails = fn(make_ctx(tmp))
         except Exception as e:  # a checker bug is a failure too
             res, fails = None, ["checker raised %r" % e]
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        if cw.print_case(name, a.np, res, fails):
+        if cw.print_case(name, np, res, fails):
             passed += 1
         else:
             failed += 1

@@ -62,6 +62,7 @@ Descriptor sample_descriptor() {
   text.split.pieces.push_back({"", 0, 0, {0, 0, 0, 0}});  // an empty file's piece
   text.split.pieces.push_back({"/data/small.txt", 0, 300, {300, 7, 99, 1700000000123456789}});
   text.split.max_line_size = (1ull << 40) + 1;
+  text.split.bad_records = dataflow::BadRecordsMode::kWrite;
   InputPart& shuffle = d.inputs.emplace_back();
   shuffle.node = 3;
   shuffle.kind = InputKind::kShuffle;
@@ -152,6 +153,7 @@ void expect_same(const detail::TextSplit& a, const detail::TextSplit& b) {
     EXPECT_EQ(pa.file.mtime_ns, pb.file.mtime_ns) << i;
   }
   EXPECT_EQ(a.max_line_size, b.max_line_size);
+  EXPECT_EQ(a.bad_records, b.bad_records);
 }
 
 void expect_same(const Descriptor& a, const Descriptor& b) {
@@ -313,7 +315,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 12);
+  EXPECT_EQ(version, 13);
   const Hello h = sample_hello();
   // job, fingerprint, cores, action, finished, error code, error
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1 + 4 + 8 + h.error.size());
@@ -387,7 +389,7 @@ std::vector<LengthField> descriptor_lengths(const Descriptor& d) {
       out.push_back({at, p.path.size(), 1});
       at += 8 + p.path.size() + 6 * 8;
     }
-    at += 8;  // max_line_size
+    at += 8 + 1;  // max_line_size, bad_records
   }
   out.push_back({at + 1 + 4 + 4, d.output_file.size(), 1});
   return out;
@@ -614,6 +616,18 @@ TEST(WireMalformed, OutOfRangeEnumAndBoolBytes) {
   expect_rejected<Descriptor>(bad, "InputKind 5");
   bad[input_at] = 4;  // kShuffleWhole, the last one, is valid
   EXPECT_EQ(decode<Descriptor>(bad).inputs[0].kind, InputKind::kShuffleWhole);
+
+  // The text split's bad records mode: after the kind, the slice, the pieces and max_line_size.
+  const Descriptor d = sample_descriptor();
+  std::size_t mode_at = input_at + 1 + 8 + d.inputs[0].slice.size() + 8;
+  for (const auto& p : d.inputs[0].split.pieces) mode_at += 8 + p.path.size() + 6 * 8;
+  mode_at += 8;
+  ASSERT_EQ(static_cast<std::uint8_t>(bytes[mode_at]), static_cast<std::uint8_t>(dataflow::BadRecordsMode::kWrite));
+  bad = bytes;
+  bad[mode_at] = 3;
+  expect_rejected<Descriptor>(bad, "bad records mode 3");
+  bad[mode_at] = 1;
+  EXPECT_EQ(decode<Descriptor>(bad).inputs[0].split.bad_records, dataflow::BadRecordsMode::kSkip);
 
   const std::string done = encode(sample_done());
   std::string bad_bool = done;

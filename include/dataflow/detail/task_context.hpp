@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "dataflow/config.hpp"
 #include "dataflow/detail/emit.hpp"
 #include "dataflow/detail/map_output.hpp"
 #include "dataflow/detail/spill.hpp"
@@ -45,6 +46,8 @@ struct TextSplit {
   std::vector<FilePiece> pieces;
   // A longer line (without its line ending) fails the task with kDataError.
   std::uint64_t max_line_size = std::uint64_t{1} << 30;
+  // A line whose processing throws Error(kDataError) (Config::bad_records).
+  BadRecordsMode bad_records = BadRecordsMode::kFail;
 };
 
 // A piece of a reduce partition's input: whole records, in memory or in a spill file.
@@ -200,7 +203,9 @@ using ResultRunner = std::function<std::string(TaskContext&)>;
 // Reads the lines of a split's pieces in order (defined in src/io/line_reader.cpp); views
 // live for the call. Throws Error: kDataError for a file that changed since planning or a
 // line over max_line_size, naming the file (and offset); kNoInput, kNoPermission or
-// kIoError when a file cannot be read.
+// kIoError when a file cannot be read. An exception from `emit` (the stage's operations on
+// a line) names the line's origin, or skips the line, as split.bad_records says
+// (src/io/bad_records.hpp).
 void read_lines(const TextSplit& split, Emit<std::string_view> emit);
 // Reads the fixed-length records of a split's pieces in order: a piece owns the records that
 // start inside it. Views live for the call. Throws Error as read_lines does.
