@@ -90,12 +90,17 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
           auto order = task::decode<task::ExchangeOrder>(m->bytes);
           pool_.wait_idle();
           flush();
-          runner_.cut_range_outputs(order);
           task::ExchangeDone done{order.job, true, {}, 0};
           try {
+            runner_.cut_range_outputs(order);
+          } catch (const detail::CorruptBlock& e) {  // a spilled map output: this rank sends none
+            done = {order.job, false, e.what(), e.exit_code()};
+            store_.take_map_outputs(order.shuffle_node);
+          }
+          try {  // the peers wait for this rank in the collective, whatever happened above
             shuffle::exchange_over_mpi(store_, world_, order);
           } catch (const shuffle::CorruptShuffle& e) {  // found once every round was through
-            done = {order.job, false, e.what(), e.exit_code()};
+            if (done.ok) done = {order.job, false, e.what(), e.exit_code()};
           }
           world_.send(0, net::kTagExchangeDone, task::encode(done));
           break;

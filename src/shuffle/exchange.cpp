@@ -263,14 +263,26 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
   for (std::size_t source = 0; source < executors; ++source) {
     parsers.emplace_back(store, order.shuffle_node, order.owner.size(), &file, static_cast<int>(source) + 1);
   }
+  // A spilled map output that fails its checksum as it goes out: the rest of that peer's
+  // rounds go as zeros (the peer drops them), and the error is thrown after the last round.
+  std::string corrupt;
+  std::vector<bool> zeros(executors);
   auto fill = [&](std::size_t dest, char* out, std::size_t n) {
-    streams[dest].copy(out, n, [&](std::size_t output) {
-      if (--frames_left[output] == 0) outputs[output].reset();  // sent: free it unless kept here
-    });
+    if (!zeros[dest]) {
+      try {
+        streams[dest].copy(out, n, [&](std::size_t output) {
+          if (--frames_left[output] == 0) outputs[output].reset();  // sent: free it unless kept here
+        });
+        return;
+      } catch (const detail::CorruptBlock& e) {
+        zeros[dest] = true;
+        if (corrupt.empty()) corrupt = e.what();
+      }
+    }
+    std::memset(out, 0, n);
   };
   // Corrupt data from a peer: the rest of its rounds are received and dropped, and the error
   // thrown after the last one.
-  std::string corrupt;
   std::vector<bool> dropping(executors);
   auto deliver = [&](std::size_t source, std::string_view bytes, const std::shared_ptr<const void>& round) {
     if (dropping[source]) return;

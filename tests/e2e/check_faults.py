@@ -157,7 +157,8 @@ def signal_moments(ctx):
 
 def commit_moments(ctx):
     """SIGTERM around the moment the job publishes its output (the moment measured by a run
-    without a signal, then the signal at it -50, -20, -5, 0, +2 and +10 ms), to every rank at
+    without a signal, then the signal at it -250, -50, -20, -5, 0, +2 and +10 ms; the first is
+    before publication however the machine's load moves it), to every rank at
     once as srun and scancel deliver it, with spill files (--executor-memory 4M) and kept
     shuffle blocks on disk: output published means the work is done, so exit 0 and no error
     line; output not published means exit 143 and one "interrupted by" line; either way no
@@ -184,7 +185,7 @@ def commit_moments(ctx):
         want = f.read()
     at = sorted(published_at)[0]
     fails, stopped, published, res = [], 0, 0, None
-    for i, delta in enumerate((-0.05, -0.02, -0.005, 0.0, 0.002, 0.01)):
+    for i, delta in enumerate((-0.25, -0.05, -0.02, -0.005, 0.0, 0.002, 0.01)):
         out = os.path.join(ctx.workdir, "commit%d" % i)
         res = ctx.run(args(out), {"TMPDIR": tmp}, signal_after=(signal.SIGTERM, max(0.0, at + delta), None, True))
         tag = "SIGTERM at publication %+d ms: " % round(delta * 1000)
