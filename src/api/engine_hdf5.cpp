@@ -7,6 +7,7 @@
 #include "common/signals.hpp"
 #include "dataflow/error.hpp"
 #include "io/hdf5_writer.hpp"
+#include "result/output_committer.hpp"
 
 namespace dataflow::detail {
 namespace {
@@ -45,14 +46,19 @@ void Engine::save_hdf5(int action_node, const h5::WriteSpec& spec) {
   // An error here on some ranks only (a staged file unreadable, a full disk) ends the job
   // through run()'s one-rank path (MPI_Abort): the other ranks may wait in a collective call.
   // A signal cannot stop the collective write: the watcher ends it (common/signals.hpp).
+  // Every rank removes the temporary file if a signal ends it: the executors' watchers act
+  // first. Each has closed it before the driver publishes it.
   common::set_in_job(true);
+  if (!driver) result::track_temporary(tmp);
   try {
     io::h5::write_file(spec, parts, tmp, world_.size() > 1, world_.rank());
   } catch (...) {
     common::set_in_job(false);
+    if (!driver) result::untrack_temporary(tmp);
     if (driver) io::h5::discard(tmp);  // no partial file left, whichever rank failed
     throw;
   }
+  if (!driver) result::untrack_temporary(tmp);
   common::set_in_job(false);
   for (const h5::Staged& s : parts) {
     if (s.rank == world_.rank() && !s.path.empty()) unlink(s.path.c_str());
@@ -62,6 +68,10 @@ void Engine::save_hdf5(int action_node, const h5::WriteSpec& spec) {
       io::h5::publish(tmp, spec);
     } catch (const Error& e) {
       verdict = verdict_of(e);
+      if (const int sig = common::pending_signal()) {  // an executor's watcher removed the file
+        verdict = std::to_string(common::exit_code_for_signal(sig)) + " " + common::signal_message(sig) +
+                  "; the job was stopped where it stood, no output was committed";
+      }
     }
   }
   world_.broadcast_from_driver(verdict);

@@ -29,8 +29,10 @@ int g_wake[2] = {-1, -1};         // the handler wakes the watcher through this 
 std::mutex g_cleanups_mu;
 std::vector<void (*)()> g_cleanups;
 // mpirun SIGKILLs every rank about a second after it forwards a signal: the watcher acts
-// before that. The driver waits longer, so that the executors' own cleanup comes first.
-constexpr std::chrono::milliseconds kExecutorGrace{300}, kDriverGrace{550};
+// before that. The driver waits longer, so that the executors' own cleanup comes first; an
+// executor then stays until the driver has ended and said so (mpirun kills the ranks left
+// as soon as one exits non-zero, the driver too, before its line).
+constexpr std::chrono::milliseconds kExecutorGrace{300}, kDriverGrace{550}, kExecutorStay{450};
 std::atomic<void (*)()> g_exit_hook{nullptr};
 int g_rank = 0;
 char g_program[128] = "dataflow";
@@ -91,6 +93,10 @@ void watch() {
   if (g_leaving.load()) return;  // on its way out already, with its own code
   const int signal = g_pending.load();
   run_cleanups_now();
+  if (g_rank != 0) {
+    std::this_thread::sleep_for(kExecutorStay);
+    if (g_leaving.load()) return;
+  }
   if (g_rank == 0 && claim_error_line()) {
     const std::string line = std::string(g_program) + ": error: " + signal_message(signal) +
                              (g_in_job.load() ? "; the job was stopped where it stood, no output was committed\n"

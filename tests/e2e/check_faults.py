@@ -187,7 +187,7 @@ def commit_moments(ctx):
     fails, stopped, published, res = [], 0, 0, None
     for i, delta in enumerate((-0.25, -0.05, -0.02, -0.005, 0.0, 0.002, 0.01)):
         out = os.path.join(ctx.workdir, "commit%d" % i)
-        res = ctx.run(args(out), {"TMPDIR": tmp}, signal_after=(signal.SIGTERM, max(0.0, at + delta), None, True))
+        res = ctx.run(args(out), {"TMPDIR": tmp}, signal_after=(signal.SIGTERM, max(0.05, at + delta), None, True))
         tag = "SIGTERM at publication %+d ms: " % round(delta * 1000)
         lines = [l for l in res.stderr.splitlines() if l.startswith(PREFIX)]
         fails += [tag + p for p in res.problems]
