@@ -16,10 +16,10 @@ namespace dataflow::common {
 
 class JsonWriter {
  public:
-  JsonWriter& begin_object();
-  JsonWriter& end_object();
-  JsonWriter& begin_array();
-  JsonWriter& end_array();
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
   // The next member's name, inside an object; its value follows.
   JsonWriter& key(std::string_view name);
 
@@ -54,6 +54,8 @@ class JsonWriter {
   JsonWriter& integer(std::int64_t n);
   JsonWriter& unsigned_integer(std::uint64_t n);
   void before_value();  // the comma between elements
+  JsonWriter& open(char bracket);
+  JsonWriter& close(char bracket);
 
   std::string out_;
   std::vector<bool> empty_;  // per open object or array: nothing written in it yet
