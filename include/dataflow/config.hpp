@@ -30,6 +30,9 @@ struct Config {
   // Where checkpoint() writes; every rank must see it (a shared file system when the ranks
   // run on several nodes). Empty = the local directory's base ($TMPDIR, else /tmp).
   std::string checkpoint_dir;
+  // --event-log: the driver writes a JSON-lines event log into this directory (which must
+  // exist and be writable); empty = no log.
+  std::string event_log;
   // Spill files compressed with LZ4 (2.6x fewer bytes for TeraSort records, 1.2x for text)
   // or not. Off by default: see the README's Memory section for when it pays.
   SpillCompression spill_compression = SpillCompression::kNone;

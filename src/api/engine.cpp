@@ -3,6 +3,7 @@
 
 #include <sched.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <unistd.h>
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <functional>
@@ -22,6 +24,7 @@
 #include "common/program_name.hpp"
 #include "common/signals.hpp"
 #include "dataflow/error.hpp"
+#include "driver/event_log.hpp"
 #include "driver/job_runner.hpp"
 #include "driver/local_backend.hpp"
 #include "driver/mpi_backend.hpp"
@@ -178,6 +181,39 @@ Engine::Engine(int& argc, char**& argv)
   g_previous_terminate = std::set_terminate(on_terminate);
 }
 
+Engine* Engine::instance() { return g_engine; }
+
+void Engine::start_event_log(const std::vector<std::string>& argv) {
+  if (events_started_) return;
+  events_started_ = true;
+  std::string error;
+  if (world_.rank() == 0 && !config_.event_log.empty()) {
+    try {
+      const std::string& dir = config_.event_log;
+      struct stat st {};
+      if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || access(dir.c_str(), W_OK | X_OK) != 0) {
+        throw Error(ExitCode::kConfig, "event log directory " + dir +
+                                           " (--event-log, DATAFLOW_EVENT_LOG) is not a directory this user can write");
+      }
+      events_ = std::make_unique<driver::EventLog>(dir, driver::application_id(program_, std::time(nullptr), getpid()),
+                                                   program_);
+      events_->application_start(argv, world_.size(), world_.size() == 1 ? 1 : world_.size() - 1, executor_cores(),
+                                 config_.executor_memory);
+    } catch (const Error& e) {
+      error = e.what();
+      events_.reset();
+    }
+  }
+  // Every rank ends alike when the driver cannot write its log.
+  if (world_.min_over_ranks(error.empty() ? 1 : 0) == 0) {
+    throw JobError(ExitCode::kConfig, error.empty() ? "the driver cannot write its event log" : error);
+  }
+}
+
+void Engine::end_event_log(int code) {
+  if (events_) events_->finish(code);
+}
+
 Engine::~Engine() {
   releaser_.reset();  // handles that outlive the engine release nothing
   if (world_.rank() == 0) bad_records_.warn(program_);
@@ -222,6 +258,7 @@ void Engine::finish_program() {
 void Engine::end_now(const std::string& message, int code, bool rank_lost) {
   if (common::claim_error_line()) std::fprintf(stderr, "%s: error: %s\n", program_.c_str(), message.c_str());
   std::fflush(stderr);
+  end_event_log(code);
   common::ignore_signals_while_leaving();
   if (common::pending_signal()) {
     // The launcher is ending every rank and SIGKILLs the rest a second later: tell the
@@ -454,6 +491,7 @@ std::string Engine::run_job(int action, bool broadcast) {
   if (memory_) memory_->set_budget(config_.executor_memory);
   if (local_dir_base(config_.local_dir) != local_base_) move_local_dir();
   if (local_dir_) local_dir_->set_compress(config_.spill_compression == SpillCompression::kLz4);
+  start_event_log({program_});  // a program without dataflow::run(): its first job starts the log
   return world_.rank() == 0 ? run_on_driver(action, broadcast, job) : run_on_executor(action, job);
 }
 
@@ -467,7 +505,7 @@ std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job)
   }
   try {
     result = driver::run_job(graph_, action, *backend_, config_, job, program_, registry_.range_partitioners, reuse_,
-                             updates, check);
+                             updates, check, events_.get());
     // Once the job has begun on every rank, so that an error here ends it on every rank.
     bad_records_.prepare(config_);
     updates = bad_records_.admit(updates);  // every rank applies the driver's count

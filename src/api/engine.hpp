@@ -8,11 +8,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "dag/graph.hpp"
 #include "dataflow/detail/runtime.hpp"
 #include "driver/backend.hpp"
 #include "driver/bad_record_log.hpp"
+#include "driver/event_log.hpp"
 #include "driver/reuse.hpp"
 #include "exec/fault_injection.hpp"
 #include "exec/registry.hpp"
@@ -28,6 +30,8 @@ class Engine final : public Runtime {
  public:
   Engine(int& argc, char**& argv);  // collective
   ~Engine() override;               // collective
+  // The engine of this process (one Session per process), or null.
+  static Engine* instance();
 
   int add_node(NodeSpec spec) override;
   void persist(int node, StorageLevel level) override;
@@ -70,6 +74,13 @@ class Engine final : public Runtime {
   // driver and leaves when told, so that no rank prints Open MPI's MPI_ABORT banner, unless
   // some rank cannot hear (then MPI_Abort). Returns only in local mode, having printed it.
   void end_with_error(const std::string& what, int code);
+  // Collective, after the program's flags (runs once): the driver opens the event log when
+  // --event-log is set (writing the application's start); throws JobError(kConfig) on every
+  // rank when it cannot. `argv`: the program's, as it was started.
+  void start_event_log(const std::vector<std::string>& argv);
+  // Driver: the application's end with its exit code, and the log renamed to its final name.
+  // Runs once; nothing without a log.
+  void end_event_log(int code);
 
  private:
   std::string run_on_driver(int action, bool broadcast, std::uint64_t job);
@@ -125,6 +136,8 @@ class Engine final : public Runtime {
   std::uint64_t live_checkpoints_ = 0;         // in it now
   bool finished_ = false;
   std::string program_;
+  std::unique_ptr<driver::EventLog> events_;  // driver, with --event-log
+  bool events_started_ = false;
 };
 
 }  // namespace dataflow::detail

@@ -1,5 +1,5 @@
 // Common flags of every dataflow::run program: --executor-cores, --executor-memory,
-// --local-dir, --split-size, --max-result-size, --bad-records, --progress/--no-progress,
+// --local-dir, --event-log, --split-size, --max-result-size, --bad-records, --progress/--no-progress,
 // --explain, --help, --version.
 #include "api/program_flags.hpp"
 
@@ -75,6 +75,11 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
       ->type_name("SIZE");
   std::string local_dir;
   app.add_option("--local-dir", local_dir, "directory for spill files (default: $TMPDIR, else /tmp)")->type_name("DIR");
+  std::string event_log;
+  app.add_option("--event-log", event_log,
+                 "write a JSON-lines event log of the run (jobs, stages, tasks and their metrics) into this "
+                 "directory (default: none)")
+      ->type_name("DIR");
   std::string checkpoint_dir;
   app.add_option("--checkpoint-dir", checkpoint_dir,
                  "directory for checkpoint(), seen by every rank (default: the local directory's base)")
@@ -165,6 +170,10 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   if (app.count("--local-dir")) {
     if (local_dir.empty()) return usage_error("--local-dir: expected a directory, got \"\"");
     config.local_dir = local_dir;
+  }
+  if (app.count("--event-log")) {
+    if (event_log.empty()) return usage_error("--event-log: expected a directory, got \"\"");
+    config.event_log = event_log;
   }
   if (app.count("--checkpoint-dir")) {
     if (checkpoint_dir.empty()) return usage_error("--checkpoint-dir: expected a directory, got \"\"");

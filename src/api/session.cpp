@@ -94,6 +94,7 @@ Dataset<std::int64_t> Session::range(std::int64_t start, std::int64_t end, std::
 
 int run(int& argc, char**& argv, const std::function<int(Session&)>& body, const ProgramInfo& info) {
   const std::string prog = common::program_name(argc, argv);
+  const std::vector<std::string> started_as(argv, argv + argc);  // for the event log
   std::unique_ptr<Session> session;
   try {
     session = std::make_unique<Session>(argc, argv);
@@ -118,17 +119,25 @@ int run(int& argc, char**& argv, const std::function<int(Session&)>& body, const
     session->end_with_error(what, code);  // returns in local mode only
     return code;
   };
+  // The event log's last line and final name (the driver's; an end through end_now() closes
+  // it there).
+  detail::Engine* engine = detail::Engine::instance();
+  auto end = [engine](int code) {
+    if (engine) engine->end_event_log(code);
+    return code;
+  };
   try {
+    if (engine) engine->start_event_log(started_as);  // collective
     const int code = body(*session);
     common::set_program_code(code);  // for an MPI_Finalize that a signal keeps waiting
-    return code;
+    return end(code);
   } catch (const JobError& e) {  // every rank has it; the driver reports it
     if (session->is_driver()) std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
-    return e.exit_code();
+    return end(e.exit_code());
   } catch (const Error& e) {
-    return fail_alone(e.what(), e.exit_code());
+    return end(fail_alone(e.what(), e.exit_code()));
   } catch (const std::exception& e) {
-    return fail_alone(e.what(), static_cast<int>(ExitCode::kSoftware));
+    return end(fail_alone(e.what(), static_cast<int>(ExitCode::kSoftware)));
   }
 }
 

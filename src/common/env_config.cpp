@@ -74,6 +74,7 @@ Config config_from_env() {
   c.executor_memory = size_var("DATAFLOW_EXECUTOR_MEMORY", c.executor_memory);
   if (const char* d = std::getenv("DATAFLOW_LOCAL_DIR"); d && *d) c.local_dir = d;
   if (const char* d = std::getenv("DATAFLOW_CHECKPOINT_DIR"); d && *d) c.checkpoint_dir = d;
+  if (const char* d = std::getenv("DATAFLOW_EVENT_LOG"); d && *d) c.event_log = d;
   if (const char* z = std::getenv("DATAFLOW_SPILL_COMPRESSION"); z && *z) {
     const auto codec = parse_spill_compression(z);
     if (!codec) bad("DATAFLOW_SPILL_COMPRESSION", z, "none or lz4");
@@ -109,14 +110,29 @@ namespace {
 
 // Every DATAFLOW_* variable the library reads.
 constexpr std::string_view kKnown[] = {
-    "DATAFLOW_EXECUTOR_CORES",      "DATAFLOW_MAX_TASK_ATTEMPTS",        "DATAFLOW_SPLIT_SIZE",
-    "DATAFLOW_SHUFFLE_ROUND_BYTES", "DATAFLOW_DEFAULT_PARALLELISM",      "DATAFLOW_PROGRESS",
-    "DATAFLOW_PROGRESS_INTERVAL",   "DATAFLOW_RESOURCE_REPORT",          "DATAFLOW_FAULT",
-    "DATAFLOW_MESSAGE_CHUNK_BYTES", "DATAFLOW_NETWORK_TIMEOUT",          "DATAFLOW_TASK_TIMEOUT",
-    "DATAFLOW_MAX_LINE_SIZE",       "DATAFLOW_BROADCAST_JOIN_THRESHOLD", "DATAFLOW_EXECUTOR_MEMORY",
-    "DATAFLOW_LOCAL_DIR",           "DATAFLOW_MAX_RESULT_SIZE",          "DATAFLOW_SPILL_COMPRESSION",
-    "DATAFLOW_CHECKPOINT_DIR",      "DATAFLOW_FAULT_HDF5_WRITE",         "DATAFLOW_CHECK_SPMD",
+    "DATAFLOW_EXECUTOR_CORES",
+    "DATAFLOW_MAX_TASK_ATTEMPTS",
+    "DATAFLOW_SPLIT_SIZE",
+    "DATAFLOW_SHUFFLE_ROUND_BYTES",
+    "DATAFLOW_DEFAULT_PARALLELISM",
+    "DATAFLOW_PROGRESS",
+    "DATAFLOW_PROGRESS_INTERVAL",
+    "DATAFLOW_RESOURCE_REPORT",
+    "DATAFLOW_FAULT",
+    "DATAFLOW_MESSAGE_CHUNK_BYTES",
+    "DATAFLOW_NETWORK_TIMEOUT",
+    "DATAFLOW_TASK_TIMEOUT",
+    "DATAFLOW_MAX_LINE_SIZE",
+    "DATAFLOW_BROADCAST_JOIN_THRESHOLD",
+    "DATAFLOW_EXECUTOR_MEMORY",
+    "DATAFLOW_LOCAL_DIR",
+    "DATAFLOW_MAX_RESULT_SIZE",
+    "DATAFLOW_SPILL_COMPRESSION",
+    "DATAFLOW_CHECKPOINT_DIR",
+    "DATAFLOW_FAULT_HDF5_WRITE",
+    "DATAFLOW_CHECK_SPMD",
     "DATAFLOW_BAD_RECORDS",
+    "DATAFLOW_EVENT_LOG",
 };
 
 }  // namespace

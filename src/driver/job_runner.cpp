@@ -13,6 +13,7 @@
 
 #include "common/signals.hpp"
 #include "dataflow/error.hpp"
+#include "driver/job_events.hpp"
 #include "driver/progress.hpp"
 #include "driver/resolve_inputs.hpp"
 #include "driver/spmd_check.hpp"
@@ -40,7 +41,7 @@ std::string memory_text(std::uint64_t bytes) {
 class Job {
  public:
   Job(const dag::Graph& graph, Backend& backend, const Config& config, std::uint64_t id, const std::string& program,
-      const RangePartitioners& ranges, Reuse& reuse, const SpmdCheck& check)
+      const RangePartitioners& ranges, Reuse& reuse, const SpmdCheck& check, EventLog* events)
       : check_(check),
         graph_(graph),
         ranges_(ranges),
@@ -49,7 +50,8 @@ class Job {
         config_(config),
         id_(id),
         program_(program),
-        progress_(config.progress, std::chrono::seconds(config.progress_interval_seconds)) {}
+        progress_(config.progress, std::chrono::seconds(config.progress_interval_seconds)),
+        events_(events, id) {}
 
   std::string run(int action) {
     const auto& target = graph_.node(action);
@@ -81,6 +83,7 @@ class Job {
                    cached_partitions_text(graph_, plan_, resolved_.sizes, reuse_).c_str());
       std::fflush(stderr);
     }
+    events_.job_start(graph_, plan_, resolved_, detail::op_name(target.kind));
     if (target.kind == OpKind::kSaveAsTextFile || target.kind == OpKind::kSaveAsBinaryRecords) {
       committer_.emplace(target.paths.at(0), target.label == "checkpoint");  // ops/persist.hpp's label
       committer_->setup();
@@ -92,6 +95,7 @@ class Job {
         } else {
           run_stage(s);
         }
+        events_.stage_completed(s);
       }
       stop_if_signalled();  // never start a commit after a signal
       if (committer_) committer_->commit_job();
@@ -104,6 +108,8 @@ class Job {
     for (auto& r : results_) out += r;
     return out;
   }
+
+  JobEvents& events() { return events_; }
 
   // The accumulator updates of the successful tasks, by stage and partition.
   std::string accumulator_updates() const {
@@ -369,6 +375,7 @@ class Job {
     exchange_inputs(s);
     const std::uint32_t tasks = resolved_.sizes[s.id].tasks;
     if (last == 0 || last > tasks) last = tasks;
+    if (first == 0) events_.stage_submitted(s, tasks);
     const int executors = backend_.executors();
     // Tasks reading a shuffle must run where their partition's blocks are: one queue per
     // executor, and a shared one (the last) for tasks any executor may run. Tasks reading a
@@ -442,6 +449,7 @@ class Job {
             check_stage = false;
           }
           backend_.launch(e, d);
+          events_.task_launched(p);
           runs_on[p] = e;
           launched[p] = std::chrono::steady_clock::now();
           ++running[static_cast<std::size_t>(e)];
@@ -457,6 +465,7 @@ class Job {
       task::TaskReport& r = *report;
       note_cached(r, backend_.executor_of_rank(r.rank));
       if (r.stage != s.id || r.partition < first || r.partition >= last || r.attempt != attempts[r.partition]) continue;
+      events_.task_end(r);
       const int e = backend_.executor_of_rank(r.rank);
       runs_on[r.partition] = -1;
       --running[static_cast<std::size_t>(e)];
@@ -589,6 +598,7 @@ class Job {
   std::uint64_t id_;
   std::string program_;
   Progress progress_;
+  JobEvents events_;
   plan::Plan plan_;
   Resolved resolved_;
   std::map<int, std::vector<std::uint64_t>> bucket_bytes_;  // by wide node: bytes per reduce partition
@@ -608,9 +618,22 @@ class Job {
 
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
                     const std::string& program, const RangePartitioners& ranges, Reuse& reuse,
-                    std::string& accumulator_updates, const SpmdCheck& check) {
-  Job j(graph, backend, config, job, program, ranges, reuse, check);
-  std::string result = j.run(action);
+                    std::string& accumulator_updates, const SpmdCheck& check, EventLog* events) {
+  Job j(graph, backend, config, job, program, ranges, reuse, check, events);
+  std::string result;
+  try {
+    result = j.run(action);
+  } catch (const Error& e) {
+    j.events().job_end(false, e.what(), e.exit_code());
+    throw;
+  } catch (const Unrecoverable& e) {
+    j.events().job_end(false, e.what(), e.exit_code());
+    throw;
+  } catch (const std::exception& e) {
+    j.events().job_end(false, std::string("internal error: ") + e.what(), static_cast<int>(ExitCode::kSoftware));
+    throw;
+  }
+  j.events().job_end(true);
   accumulator_updates = j.accumulator_updates();
   return result;
 }

@@ -16,6 +16,8 @@
 
 namespace dataflow::driver {
 
+class EventLog;
+
 using RangePartitioners = std::unordered_map<int, detail::RangePartitioner>;
 
 // Runs the job computing `action`; returns the result partitions concatenated in partition
@@ -29,10 +31,11 @@ using RangePartitioners = std::unordered_map<int, detail::RangePartitioner>;
 // places; a job that succeeds adds the shuffles it exchanged and the blocks it cached.
 // `check` (--check-spmd under mpirun, else empty): computes on the driver the output hash
 // of a task, which the job compares with the executor's for the first task of each stage
-// that reads no shuffle (spmd_check.hpp).
+// that reads no shuffle (spmd_check.hpp). `events` (--event-log, else null): the job's,
+// stages' and tasks' events go there.
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
                     const std::string& program, const RangePartitioners& ranges, Reuse& reuse,
-                    std::string& accumulator_updates, const SpmdCheck& check = {});
+                    std::string& accumulator_updates, const SpmdCheck& check = {}, EventLog* events = nullptr);
 
 // The lineage of `node` and the stages an action on it would run, with their partition and
 // task counts when its inputs can be listed (`slots`: the executors' task threads).

@@ -1,6 +1,9 @@
 // TaskRunner: builds the TaskContext from a descriptor and calls the registered runner.
 #include "exec/task_runner.hpp"
 
+#include <time.h>
+
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -11,6 +14,7 @@
 
 #include "dataflow/accumulator.hpp"
 #include "dataflow/detail/hash.hpp"
+#include "dataflow/detail/task_metrics.hpp"
 #include "dataflow/error.hpp"
 #include "task/wire.hpp"
 
@@ -18,6 +22,11 @@ namespace dataflow::detail {
 
 TaskAccumulators*& current_task_accumulators() {
   thread_local TaskAccumulators* current = nullptr;
+  return current;
+}
+
+TaskMetrics*& current_task_metrics() {
+  thread_local TaskMetrics* current = nullptr;
   return current;
 }
 
@@ -32,6 +41,35 @@ constexpr const char* kOutOfMemory =
 
 // A task output's hash for --check-spmd; never 0, which means "not comparable".
 std::uint64_t hash_of(std::string_view bytes) { return detail::hash_bytes(bytes) | 1; }
+
+std::uint64_t thread_cpu_ns() {
+  timespec t{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+  return static_cast<std::uint64_t>(t.tv_sec) * 1000000000u + static_cast<std::uint64_t>(t.tv_nsec);
+}
+
+// Counts an attempt's wall and CPU time into its metrics, and is its thread's
+// current_task_metrics() meanwhile.
+class MetricsScope {
+ public:
+  explicit MetricsScope(detail::TaskMetrics& m)
+      : m_(m), wall_(std::chrono::steady_clock::now()), cpu_(thread_cpu_ns()) {
+    detail::current_task_metrics() = &m_;
+  }
+  ~MetricsScope() {
+    detail::current_task_metrics() = nullptr;
+    const auto wall = std::chrono::steady_clock::now() - wall_;
+    m_.run_us = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(wall).count());
+    m_.cpu_ns = thread_cpu_ns() - cpu_;
+  }
+  MetricsScope(const MetricsScope&) = delete;
+  MetricsScope& operator=(const MetricsScope&) = delete;
+
+ private:
+  detail::TaskMetrics& m_;
+  std::chrono::steady_clock::time_point wall_;
+  std::uint64_t cpu_;
+};
 
 }  // namespace
 
@@ -62,6 +100,7 @@ task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
   detail::TaskAccumulators accumulators;
   detail::current_task_accumulators() = &accumulators;
   try {
+    MetricsScope metrics(report.metrics);
     run_or_throw(d, report);
     report.accumulators = accumulators.encode();
     report.ok = true;

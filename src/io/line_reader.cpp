@@ -26,6 +26,7 @@
 #include <string>
 #include <utility>
 
+#include "dataflow/detail/task_metrics.hpp"
 #include "dataflow/error.hpp"
 #include "io/bad_records.hpp"
 #include "io/input_paths.hpp"
@@ -209,9 +210,9 @@ class Window {
                                         " bytes (--max-line-size, DATAFLOW_MAX_LINE_SIZE)");
 }
 
-// Reads the lines of one piece; returns the bytes read.
+// Reads the lines of one piece; returns the bytes read. `lines`: counts the lines emitted.
 std::uint64_t read_piece(const FilePiece& piece, std::uint64_t max_line, BadRecordsMode bad_records, Buffer& buffer,
-                         detail::Emit<std::string_view>& emit) {
+                         detail::Emit<std::string_view>& emit, std::uint64_t& lines) {
   Fd fd(open(piece.path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) io_error("open", piece.path, errno);
   struct stat st {};
@@ -301,6 +302,7 @@ std::uint64_t read_piece(const FilePiece& piece, std::uint64_t max_line, BadReco
     // The origin costs nothing per line: the handler runs only when a line's operations
     // throw, and knows the piece and the offset from here. (take()'s EnoughRecords is no
     // std::exception and passes.)
+    ++lines;
     try {
       emit(line);
     } catch (const std::exception&) {
@@ -362,8 +364,19 @@ void read_piece_records(const FilePiece& piece, std::uint64_t length, Buffer& bu
 ReadStats read_split_lines(const detail::TextSplit& split, detail::Emit<std::string_view> emit) {
   BorrowedBuffer buffer;
   ReadStats stats;
+  // Into the task's metrics once per split, also when a line's operations throw (or take()
+  // has enough): the lines counted so far were read.
+  struct Count {
+    ReadStats& stats;
+    ~Count() {
+      if (detail::TaskMetrics* m = detail::current_task_metrics()) {
+        m->records_read += stats.lines_read;
+        m->bytes_read += stats.bytes_read;
+      }
+    }
+  } count{stats};
   for (const FilePiece& piece : split.pieces) {
-    stats.bytes_read += read_piece(piece, split.max_line_size, split.bad_records, buffer.get(), emit);
+    stats.bytes_read += read_piece(piece, split.max_line_size, split.bad_records, buffer.get(), emit, stats.lines_read);
   }
   return stats;
 }

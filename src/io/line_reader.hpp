@@ -12,6 +12,7 @@ namespace dataflow::io {
 
 struct ReadStats {
   std::uint64_t bytes_read = 0;  // read from the files, including what was read and skipped
+  std::uint64_t lines_read = 0;  // lines emitted (skipped bad records included)
 };
 
 // Reads the lines of `split` as detail::read_lines does. Thread-safe: each thread reads into

@@ -15,6 +15,7 @@
 #include <xxhash.h>
 
 #include "dataflow/detail/spill.hpp"
+#include "dataflow/detail/task_metrics.hpp"
 #include "dataflow/error.hpp"
 #include "storage/corruption_fault.hpp"
 #include "storage/local_dir.hpp"
@@ -76,6 +77,7 @@ std::uint64_t SpillFile::append(std::string_view bytes) {
   const std::uint64_t at = size_;
   size_ += bytes.size();
   spill_counters().bytes += bytes.size();
+  if (TaskMetrics* m = current_task_metrics()) m->memory_bytes_spilled += bytes.size();
   constexpr std::size_t kBuffer = std::size_t{1} << 20;
   if (buffer_.size() + bytes.size() > kBuffer) write_buffer();
   if (bytes.size() >= kBuffer) {
@@ -143,6 +145,7 @@ void SpillFile::write_at_end(std::string_view bytes) {
     stored_ += static_cast<std::uint64_t>(n);
   }
   spill_counters().disk_bytes += bytes.size();
+  if (TaskMetrics* m = current_task_metrics()) m->disk_bytes_spilled += bytes.size();
 }
 
 void SpillFile::write_buffer() {
@@ -285,6 +288,12 @@ bool MemoryPool::grant(Kind kind, std::uint64_t held, std::uint64_t more) {
   if (kind == Kind::kStorage) storage_ += more;
   if (kind == Kind::kCache) cache_ += more;
   peak_ = std::max(peak_, used_);
+  if (kind == Kind::kTask) {
+    if (TaskMetrics* m = current_task_metrics()) {  // Spark's Peak Execution Memory
+      m->reserved_bytes += more;
+      m->peak_reserved_bytes = std::max(m->peak_reserved_bytes, m->reserved_bytes);
+    }
+  }
   return true;
 }
 
@@ -307,6 +316,9 @@ void MemoryPool::release(Kind kind, std::uint64_t bytes) {
   used_ -= std::min(used_, bytes);
   if (kind == Kind::kStorage) storage_ -= std::min(storage_, bytes);
   if (kind == Kind::kCache) cache_ -= std::min(cache_, bytes);
+  if (kind == Kind::kTask) {
+    if (TaskMetrics* m = current_task_metrics()) m->reserved_bytes -= std::min(m->reserved_bytes, bytes);
+  }
 }
 
 std::uint64_t MemoryPool::cached() const {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "dataflow/detail/task_metrics.hpp"
+
 namespace dataflow::task {
 
 // Executor -> driver when it enters a job (its plan fingerprint, task threads and the
@@ -50,6 +52,7 @@ struct TaskReport {
   std::vector<std::uint32_t> dropped_partitions;
   // A descriptor with `check` set: the hash of the task's output (0: not comparable).
   std::uint64_t output_hash = 0;
+  detail::TaskMetrics metrics;  // what the attempt did, failed or not
   template <class Archive>
   void serialize(Archive& ar);
 };

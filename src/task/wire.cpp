@@ -20,8 +20,9 @@ constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
 // samples and bounds; 7: scopes of coalesced partitions; 8: broadcast joins; 9: accumulator
 // updates in reports and job ends; 10: shuffles kept past a job, cached blocks in reports;
 // 11: a finished Hello carries the error that ended the program on its rank; --check-spmd's
-// output hashes; 12: text splits' bad records mode; 13: an exchange's error code
-constexpr std::uint16_t kVersion = 13;
+// output hashes; 12: text splits' bad records mode; 13: an exchange's error code; 14: task
+// metrics in reports
+constexpr std::uint16_t kVersion = 14;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -198,6 +199,9 @@ void TaskReport::serialize(Archive& ar) {
   field(ar, dropped_partitions);
   if (dropped_nodes.size() != dropped_partitions.size()) malformed("dropped nodes and partitions differ in number");
   ar(output_hash);
+  auto& m = metrics;
+  ar(m.run_us, m.cpu_ns, m.records_read, m.bytes_read, m.memory_bytes_spilled, m.disk_bytes_spilled,
+     m.peak_reserved_bytes);
 }
 
 template <class Archive>

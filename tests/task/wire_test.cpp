@@ -103,6 +103,7 @@ TaskReport sample_report() {
   r.result = std::string(1000, 'r') + kBinary;
   r.accumulators = "updates" + kBinary;
   r.output_hash = 0x8000000000000003ull;
+  r.metrics = {1, 2, 3, 1ull << 40, 5, 6, 0, std::numeric_limits<std::uint64_t>::max()};
   return r;
 }
 
@@ -214,6 +215,13 @@ void expect_same(const TaskReport& a, const TaskReport& b) {
   EXPECT_EQ(a.sample, b.sample);
   EXPECT_EQ(a.result, b.result);
   EXPECT_EQ(a.accumulators, b.accumulators);
+  EXPECT_EQ(a.metrics.run_us, b.metrics.run_us);
+  EXPECT_EQ(a.metrics.cpu_ns, b.metrics.cpu_ns);
+  EXPECT_EQ(a.metrics.records_read, b.metrics.records_read);
+  EXPECT_EQ(a.metrics.bytes_read, b.metrics.bytes_read);
+  EXPECT_EQ(a.metrics.memory_bytes_spilled, b.metrics.memory_bytes_spilled);
+  EXPECT_EQ(a.metrics.disk_bytes_spilled, b.metrics.disk_bytes_spilled);
+  EXPECT_EQ(a.metrics.peak_reserved_bytes, b.metrics.peak_reserved_bytes);
 }
 
 void expect_same(const ExchangeOrder& a, const ExchangeOrder& b) {
@@ -315,7 +323,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 13);
+  EXPECT_EQ(version, 14);
   const Hello h = sample_hello();
   // job, fingerprint, cores, action, finished, error code, error
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1 + 4 + 8 + h.error.size());
