@@ -87,7 +87,15 @@ TEST_F(BadRecords, FailNamesFileAndOffsetWithCode65) {
   for (std::uint64_t split : {std::uint64_t{5}, std::uint64_t{1} << 20}) {
     test_session->config().split_size = split;
     const std::string what = job_error([&] { sums(); }, ExitCode::kDataError);
-    EXPECT_NE(what.find(origin(kSevenAt) + "not \"key number\": \"x seven\""), std::string::npos) << what;
+    const bool seven = what.find(origin(kSevenAt) + "not \"key number\": \"x seven\"") != std::string::npos;
+    const bool two_two = what.find(origin(kTwoTwoAt) + "not \"key number\": \"y 2 2\"") != std::string::npos;
+    // In one split the first bad line fails the task; in 5-byte splits the two bad lines are
+    // in different tasks, and whichever fails first (on a loaded machine, either) ends the job.
+    if (split > kData.size()) {
+      EXPECT_TRUE(seven) << what;
+    } else {
+      EXPECT_TRUE(seven || two_two) << what;
+    }
   }
 }
 
