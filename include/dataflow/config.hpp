@@ -33,6 +33,12 @@ struct Config {
   // --event-log: the driver writes a JSON-lines event log into this directory (which must
   // exist and be writable); empty = no log.
   std::string event_log;
+  // --report: the driver writes one self-contained HTML report of the run to this file at
+  // the end of the program (also when a job failed); empty = none.
+  std::string report;
+  // While an event log or report is on, each rank samples its memory and CPU this often
+  // (DATAFLOW_METRICS_INTERVAL, whole seconds).
+  int metrics_interval_seconds = 1;
   // Spill files compressed with LZ4 (2.6x fewer bytes for TeraSort records, 1.2x for text)
   // or not. Off by default: see the README's Memory section for when it pays.
   SpillCompression spill_compression = SpillCompression::kNone;

@@ -183,37 +183,6 @@ Engine::Engine(int& argc, char**& argv)
 
 Engine* Engine::instance() { return g_engine; }
 
-void Engine::start_event_log(const std::vector<std::string>& argv) {
-  if (events_started_) return;
-  events_started_ = true;
-  std::string error;
-  if (world_.rank() == 0 && !config_.event_log.empty()) {
-    try {
-      const std::string& dir = config_.event_log;
-      struct stat st {};
-      if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || access(dir.c_str(), W_OK | X_OK) != 0) {
-        throw Error(ExitCode::kConfig, "event log directory " + dir +
-                                           " (--event-log, DATAFLOW_EVENT_LOG) is not a directory this user can write");
-      }
-      events_ = std::make_unique<driver::EventLog>(dir, driver::application_id(program_, std::time(nullptr), getpid()),
-                                                   program_);
-      events_->application_start(argv, world_.size(), world_.size() == 1 ? 1 : world_.size() - 1, executor_cores(),
-                                 config_.executor_memory);
-    } catch (const Error& e) {
-      error = e.what();
-      events_.reset();
-    }
-  }
-  // Every rank ends alike when the driver cannot write its log.
-  if (world_.min_over_ranks(error.empty() ? 1 : 0) == 0) {
-    throw JobError(ExitCode::kConfig, error.empty() ? "the driver cannot write its event log" : error);
-  }
-}
-
-void Engine::end_event_log(int code) {
-  if (events_) events_->finish(code);
-}
-
 Engine::~Engine() {
   releaser_.reset();  // handles that outlive the engine release nothing
   if (world_.rank() == 0) bad_records_.warn(program_);
@@ -528,6 +497,7 @@ std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job)
   backend_->end_job(end);
   apply_accumulators(updates);
   if (config_.explain) print_accumulators();
+  if (events_) driver::JobEvents::job_succeeded(events_.get(), job, accumulables());
   return result;
 }
 
@@ -537,9 +507,12 @@ std::string Engine::run_on_executor(int action, std::uint64_t job) {
   const char* name = detail::op_name(graph_.node(action).kind);
   // Heartbeats: several within the driver's network timeout, at most every 10 s (Spark's).
   const int timeout = config_.network_timeout_seconds;
-  const auto beat = std::chrono::milliseconds(timeout > 0 ? std::min(10000, timeout * 1000 / 4) : 10000);
+  auto beat = std::chrono::milliseconds(timeout > 0 ? std::min(10000, timeout * 1000 / 4) : 10000);
+  // With an event log or report, each heartbeat carries a rank sample, about once a second.
+  const bool samples = !config_.event_log.empty() || !config_.report.empty();
+  if (samples) beat = std::min<std::chrono::milliseconds>(beat, std::chrono::seconds(config_.metrics_interval_seconds));
   common::set_in_job(true);
-  task::JobEnd end = exec::ExecutorLoop(world_, *runner_, store_, *pool_).run(job, fingerprint, name, beat);
+  task::JobEnd end = exec::ExecutorLoop(world_, *runner_, store_, *pool_).run(job, fingerprint, name, beat, samples);
   common::set_in_job(false);
   // The driver's kept shuffles, with their sizes, so that explain() here shows what it shows.
   reuse_.shuffles.clear();
@@ -595,11 +568,8 @@ void Engine::apply_accumulators(std::string_view updates) {
 }
 
 void Engine::print_accumulators() const {
-  for (const auto& a : accumulators_) {
-    if (a.name.empty()) continue;
-    if (&a == &accumulators_[io::kBadRecordsAccumulator] && bad_records_.count() == 0) continue;  // none yet
-    const std::string value = a.show ? a.show() : std::string();
-    std::fprintf(stderr, "accumulator %s: %s\n", a.name.c_str(), value.empty() ? "(not a number)" : value.c_str());
+  for (const auto& [name, value] : accumulables()) {
+    std::fprintf(stderr, "accumulator %s: %s\n", name.c_str(), value.empty() ? "(not a number)" : value.c_str());
   }
   std::fflush(stderr);
 }

@@ -15,6 +15,7 @@
 #include "driver/backend.hpp"
 #include "driver/bad_record_log.hpp"
 #include "driver/event_log.hpp"
+#include "driver/job_events.hpp"
 #include "driver/reuse.hpp"
 #include "exec/fault_injection.hpp"
 #include "exec/registry.hpp"
@@ -98,6 +99,8 @@ class Engine final : public Runtime {
   void apply_accumulators(std::string_view updates);
   // --explain: each named accumulator's value, after a job.
   void print_accumulators() const;
+  // The named accumulators and their values (the log's "Accumulables").
+  driver::Accumulables accumulables() const;
   // The last handle to `node` is gone: its shuffle output and cached blocks go.
   void release(int node);
   // A job's end, with the shuffles kept for later jobs.

@@ -1,5 +1,5 @@
 // Common flags of every dataflow::run program: --executor-cores, --executor-memory,
-// --local-dir, --event-log, --split-size, --max-result-size, --bad-records, --progress/--no-progress,
+// --local-dir, --event-log, --report, --split-size, --max-result-size, --bad-records, --progress/--no-progress,
 // --explain, --help, --version.
 #include "api/program_flags.hpp"
 
@@ -80,6 +80,11 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
                  "write a JSON-lines event log of the run (jobs, stages, tasks and their metrics) into this "
                  "directory (default: none)")
       ->type_name("DIR");
+  std::string report;
+  app.add_option("--report", report,
+                 "write one self-contained HTML report of the run (stage DAG, timeline, stage and skew tables, "
+                 "memory per rank) to this file when the program ends (default: none)")
+      ->type_name("FILE");
   std::string checkpoint_dir;
   app.add_option("--checkpoint-dir", checkpoint_dir,
                  "directory for checkpoint(), seen by every rank (default: the local directory's base)")
@@ -174,6 +179,10 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   if (app.count("--event-log")) {
     if (event_log.empty()) return usage_error("--event-log: expected a directory, got \"\"");
     config.event_log = event_log;
+  }
+  if (app.count("--report")) {
+    if (report.empty()) return usage_error("--report: expected a file name, got \"\"");
+    config.report = report;
   }
   if (app.count("--checkpoint-dir")) {
     if (checkpoint_dir.empty()) return usage_error("--checkpoint-dir: expected a directory, got \"\"");

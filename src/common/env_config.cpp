@@ -75,6 +75,8 @@ Config config_from_env() {
   if (const char* d = std::getenv("DATAFLOW_LOCAL_DIR"); d && *d) c.local_dir = d;
   if (const char* d = std::getenv("DATAFLOW_CHECKPOINT_DIR"); d && *d) c.checkpoint_dir = d;
   if (const char* d = std::getenv("DATAFLOW_EVENT_LOG"); d && *d) c.event_log = d;
+  if (const char* f = std::getenv("DATAFLOW_REPORT"); f && *f) c.report = f;
+  c.metrics_interval_seconds = int_var("DATAFLOW_METRICS_INTERVAL", c.metrics_interval_seconds);
   if (const char* z = std::getenv("DATAFLOW_SPILL_COMPRESSION"); z && *z) {
     const auto codec = parse_spill_compression(z);
     if (!codec) bad("DATAFLOW_SPILL_COMPRESSION", z, "none or lz4");
@@ -133,6 +135,8 @@ constexpr std::string_view kKnown[] = {
     "DATAFLOW_CHECK_SPMD",
     "DATAFLOW_BAD_RECORDS",
     "DATAFLOW_EVENT_LOG",
+    "DATAFLOW_REPORT",
+    "DATAFLOW_METRICS_INTERVAL",
 };
 
 }  // namespace

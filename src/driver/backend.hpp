@@ -8,7 +8,10 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "dataflow/detail/spill.hpp"
 #include "task/descriptor.hpp"
 #include "task/messages.hpp"
 
@@ -53,8 +56,12 @@ class Backend {
   // How long executor `executor` has sent nothing (reports, heartbeats) during this job.
   virtual std::chrono::steady_clock::duration silent_for(int executor) const = 0;
   // Moves the shuffle's buckets to the owners of their reduce partitions; returns when all
-  // executors are done.
-  virtual void exchange(const task::ExchangeOrder& order) = 0;
+  // executors are done, with each executor's figures (by executor).
+  virtual std::vector<task::ExchangeDone> exchange(const task::ExchangeOrder& order) = 0;
+  // The rank samples that arrived with heartbeats since the last call: (rank, sample).
+  virtual std::vector<std::pair<int, task::RankSample>> take_samples() { return {}; }
+  // The memory pool of the driver's own process when it runs tasks (local mode), else null.
+  virtual const detail::MemoryPool* local_pool() const { return nullptr; }
   // Ends the job on every executor with the result or the error; returns once every
   // executor has finished its running tasks.
   virtual void end_job(const task::JobEnd& end) = 0;

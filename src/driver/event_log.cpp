@@ -42,15 +42,17 @@ std::int64_t epoch_ms() {
       .count();
 }
 
-EventLog::EventLog(std::string dir, std::string app_id, std::string program)
-    : dir_(std::move(dir)), app_id_(std::move(app_id)), program_(std::move(program)) {
-  path_ = dir_ + "/" + app_id_ + ".jsonl";
-  const std::string partial = path_ + ".inprogress";
-  fd_ = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
-  if (fd_ < 0) {
-    throw Error(ExitCode::kConfig, "event log directory " + dir_ +
-                                       " (--event-log, DATAFLOW_EVENT_LOG): cannot create " + partial + ": " +
-                                       std::strerror(errno));
+EventLog::EventLog(std::string dir, std::string app_id, std::string program, bool keep)
+    : dir_(std::move(dir)), app_id_(std::move(app_id)), program_(std::move(program)), keep_(keep) {
+  if (!dir_.empty()) {
+    path_ = dir_ + "/" + app_id_ + ".jsonl";
+    const std::string partial = path_ + ".inprogress";
+    fd_ = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd_ < 0) {
+      throw Error(ExitCode::kConfig, "event log directory " + dir_ +
+                                         " (--event-log, DATAFLOW_EVENT_LOG): cannot create " + partial + ": " +
+                                         std::strerror(errno));
+    }
   }
   common::JsonWriter w;
   w.begin_object()
@@ -76,6 +78,10 @@ void EventLog::turn_off(const char* what, int err) {
 void EventLog::write(const common::JsonWriter& event) { write(std::string_view(event.str())); }
 
 void EventLog::write(std::string_view line) {
+  if (keep_) {
+    kept_.append(line);
+    kept_ += '\n';
+  }
   if (fd_ < 0) return;
   std::string bytes;
   bytes.reserve(line.size() + 1);
@@ -90,7 +96,8 @@ void EventLog::write(std::string_view line) {
   }
 }
 
-void EventLog::application_start(const std::vector<std::string>& argv, int ranks, int executors, int executor_cores,
+void EventLog::application_start(const std::vector<std::string>& argv, int ranks,
+                                 const std::vector<ExecutorInfo>& executors, int executor_cores,
                                  std::uint64_t executor_memory) {
   common::JsonWriter w;
   w.begin_object()
@@ -103,8 +110,17 @@ void EventLog::application_start(const std::vector<std::string>& argv, int ranks
   w.key("Argv").begin_array();
   for (const std::string& a : argv) w.value(a);
   w.end_array();
-  w.field("Ranks", ranks)
-      .field("Executors", executors)
+  w.field("Ranks", ranks).key("Executors").begin_array();
+  for (const ExecutorInfo& e : executors) {
+    w.begin_object()
+        .field("Executor ID", std::to_string(e.rank))
+        .field("Host", e.host)
+        .field("Total Cores", e.cores)
+        .field("Executor Memory", executor_memory)
+        .field("Pid", static_cast<std::int64_t>(e.pid))
+        .end_object();
+  }
+  w.end_array()
       .field("Executor Cores", executor_cores)
       .field("Executor Memory", executor_memory)
       .field("Driver Pid", static_cast<std::int64_t>(getpid()));

@@ -13,6 +13,7 @@
 
 #include "common/signals.hpp"
 #include "dataflow/error.hpp"
+#include "driver/event_log.hpp"
 #include "driver/job_events.hpp"
 #include "driver/progress.hpp"
 #include "driver/resolve_inputs.hpp"
@@ -51,7 +52,7 @@ class Job {
         id_(id),
         program_(program),
         progress_(config.progress, std::chrono::seconds(config.progress_interval_seconds)),
-        events_(events, id) {}
+        events_(events, id, std::chrono::seconds(config.metrics_interval_seconds)) {}
 
   std::string run(int action) {
     const auto& target = graph_.node(action);
@@ -355,7 +356,7 @@ class Job {
     order.round_bytes = config_.shuffle_round_bytes;
     order.owner.assign(right_partitions, 0);
     order.broadcast = true;
-    backend_.exchange(order);
+    exchange(order);
     owners_[b.right] = std::vector<std::int32_t>(right_partitions, -1);  // everywhere
     resolved_.sizes[s.id].tasks = static_cast<std::uint32_t>(map_homes_.at(b.left).size());
     if (config_.explain) {
@@ -375,7 +376,7 @@ class Job {
     exchange_inputs(s);
     const std::uint32_t tasks = resolved_.sizes[s.id].tasks;
     if (last == 0 || last > tasks) last = tasks;
-    if (first == 0) events_.stage_submitted(s, tasks);
+    if (first == 0) events_.stage_submitted(s, tasks, resolved_.sizes[s.id].buckets);
     const int executors = backend_.executors();
     // Tasks reading a shuffle must run where their partition's blocks are: one queue per
     // executor, and a shared one (the last) for tasks any executor may run. Tasks reading a
@@ -459,6 +460,7 @@ class Job {
       progress_.update(done, in_flight);
       if (in_flight == 0) throw Error(ExitCode::kSoftware, "scheduler: no task can run (internal error)");
       std::optional<task::TaskReport> report = backend_.wait_report(std::min(progress_.next_update(), kWake));
+      events_.sample(backend_);
       stop_if_signalled();
       check_timeouts(s, runs_on, launched, running);
       if (!report) continue;
@@ -538,6 +540,12 @@ class Job {
   // The partitions one task reads (partition p of both sides of a join, the run of
   // partitions a coalesce merges) are placed together, on the executor that will run it;
   // tasks are placed by the bytes they read, largest first.
+  // Runs the exchange, logged.
+  void exchange(const task::ExchangeOrder& order) {
+    const std::int64_t start = epoch_ms();
+    events_.exchange(order, start, backend_.exchange(order), backend_);
+  }
+
   void exchange_inputs(const plan::Stage& s) {
     if (broadcast_ && broadcast_->stage == s.id) return;  // the right side went everywhere, the left stays
     std::vector<int> shuffles;
@@ -583,7 +591,7 @@ class Job {
       if (auto it = ranges_.find(w); it != ranges_.end()) {
         order.bounds = it->second.bounds(samples_.at(w), static_cast<std::uint32_t>(owner.size()));
       }
-      backend_.exchange(order);
+      exchange(order);
       owners_[w] = std::move(owner);
       exchanged_.push_back(w);
     }
@@ -624,16 +632,15 @@ std::string run_job(const dag::Graph& graph, int action, Backend& backend, const
   try {
     result = j.run(action);
   } catch (const Error& e) {
-    j.events().job_end(false, e.what(), e.exit_code());
+    j.events().job_failed(e.what(), e.exit_code());
     throw;
   } catch (const Unrecoverable& e) {
-    j.events().job_end(false, e.what(), e.exit_code());
+    j.events().job_failed(e.what(), e.exit_code());
     throw;
   } catch (const std::exception& e) {
-    j.events().job_end(false, std::string("internal error: ") + e.what(), static_cast<int>(ExitCode::kSoftware));
+    j.events().job_failed(std::string("internal error: ") + e.what(), static_cast<int>(ExitCode::kSoftware));
     throw;
   }
-  j.events().job_end(true);
   accumulator_updates = j.accumulator_updates();
   return result;
 }

@@ -6,8 +6,8 @@
 namespace dataflow::driver {
 
 void LocalBackend::launch(int, const task::Descriptor& d) {
-  pool_.submit([this, bytes = task::encode(d)] {
-    std::string encoded = runner_.run_encoded(task::decode<task::Descriptor>(bytes));
+  pool_.submit([this, bytes = task::encode(d), queued = std::chrono::steady_clock::now()] {
+    std::string encoded = runner_.run_encoded(task::decode<task::Descriptor>(bytes), queued);
     {
       std::lock_guard<std::mutex> lock(mu_);
       reports_.push_back(std::move(encoded));
@@ -24,9 +24,16 @@ std::optional<task::TaskReport> LocalBackend::wait_report(std::chrono::milliseco
   return task::decode<task::TaskReport>(bytes);
 }
 
-void LocalBackend::exchange(const task::ExchangeOrder& order) {
+std::vector<task::ExchangeDone> LocalBackend::exchange(const task::ExchangeOrder& order) {
+  const auto start = std::chrono::steady_clock::now();
   runner_.cut_range_outputs(order);
   shuffle::exchange_locally(store_, order.shuffle_node, static_cast<std::uint32_t>(order.owner.size()));
+  task::ExchangeDone done;  // nothing crosses a network
+  done.job = order.job;
+  done.bytes_to = {0};
+  done.total_us = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+  return {done};
 }
 
 void LocalBackend::end_job(const task::JobEnd& end) {

@@ -26,7 +26,8 @@ class LocalBackend : public Backend {
   int rank_of_executor(int) const override { return 0; }
   void launch(int executor, const task::Descriptor& d) override;
   std::optional<task::TaskReport> wait_report(std::chrono::milliseconds timeout) override;
-  void exchange(const task::ExchangeOrder& order) override;
+  std::vector<task::ExchangeDone> exchange(const task::ExchangeOrder& order) override;
+  const detail::MemoryPool* local_pool() const override { return store_.memory().pool; }
   void end_job(const task::JobEnd& end) override;
   void end_program(std::uint64_t) override {}
   std::chrono::steady_clock::duration silent_for(int) const override { return {}; }

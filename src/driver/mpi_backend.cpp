@@ -75,7 +75,7 @@ std::optional<task::TaskReport> MpiBackend::wait_report(std::chrono::millisecond
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   net::Backoff backoff;
   for (;;) {
-    while (auto beat = world_.try_receive(-1, net::kTagHeartbeat)) heard_from(beat->source);
+    while (auto beat = world_.try_receive(-1, net::kTagHeartbeat)) heartbeat(*beat);
     if (auto m = world_.try_receive(-1, net::kTagReport)) {
       heard_from(m->source);
       auto report = task::decode<task::TaskReport>(m->bytes);
@@ -87,23 +87,32 @@ std::optional<task::TaskReport> MpiBackend::wait_report(std::chrono::millisecond
   }
 }
 
+void MpiBackend::heartbeat(const net::Message& m) {
+  heard_from(m.source);
+  if (!m.bytes.empty()) samples_.emplace_back(m.source, task::decode<task::RankSample>(m.bytes));
+}
+
 std::chrono::steady_clock::duration MpiBackend::silent_for(int executor) const {
   return std::chrono::steady_clock::now() - heard_[static_cast<std::size_t>(executor)];
 }
 
-void MpiBackend::exchange(const task::ExchangeOrder& order) {
+std::vector<task::ExchangeDone> MpiBackend::exchange(const task::ExchangeOrder& order) {
   const std::string bytes = task::encode(order);
   for (int e = 0; e < executors(); ++e) world_.send(e + 1, net::kTagExchange, bytes);
+  std::vector<task::ExchangeDone> all(static_cast<std::size_t>(executors()));
   std::string error;
   int code = 0;
   for (int e = 0; e < executors(); ++e) {
-    auto done = task::decode<task::ExchangeDone>(wait_message(net::kTagExchangeDone).bytes);
+    net::Message m = wait_message(net::kTagExchangeDone);
+    auto& done = all.at(static_cast<std::size_t>(executor_of_rank(m.source)));
+    done = task::decode<task::ExchangeDone>(m.bytes);
     if (!done.ok && error.empty()) {
       error = done.error;
       code = done.error_code;
     }
   }
   if (!error.empty()) throw Error(static_cast<ExitCode>(code), "shuffle exchange failed: " + error);
+  return all;
 }
 
 void MpiBackend::end_job(const task::JobEnd& end) {

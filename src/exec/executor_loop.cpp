@@ -12,6 +12,7 @@
 
 #include "common/signals.hpp"
 #include "dataflow/error.hpp"
+#include "exec/rank_sampler.hpp"
 #include "shuffle/exchange.hpp"
 #include "storage/local_dir.hpp"
 #include "task/wire.hpp"
@@ -47,7 +48,7 @@ class Outbox {
 }  // namespace
 
 task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, const std::string& action,
-                               std::chrono::milliseconds heartbeat) {
+                               std::chrono::milliseconds heartbeat, bool samples) {
   const int rank = world_.rank();
   task::Hello hello{job, fingerprint, static_cast<std::uint32_t>(pool_.threads()), action, false, 0, {}};
   world_.send(0, net::kTagHello, task::encode(hello));
@@ -57,7 +58,7 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
   auto flush = [&] {
     for (auto& bytes : outbox.take()) world_.send(0, net::kTagReport, bytes);
     if (const auto now = std::chrono::steady_clock::now(); now - last_beat >= heartbeat) {
-      world_.send(0, net::kTagHeartbeat, {});
+      world_.send(0, net::kTagHeartbeat, samples ? task::encode(sample_rank(store_.memory().pool)) : std::string());
       last_beat = now;
     }
   };
@@ -83,24 +84,34 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
             world_.send(0, net::kTagReport, task::encode(r));
             break;
           }
-          pool_.submit([this, &outbox, d = std::move(d)] { outbox.push(runner_.run_encoded(d)); });
+          pool_.submit([this, &outbox, d = std::move(d), queued = std::chrono::steady_clock::now()] {
+            outbox.push(runner_.run_encoded(d, queued));
+          });
           break;
         }
         case net::kTagExchange: {
           auto order = task::decode<task::ExchangeOrder>(m->bytes);
           pool_.wait_idle();
           flush();
-          task::ExchangeDone done{order.job, true, {}, 0};
+          task::ExchangeDone done;
+          done.job = order.job;
+          done.error_code = 0;
+          auto fail = [&done](const Error& e) {
+            if (!done.ok) return;
+            done.ok = false;
+            done.error = e.what();
+            done.error_code = e.exit_code();
+          };
           try {
             runner_.cut_range_outputs(order);
           } catch (const detail::CorruptBlock& e) {  // a spilled map output: this rank sends none
-            done = {order.job, false, e.what(), e.exit_code()};
+            fail(e);
             store_.take_map_outputs(order.shuffle_node);
           }
           try {  // the peers wait for this rank in the collective, whatever happened above
-            shuffle::exchange_over_mpi(store_, world_, order);
+            shuffle::exchange_over_mpi(store_, world_, order, done);
           } catch (const shuffle::CorruptShuffle& e) {  // found once every round was through
-            if (done.ok) done = {order.job, false, e.what(), e.exit_code()};
+            fail(e);
           }
           world_.send(0, net::kTagExchangeDone, task::encode(done));
           break;

@@ -22,9 +22,10 @@ class ExecutorLoop {
   // Serves the driver until it ends job `job` (of the action named `action`); returns how it
   // ended. `fingerprint` is this rank's plan fingerprint, checked against every descriptor.
   // Ends the process if the driver shuts the program down (the ranks fell out of step).
-  // Sends the driver a heartbeat every `heartbeat` while it serves the job.
+  // Sends the driver a heartbeat every `heartbeat` while it serves the job; with `samples`
+  // each carries a task::RankSample (for the event log).
   task::JobEnd run(std::uint64_t job, std::uint64_t fingerprint, const std::string& action,
-                   std::chrono::milliseconds heartbeat);
+                   std::chrono::milliseconds heartbeat, bool samples = false);
 
  private:
   net::World& world_;

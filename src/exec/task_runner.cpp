@@ -3,6 +3,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include "dataflow/detail/hash.hpp"
 #include "dataflow/detail/task_metrics.hpp"
 #include "dataflow/error.hpp"
+#include "exec/thread_pool.hpp"
 #include "task/wire.hpp"
 
 namespace dataflow::detail {
@@ -71,10 +73,16 @@ class MetricsScope {
   std::uint64_t cpu_;
 };
 
+// The shuffle blocks a task reads, into its metrics (once per input, not per record).
+void count_shuffle_read(const std::vector<detail::Block>& blocks, detail::TaskMetrics& m) {
+  for (const detail::Block& b : blocks) m.shuffle_bytes_read += b.size;
+  m.shuffle_blocks_read += blocks.size();
+}
+
 }  // namespace
 
-std::string TaskRunner::run_encoded(const task::Descriptor& d) const noexcept {
-  task::TaskReport report = run(d);
+std::string TaskRunner::run_encoded(const task::Descriptor& d, Clock::time_point queued) const noexcept {
+  task::TaskReport report = run(d, queued);
   try {
     if (fault_.action == FaultSpec::Action::kOomReport && report.ok) {
       inject_fault(fault_, d.stage, d.partition, d.attempt, rank_);
@@ -94,8 +102,13 @@ std::string TaskRunner::run_encoded(const task::Descriptor& d) const noexcept {
   }
 }
 
-task::TaskReport TaskRunner::run(const task::Descriptor& d) const noexcept {
+task::TaskReport TaskRunner::run(const task::Descriptor& d, Clock::time_point queued) const noexcept {
   task::TaskReport report = task::report_for(d, rank_);
+  report.metrics.thread = ThreadPool::current_slot();
+  if (queued != Clock::time_point{}) {
+    report.metrics.queue_wait_us = static_cast<std::uint64_t>(std::max<std::int64_t>(
+        0, std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - queued).count()));
+  }
   // The attempt's accumulator updates: kept only if it succeeds.
   detail::TaskAccumulators accumulators;
   detail::current_task_accumulators() = &accumulators;
@@ -215,6 +228,7 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
         t.slice = in.slice;
         break;
     }
+    if (t.blocks) count_shuffle_read(*t.blocks, report.metrics);
   }
   ctx.output_file = d.output_file;
   if (d.output == task::OutputKind::kShuffle) {
@@ -224,6 +238,7 @@ void TaskRunner::run_or_throw(const task::Descriptor& d, task::TaskReport& repor
     detail::MapOutput out;
     out.buckets = d.num_buckets;
     it->second(ctx, out);
+    report.metrics.shuffle_records_written = out.records;
     for (const auto& [bucket, bytes] : out.bucket_sizes()) {
       report.bucket_ids.push_back(bucket);
       report.bucket_sizes.push_back(bytes);

@@ -2,6 +2,8 @@
 // the outcome as data. The same code runs tasks in local mode and on executors.
 #pragma once
 
+#include <chrono>
+
 #include <string>
 
 #include "dataflow/config.hpp"
@@ -23,11 +25,13 @@ class TaskRunner {
   // Before an exchange: a range shuffle's map outputs are cut into buckets by the order's bounds.
   void cut_range_outputs(const task::ExchangeOrder& order) const;
 
-  // Thread-safe; never throws: a failure is a report with ok = false.
-  task::TaskReport run(const task::Descriptor& d) const noexcept;
+  using Clock = std::chrono::steady_clock;
+  // Thread-safe; never throws: a failure is a report with ok = false. `queued`: when the
+  // descriptor arrived (its wait before this thread took it is the queue wait).
+  task::TaskReport run(const task::Descriptor& d, Clock::time_point queued = {}) const noexcept;
   // run(), encoded for the driver. Never throws: running out of memory while encoding the
   // report gives a small report that says so.
-  std::string run_encoded(const task::Descriptor& d) const noexcept;
+  std::string run_encoded(const task::Descriptor& d, Clock::time_point queued = {}) const noexcept;
   // --check-spmd, on the driver: the hash of the output of task `d` computed here, as an
   // executor reports it for a descriptor with `check` set; nothing is kept and accumulator
   // updates are dropped. Throws what the task throws.

@@ -2,10 +2,17 @@
 #include "exec/thread_pool.hpp"
 
 namespace dataflow::exec {
+namespace {
+
+thread_local int t_slot = -1;
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
-  for (int i = 0; i < (threads > 0 ? threads : 1); ++i) threads_.emplace_back([this] { run(); });
+  for (int i = 0; i < (threads > 0 ? threads : 1); ++i) threads_.emplace_back([this, i] { run(i); });
 }
+
+int ThreadPool::current_slot() { return t_slot; }
 
 ThreadPool::~ThreadPool() {
   {
@@ -29,7 +36,8 @@ void ThreadPool::wait_idle() {
   idle_cv_.wait(lock, [this] { return queue_.empty() && busy_ == 0; });
 }
 
-void ThreadPool::run() {
+void ThreadPool::run(int slot) {
+  t_slot = slot;
   for (;;) {
     std::function<void()> work;
     {

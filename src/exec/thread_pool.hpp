@@ -22,9 +22,11 @@ class ThreadPool {
   // Blocks until the queue is empty and no work is running.
   void wait_idle();
   int threads() const { return static_cast<int>(threads_.size()); }
+  // The calling thread's index in its pool (0-based); -1 on a thread of no pool.
+  static int current_slot();
 
  private:
-  void run();
+  void run(int slot);
 
   std::mutex mu_;
   std::condition_variable work_cv_;

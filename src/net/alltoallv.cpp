@@ -25,8 +25,8 @@ std::uint64_t slice(std::uint64_t size, std::uint64_t round, std::uint64_t cap) 
 
 }  // namespace
 
-void World::alltoallv_executors(const std::vector<std::uint64_t>& send_sizes, std::uint64_t round_bytes,
-                                const Fill& fill, const Deliver& deliver) {
+World::AlltoallvStats World::alltoallv_executors(const std::vector<std::uint64_t>& send_sizes,
+                                                 std::uint64_t round_bytes, const Fill& fill, const Deliver& deliver) {
   MPI_Comm comm = comms_->executors;
   int p = 0;
   check(MPI_Comm_size(comm, &p), "MPI_Comm_size");
@@ -50,6 +50,7 @@ void World::alltoallv_executors(const std::vector<std::uint64_t>& send_sizes, st
   // buffer cost 12% of a 1 GiB sort's exchange. The send buffer serves every round.
   std::unique_ptr<char[]> sbuf;
   std::size_t scapacity = 0;
+  double collective_s = 0;
   for (std::uint64_t round = 0; round < rounds; ++round) {
     int stotal = 0, rtotal = 0;
     for (std::size_t d = 0; d < peers; ++d) {
@@ -72,9 +73,11 @@ void World::alltoallv_executors(const std::vector<std::uint64_t>& send_sizes, st
     char* rbuf = new char[static_cast<std::size_t>(std::max(rtotal, 1))];
     const std::shared_ptr<const void> received(rbuf, [](const void* b) { delete[] static_cast<const char*>(b); });
     detail::advise_huge_pages(rbuf, static_cast<std::size_t>(rtotal));
+    const double start = MPI_Wtime();
     check(MPI_Alltoallv(sbuf.get(), scounts.data(), sdispls.data(), MPI_BYTE, rbuf, rcounts.data(), rdispls.data(),
                         MPI_BYTE, comm),
           "MPI_Alltoallv");
+    collective_s += MPI_Wtime() - start;
     if (round + 1 == rounds) sbuf.reset();
     for (std::size_t s = 0; s < peers; ++s) {
       if (rcounts[s]) {
@@ -82,6 +85,7 @@ void World::alltoallv_executors(const std::vector<std::uint64_t>& send_sizes, st
       }
     }
   }
+  return {rounds, static_cast<std::uint64_t>(collective_s * 1e6)};
 }
 
 }  // namespace dataflow::net

@@ -71,8 +71,13 @@ class World {
   using Fill = std::function<void(std::size_t dest, char* out, std::size_t n)>;
   using Deliver =
       std::function<void(std::size_t source, std::string_view bytes, const std::shared_ptr<const void>& round)>;
-  void alltoallv_executors(const std::vector<std::uint64_t>& send_sizes, std::uint64_t round_bytes, const Fill& fill,
-                           const Deliver& deliver);
+  // Returns its rounds and the microseconds spent inside MPI_Alltoallv.
+  struct AlltoallvStats {
+    std::uint64_t rounds = 0;
+    std::uint64_t collective_us = 0;
+  };
+  AlltoallvStats alltoallv_executors(const std::vector<std::uint64_t>& send_sizes, std::uint64_t round_bytes,
+                                     const Fill& fill, const Deliver& deliver);
 
   // Collective over all ranks: the smallest `value`.
   int min_over_ranks(int value);

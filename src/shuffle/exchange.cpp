@@ -6,6 +6,7 @@
 #include "shuffle/exchange.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -222,7 +223,9 @@ std::uint64_t round_bytes(const task::ExchangeOrder& order, const detail::TaskMe
 
 }  // namespace
 
-void exchange_over_mpi(BlockStore& store, net::World& world, const task::ExchangeOrder& order) {
+void exchange_over_mpi(BlockStore& store, net::World& world, const task::ExchangeOrder& order,
+                       task::ExchangeDone& done) {
+  const auto started = std::chrono::steady_clock::now();
   const std::size_t executors = static_cast<std::size_t>(world.size() - 1);
   const std::size_t self = static_cast<std::size_t>(world.rank() - 1);
   std::vector<std::shared_ptr<const detail::MapOutput>> outputs;
@@ -285,6 +288,7 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
   // thrown after the last one.
   std::vector<bool> dropping(executors);
   auto deliver = [&](std::size_t source, std::string_view bytes, const std::shared_ptr<const void>& round) {
+    done.bytes_received += bytes.size();
     if (dropping[source]) return;
     detail::Reservation reserved(memory.bounded() ? memory.pool : nullptr, detail::MemoryPool::Kind::kStorage);
     const bool keep = reserved.grow_to(bytes.size());
@@ -297,7 +301,12 @@ void exchange_over_mpi(BlockStore& store, net::World& world, const task::Exchang
     }
     parsers[source].flush_spilled();
   };
-  world.alltoallv_executors(send_sizes, round_bytes(order, memory, executors), fill, deliver);
+  done.bytes_to = send_sizes;
+  const auto stats = world.alltoallv_executors(send_sizes, round_bytes(order, memory, executors), fill, deliver);
+  done.rounds = stats.rounds;
+  done.collective_us = stats.collective_us;
+  done.total_us = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
   for (std::size_t source = 0; source < executors; ++source) {
     if (!dropping[source] && corrupt.empty()) {
       try {

@@ -19,7 +19,9 @@ class CorruptShuffle : public Error {
   explicit CorruptShuffle(const std::string& message) : Error(ExitCode::kIoError, message) {}
 };
 
-// Collective over the executors: every executor calls it for the same order.
-void exchange_over_mpi(BlockStore& store, net::World& world, const task::ExchangeOrder& order);
+// Collective over the executors: every executor calls it for the same order. Fills `done`'s
+// figures (bytes per peer, rounds, times).
+void exchange_over_mpi(BlockStore& store, net::World& world, const task::ExchangeOrder& order,
+                       task::ExchangeDone& done);
 
 }  // namespace dataflow::shuffle

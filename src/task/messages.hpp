@@ -88,6 +88,27 @@ struct ExchangeDone {
   bool ok = true;
   std::string error;
   std::int32_t error_code = 70;  // the job's exit code when not ok
+  // What it moved: bytes sent to each executor (0-based; its own stay in memory, 0),
+  // bytes received, the collective's rounds, and the time in MPI_Alltoallv and in the
+  // whole exchange.
+  std::vector<std::uint64_t> bytes_to;
+  std::uint64_t bytes_received = 0;
+  std::uint64_t rounds = 0;
+  std::uint64_t collective_us = 0;
+  std::uint64_t total_us = 0;
+  template <class Archive>
+  void serialize(Archive& ar);
+};
+
+// Executor -> driver about once a second while an event log or report is on (it also
+// serves as a heartbeat): the rank's process as /proc and getrusage see it.
+struct RankSample {
+  std::uint64_t rss = 0;       // bytes resident
+  std::uint64_t peak_rss = 0;  // bytes, the most resident so far
+  std::uint64_t cpu_user_ms = 0;
+  std::uint64_t cpu_system_ms = 0;
+  std::uint64_t pool_reserved = 0;       // the memory pool's reserved bytes
+  std::uint64_t disk_bytes_spilled = 0;  // spilled by this process so far, as stored
   template <class Archive>
   void serialize(Archive& ar);
 };

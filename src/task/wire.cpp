@@ -21,8 +21,8 @@ constexpr std::uint32_t kMagic = 0x31544644;  // "DFT1"
 // updates in reports and job ends; 10: shuffles kept past a job, cached blocks in reports;
 // 11: a finished Hello carries the error that ended the program on its rank; --check-spmd's
 // output hashes; 12: text splits' bad records mode; 13: an exchange's error code; 14: task
-// metrics in reports
-constexpr std::uint16_t kVersion = 14;
+// metrics in reports; 15: more task metrics, an exchange's figures, rank samples
+constexpr std::uint16_t kVersion = 15;
 
 using OutArchive = cereal::BinaryOutputArchive;
 
@@ -201,7 +201,8 @@ void TaskReport::serialize(Archive& ar) {
   ar(output_hash);
   auto& m = metrics;
   ar(m.run_us, m.cpu_ns, m.records_read, m.bytes_read, m.memory_bytes_spilled, m.disk_bytes_spilled,
-     m.peak_reserved_bytes);
+     m.peak_reserved_bytes, m.queue_wait_us, m.shuffle_records_written, m.shuffle_bytes_read, m.shuffle_blocks_read,
+     m.thread);
 }
 
 template <class Archive>
@@ -218,6 +219,13 @@ void ExchangeDone::serialize(Archive& ar) {
   flag(ar, ok);
   field(ar, error);
   ar(error_code);
+  field(ar, bytes_to);
+  ar(bytes_received, rounds, collective_us, total_us);
+}
+
+template <class Archive>
+void RankSample::serialize(Archive& ar) {
+  ar(rss, peak_rss, cpu_user_ms, cpu_system_ms, pool_reserved, disk_bytes_spilled);
 }
 
 template <class Archive>
@@ -274,6 +282,7 @@ DATAFLOW_WIRE_MESSAGE(ExchangeOrder)
 DATAFLOW_WIRE_MESSAGE(ExchangeDone)
 DATAFLOW_WIRE_MESSAGE(JobEnd)
 DATAFLOW_WIRE_MESSAGE(Shutdown)
+DATAFLOW_WIRE_MESSAGE(RankSample)
 #undef DATAFLOW_WIRE_MESSAGE
 
 }  // namespace dataflow::task

@@ -17,6 +17,14 @@ events and its JobEnd after them; each stage's DataflowTaskEnd events number its
               by stage 0 > 0; no task failed; no bytes spilled (the default memory).
   spill       the same input with --executor-memory 1M: "Memory Bytes Spilled" and "Disk
               Bytes Spilled" summed over the job are > 0.
+              Besides: ApplicationStart lists max(1, N-1) executors with host and pid;
+              every DataflowExchange received the bytes it sent (> 0 at N >= 3); shuffle
+              bytes written by stage 0 = "Total Bytes Read" by stage 1; records written > 0;
+              stage 0's "Shuffle Partition Bytes" counts stage 1's tasks; no stage flagged
+              skewed; a DataflowRankSample of the driver with RSS <= Peak RSS; every task
+              has a Thread; every JobEnd has Accumulables.
+  skew        DATAFLOW_FAULT=hang:stage=0,partition=1,seconds=5: stage 0 (one task 5 s
+              longer than the others) is flagged skewed, stage 1 is not.
   fault       DATAFLOW_FAULT=throw:stage=0,partition=0,attempt=0: exit 0; exactly one
               TaskEnd with "Failed": true (stage 0, partition 0, attempt 0, an
               ExceptionFailure), so stage 0 has its tasks + 1 TaskEnd events.
@@ -97,9 +105,14 @@ def check_order(events, code, fails):
             if e.get("Job ID") != job:
                 fails.append("JobEnd of job %r while job %r runs" % (e.get("Job ID"), job))
             job = None
-        elif k in ("DataflowStageSubmitted", "DataflowStageCompleted", "DataflowTaskEnd"):
+        elif k == "DataflowRankSample":
+            if job is None:
+                fails.append("a rank sample outside a job")
+        elif k in ("DataflowStageSubmitted", "DataflowStageCompleted", "DataflowTaskEnd", "DataflowExchange"):
             if job is None or e.get("Job ID") != job:
                 fails.append("%s of job %r outside it" % (k, e.get("Job ID")))
+                continue
+            if k == "DataflowExchange":
                 continue
             stage = e["Stage Info"]["Stage ID"] if "Stage Info" in e else e["Stage ID"]
             if k == "DataflowStageSubmitted":
@@ -139,7 +152,53 @@ def total(ends, *path, stage=None):
     return n
 
 
-def logged_run(ctx, args, env=None, code=0, flag=True):
+def of_kind(events, kind):
+    return [e for e in events if e["Event"] == kind]
+
+
+def check_metrics(events, ends, np, fails):
+    """What wordcount's log must hold besides its tasks: the executors with their hosts, the
+    exchange (bytes sent = bytes received), shuffle bytes written = read, partition bytes,
+    no skew, rank samples, threads and accumulables."""
+    start = of_kind(events, "DataflowApplicationStart")[0]
+    executors = start.get("Executors")
+    if not isinstance(executors, list) or len(executors) != max(1, np - 1) or \
+            not all(x.get("Host") and x.get("Pid", 0) > 0 for x in executors):
+        fails.append("Executors %r, expected %d with a host and pid" % (executors, max(1, np - 1)))
+    exchanges = of_kind(events, "DataflowExchange")
+    if not exchanges:
+        fails.append("no DataflowExchange")
+    for x in exchanges:
+        sent, got = sum(x["Bytes Sent By Rank"]), sum(x["Bytes Received By Rank"])
+        if sent != got or (np >= 3 and sent == 0):
+            fails.append("exchange sent %d bytes and received %d at np %d" % (sent, got, np))
+    written = total(ends, "Task Metrics", "Shuffle Write Metrics", "Shuffle Bytes Written", stage=0)
+    read = total(ends, "Task Metrics", "Shuffle Read Metrics", "Total Bytes Read", stage=1)
+    if written != read or written == 0:
+        fails.append("shuffle bytes written by stage 0: %d, read by stage 1: %d" % (written, read))
+    if total(ends, "Task Metrics", "Shuffle Write Metrics", "Shuffle Records Written", stage=0) <= 0:
+        fails.append("no shuffle records written by stage 0")
+    reduce_tasks = [e["Stage Info"]["Number of Tasks"] for e in of_kind(events, "DataflowStageSubmitted")
+                    if e["Stage Info"]["Stage ID"] == 1]
+    for c in of_kind(events, "DataflowStageCompleted"):
+        info = c["Stage Info"]
+        if info.get("Skew", {}).get("Flagged") is not False:
+            fails.append("stage %d: Skew %r, expected not flagged" % (info["Stage ID"], info.get("Skew")))
+        if info["Stage ID"] == 0:
+            parts = info.get("Shuffle Partition Bytes", {})
+            if [parts.get("count")] != reduce_tasks or not parts.get("top"):
+                fails.append("stage 0: Shuffle Partition Bytes %r, expected %r partitions" % (parts, reduce_tasks))
+    samples = of_kind(events, "DataflowRankSample")
+    if not any(x["Executor ID"] == "0" and x["RSS"] > 0 and x["Peak RSS"] >= x["RSS"] for x in samples):
+        fails.append("no rank sample of the driver with its RSS: %r" % samples[:2])
+    threads = {t["Task Info"].get("Thread") for ts in ends.values() for t in ts}
+    if not threads or not all(isinstance(n, int) and n >= 0 for n in threads):
+        fails.append("task threads %r" % threads)
+    if not all(isinstance(j.get("Accumulables"), list) for j in of_kind(events, "DataflowJobEnd")):
+        fails.append("a JobEnd without Accumulables")
+
+
+def logged_run(ctx, args, env=None, code=0, flag=True, events_out=None):
     """Runs wordcount (or `ctx.app`) with a fresh log directory; returns (res, ends, fails)."""
     d = os.path.join(ctx.tmp, "events")
     os.mkdir(d)
@@ -152,6 +211,8 @@ def logged_run(ctx, args, env=None, code=0, flag=True):
     fails = cw.expect_exit(res, code, prefix=os.path.basename(ctx.app.wordcount).encode() + b": error:")
     events = read_log(d, fails)
     ends = check_order(events, code, fails) if events else {}
+    if events_out is not None:
+        events_out.extend(events)
     return res, ends, fails
 
 
@@ -169,9 +230,11 @@ def words_input(ctx):
 
 def wordcount(ctx):
     path, lines, size = words_input(ctx)
-    res, ends, fails = logged_run(ctx, ["--split-size", "1M", path])
+    events = []
+    res, ends, fails = logged_run(ctx, ["--split-size", "1M", path], events_out=events)
     if not ends:
         return res, fails
+    check_metrics(events, ends, ctx.np, fails)
     read = total(ends, "Task Metrics", "Input Metrics", "Records Read", stage=0)
     if read != lines:
         fails.append("Records Read over stage 0: %d, expected %d lines" % (read, lines))
@@ -211,6 +274,19 @@ def fault(ctx):
             fails.append("the failed attempt is %r, expected stage 0, partition 0, attempt 0" % (where,))
         if total(ends, "Task Metrics", "Input Metrics", "Records Read", stage=0) < 2000:
             fails.append("Records Read over stage 0 below the 2000 lines")
+    return res, fails
+
+
+def skew(ctx):
+    path, _, _ = words_input(ctx)
+    events = []
+    res, ends, fails = logged_run(ctx, ["--split-size", "1M", path], events_out=events,
+                                  env={"DATAFLOW_FAULT": "hang:stage=0,partition=1,seconds=5"})
+    flagged = {c["Stage Info"]["Stage ID"]: c["Stage Info"].get("Skew", {}).get("Flagged")
+               for c in of_kind(events, "DataflowStageCompleted")}
+    if events and flagged != {0: True, 1: False}:
+        fails.append("skew flags by stage %r, expected stage 0 flagged (one task 5 s longer) and not stage 1"
+                     % flagged)
     return res, fails
 
 
@@ -254,6 +330,7 @@ CASES = [
     ("wordcount", wordcount),
     ("spill", spill),
     ("fault", fault),
+    ("skew", skew),
     ("env", env_case),
     ("missing", missing),
     ("etl", etl),
@@ -261,8 +338,8 @@ CASES = [
 
 
 class Ctx:
-    def __init__(self, app, etl_app, tmp):
-        self.app, self.etl, self.tmp = app, etl_app, tmp
+    def __init__(self, app, etl_app, tmp, np):
+        self.app, self.etl, self.tmp, self.np = app, etl_app, tmp, np
 
 
 def main():
@@ -278,7 +355,7 @@ def main():
     wc = cw.Runner(a.wordcount, a.np, a.mpirun, a.timeout, a.verbose)
     et = cw.Runner(a.etl, a.np, a.mpirun, a.timeout, a.verbose) if a.etl else None
     cases = [c for c in CASES if c[0] != "etl" or et]
-    return cwl.run_cases(cases, a.cases, a.np, "dataflow-event-log-", lambda tmp: Ctx(wc, et, tmp))
+    return cwl.run_cases(cases, a.cases, a.np, "dataflow-event-log-", lambda tmp: Ctx(wc, et, tmp, a.np))
 
 
 if __name__ == "__main__":

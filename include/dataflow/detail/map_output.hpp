@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dataflow/detail/huge_pages.hpp"
@@ -35,6 +36,7 @@ struct MapOutput {
   std::string data;            // the records in memory, bucket after bucket
   std::vector<Extent> extents; // pieces of non-empty buckets, buckets ascending
   std::vector<Run> spilled;    // earlier records, on disk, in order
+  std::uint64_t records = 0;   // records written into it (memory and runs)
   Reservation memory;          // holds data's bytes
   // A range shuffle's map output before its bounds are known: its records (`data` and the
   // runs) are in their order, not yet cut into buckets (all in bucket 0), and `sample` holds
@@ -113,11 +115,13 @@ class RunWriter {
       bucket_ = bucket;
     }
     record_end_ = buffer_->size();
+    ++records_;
     if (record_end_ - piece_start_ >= kPieceBytes) close_piece(record_end_);
   }
   // Closes the last piece; a disk run is flushed, readable.
   void finish() {
     close_piece(record_end_);
+    out_.records += std::exchange(records_, 0);
     if (to_disk()) out_.spilled.back().file->flush();
   }
 
@@ -146,6 +150,7 @@ class RunWriter {
   std::uint64_t record_end_ = 0;  // end of the last whole record in buffer()
   std::uint32_t bucket_ = 0;
   std::uint64_t written_ = 0;  // bytes of this run on disk
+  std::uint64_t records_ = 0;  // records ended since the last finish()
 };
 
 // The order in which to write `n` items so that their buckets ascend, items of one bucket

@@ -17,6 +17,11 @@ struct TaskMetrics {
   std::uint64_t disk_bytes_spilled = 0;    // the same bytes as stored on disk
   std::uint64_t reserved_bytes = 0;        // task memory reserved now (not sent: for the peak)
   std::uint64_t peak_reserved_bytes = 0;   // the most task memory it held at once
+  std::uint64_t queue_wait_us = 0;         // from the descriptor's arrival to the attempt's start
+  std::uint64_t shuffle_records_written = 0;  // records of its shuffle output
+  std::uint64_t shuffle_bytes_read = 0;       // shuffle blocks it read (from memory or disk)
+  std::uint64_t shuffle_blocks_read = 0;
+  std::int32_t thread = -1;  // the executor's task thread (0-based) that ran it
 };
 
 // The running attempt's metrics on this thread; null outside a task (set by the task
