@@ -31,7 +31,7 @@ rect.task{stroke:#fff;stroke-width:0.5}rect.task.failed{stroke:#d00;stroke-width
 rect.job{fill:#c9d3df}rect.exchange{stroke:#555;stroke-width:0.5}
 .spark polyline{fill:none;stroke:#4e79a7;stroke-width:1.5}.spark{background:#fafafa;vertical-align:middle}
 span.max{font-size:11px;color:#555;margin-left:6px}table.ranks td{white-space:nowrap}
-table.stages td:nth-child(3){min-width:180px;max-width:320px;word-break:break-all}p.note,p.rule{color:#555}
+table.stages td:nth-child(3){min-width:180px;max-width:320px;overflow-wrap:anywhere}p.note,p.rule{color:#555}
 .legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:12px;
 margin-right:4px;vertical-align:middle;border:1px solid #fff}
 )";

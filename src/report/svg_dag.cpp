@@ -10,7 +10,7 @@
 namespace dataflow::report {
 namespace {
 
-constexpr int kBoxW = 260, kBoxH = 88, kGapX = 56, kGapY = 18, kMargin = 8, kLine = 15;
+constexpr int kBoxW = 260, kBoxH = 88, kGapX = 56, kGapY = 18, kMargin = 8, kLine = 15, kArcBand = 36;
 constexpr std::size_t kNameChars = 42;
 
 // Each node's layer: the longest path from a root. A cycle (a broken log) stops after n rounds.
@@ -145,17 +145,31 @@ void render_dag(std::string& out, const ReportModel& model, std::size_t job) {
     }
   }
   const DagLayout d = layout_dag(parents);
+  // An edge that skips a layer would cross the boxes between: it arcs over them, in a band
+  // above the first row.
+  bool long_edges = false;
+  for (std::size_t i = 0; i < stages; ++i) {
+    for (const std::size_t p : parents[i]) long_edges = long_edges || d.layer[i] - d.layer[p] > 1;
+  }
+  const int top = kMargin + (long_edges ? kArcBand : 0);
   const auto x_of = [&](std::size_t i) { return kMargin + d.layer[i] * (kBoxW + kGapX); };
-  const auto y_of = [&](std::size_t i) { return kMargin + d.order[i] * (kBoxH + kGapY); };
+  const auto y_of = [&](std::size_t i) { return top + d.order[i] * (kBoxH + kGapY); };
   appendf(out, "<svg class=\"dag\" width=\"%d\" height=\"%d\" role=\"img\">", 2 * kMargin + d.layers * (kBoxW + kGapX),
-          2 * kMargin + std::max(d.rows, 1) * (kBoxH + kGapY));
+          top + kMargin + std::max(d.rows, 1) * (kBoxH + kGapY));
   appendf(out,
           "<defs><marker id=\"arrow-%zu\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
           "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" fill=\"#555\"/></marker></defs>",
           job);
+  int arc = 0;  // long edges arc at different heights so that they stay apart
   for (std::size_t i = 0; i < stages; ++i) {
     for (const std::size_t p : parents[i]) {
       const int x1 = x_of(p) + kBoxW, y1 = y_of(p) + kBoxH / 2, x2 = x_of(i), y2 = y_of(i) + kBoxH / 2;
+      if (d.layer[i] - d.layer[p] > 1) {
+        const int y = kMargin + (arc++ * 7) % kArcBand;
+        appendf(out, "<path class=\"edge\" d=\"M%d,%dC%d,%d %d,%d %d,%d\" marker-end=\"url(#arrow-%zu)\"/>",
+                x_of(p) + kBoxW / 2, y_of(p), x_of(p) + kBoxW / 2, y, x2 + kBoxW / 2, y, x2 + kBoxW / 2, y_of(i), job);
+        continue;
+      }
       appendf(out, "<path class=\"edge\" d=\"M%d,%dC%d,%d %d,%d %d,%d\" marker-end=\"url(#arrow-%zu)\"/>", x1, y1,
               x1 + kGapX / 2, y1, x2 - kGapX / 2, y2, x2, y2, job);
     }
