@@ -141,6 +141,7 @@ class Engine final : public Runtime {
   std::string program_;
   std::unique_ptr<driver::EventLog> events_;  // driver, with --event-log
   bool events_started_ = false;
+  bool events_ended_ = false;
 };
 
 }  // namespace dataflow::detail

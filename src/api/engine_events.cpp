@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include "dataflow/error.hpp"
 #include "driver/event_log.hpp"
 #include "io/bad_records.hpp"
+#include "report/report.hpp"
 
 namespace dataflow::detail {
 namespace {
@@ -85,8 +87,29 @@ void Engine::start_event_log(const std::vector<std::string>& argv) {
   }
 }
 
+namespace {
+
+// The page, written under a temporary name and renamed; a failure warns and changes nothing
+// else (the report, like the log, never fails the job).
+void write_report(const std::string& program, const std::string& path, const std::string& page) {
+  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  bool ok = f && std::fwrite(page.data(), 1, page.size(), f) == page.size();
+  const int err = errno;
+  ok = f && std::fclose(f) == 0 && ok;
+  if (ok && std::rename(tmp.c_str(), path.c_str()) == 0) return;
+  std::fprintf(stderr, "%s: warning: cannot write the report %s: %s\n", program.c_str(), path.c_str(),
+               std::strerror(err ? err : errno));
+  std::remove(tmp.c_str());
+}
+
+}  // namespace
+
 void Engine::end_event_log(int code) {
-  if (events_) events_->finish(code);
+  if (!events_ || events_ended_) return;
+  events_ended_ = true;
+  events_->finish(code);
+  if (!config_.report.empty()) write_report(program_, config_.report, report::render_html(events_->kept()));
 }
 
 driver::Accumulables Engine::accumulables() const {

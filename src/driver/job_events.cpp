@@ -8,6 +8,7 @@
 #include "driver/event_log.hpp"
 #include "exec/rank_sampler.hpp"
 #include "plan/planner.hpp"
+#include "report/skew.hpp"
 
 namespace dataflow::driver {
 namespace {
@@ -25,25 +26,14 @@ std::string stage_name(const dag::Graph& graph, const plan::Stage& s) {
   return name;
 }
 
-// The nearest-rank quantile q of sorted `v` (not empty).
-std::uint64_t quantile(const std::vector<std::uint64_t>& v, double q) {
-  const auto i = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
+using report::quantile_sorted;
 
-// Spark AQE's skew factor: the largest at least 5 times the median.
-constexpr double kSkewFactor = 5.0;
-// Floors, so that small stages do not shout: the largest at least this far above the median.
-constexpr std::uint64_t kSkewFloorMs = 1000;
-constexpr std::uint64_t kSkewFloorBytes = std::uint64_t{64} << 20;
-constexpr const char* kSkewRule = "max >= 5 x median and max - median >= 1 s (durations) or 64 MiB (bytes)";
-
-bool skewed(std::uint64_t max, std::uint64_t median, std::uint64_t floor) {
-  return static_cast<double>(max) >= kSkewFactor * static_cast<double>(median) && max - median >= floor;
-}
-
-double ratio(std::uint64_t max, std::uint64_t median) {
-  return median == 0 ? 0.0 : static_cast<double>(max) / static_cast<double>(median);
+// Max / median by the report's skew rule (README "The HTML report"), and whether it flags.
+void skew_field(common::JsonWriter& w, const char* name, std::uint64_t max, std::uint64_t median, double floor,
+                bool& flagged) {
+  const report::SkewVerdict v = report::judge_skew(static_cast<double>(max), static_cast<double>(median), floor);
+  w.field(name, v.ratio);  // null when the median is 0 and the max is not
+  flagged = flagged || v.flagged;
 }
 
 // "Shuffle Partition Bytes": count, min, p50, max and the 5 largest [partition, bytes].
@@ -52,7 +42,7 @@ void partition_bytes(common::JsonWriter& w, const std::vector<std::uint64_t>& by
   std::vector<std::uint64_t> sorted = bytes;
   std::sort(sorted.begin(), sorted.end());
   max = sorted.back();
-  median = quantile(sorted, 0.5);
+  median = quantile_sorted(sorted, 0.5);
   std::vector<std::uint32_t> top(bytes.size());
   for (std::uint32_t i = 0; i < top.size(); ++i) top[i] = i;
   const std::size_t n = std::min<std::size_t>(5, top.size());
@@ -212,23 +202,21 @@ void JobEvents::stage_completed(const plan::Stage& s) {
   } else {
     std::sort(run_ms_.begin(), run_ms_.end());
     max_ms = run_ms_.back();
-    median_ms = quantile(run_ms_, 0.5);
+    median_ms = quantile_sorted(run_ms_, 0.5);
     w.begin_object()
         .field("min", run_ms_.front())
-        .field("p25", quantile(run_ms_, 0.25))
+        .field("p25", quantile_sorted(run_ms_, 0.25))
         .field("p50", median_ms)
-        .field("p75", quantile(run_ms_, 0.75))
+        .field("p75", quantile_sorted(run_ms_, 0.75))
         .field("max", max_ms)
         .end_object();
   }
   if (!partition_bytes_.empty()) partition_bytes(w, partition_bytes_, max_bytes, median_bytes);
-  w.key("Skew")
-      .begin_object()
-      .field("Duration Max/Median", ratio(max_ms, median_ms))
-      .field("Bytes Max/Median", ratio(max_bytes, median_bytes))
-      .field("Flagged", skewed(max_ms, median_ms, kSkewFloorMs) || skewed(max_bytes, median_bytes, kSkewFloorBytes))
-      .field("Rule", kSkewRule)
-      .end_object();
+  bool flagged = false;
+  w.key("Skew").begin_object();
+  skew_field(w, "Duration Max/Median", max_ms, median_ms, report::kSkewDurationFloorMs, flagged);
+  skew_field(w, "Bytes Max/Median", max_bytes, median_bytes, report::kSkewBytesFloor, flagged);
+  w.field("Flagged", flagged).field("Rule", report::skew_rule_text()).end_object();
   w.end_object().end_object();
   log_->write(w);
 }

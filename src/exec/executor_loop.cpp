@@ -54,7 +54,8 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
   world_.send(0, net::kTagHello, task::encode(hello));
   Outbox outbox;
   net::Backoff backoff;
-  auto last_beat = std::chrono::steady_clock::now();
+  // With samples, the first goes at once: even a short job shows every rank's memory.
+  auto last_beat = std::chrono::steady_clock::now() - (samples ? heartbeat : std::chrono::milliseconds(0));
   auto flush = [&] {
     for (auto& bytes : outbox.take()) world_.send(0, net::kTagReport, bytes);
     if (const auto now = std::chrono::steady_clock::now(); now - last_beat >= heartbeat) {

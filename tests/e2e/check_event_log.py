@@ -21,7 +21,7 @@ events and its JobEnd after them; each stage's DataflowTaskEnd events number its
               every DataflowExchange received the bytes it sent (> 0 at N >= 3); shuffle
               bytes written by stage 0 = "Total Bytes Read" by stage 1; records written > 0;
               stage 0's "Shuffle Partition Bytes" counts stage 1's tasks; no stage flagged
-              skewed; a DataflowRankSample of the driver with RSS <= Peak RSS; every task
+              skewed; a DataflowRankSample of every rank with RSS <= Peak RSS; every task
               has a Thread; every JobEnd has Accumulables.
   skew        DATAFLOW_FAULT=hang:stage=0,partition=1,seconds=5: stage 0 (one task 5 s
               longer than the others) is flagged skewed, stage 1 is not.
@@ -189,8 +189,9 @@ def check_metrics(events, ends, np, fails):
             if [parts.get("count")] != reduce_tasks or not parts.get("top"):
                 fails.append("stage 0: Shuffle Partition Bytes %r, expected %r partitions" % (parts, reduce_tasks))
     samples = of_kind(events, "DataflowRankSample")
-    if not any(x["Executor ID"] == "0" and x["RSS"] > 0 and x["Peak RSS"] >= x["RSS"] for x in samples):
-        fails.append("no rank sample of the driver with its RSS: %r" % samples[:2])
+    sampled = sorted({int(x["Executor ID"]) for x in samples if x["RSS"] > 0 and x["Peak RSS"] >= x["RSS"]})
+    if sampled != list(range(max(1, np))):
+        fails.append("rank samples with RSS <= Peak RSS from ranks %r, expected every rank" % sampled)
     threads = {t["Task Info"].get("Thread") for ts in ends.values() for t in ts}
     if not threads or not all(isinstance(n, int) and n >= 0 for n in threads):
         fails.append("task threads %r" % threads)

@@ -103,7 +103,7 @@ TaskReport sample_report() {
   r.result = std::string(1000, 'r') + kBinary;
   r.accumulators = "updates" + kBinary;
   r.output_hash = 0x8000000000000003ull;
-  r.metrics = {1, 2, 3, 1ull << 40, 5, 6, 0, std::numeric_limits<std::uint64_t>::max()};
+  r.metrics = {1, 2, 3, 1ull << 40, 5, 6, 0, std::numeric_limits<std::uint64_t>::max(), 9, 10, 1ull << 35, 12, 3};
   return r;
 }
 
@@ -124,7 +124,23 @@ ExchangeDone sample_done() {
   d.ok = false;
   d.error = "peer 3 failed" + kBinary;
   d.error_code = 74;
+  d.bytes_to = {0, 1ull << 40, 7};
+  d.bytes_received = 1ull << 33;
+  d.rounds = 3;
+  d.collective_us = 12345;
+  d.total_us = std::numeric_limits<std::uint64_t>::max();
   return d;
+}
+
+RankSample sample_rank() {
+  RankSample s;
+  s.rss = 1ull << 31;
+  s.peak_rss = 1ull << 32;
+  s.cpu_user_ms = 7;
+  s.cpu_system_ms = 8;
+  s.pool_reserved = 9;
+  s.disk_bytes_spilled = std::numeric_limits<std::uint64_t>::max();
+  return s;
 }
 
 JobEnd sample_end() {
@@ -222,6 +238,11 @@ void expect_same(const TaskReport& a, const TaskReport& b) {
   EXPECT_EQ(a.metrics.memory_bytes_spilled, b.metrics.memory_bytes_spilled);
   EXPECT_EQ(a.metrics.disk_bytes_spilled, b.metrics.disk_bytes_spilled);
   EXPECT_EQ(a.metrics.peak_reserved_bytes, b.metrics.peak_reserved_bytes);
+  EXPECT_EQ(a.metrics.queue_wait_us, b.metrics.queue_wait_us);
+  EXPECT_EQ(a.metrics.shuffle_records_written, b.metrics.shuffle_records_written);
+  EXPECT_EQ(a.metrics.shuffle_bytes_read, b.metrics.shuffle_bytes_read);
+  EXPECT_EQ(a.metrics.shuffle_blocks_read, b.metrics.shuffle_blocks_read);
+  EXPECT_EQ(a.metrics.thread, b.metrics.thread);
 }
 
 void expect_same(const ExchangeOrder& a, const ExchangeOrder& b) {
@@ -238,6 +259,20 @@ void expect_same(const ExchangeDone& a, const ExchangeDone& b) {
   EXPECT_EQ(a.ok, b.ok);
   EXPECT_EQ(a.error, b.error);
   EXPECT_EQ(a.error_code, b.error_code);
+  EXPECT_EQ(a.bytes_to, b.bytes_to);
+  EXPECT_EQ(a.bytes_received, b.bytes_received);
+  EXPECT_EQ(a.rounds, b.rounds);
+  EXPECT_EQ(a.collective_us, b.collective_us);
+  EXPECT_EQ(a.total_us, b.total_us);
+}
+
+void expect_same(const RankSample& a, const RankSample& b) {
+  EXPECT_EQ(a.rss, b.rss);
+  EXPECT_EQ(a.peak_rss, b.peak_rss);
+  EXPECT_EQ(a.cpu_user_ms, b.cpu_user_ms);
+  EXPECT_EQ(a.cpu_system_ms, b.cpu_system_ms);
+  EXPECT_EQ(a.pool_reserved, b.pool_reserved);
+  EXPECT_EQ(a.disk_bytes_spilled, b.disk_bytes_spilled);
 }
 
 void expect_same(const JobEnd& a, const JobEnd& b) {
@@ -306,6 +341,11 @@ TEST(WireRoundTrip, ExchangeDone) {
   expect_round_trip(ExchangeDone{});
 }
 
+TEST(WireRoundTrip, RankSample) {
+  expect_round_trip(sample_rank());
+  expect_round_trip(RankSample{});
+}
+
 TEST(WireRoundTrip, JobEnd) {
   expect_round_trip(sample_end());
   expect_round_trip(JobEnd{});
@@ -323,7 +363,7 @@ TEST(WireRoundTrip, HeaderIsMagicThenVersion) {
   EXPECT_EQ(bytes.substr(0, 4), "DFT1");
   std::uint16_t version = 0;
   std::memcpy(&version, bytes.data() + 4, 2);
-  EXPECT_EQ(version, 14);
+  EXPECT_EQ(version, 15);
   const Hello h = sample_hello();
   // job, fingerprint, cores, action, finished, error code, error
   EXPECT_EQ(bytes.size(), 6u + 8 + 8 + 4 + 8 + h.action.size() + 1 + 4 + 8 + h.error.size());
@@ -418,7 +458,10 @@ std::vector<LengthField> order_lengths(const ExchangeOrder& o) {
   const std::size_t owner_at = 6 + 8 + 4 + 8;
   return {{owner_at, o.owner.size(), 4}, {owner_at + 8 + 4 * o.owner.size(), o.bounds.size(), 1}};
 }
-std::vector<LengthField> done_lengths(const ExchangeDone& d) { return {{6 + 8 + 1, d.error.size(), 1}}; }
+std::vector<LengthField> done_lengths(const ExchangeDone& d) {
+  const std::size_t error_at = 6 + 8 + 1;
+  return {{error_at, d.error.size(), 1}, {error_at + 8 + d.error.size() + 4, d.bytes_to.size(), 8}};
+}
 std::vector<LengthField> end_lengths(const JobEnd& e) {
   const std::size_t error_at = 6 + 8 + 1 + 4;
   return {{error_at, e.error.size(), 1}, {error_at + 8 + e.error.size(), e.result.size(), 1}};
@@ -458,6 +501,11 @@ struct Sample<ExchangeDone> {
   static std::vector<LengthField> lengths(const ExchangeDone& m) { return done_lengths(m); }
 };
 template <>
+struct Sample<RankSample> {
+  static RankSample make() { return sample_rank(); }
+  static std::vector<LengthField> lengths(const RankSample&) { return {}; }
+};
+template <>
 struct Sample<JobEnd> {
   static JobEnd make() { return sample_end(); }
   static std::vector<LengthField> lengths(const JobEnd& m) { return end_lengths(m); }
@@ -465,7 +513,8 @@ struct Sample<JobEnd> {
 
 template <class M>
 class WireMalformed : public ::testing::Test {};
-using Messages = ::testing::Types<Descriptor, Hello, TaskReport, ExchangeOrder, ExchangeDone, JobEnd, Shutdown>;
+using Messages =
+    ::testing::Types<Descriptor, Hello, TaskReport, ExchangeOrder, ExchangeDone, RankSample, JobEnd, Shutdown>;
 TYPED_TEST_SUITE(WireMalformed, Messages);
 
 TYPED_TEST(WireMalformed, EmptyBytes) {
