@@ -28,6 +28,10 @@ echo "job $jid: $state"
 if [ "$state" != COMPLETED ]; then cat "wordcount-$jid.err" >&2; exit 1; fi
 [ -s local.out ] || { echo "local run printed nothing" >&2; exit 1; }
 cmp local.out "wordcount-$jid.out" && echo "srun output equals local mode ($(wc -l < local.out) words)"
+# The job's event log (named after the Slurm job) and report, from jobs/wordcount.sbatch.
+ls events/slurm"$jid".*-wordcount-*.jsonl > /dev/null || { echo "no event log of job $jid in events/: $(ls events)" >&2; exit 1; }
+grep -q 'id="timeline"' "wordcount-$jid.html" || { echo "no report wordcount-$jid.html with a timeline" >&2; exit 1; }
+echo "the job wrote its event log and report"
 
 jid=$(sbatch --parsable --ntasks=2 --output=oc-%j.out --error=oc-%j.err \
   --wrap "srun --overcommit --ntasks=3 $wordcount --split-size 1K $input")
