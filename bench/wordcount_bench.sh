@@ -159,6 +159,17 @@ for round in $(seq 1 "$ROUNDS"); do
   if [ -n "$TUNED" ]; then run_one tuned "$round" /dev/null "$TUNED" "$CORPUS"; fi
   run_one local "$round" "$out_local" "$WORDCOUNT" "$CORPUS"
   run_one np "$round" "$out_np" "${MPI[@]}" "$WORDCOUNT" "$CORPUS"
+  # The same runs with the event log and the HTML report on (their cost; README: Event log).
+  for l in local_ev np_ev; do rm -rf "$WORK/$l"; mkdir "$WORK/$l"; done
+  run_one local_ev "$round" /dev/null "$WORDCOUNT" --event-log "$WORK/local_ev" --report "$WORK/local_ev/run.html" "$CORPUS"
+  run_one np_ev "$round" /dev/null "${MPI[@]}" "$WORDCOUNT" --event-log "$WORK/np_ev" --report "$WORK/np_ev/run.html" "$CORPUS"
+  if [ "$round" = 1 ]; then  # the log's size per task attempt, and the page's size
+    for l in local_ev np_ev; do
+      log=$(ls "$WORK/$l"/*.jsonl)
+      printf '%s\t%s\t%s\t%s\n' "$l" "$(stat -c %s "$log")" "$(grep -c '"DataflowTaskEnd"' "$log")" \
+        "$(stat -c %s "$WORK/$l/run.html")" >> "$WORK/logsize.tsv"
+    done
+  fi
   if [ "$round" = 1 ]; then
     if [ -n "$TUNED" ]; then
       check_same local "$WORK/local.out"
@@ -176,7 +187,7 @@ done
 
 # --- report -----------------------------------------------------------------------------
 awk -F'\t' -v size="$CORPUS_BYTES" -v np="$NP" -v rounds="$ROUNDS" -v corpus="$CORPUS" \
-    -v checks="$CHECKS" -v cores="$(nproc)" -v res="$WORK/res.tsv" '
+    -v checks="$CHECKS" -v cores="$(nproc)" -v res="$WORK/res.tsv" -v logsize="$WORK/logsize.tsv" '
 function median(arr, n,   i, j, t, b) {
   for (i = 1; i <= n; i++) b[i] = arr[i]
   for (i = 2; i <= n; i++) { t = b[i]; for (j = i - 1; j >= 1 && b[j] > t; j--) b[j + 1] = b[j]; b[j + 1] = t }
@@ -186,11 +197,12 @@ function median(arr, n,   i, j, t, b) {
 END {
   name["tuned"] = "baseline tuned (1 thread)"; name["local"] = "wordcount local mode"
   name["np"] = "wordcount mpirun -n " np
+  name["local_ev"] = "local + --event-log --report"; name["np_ev"] = "-n " np " + --event-log --report"
   printf "\nwordcount benchmark: %s (%d bytes, %.0f MiB), %d round(s), %d cores\n", corpus, size, size / 1048576, rounds, cores
   printf "output check:%s\n\n", checks
   printf "%-28s %9s %9s %9s %9s %16s\n", "run", "median_s", "min_s", "max_s", "MiB/s", "ratio_vs_tuned"
-  split("tuned local np", order, " ")
-  for (k = 1; k <= 3; k++) {
+  split("tuned local np local_ev np_ev", order, " ")
+  for (k = 1; k <= 5; k++) {
     l = order[k]; if (!(l in n)) continue
     mn = 1e99; mx = 0
     for (i = 1; i <= n[l]; i++) { a[i] = t[l, i]; if (a[i] < mn) mn = a[i]; if (a[i] > mx) mx = a[i] }
@@ -203,7 +215,19 @@ END {
     printf "%-28s %9.3f %9.3f %9.3f %9.1f %16s\n", name[l], med[l], mn, mx, size / 1048576 / med[l], ratio
     result = result sprintf(" %s_median_s=%.3f", l, med[l])
   }
-  printf "ratio = wordcount median / baseline median; target <= 1.0, goal 0.5\n\n"
+  printf "ratio = wordcount median / baseline median; target <= 1.0, goal 0.5\n"
+  if (("local_ev" in med) && med["local"] > 0 && med["np"] > 0) {
+    printf "event log + report cost (median vs without, target < 2%%): local %+.1f%%, -n %d %+.1f%%\n",
+      100 * (med["local_ev"] / med["local"] - 1), np, 100 * (med["np_ev"] / med["np"] - 1)
+    result = result sprintf(" eventlog_cost_local=%.3f eventlog_cost_np=%.3f", med["local_ev"] / med["local"] - 1,
+      med["np_ev"] / med["np"] - 1)
+  }
+  while ((getline line < logsize) > 0) {
+    split(line, f, "\t")
+    printf "%s: log %d bytes, %d task attempts, %.0f bytes per attempt; report %d bytes\n", name[f[1]], f[2], f[3],
+      (f[3] > 0 ? f[2] / f[3] : 0), f[4]
+  }
+  printf "\n"
   # resources: label rank role cpu_s maxrss_kib wall_s
   while ((getline line < res) > 0) {
     split(line, f, "\t"); l = f[1]; rk = f[2]
