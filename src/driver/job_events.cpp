@@ -96,6 +96,7 @@ void JobEvents::job_start(const dag::Graph& graph, const plan::Plan& plan, const
 void JobEvents::stage_submitted(const plan::Stage& s, std::uint32_t tasks, std::uint32_t buckets) {
   if (!on()) return;
   shuffle_stage_ = s.output == plan::StageOutput::kShuffle;
+  stage_open_ = true;
   stage_submitted_ms_ = epoch_ms();
   stage_tasks_ = tasks;
   launched_ms_.assign(tasks, 0);
@@ -184,8 +185,9 @@ void JobEvents::task_end(const task::TaskReport& r) {
   log_->write(w);
 }
 
-void JobEvents::stage_completed(const plan::Stage& s) {
-  if (!on()) return;
+void JobEvents::stage_completed(const plan::Stage& s, const std::string& failure) {
+  if (!on() || !stage_open_) return;
+  stage_open_ = false;
   common::JsonWriter w;
   w.begin_object().field("Event", "DataflowStageCompleted").field("Job ID", job_).key("Stage Info").begin_object();
   w.field("Stage ID", s.id)
@@ -217,6 +219,11 @@ void JobEvents::stage_completed(const plan::Stage& s) {
   skew_field(w, "Duration Max/Median", max_ms, median_ms, report::kSkewDurationFloorMs, flagged);
   skew_field(w, "Bytes Max/Median", max_bytes, median_bytes, report::kSkewBytesFloor, flagged);
   w.field("Flagged", flagged).field("Rule", report::skew_rule_text()).end_object();
+  if (failure.empty()) {
+    w.key("Failure Reason").null();
+  } else {
+    w.field("Failure Reason", failure);
+  }
   w.end_object().end_object();
   log_->write(w);
 }

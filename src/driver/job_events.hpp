@@ -37,7 +37,8 @@ class JobEvents {
   void task_launched(std::uint32_t partition);
   // Each report of an attempt of the current stage, successful or failed.
   void task_end(const task::TaskReport& r);
-  void stage_completed(const plan::Stage& s);
+  // The current stage's end; `failure`: why it failed (nothing if it was not submitted).
+  void stage_completed(const plan::Stage& s, const std::string& failure = {});
   // DataflowExchange: one shuffle's exchange, begun at `start_ms`, with each executor's figures.
   void exchange(const task::ExchangeOrder& order, std::int64_t start_ms, const std::vector<task::ExchangeDone>& done,
                 const Backend& backend);
@@ -56,6 +57,7 @@ class JobEvents {
   std::uint64_t job_;
   bool started_ = false;        // DataflowJobStart written
   bool shuffle_stage_ = false;  // the current stage writes a shuffle
+  bool stage_open_ = false;     // submitted, not yet completed
   std::int64_t stage_submitted_ms_ = 0;
   std::uint32_t stage_tasks_ = 0;
   std::vector<std::int64_t> launched_ms_;  // by partition, current stage

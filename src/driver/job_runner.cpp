@@ -91,10 +91,15 @@ class Job {
     }
     try {
       for (const plan::Stage& s : plan_.stages) {
-        if (target.kind == OpKind::kTake && s.id + 1 == plan_.stages.size()) {
-          run_take(s, target.limit);
-        } else {
-          run_stage(s);
+        try {
+          if (target.kind == OpKind::kTake && s.id + 1 == plan_.stages.size()) {
+            run_take(s, target.limit);
+          } else {
+            run_stage(s);
+          }
+        } catch (const std::exception& e) {
+          events_.stage_completed(s, e.what());
+          throw;
         }
         events_.stage_completed(s);
       }

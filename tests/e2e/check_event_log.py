@@ -2,7 +2,7 @@
 """End-to-end checks of the event log (--event-log DIR, DATAFLOW_EVENT_LOG).
 
 Usage:
-  check_event_log.py --wordcount PATH [--etl PATH] [--np N] [--mpirun MPIRUN] [--timeout S] [-v] [CASE ...]
+  check_event_log.py --wordcount PATH [--etl PATH] [--pagerank PATH] [--np N] [--mpirun MPIRUN] [--timeout S] [-v] [CASE ...]
 
 --np 0 runs the app alone (local mode), N >= 1 under mpirun. Inputs are generated here
 (seeded). Every case that writes a log checks the log itself: DIR holds exactly one
@@ -28,11 +28,17 @@ events and its JobEnd after them; each stage's DataflowTaskEnd events number its
   fault       DATAFLOW_FAULT=throw:stage=0,partition=0,attempt=0: exit 0; exactly one
               TaskEnd with "Failed": true (stage 0, partition 0, attempt 0, an
               ExceptionFailure), so stage 0 has its tasks + 1 TaskEnd events.
+  failed      DATAFLOW_FAULT=throw:stage=0,partition=0 (every attempt): exit 70; the log
+              ends with the job failed (exit code 70), stage 0 completed with its failure
+              reason, and its 4 failed attempts of partition 0 logged.
   env         DATAFLOW_EVENT_LOG=DIR instead of the flag writes the log alike.
   missing     --event-log naming a directory that does not exist: exit 78, one error line
               naming it, and nothing created.
   etl         (with --etl) etl's join: the log checks above, and "Records Read" summed
               over the whole run is at least the two inputs' line count.
+  pagerank    (with --pagerank) 3 iterations over 2,000 edges in two files: the log
+              checks above over its jobs, every job succeeded, an exchange was logged, and
+              "Records Read" over the run is at least the files' line count.
 
 The last line printed is always "P passed, F failed".
 """
@@ -83,8 +89,8 @@ def read_log(d, fails):
 
 
 def check_order(events, code, fails):
-    """Events in order; TaskEnds per stage = its tasks + failed attempts. Returns the task
-    ends by (job, stage)."""
+    """Events in order; TaskEnds per stage = its tasks + failed attempts (but for a stage
+    that failed). Returns the task ends by (job, stage)."""
     kinds = [e["Event"] for e in events]
     if kinds[:2] != ["DataflowLogStart", "DataflowApplicationStart"]:
         fails.append("first events %r" % kinds[:2])
@@ -95,6 +101,7 @@ def check_order(events, code, fails):
     job = None
     tasks = {}  # (job, stage) -> submitted task count
     ends = {}   # (job, stage) -> TaskEnd events
+    failed_stages = set()  # (job, stage) that ended the job: not every task ran
     for e in events[2:-1]:
         k = e["Event"]
         if k == "DataflowJobStart":
@@ -121,6 +128,8 @@ def check_order(events, code, fails):
                 fails.append("%s of stage %d before its submission" % (k, stage))
             elif k == "DataflowTaskEnd":
                 ends.setdefault((job, stage), []).append(e)
+            elif e["Stage Info"].get("Failure Reason") is not None:
+                failed_stages.add((job, stage))
         else:
             fails.append("unexpected event %r" % k)
     if job is not None:
@@ -128,6 +137,8 @@ def check_order(events, code, fails):
     if not tasks:
         fails.append("no stage was submitted")
     for key, n in tasks.items():
+        if key in failed_stages:
+            continue
         got = ends.get(key, [])
         failed = sum(1 for t in got if t["Task Info"]["Failed"])
         if len(got) != n + failed:
@@ -291,6 +302,22 @@ def skew(ctx):
     return res, fails
 
 
+def failed(ctx):
+    path = make_words(os.path.join(ctx.tmp, "small.txt"), 2000, random.Random(3))
+    events = []
+    res, ends, fails = logged_run(ctx, ["--split-size", "8K", path], env={"DATAFLOW_FAULT": "throw:stage=0,partition=0"},
+                                  code=70, events_out=events)
+    stages = [c["Stage Info"] for c in of_kind(events, "DataflowStageCompleted")]
+    if events and [(x["Stage ID"], "injected fault" in (x.get("Failure Reason") or "")) for x in stages] != [(0, True)]:
+        fails.append("stages completed %r, expected stage 0 with its failure reason" % stages)
+    jobs = [j["Job Result"] for j in of_kind(events, "DataflowJobEnd")]
+    if events and (len(jobs) != 1 or jobs[0].get("Result") != "JobFailed" or jobs[0].get("Exit Code") != 70):
+        fails.append("job results %r, expected one JobFailed with exit code 70" % jobs)
+    if ends and len([t for t in ends.get((1, 0), []) if t["Task Info"]["Failed"]]) != 4:
+        fails.append("failed attempts of stage 0: expected 4 (the default attempts)")
+    return res, fails
+
+
 def env_case(ctx):
     path = make_words(os.path.join(ctx.tmp, "small.txt"), 500, random.Random(5))
     res, ends, fails = logged_run(ctx, [path], flag=False)
@@ -327,26 +354,50 @@ def etl(ctx):
     return res, fails
 
 
+def pagerank(ctx):
+    d = os.path.join(ctx.tmp, "edges")
+    cwl.write_edges(d, 2000, random.Random(9))
+    lines = sum(sum(1 for _ in open(os.path.join(d, f))) for f in ("a.txt", "b.txt"))
+    saved = ctx.app
+    ctx.app = ctx.pagerank
+    try:
+        events = []
+        res, ends, fails = logged_run(ctx, [d, "--iterations", "3"], events_out=events)
+    finally:
+        ctx.app = saved
+    if ends and total(ends, "Task Metrics", "Input Metrics", "Records Read") < lines:
+        fails.append("Records Read over the run below the edges' %d lines" % lines)
+    jobs = of_kind(events, "DataflowJobEnd")
+    if events and (not jobs or any(j["Job Result"]["Result"] != "JobSucceeded" for j in jobs)):
+        fails.append("job results %r" % [j["Job Result"] for j in jobs])
+    if events and not of_kind(events, "DataflowExchange"):
+        fails.append("no DataflowExchange in pagerank's run")
+    return res, fails
+
+
 CASES = [
     ("wordcount", wordcount),
     ("spill", spill),
     ("fault", fault),
     ("skew", skew),
+    ("failed", failed),
     ("env", env_case),
     ("missing", missing),
     ("etl", etl),
+    ("pagerank", pagerank),
 ]
 
 
 class Ctx:
-    def __init__(self, app, etl_app, tmp, np):
-        self.app, self.etl, self.tmp, self.np = app, etl_app, tmp, np
+    def __init__(self, app, etl_app, pagerank_app, tmp, np):
+        self.app, self.etl, self.pagerank, self.tmp, self.np = app, etl_app, pagerank_app, tmp, np
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--wordcount", required=True)
     ap.add_argument("--etl")
+    ap.add_argument("--pagerank")
     ap.add_argument("--np", type=int, default=0)
     ap.add_argument("--mpirun", default="mpirun")
     ap.add_argument("--timeout", type=float, default=60)
@@ -355,8 +406,9 @@ def main():
     a = ap.parse_args()
     wc = cw.Runner(a.wordcount, a.np, a.mpirun, a.timeout, a.verbose)
     et = cw.Runner(a.etl, a.np, a.mpirun, a.timeout, a.verbose) if a.etl else None
-    cases = [c for c in CASES if c[0] != "etl" or et]
-    return cwl.run_cases(cases, a.cases, a.np, "dataflow-event-log-", lambda tmp: Ctx(wc, et, tmp, a.np))
+    pr = cw.Runner(a.pagerank, a.np, a.mpirun, a.timeout, a.verbose) if a.pagerank else None
+    cases = [c for c in CASES if (c[0] != "etl" or et) and (c[0] != "pagerank" or pr)]
+    return cwl.run_cases(cases, a.cases, a.np, "dataflow-event-log-", lambda tmp: Ctx(wc, et, pr, tmp, a.np))
 
 
 if __name__ == "__main__":
