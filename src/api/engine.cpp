@@ -189,6 +189,7 @@ Engine::~Engine() {
   // The program's work is done: a signal from here on changes neither its code nor its output.
   common::ignore_signals_while_leaving();
   finish_program();
+  end_event_log(exit_code_);
   std::set_terminate(g_previous_terminate);
   g_engine = nullptr;
   backend_.reset();

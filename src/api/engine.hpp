@@ -79,9 +79,11 @@ class Engine final : public Runtime {
   // --event-log is set (writing the application's start); throws JobError(kConfig) on every
   // rank when it cannot. `argv`: the program's, as it was started.
   void start_event_log(const std::vector<std::string>& argv);
-  // Driver: the application's end with its exit code, and the log renamed to its final name.
-  // Runs once; nothing without a log.
+  // Driver: the application's end with its exit code, the log renamed to its final name,
+  // and the report written. Runs once; nothing without a log or report. The engine's end
+  // calls it with the code set_exit_code() noted (0 if none).
   void end_event_log(int code);
+  void set_exit_code(int code) { exit_code_ = code; }
 
  private:
   std::string run_on_driver(int action, bool broadcast, std::uint64_t job);
@@ -142,6 +144,7 @@ class Engine final : public Runtime {
   std::unique_ptr<driver::EventLog> events_;  // driver, with --event-log
   bool events_started_ = false;
   bool events_ended_ = false;
+  int exit_code_ = 0;  // the program's, for the log's end
 };
 
 }  // namespace dataflow::detail

@@ -119,11 +119,11 @@ int run(int& argc, char**& argv, const std::function<int(Session&)>& body, const
     session->end_with_error(what, code);  // returns in local mode only
     return code;
   };
-  // The event log's last line and final name (the driver's; an end through end_now() closes
-  // it there).
+  // The event log's last line and the report come when the engine ends, after every rank has
+  // finished the program (an executor that failed there changes the code), or in end_now().
   detail::Engine* engine = detail::Engine::instance();
   auto end = [engine](int code) {
-    if (engine) engine->end_event_log(code);
+    if (engine) engine->set_exit_code(code);
     return code;
   };
   try {
