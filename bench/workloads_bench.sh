@@ -7,13 +7,14 @@
 # Needs ../shared (the baselines and the generators). --size: bytes of input (default 1G), for
 # pagerank the edges of gen-graph (default 20M); pagerank runs 10 iterations, kmeans K = 8 and
 # 10 iterations. Interleaved rounds: baseline, local mode, mpirun -n NP --oversubscribe
-# --bind-to none; every output is checked (valsort; byte-identical to etl_tuned; ranks to 1e-9
+# --bind-to none, and the same mpirun run with the event log and the HTML report on (their
+# cost); every output is checked (valsort; byte-identical to etl_tuned; ranks to 1e-9
 # and centres to 1e-8 relative). Prints median wall seconds, ratios to the baseline and the
 # peak resident set of every rank.
 set -euo pipefail
 
 WORKLOAD="${1:-}"
-case "$WORKLOAD" in terasort|etl|pagerank|kmeans) ;; *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;; esac
+case "$WORKLOAD" in terasort|etl|pagerank|kmeans) ;; *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;; esac
 shift
 SIZE=1G
 [ "$WORKLOAD" = pagerank ] && SIZE=20M
@@ -105,7 +106,11 @@ PY
 }
 
 MPI=(mpirun -n "$NP" --oversubscribe --bind-to none)
+# The same mpirun run with the event log and the HTML report on, for their cost.
+LOGGED=(env DATAFLOW_EVENT_LOG="$WORK/events" DATAFLOW_REPORT="$WORK/events/run.html" "${MPI[@]}"
+        -x DATAFLOW_EVENT_LOG -x DATAFLOW_REPORT)
 for round in $(seq 1 "$ROUNDS"); do
+  rm -rf "$WORK/events" && mkdir "$WORK/events"
   if [ "$WORKLOAD" = terasort ]; then
     run baseline "$round" "$WORK/baseline" "$INPUT" "$WORK/baseline.$round.dir"
     [ -f "$WORK/want" ] || "$SHARED/tools/valsort" "$WORK/baseline.$round.dir" | tr -d '\n' > "$WORK/want"
@@ -114,6 +119,8 @@ for round in $(seq 1 "$ROUNDS"); do
     check local "$round"
     run "np$NP" "$round" "${MPI[@]}" "$APP" "$INPUT" -o "$WORK/np$NP.$round.dir"
     check "np$NP" "$round"
+    run "np$NP+log" "$round" "${LOGGED[@]}" "$APP" "$INPUT" -o "$WORK/np$NP+log.$round.dir"
+    check "np$NP+log" "$round"
   else
     case "$WORKLOAD" in
       etl) BASE_ARGS=(); APP_ARGS=() ;;
@@ -126,17 +133,21 @@ for round in $(seq 1 "$ROUNDS"); do
     check local "$round"
     run "np$NP" "$round" "${MPI[@]}" "$APP" "$INPUT" "${APP_ARGS[@]}"
     check "np$NP" "$round"
+    run "np$NP+log" "$round" "${LOGGED[@]}" "$APP" "$INPUT" "${APP_ARGS[@]}"
+    check "np$NP+log" "$round"
   fi
+  [ -s "$WORK/events/run.html" ] || die "the logged run wrote no report"
 done
 
 median() { awk -v l="$1" '$1 == l { print $2 }' "$WORK/times.tsv" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 BASE=$(median baseline)
 echo "$WORKLOAD on $SIZE, $ROUNDS rounds (median wall seconds; ratio = libdataflow / baseline)"
-for label in baseline local "np$NP"; do
+for label in baseline local "np$NP" "np$NP+log"; do
   m=$(median "$label")
   rss=$(awk -v l="$label" '$1 == l { for (i = 2; i <= NF; i++) if ($i ~ /^(rank|maxrss_kib)=/) { split($i, kv, "="); a[kv[1]] = kv[2] }
         r[a["rank"]] = (a["maxrss_kib"] > r[a["rank"]] ? a["maxrss_kib"] : r[a["rank"]]) }
         END { for (k in r) printf " rank%s=%.0fMiB", k, r[k] / 1024 }' "$WORK/res.tsv")
   printf '  %-10s %8.3f s  ratio %5.2f  peak RSS:%s\n' "$label" "$m" "$(awk -v a="$m" -v b="$BASE" 'BEGIN { print a / b }')" "$rss"
 done
+echo "event log + report cost at -n $NP: $(awk -v a="$(median "np$NP+log")" -v b="$(median "np$NP")" 'BEGIN { printf "%+.1f%%", 100 * (a / b - 1) }') (target < 2%); log $(stat -c %s "$WORK"/events/*.jsonl) bytes, report $(stat -c %s "$WORK/events/run.html") bytes"
 echo "RESULT workload=$WORKLOAD size=$SIZE rounds=$ROUNDS baseline_s=$BASE local_ratio=$(awk -v a="$(median local)" -v b="$BASE" 'BEGIN { printf "%.2f", a / b }') np${NP}_ratio=$(awk -v a="$(median "np$NP")" -v b="$BASE" 'BEGIN { printf "%.2f", a / b }')"
