@@ -18,6 +18,7 @@
 #include "driver/progress.hpp"
 #include "driver/resolve_inputs.hpp"
 #include "driver/spmd_check.hpp"
+#include "driver/stage_tasks.hpp"
 #include "plan/partitions.hpp"
 #include "plan/planner.hpp"
 #include "result/output_committer.hpp"
@@ -211,58 +212,10 @@ class Job {
   }
 
   task::Descriptor descriptor(const plan::Stage& s, std::uint32_t partition, std::uint32_t attempt) const {
-    task::Descriptor d;
-    d.job = id_;
-    d.stage = s.id;
-    d.partition = partition;
-    d.tasks = resolved_.sizes[s.id].tasks;
-    d.attempt = attempt;
-    d.fingerprint = plan_.fingerprint;
-    const plan::TaskLayout layout = plan::task_layout(graph_, s, resolved_.counts, partition);
-    for (const plan::TaskScope& scope : layout.scopes) d.scopes.push_back({scope.coalesce, scope.parent});
-    for (const plan::TaskNode& at : layout.nodes) {
-      d.nodes.push_back({at.node, at.partition, at.scope});
-      if (!std::binary_search(s.inputs.begin(), s.inputs.end(), at.node)) continue;
-      task::InputPart& in = d.inputs.emplace_back();
-      in.node = at.node;
-      in.partition = at.partition;
-      in.scope = at.scope;
-      const auto& spec = graph_.node(at.node);
-      if (spec.kind == OpKind::kTextFile || spec.kind == OpKind::kBinaryRecords) {
-        in.kind = task::InputKind::kTextSplit;
-        in.split = resolved_.splits.at(at.node).at(at.partition);
-        in.split.max_line_size = config_.max_line_size;
-        in.split.bad_records = config_.bad_records;
-      } else if (spec.kind == OpKind::kHdf5) {
-        in.kind = task::InputKind::kSlice;
-        in.slice = resolved_.hdf5_splits.at(at.node).at(at.partition);
-      } else if (detail::is_source(spec.kind)) {
-        in.kind = task::InputKind::kSlice;
-        if (at.partition < spec.slices.size()) in.slice = spec.slices[at.partition];
-      } else {
-        in.kind = task::InputKind::kShuffle;
-      }
-    }
-    if (broadcast_ && broadcast_->stage == s.id) {
-      for (task::InputPart& in : d.inputs) {
-        if (in.node == broadcast_->left) {
-          in.kind = task::InputKind::kShuffleInPlace;  // map output `partition`, where it is
-          in.partition = partition;
-        } else if (in.node == broadcast_->right) {
-          in.kind = task::InputKind::kShuffleWhole;
-          in.partition = resolved_.counts.at(broadcast_->right);
-        }
-      }
-    }
-    d.output_node = s.output_node;
-    if (s.output == plan::StageOutput::kShuffle) {
-      d.output = task::OutputKind::kShuffle;
-      d.num_buckets = resolved_.sizes[s.id].buckets;
-    } else {
-      d.output = task::OutputKind::kResult;
-      if (committer_) d.output_file = committer_->attempt_file(partition, attempt);
-    }
-    return d;
+    return task_descriptor(
+        graph_, s, resolved_, config_, id_, plan_.fingerprint, partition, attempt, broadcast_ ? &*broadcast_ : nullptr,
+        committer_ && s.output != plan::StageOutput::kShuffle ? committer_->attempt_file(partition, attempt)
+                                                              : std::string());
   }
 
   // The executor holding a persisted block that task `partition` of `s` reads, or -1.
@@ -305,54 +258,9 @@ class Job {
     return -1;  // (a broadcast shuffle's partitions are on every executor)
   }
 
-  struct Broadcast {
-    std::uint32_t stage = 0;
-    int left = -1;   // read in place, one task per map output
-    int right = -1;  // sent whole to every executor
-    std::uint64_t right_bytes = 0;
-  };
-
-  // Whether stage `s` runs as a broadcast join: its only inputs are the two sides of a join
-  // that allows it, neither exchanged yet, the left side's records independent of each
-  // other, the right side's shuffle output at most --broadcast-join-threshold bytes, and no
-  // other node of the stage that maps partitions (union, coalesce, zip).
-  std::optional<Broadcast> broadcast_join(const plan::Stage& s) const {
-    if (config_.broadcast_join_threshold == 0 || s.inputs.size() != 2) return std::nullopt;
-    Broadcast b;
-    for (int id : s.chain) {
-      const auto& node = graph_.node(id);
-      if (node.kind == OpKind::kZipPartitions && b.left < 0 && node.right_may_broadcast &&
-          node.parents.size() == 2) {
-        b.left = node.parents[0];
-        b.right = node.parents[1];
-      } else if (node.kind == OpKind::kUnion || node.kind == OpKind::kCoalesce ||
-                 node.kind == OpKind::kZipPartitions) {
-        return std::nullopt;
-      }
-    }
-    if (b.left < 0 || b.left == b.right) return std::nullopt;
-    for (int side : {b.left, b.right}) {
-      const auto& spec = graph_.node(side);
-      if (!std::binary_search(s.inputs.begin(), s.inputs.end(), side) || !detail::is_wide(spec.kind) ||
-          ranges_.count(side) || owners_.count(side) || !bucket_bytes_.count(side)) {
-        return std::nullopt;
-      }
-    }
-    if (!graph_.node(b.left).decodes_only) return std::nullopt;
-    const auto homes = map_homes_.find(b.left);
-    if (homes == map_homes_.end() || homes->second.empty()) return std::nullopt;
-    for (int e : homes->second) {
-      if (e < 0) return std::nullopt;
-    }
-    for (std::uint64_t n : bucket_bytes_.at(b.right)) b.right_bytes += n;
-    if (b.right_bytes > config_.broadcast_join_threshold) return std::nullopt;
-    b.stage = s.id;
-    return b;
-  }
-
   // Sends a broadcast join's right side to every executor; the left side stays put, and the
   // stage runs one task per left map output, where it is.
-  void start_broadcast_join(const plan::Stage& s, const Broadcast& b) {
+  void start_broadcast_join(const plan::Stage& s, const BroadcastJoin& b) {
     broadcast_ = b;
     const std::uint32_t right_partitions = resolved_.counts.at(b.right);
     task::ExchangeOrder order;
@@ -376,7 +284,10 @@ class Job {
   // Runs tasks [first, last) of stage `s` (all of them when last is 0).
   void run_stage(const plan::Stage& s, std::uint32_t first = 0, std::uint32_t last = 0) {
     if (first == 0 && last == 0) {
-      if (const auto b = broadcast_join(s)) start_broadcast_join(s, *b);
+      const ShuffleState shuffles{ranges_, owners_, bucket_bytes_, map_homes_};
+      if (const auto b = broadcast_join(graph_, s, config_.broadcast_join_threshold, shuffles)) {
+        start_broadcast_join(s, *b);
+      }
     }
     exchange_inputs(s);
     const std::uint32_t tasks = resolved_.sizes[s.id].tasks;
@@ -619,7 +530,7 @@ class Job {
   std::vector<int> exchanged_;                              // by this job, to keep for later ones
   std::map<int, std::vector<std::string>> samples_;         // range shuffle: key samples by map partition
   std::map<int, std::vector<int>> map_homes_;               // by wide node: the executor of each map output
-  std::optional<Broadcast> broadcast_;                      // the broadcast join being run
+  std::optional<BroadcastJoin> broadcast_;                  // the broadcast join being run
   std::vector<std::string> results_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::string> accumulator_updates_;
   std::uint64_t result_bytes_ = 0;  // the results received so far, for --max-result-size
