@@ -35,21 +35,24 @@ void Engine::save_hdf5(int action_node, const h5::WriteSpec& spec) {
   world_.broadcast_from_driver(verdict);
   if (!verdict.empty()) throw_verdict(verdict);
   world_.broadcast_from_driver(tmp);
+  // Every rank removes the temporary file if a signal ends the program, from here on: a
+  // rank that a signal ends first (and mpirun's kill of the rest) must not leave it.
+  if (!driver) result::track_temporary(tmp);
 
   std::vector<h5::Staged> parts;
   try {
     parts = h5::decode_staged(run_job(action_node, true));
   } catch (...) {
+    if (!driver) result::untrack_temporary(tmp);
     if (driver) io::h5::discard(tmp);
     throw;
   }
   // An error here on some ranks only (a staged file unreadable, a full disk) ends the job
   // through run()'s one-rank path (MPI_Abort): the other ranks may wait in a collective call.
   // A signal cannot stop the collective write: the watcher ends it (common/signals.hpp).
-  // Every rank removes the temporary file if a signal ends it: the executors' watchers act
-  // first. Each has closed it before the driver publishes it.
+  // The executors' watchers act first if a signal ends it. Each has closed it before the
+  // driver publishes it.
   common::set_in_job(true);
-  if (!driver) result::track_temporary(tmp);
   try {
     io::h5::write_file(spec, parts, tmp, world_.size() > 1, world_.rank());
   } catch (...) {

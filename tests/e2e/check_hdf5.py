@@ -270,7 +270,8 @@ def write_moments(ctx):
     save_as_hdf5 of 128 MB (measured by a run without a signal): while it stages, early,
     midway and late in the final collective write, and 2 ms after the file is published.
     A signal cannot stop the collective write: it finishes within the grace (published), or
-    the watcher ends the process. Published means the work is done: exit 0 and the right
+    the watcher ends the process. At least one run must be stopped (earlier moments are
+    tried when none was). Published means the work is done: exit 0 and the right
     values; else exit 143, one "interrupted by" line and no file. Either way no temporary
     file beside it and no staged data in the local directory."""
     n = 16_000_000
@@ -295,8 +296,14 @@ def write_moments(ctx):
             proc.returncode, writing, published)]
     span = published - writing
     moments = [writing / 2, writing + 0.1 * span, writing + 0.5 * span, writing + 0.9 * span, published + 0.002]
+    # On a loaded machine the clean run's start may be slower than a later run's, so that
+    # writing / 2 finds that run already in the write: then earlier moments, until one stops.
+    # (Not before 50 ms: the program may not have its signal handlers yet.)
+    retries = [t for t in (writing / 4, writing / 8) if t >= 0.05]
     fails, stopped, done, res = [], 0, 0, None
-    for i, at in enumerate(moments):
+    for i, at in enumerate(moments + retries):
+        if i >= len(moments) and stopped > 0:
+            break
         out = os.path.join(ctx.workdir, "moment%d.h5" % i)
         res = ctx.r.run(args(out), cwd=ctx.workdir, env={"TMPDIR": tmp}, signal_after=(signal.SIGTERM, at, None, True))
         tag = "SIGTERM at %.3f s (writing %.3f-%.3f s): " % (at, writing, published)
