@@ -33,7 +33,8 @@ events and its JobEnd after them; each stage's DataflowTaskEnd events number its
               reason, and its 4 failed attempts of partition 0 logged.
   env         DATAFLOW_EVENT_LOG=DIR instead of the flag writes the log alike.
   missing     --event-log naming a directory that does not exist: exit 78, one error line
-              naming it, and nothing created.
+              naming it, and nothing created; --report FILE in a directory that does not
+              exist: exit 73, naming it, nothing created.
   etl         (with --etl) etl's join: the log checks above, and "Records Read" summed
               over the whole run is at least the two inputs' line count.
   pagerank    (with --pagerank) 3 iterations over 2,000 edges in two files: the log
@@ -336,6 +337,12 @@ def missing(ctx):
         fails.append("the run created %r" % sorted(set(os.listdir(ctx.tmp)) - set(before)))
     if res.stdout:
         fails.append("output on stdout: %s" % cw.short(res.stdout, 200))
+    # --report FILE in a directory that does not exist: 73 at start, naming it.
+    report = os.path.join(ctx.tmp, "no", "such", "run.html")
+    res2 = ctx.app.run(["--report", report, path], cwd=ctx.tmp)
+    fails += cw.expect_exit(res2, 73, ["report " + report])
+    if sorted(os.listdir(ctx.tmp)) != before or res2.stdout:
+        fails.append("--report in a missing directory created files or printed counts")
     return res, fails
 
 

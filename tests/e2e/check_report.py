@@ -18,8 +18,7 @@ PIL every case fails and says what to install. Cases:
   tool      wordcount --event-log DIR, then dataflow-report DIR/*.jsonl -o OUT.html: exit 0
             and the page checks.
   flag      wordcount --event-log DIR --report OUT.html, and DATAFLOW_REPORT=OUT instead of
-            the flag: the page is written at the end and passes the checks (needs the
-            engine's --report).
+            the flag: the page is written at the end and passes the checks.
   killed    wordcount --event-log DIR on a 48 MB input, SIGKILLed once the log holds a
             DataflowTaskEnd: DIR keeps APP-ID.jsonl.inprogress without a
             DataflowApplicationEnd; dataflow-report renders it (exit 0, the page checks, "still
