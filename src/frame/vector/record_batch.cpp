@@ -1,0 +1,170 @@
+// Vectors, their builder and the batch codec.
+#include "frame/vector/record_batch.hpp"
+
+#include <utility>
+
+#include "dataflow/error.hpp"
+#include "frame/pretty_value.hpp"
+
+namespace dataflow::frame {
+namespace {
+
+[[noreturn]] void malformed(const std::string& what) {
+  throw Error(ExitCode::kSoftware, "malformed column batch: " + what);
+}
+
+template <class T>
+void put(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view b) : b_(b) {}
+  template <class T>
+  T get() {
+    T v;
+    std::memcpy(&v, take(sizeof v).data(), sizeof v);
+    return v;
+  }
+  std::string_view take(std::size_t n) {
+    if (n > b_.size() - at_) malformed("it ends early");
+    const std::string_view s = b_.substr(at_, n);
+    at_ += n;
+    return s;
+  }
+  bool done() const { return at_ == b_.size(); }
+
+ private:
+  std::string_view b_;
+  std::size_t at_ = 0;
+};
+
+}  // namespace
+
+std::size_t value_width(Type t) {
+  switch (t) {
+    case Type::kBool:
+      return 1;
+    case Type::kInt32:
+    case Type::kDate:
+    case Type::kFloat32:
+      return 4;
+    case Type::kInt64:
+    case Type::kTimestamp:
+    case Type::kFloat64:
+      return 8;
+    case Type::kString:
+      return 0;
+  }
+  return 0;
+}
+
+VectorBuilder::VectorBuilder(Type type) {
+  v_.type = type;
+  if (type == Type::kString) v_.offsets.push_back(0);
+}
+
+void VectorBuilder::mark_valid() {
+  if (any_null_) {
+    if (v_.size % 8 == 0) v_.validity += '\0';
+    v_.validity.back() = static_cast<char>(v_.validity.back() | (1 << (v_.size % 8)));
+  }
+  ++v_.size;
+}
+
+void VectorBuilder::append_null() {
+  if (!any_null_) {  // every row so far was valid
+    any_null_ = true;
+    v_.validity.assign((v_.size + 7) / 8, '\xff');
+    if (v_.size % 8 != 0) v_.validity.back() = static_cast<char>((1 << (v_.size % 8)) - 1);
+  }
+  if (v_.size % 8 == 0) v_.validity += '\0';
+  if (v_.type == Type::kString) {
+    v_.offsets.push_back(static_cast<std::uint32_t>(v_.data.size()));
+  } else {
+    v_.data.append(value_width(v_.type), '\0');
+  }
+  ++v_.size;
+}
+
+void VectorBuilder::append_string(std::string_view v) {
+  v_.data.append(v);
+  v_.offsets.push_back(static_cast<std::uint32_t>(v_.data.size()));
+  mark_valid();
+}
+
+Vector VectorBuilder::finish() {
+  Vector out = std::move(v_);
+  v_ = Vector{};
+  v_.type = out.type;
+  if (out.type == Type::kString) v_.offsets.push_back(0);
+  any_null_ = false;
+  return out;
+}
+
+void encode_batch(const RecordBatch& batch, std::string& out) {
+  put(out, batch.rows);
+  put(out, static_cast<std::uint32_t>(batch.columns.size()));
+  for (const Vector& v : batch.columns) {
+    put(out, static_cast<std::uint8_t>(v.type));
+    put(out, static_cast<std::uint8_t>(v.validity.empty() ? 0 : 1));
+    out += v.validity;
+    put(out, static_cast<std::uint64_t>(v.data.size()));
+    out += v.data;
+    if (v.type == Type::kString) out.append(reinterpret_cast<const char*>(v.offsets.data()), v.offsets.size() * 4);
+  }
+}
+
+RecordBatch decode_batch(std::string_view bytes, const Schema& schema) {
+  Reader r(bytes);
+  RecordBatch b;
+  b.rows = r.get<std::uint32_t>();
+  if (r.get<std::uint32_t>() != schema.size()) malformed("its column count is not the schema's");
+  for (std::size_t c = 0; c < schema.size(); ++c) {
+    Vector& v = b.columns.emplace_back();
+    v.type = static_cast<Type>(r.get<std::uint8_t>());
+    if (v.type != schema[c].type) malformed("column " + schema[c].name + " has another type");
+    v.size = b.rows;
+    if (r.get<std::uint8_t>() != 0) v.validity = std::string(r.take((b.rows + 7) / 8));
+    v.data = std::string(r.take(r.get<std::uint64_t>()));
+    if (v.type == Type::kString) {
+      const std::string_view o = r.take((static_cast<std::size_t>(b.rows) + 1) * 4);
+      v.offsets.resize(b.rows + 1);
+      std::memcpy(v.offsets.data(), o.data(), o.size());
+      for (std::uint32_t i = 0; i < b.rows; ++i) {
+        if (v.offsets[i] > v.offsets[i + 1]) malformed("string offsets descend");
+      }
+      if (v.offsets.front() != 0 || v.offsets.back() != v.data.size()) malformed("string offsets out of range");
+    } else if (v.data.size() != static_cast<std::size_t>(b.rows) * value_width(v.type)) {
+      malformed("column " + schema[c].name + " has the wrong size");
+    }
+  }
+  if (!r.done()) malformed("trailing bytes");
+  return b;
+}
+
+std::string pretty_cell(const Vector& v, std::uint32_t row) {
+  if (!v.valid(row)) return kNullText;
+  switch (v.type) {
+    case Type::kBool:
+      return v.value<std::uint8_t>(row) ? "true" : "false";
+    case Type::kInt32:
+      return std::to_string(v.value<std::int32_t>(row));
+    case Type::kInt64:
+      return std::to_string(v.value<std::int64_t>(row));
+    case Type::kFloat32:
+      return java_float(v.value<float>(row));
+    case Type::kFloat64:
+      return java_double(v.value<double>(row));
+    case Type::kString:
+      return std::string(v.string(row));
+    case Type::kDate:
+      return date_text(v.value<std::int32_t>(row));
+    case Type::kTimestamp:
+      return timestamp_text(v.value<std::int64_t>(row));
+  }
+  return {};
+}
+
+}  // namespace dataflow::frame

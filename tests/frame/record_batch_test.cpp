@@ -1,0 +1,101 @@
+// Column batches: the builder's validity bitmap, the codec's round trip and its refusals,
+// and cells as show() prints them.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "dataflow/error.hpp"
+#include "frame/vector/record_batch.hpp"
+
+namespace {
+
+using dataflow::Schema;
+using dataflow::Type;
+using namespace dataflow::frame;
+
+RecordBatch sample() {
+  VectorBuilder names(Type::kString), ages(Type::kInt64), scores(Type::kFloat64);
+  const char* n[] = {"Alice", "", "Bob", "Zoë", "x"};
+  for (int i = 0; i < 11; ++i) {
+    if (i == 9) {
+      names.append_null();
+    } else {
+      names.append_string(n[i % 5]);
+    }
+    if (i % 3 == 1) {
+      ages.append_null();
+    } else {
+      ages.append_int64(20 + i);
+    }
+    scores.append_float64(i * 0.5);
+  }
+  RecordBatch b;
+  b.rows = 11;
+  b.columns.push_back(names.finish());
+  b.columns.push_back(ages.finish());
+  b.columns.push_back(scores.finish());
+  return b;
+}
+
+const Schema kSchema({{"name", Type::kString, true}, {"age", Type::kInt64, true}, {"score", Type::kFloat64, true}});
+
+TEST(RecordBatch, BuilderMarksNullsInTheBitmap) {
+  const RecordBatch b = sample();
+  EXPECT_TRUE(b.columns[2].validity.empty());  // no null: no bitmap
+  ASSERT_EQ(b.columns[1].validity.size(), 2u);
+  for (std::uint32_t i = 0; i < 11; ++i) {
+    EXPECT_EQ(b.columns[1].valid(i), i % 3 != 1) << i;
+    EXPECT_EQ(b.columns[0].valid(i), i != 9) << i;
+  }
+  EXPECT_EQ(b.columns[0].string(3), "Zoë");
+  EXPECT_EQ(b.columns[0].string(1), "");
+  EXPECT_EQ(b.columns[1].value<std::int64_t>(9), 29);
+}
+
+TEST(RecordBatch, CodecRoundTrip) {
+  const RecordBatch b = sample();
+  std::string bytes;
+  encode_batch(b, bytes);
+  const RecordBatch d = decode_batch(bytes, kSchema);
+  ASSERT_EQ(d.rows, b.rows);
+  for (std::size_t c = 0; c < b.columns.size(); ++c) {
+    for (std::uint32_t i = 0; i < b.rows; ++i) {
+      EXPECT_EQ(pretty_cell(d.columns[c], i), pretty_cell(b.columns[c], i)) << c << "," << i;
+    }
+  }
+  RecordBatch empty;
+  empty.columns.resize(3);
+  empty.columns[0].type = Type::kString;
+  empty.columns[0].offsets = {0};
+  empty.columns[2].type = Type::kFloat64;
+  bytes.clear();
+  encode_batch(empty, bytes);
+  EXPECT_EQ(decode_batch(bytes, kSchema).rows, 0u);
+}
+
+TEST(RecordBatch, CodecRefusesOtherBytes) {
+  std::string bytes;
+  encode_batch(sample(), bytes);
+  const Schema other({{"name", Type::kString, true}, {"age", Type::kInt32, true}, {"score", Type::kFloat64, true}});
+  EXPECT_THROW(decode_batch(bytes, other), dataflow::Error);
+  EXPECT_THROW(decode_batch(bytes.substr(0, bytes.size() - 1), kSchema), dataflow::Error);
+  EXPECT_THROW(decode_batch(bytes + "x", kSchema), dataflow::Error);
+  for (std::size_t cut = 0; cut < bytes.size(); cut += 7) {
+    EXPECT_THROW(decode_batch(bytes.substr(0, cut), kSchema), dataflow::Error) << cut;
+  }
+}
+
+TEST(RecordBatch, CellsAsShowPrintsThem) {
+  const RecordBatch b = sample();
+  EXPECT_EQ(pretty_cell(b.columns[1], 1), "NULL");
+  EXPECT_EQ(pretty_cell(b.columns[1], 0), "20");
+  EXPECT_EQ(pretty_cell(b.columns[2], 2), "1.0");
+  EXPECT_EQ(pretty_cell(b.columns[0], 9), "NULL");
+  VectorBuilder dates(Type::kDate), flags(Type::kBool);
+  dates.append_int32(9204);
+  flags.append_bool(true);
+  EXPECT_EQ(pretty_cell(dates.finish(), 0), "1995-03-15");
+  EXPECT_EQ(pretty_cell(flags.finish(), 0), "true");
+}
+
+}  // namespace
