@@ -1,0 +1,373 @@
+// evaluate(): typed loops over whole vectors for arithmetic, comparisons and logic, with
+// nulls propagated through the validity bitmaps; casts and literals through Values.
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "dataflow/error.hpp"
+#include "frame/expr/bound_expr.hpp"
+#include "frame/expr/parse_value.hpp"
+
+namespace dataflow::frame {
+namespace {
+
+using detail::ExprKind;
+
+void append(VectorBuilder& out, const Value& v, Type t) {
+  if (std::holds_alternative<Null>(v)) return out.append_null();
+  switch (t) {
+    case Type::kBool:
+      return out.append_bool(std::get<bool>(v));
+    case Type::kInt32:
+      return out.append_int32(std::get<std::int32_t>(v));
+    case Type::kInt64:
+      return out.append_int64(std::get<std::int64_t>(v));
+    case Type::kFloat32:
+      return out.append_float32(std::get<float>(v));
+    case Type::kFloat64:
+      return out.append_float64(std::get<double>(v));
+    case Type::kString:
+      return out.append_string(std::get<std::string>(v));
+    case Type::kDate:
+      return out.append_int32(std::get<Date>(v).days);
+    case Type::kTimestamp:
+      return out.append_int64(std::get<Timestamp>(v).micros);
+  }
+}
+
+Value value_at(const Vector& v, std::uint32_t i) {
+  if (!v.valid(i)) return Null{};
+  switch (v.type) {
+    case Type::kBool:
+      return v.value<std::uint8_t>(i) != 0;
+    case Type::kInt32:
+      return v.value<std::int32_t>(i);
+    case Type::kInt64:
+      return v.value<std::int64_t>(i);
+    case Type::kFloat32:
+      return v.value<float>(i);
+    case Type::kFloat64:
+      return v.value<double>(i);
+    case Type::kString:
+      return std::string(v.string(i));
+    case Type::kDate:
+      return Date{v.value<std::int32_t>(i)};
+    case Type::kTimestamp:
+      return Timestamp{v.value<std::int64_t>(i)};
+  }
+  return Null{};
+}
+
+// A number's value as a double (for casts between numeric types and to bool).
+double as_double(const Value& v) {
+  switch (v.index()) {
+    case 1:
+      return std::get<bool>(v) ? 1 : 0;
+    case 2:
+      return std::get<std::int32_t>(v);
+    case 3:
+      return static_cast<double>(std::get<std::int64_t>(v));
+    case 4:
+      return std::get<float>(v);
+    case 5:
+      return std::get<double>(v);
+    default:
+      return 0;
+  }
+}
+
+// Spark's (non-ANSI) cast of one value: null where the value does not convert.
+Value cast_value(const Value& v, Type from, Type to, const Vector& source, std::uint32_t row) {
+  if (std::holds_alternative<Null>(v)) return Null{};
+  if (to == Type::kString) return pretty_cell(source, row);
+  if (from == Type::kString) {
+    auto parsed = parse_value(std::get<std::string>(v), to);
+    return parsed ? *parsed : Value(Null{});
+  }
+  if (from == Type::kDate && to == Type::kTimestamp) return Timestamp{std::get<Date>(v).days * 86400LL * 1000000};
+  if (from == Type::kTimestamp && to == Type::kDate) {
+    const std::int64_t us = std::get<Timestamp>(v).micros, day = 86400LL * 1000000;
+    return Date{static_cast<std::int32_t>((us >= 0 ? us : us - day + 1) / day)};
+  }
+  if (from == Type::kDate || from == Type::kTimestamp || to == Type::kDate || to == Type::kTimestamp) return Null{};
+  const double d = as_double(v);
+  switch (to) {
+    case Type::kBool:
+      return d != 0;
+    case Type::kInt32:
+      if (!std::isfinite(d) || d < -2147483648.0 || d >= 2147483648.0) return Null{};
+      return from == Type::kInt64 ? static_cast<std::int32_t>(std::get<std::int64_t>(v)) : static_cast<std::int32_t>(d);
+    case Type::kInt64:
+      if (from == Type::kInt64) return v;
+      if (!std::isfinite(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) return Null{};
+      return static_cast<std::int64_t>(d);
+    case Type::kFloat32:
+      return static_cast<float>(d);
+    case Type::kFloat64:
+      return from == Type::kInt64 ? static_cast<double>(std::get<std::int64_t>(v)) : d;
+    default:
+      return Null{};
+  }
+}
+
+Vector broadcast_literal(const Value& v, Type t, std::uint32_t rows) {
+  VectorBuilder out(t);
+  for (std::uint32_t i = 0; i < rows; ++i) append(out, v, t);
+  return out.finish();
+}
+
+Vector cast_vector(const Vector& in, Type to) {
+  if (in.type == to) return in;
+  VectorBuilder out(to);
+  for (std::uint32_t i = 0; i < in.size; ++i) append(out, cast_value(value_at(in, i), in.type, to, in, i), to);
+  return out.finish();
+}
+
+[[noreturn]] void overflow(const BoundExpr& e) {
+  throw Error(ExitCode::kDataError, "integer overflow in " + e.name + " (cast an operand to long or double)");
+}
+
+template <class T>
+Vector arithmetic(const BoundExpr& e, const Vector& a, const Vector& b) {
+  VectorBuilder out(e.type);
+  const char op = e.op[0];
+  for (std::uint32_t i = 0; i < a.size; ++i) {
+    if (!a.valid(i) || !b.valid(i)) {
+      out.append_null();
+      continue;
+    }
+    const T x = a.value<T>(i), y = b.value<T>(i);
+    T r{};
+    if constexpr (std::is_integral_v<T>) {
+      bool bad = false;
+      switch (op) {
+        case '+':
+          bad = __builtin_add_overflow(x, y, &r);
+          break;
+        case '-':
+          bad = __builtin_sub_overflow(x, y, &r);
+          break;
+        case '*':
+          bad = __builtin_mul_overflow(x, y, &r);
+          break;
+        default:  // '%': by zero is null, as Spark's
+          if (y == 0) {
+            out.append_null();
+            continue;
+          }
+          r = (y == -1) ? 0 : x % y;
+      }
+      if (bad) overflow(e);
+    } else {
+      switch (op) {
+        case '+':
+          r = x + y;
+          break;
+        case '-':
+          r = x - y;
+          break;
+        case '*':
+          r = x * y;
+          break;
+        case '/':
+          if (y == 0) {  // Spark: division by zero is null
+            out.append_null();
+            continue;
+          }
+          r = x / y;
+          break;
+        default:
+          if (y == 0) {
+            out.append_null();
+            continue;
+          }
+          r = std::fmod(x, y);
+      }
+    }
+    if constexpr (std::is_same_v<T, std::int32_t>) {
+      out.append_int32(r);
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+      out.append_int64(r);
+    } else {
+      out.append_float64(r);
+    }
+  }
+  return out.finish();
+}
+
+template <class Get>
+Vector compare(const std::string& op, const Vector& a, const Vector& b, Get get) {
+  VectorBuilder out(Type::kBool);
+  for (std::uint32_t i = 0; i < a.size; ++i) {
+    if (!a.valid(i) || !b.valid(i)) {
+      out.append_null();
+      continue;
+    }
+    const auto x = get(a, i), y = get(b, i);
+    bool r = false;
+    if (op == "=")
+      r = x == y;
+    else if (op == "<")
+      r = x < y;
+    else if (op == "<=")
+      r = x <= y;
+    else if (op == ">")
+      r = x > y;
+    else
+      r = x >= y;
+    out.append_bool(r);
+  }
+  return out.finish();
+}
+
+Vector compare_vectors(const std::string& op, const Vector& a, const Vector& b) {
+  switch (a.type) {
+    case Type::kBool:
+      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.value<std::uint8_t>(i); });
+    case Type::kInt32:
+    case Type::kDate:
+      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.value<std::int32_t>(i); });
+    case Type::kInt64:
+    case Type::kTimestamp:
+      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.value<std::int64_t>(i); });
+    case Type::kFloat32:
+      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.value<float>(i); });
+    case Type::kFloat64:
+      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.value<double>(i); });
+    case Type::kString:
+      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.string(i); });
+  }
+  return {};
+}
+
+// SQL LIKE: % any run, _ any one byte.
+bool like(std::string_view s, std::string_view p) {
+  std::size_t si = 0, pi = 0, star = std::string_view::npos, mark = 0;
+  while (si < s.size()) {
+    if (pi < p.size() && (p[pi] == '_' || p[pi] == s[si])) {
+      ++si;
+      ++pi;
+    } else if (pi < p.size() && p[pi] == '%') {
+      star = pi++;
+      mark = si;
+    } else if (star != std::string_view::npos) {
+      pi = star + 1;
+      si = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '%') ++pi;
+  return pi == p.size();
+}
+
+// Kleene logic: false AND null is false, true OR null is true.
+Vector logic(bool is_and, const Vector& a, const Vector& b) {
+  VectorBuilder out(Type::kBool);
+  for (std::uint32_t i = 0; i < a.size; ++i) {
+    const bool av = a.valid(i), bv = b.valid(i);
+    const bool x = av && a.value<std::uint8_t>(i), y = bv && b.value<std::uint8_t>(i);
+    if (is_and) {
+      if ((av && !x) || (bv && !y))
+        out.append_bool(false);
+      else if (av && bv)
+        out.append_bool(true);
+      else
+        out.append_null();
+    } else {
+      if (x || y)
+        out.append_bool(true);
+      else if (av && bv)
+        out.append_bool(false);
+      else
+        out.append_null();
+    }
+  }
+  return out.finish();
+}
+
+Vector unary(const BoundExpr& e, const Vector& a) {
+  VectorBuilder out(e.type);
+  for (std::uint32_t i = 0; i < a.size; ++i) {
+    if (e.op == "IS NULL" || e.op == "IS NOT NULL") {
+      out.append_bool(a.valid(i) == (e.op == "IS NOT NULL"));
+    } else if (!a.valid(i)) {
+      out.append_null();
+    } else if (e.op == "NOT") {
+      out.append_bool(a.value<std::uint8_t>(i) == 0);
+    } else {  // "-"
+      const Value v = value_at(a, i);
+      if (a.type == Type::kInt32) {
+        if (std::get<std::int32_t>(v) == INT32_MIN) overflow(e);
+        out.append_int32(-std::get<std::int32_t>(v));
+      } else if (a.type == Type::kInt64) {
+        if (std::get<std::int64_t>(v) == INT64_MIN) overflow(e);
+        out.append_int64(-std::get<std::int64_t>(v));
+      } else {
+        append(out, a.type == Type::kFloat32 ? Value(-std::get<float>(v)) : Value(-std::get<double>(v)), a.type);
+      }
+    }
+  }
+  return out.finish();
+}
+
+Vector binary(const BoundExpr& e, const Vector& a, const Vector& b) {
+  if (e.op == "AND" || e.op == "OR") return logic(e.op == "AND", a, b);
+  if (e.op == "LIKE") {
+    VectorBuilder out(Type::kBool);
+    for (std::uint32_t i = 0; i < a.size; ++i) {
+      if (!a.valid(i) || !b.valid(i)) {
+        out.append_null();
+      } else {
+        out.append_bool(like(a.string(i), b.string(i)));
+      }
+    }
+    return out.finish();
+  }
+  if (e.type == Type::kBool) return compare_vectors(e.op, a, b);
+  switch (e.type) {
+    case Type::kInt32:
+      return arithmetic<std::int32_t>(e, a, b);
+    case Type::kInt64:
+      return arithmetic<std::int64_t>(e, a, b);
+    default:
+      return arithmetic<double>(e, a, b);
+  }
+}
+
+}  // namespace
+
+Vector evaluate(const BoundExpr& e, const RecordBatch& batch) {
+  switch (e.kind) {
+    case ExprKind::kColumn:
+      return batch.columns.at(e.column);
+    case ExprKind::kLiteral:
+      return broadcast_literal(e.value, e.type, batch.rows);
+    case ExprKind::kAlias:
+      return evaluate(e.children[0], batch);
+    case ExprKind::kCast:
+      return cast_vector(evaluate(e.children[0], batch), e.type);
+    case ExprKind::kUnary:
+      return unary(e, evaluate(e.children[0], batch));
+    case ExprKind::kBinary:
+      return binary(e, evaluate(e.children[0], batch), evaluate(e.children[1], batch));
+    default:
+      throw Error(ExitCode::kSoftware, "cannot evaluate " + e.name + " row by row");
+  }
+}
+
+std::vector<std::uint32_t> select_true(const BoundExpr& predicate, const RecordBatch& batch) {
+  if (predicate.type != Type::kBool) {
+    throw Error(ExitCode::kUsage, "filter: " + predicate.name + " is a " + std::string(type_name(predicate.type)) +
+                                      ", not a boolean condition");
+  }
+  const Vector v = evaluate(predicate, batch);
+  std::vector<std::uint32_t> rows;
+  for (std::uint32_t i = 0; i < v.size; ++i) {
+    if (v.valid(i) && v.value<std::uint8_t>(i) != 0) rows.push_back(i);
+  }
+  return rows;
+}
+
+}  // namespace dataflow::frame
