@@ -4,6 +4,7 @@
 #include "dataflow/accumulator.hpp"
 #include "dataflow/broadcast.hpp"
 #include "dataflow/config.hpp"
+#include "dataflow/dataframe.hpp"
 #include "dataflow/dataset.hpp"
 #include "dataflow/error.hpp"
 #include "dataflow/session.hpp"

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -25,6 +26,8 @@ namespace dataflow {
 namespace detail {
 class Engine;
 }
+
+class DataFrame;
 
 class Session {
  public:
@@ -137,6 +140,10 @@ class Session {
   // other ranks may pass anything (an empty vector, say). Every rank must still call it.
   template <class T>
   Dataset<T> parallelize(std::vector<T> values, int slices = 0);
+  // Spark's createDataFrame (dataflow/dataframe.hpp): a row per tuple, a column per element.
+  template <class... Ts>
+  DataFrame create_data_frame(const std::vector<std::tuple<Ts...>>& data, const std::vector<std::string>& names,
+                              int slices = 0);
   template <class T>
   Dataset<T> parallelize(std::initializer_list<T> values, int slices = 0) {
     return parallelize(std::vector<T>(values), slices);

@@ -14,51 +14,6 @@ namespace {
 
 using detail::ExprKind;
 
-void append(VectorBuilder& out, const Value& v, Type t) {
-  if (std::holds_alternative<Null>(v)) return out.append_null();
-  switch (t) {
-    case Type::kBool:
-      return out.append_bool(std::get<bool>(v));
-    case Type::kInt32:
-      return out.append_int32(std::get<std::int32_t>(v));
-    case Type::kInt64:
-      return out.append_int64(std::get<std::int64_t>(v));
-    case Type::kFloat32:
-      return out.append_float32(std::get<float>(v));
-    case Type::kFloat64:
-      return out.append_float64(std::get<double>(v));
-    case Type::kString:
-      return out.append_string(std::get<std::string>(v));
-    case Type::kDate:
-      return out.append_int32(std::get<Date>(v).days);
-    case Type::kTimestamp:
-      return out.append_int64(std::get<Timestamp>(v).micros);
-  }
-}
-
-Value value_at(const Vector& v, std::uint32_t i) {
-  if (!v.valid(i)) return Null{};
-  switch (v.type) {
-    case Type::kBool:
-      return v.value<std::uint8_t>(i) != 0;
-    case Type::kInt32:
-      return v.value<std::int32_t>(i);
-    case Type::kInt64:
-      return v.value<std::int64_t>(i);
-    case Type::kFloat32:
-      return v.value<float>(i);
-    case Type::kFloat64:
-      return v.value<double>(i);
-    case Type::kString:
-      return std::string(v.string(i));
-    case Type::kDate:
-      return Date{v.value<std::int32_t>(i)};
-    case Type::kTimestamp:
-      return Timestamp{v.value<std::int64_t>(i)};
-  }
-  return Null{};
-}
-
 // A number's value as a double (for casts between numeric types and to bool).
 double as_double(const Value& v) {
   switch (v.index()) {
@@ -113,14 +68,14 @@ Value cast_value(const Value& v, Type from, Type to, const Vector& source, std::
 
 Vector broadcast_literal(const Value& v, Type t, std::uint32_t rows) {
   VectorBuilder out(t);
-  for (std::uint32_t i = 0; i < rows; ++i) append(out, v, t);
+  for (std::uint32_t i = 0; i < rows; ++i) out.append_value(v);
   return out.finish();
 }
 
 Vector cast_vector(const Vector& in, Type to) {
   if (in.type == to) return in;
   VectorBuilder out(to);
-  for (std::uint32_t i = 0; i < in.size; ++i) append(out, cast_value(value_at(in, i), in.type, to, in, i), to);
+  for (std::uint32_t i = 0; i < in.size; ++i) out.append_value(cast_value(value_at(in, i), in.type, to, in, i));
   return out.finish();
 }
 
@@ -305,7 +260,7 @@ Vector unary(const BoundExpr& e, const Vector& a) {
         if (std::get<std::int64_t>(v) == INT64_MIN) overflow(e);
         out.append_int64(-std::get<std::int64_t>(v));
       } else {
-        append(out, a.type == Type::kFloat32 ? Value(-std::get<float>(v)) : Value(-std::get<double>(v)), a.type);
+        out.append_value(a.type == Type::kFloat32 ? Value(-std::get<float>(v)) : Value(-std::get<double>(v)));
       }
     }
   }

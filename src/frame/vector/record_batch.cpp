@@ -167,4 +167,72 @@ std::string pretty_cell(const Vector& v, std::uint32_t row) {
   return {};
 }
 
+void VectorBuilder::append_value(const Value& v) {
+  if (std::holds_alternative<Null>(v)) return append_null();
+  switch (v_.type) {
+    case Type::kBool:
+      return append_bool(std::get<bool>(v));
+    case Type::kInt32:
+      return append_int32(std::get<std::int32_t>(v));
+    case Type::kInt64:
+      return append_int64(std::get<std::int64_t>(v));
+    case Type::kFloat32:
+      return append_float32(std::get<float>(v));
+    case Type::kFloat64:
+      return append_float64(std::get<double>(v));
+    case Type::kString:
+      return append_string(std::get<std::string>(v));
+    case Type::kDate:
+      return append_int32(std::get<Date>(v).days);
+    case Type::kTimestamp:
+      return append_int64(std::get<Timestamp>(v).micros);
+  }
+}
+
+Value value_at(const Vector& v, std::uint32_t i) {
+  if (!v.valid(i)) return Null{};
+  switch (v.type) {
+    case Type::kBool:
+      return v.value<std::uint8_t>(i) != 0;
+    case Type::kInt32:
+      return v.value<std::int32_t>(i);
+    case Type::kInt64:
+      return v.value<std::int64_t>(i);
+    case Type::kFloat32:
+      return v.value<float>(i);
+    case Type::kFloat64:
+      return v.value<double>(i);
+    case Type::kString:
+      return std::string(v.string(i));
+    case Type::kDate:
+      return Date{v.value<std::int32_t>(i)};
+    case Type::kTimestamp:
+      return Timestamp{v.value<std::int64_t>(i)};
+  }
+  return Null{};
+}
+
+RecordBatch gather(const RecordBatch& b, const std::vector<std::uint32_t>& rows) {
+  RecordBatch out;
+  out.rows = static_cast<std::uint32_t>(rows.size());
+  for (const Vector& v : b.columns) {
+    VectorBuilder col(v.type);
+    for (std::uint32_t r : rows) col.append_value(value_at(v, r));
+    out.columns.push_back(col.finish());
+  }
+  return out;
+}
+
+RecordBatch batch_of(const Schema& schema, const std::vector<std::vector<Value>>& rows, std::size_t begin,
+                     std::size_t end) {
+  RecordBatch out;
+  out.rows = static_cast<std::uint32_t>(end - begin);
+  for (std::size_t c = 0; c < schema.size(); ++c) {
+    VectorBuilder col(schema[c].type);
+    for (std::size_t r = begin; r < end; ++r) col.append_value(rows[r].at(c));
+    out.columns.push_back(col.finish());
+  }
+  return out;
+}
+
 }  // namespace dataflow::frame

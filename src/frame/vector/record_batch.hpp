@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dataflow/column.hpp"
 #include "dataflow/schema.hpp"
 
 namespace dataflow::frame {
@@ -56,7 +57,10 @@ class VectorBuilder {
   void append_float32(float v) { append_fixed(v); }
   void append_float64(double v) { append_fixed(v); }
   void append_string(std::string_view v);
+  // A value of the builder's type (as a Value of that type), or Null.
+  void append_value(const Value& v);
   std::uint32_t size() const { return v_.size; }
+  Type type() const { return v_.type; }
   Vector finish();
 
  private:
@@ -80,5 +84,12 @@ RecordBatch decode_batch(std::string_view bytes, const Schema& schema);
 
 // One cell as show() prints it (pretty_value.hpp): NULL, true/false, numbers, dates.
 std::string pretty_cell(const Vector& v, std::uint32_t row);
+// One cell as a Value (Null for a null).
+Value value_at(const Vector& v, std::uint32_t row);
+// The rows `rows` (ascending or not) of `b`, in that order.
+RecordBatch gather(const RecordBatch& b, const std::vector<std::uint32_t>& rows);
+// Rows [begin, end) of `rows` (each a Value per column of `schema`, of its type or Null).
+RecordBatch batch_of(const Schema& schema, const std::vector<std::vector<Value>>& rows, std::size_t begin,
+                     std::size_t end);
 
 }  // namespace dataflow::frame

@@ -1,0 +1,149 @@
+// DataFrame: a distributed table with a schema, as Spark's: built from rows
+// (session.create_data_frame), transformed lazily (select, filter, with_column) and acted on
+// (count, collect, show). Not a template: its engine code is compiled once into the library;
+// the rows travel as columnar batches (src/frame/vector/record_batch.hpp) in the engine's
+// stages and shuffles. Every rank calls the same methods in the same order, as for Dataset.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "dataflow/column.hpp"
+#include "dataflow/row.hpp"
+#include "dataflow/schema.hpp"
+#include "dataflow/session.hpp"
+
+namespace dataflow {
+
+namespace detail {
+struct FrameData;
+}  // namespace detail
+
+class DataFrame {
+ public:
+  DataFrame(std::shared_ptr<const Schema> schema, std::shared_ptr<const detail::FrameData> data);
+
+  // ---- Transformations (lazy) ----
+  DataFrame select(const std::vector<Column>& columns) const;
+  DataFrame select(const std::vector<std::string>& names) const;
+  template <class... Cs>
+  DataFrame select(const Cs&... cs) const {
+    return select(std::vector<Column>{to_select(cs)...});
+  }
+  DataFrame filter(const Column& condition) const;
+  DataFrame where(const Column& condition) const { return filter(condition); }
+  // Adds the column `name`, or replaces the column of that name where it is (Spark's rule).
+  DataFrame with_column(const std::string& name, const Column& value) const;
+  DataFrame with_column_renamed(const std::string& from, const std::string& to) const;
+  DataFrame drop(const std::vector<std::string>& names) const;
+
+  // ---- Actions (every rank calls them; each returns the same on every rank) ----
+  std::int64_t count() const;
+  std::vector<Row> collect() const;
+  std::vector<Row> take(std::int64_t n) const;
+  // Prints Spark's table of the first n rows on the driver's stdout (truncate: cell width
+  // limit, 0 = none; vertical: one block per row).
+  void show(int n = 20, int truncate = 20, bool vertical = false) const;
+  std::string show_string(int n = 20, int truncate = 20, bool vertical = false) const;
+
+  // ---- Schema ----
+  const Schema& schema() const { return *schema_; }
+  std::vector<std::string> columns() const { return schema_->names(); }
+  void print_schema() const;
+  Column operator[](const std::string& name) const;  // a column of this frame, checked now
+
+ private:
+  static Column to_select(const Column& c) { return c; }
+  static Column to_select(const std::string& name);
+  static Column to_select(const char* name) { return to_select(std::string(name)); }
+
+  std::shared_ptr<const Schema> schema_;
+  std::shared_ptr<const detail::FrameData> data_;
+};
+
+namespace detail {
+
+// The column type of a C++ value type in create_data_frame's rows.
+template <class T>
+constexpr Type frame_type() {
+  using U = std::decay_t<T>;
+  if constexpr (std::is_same_v<U, bool>)
+    return Type::kBool;
+  else if constexpr (std::is_integral_v<U> && sizeof(U) <= 4 && std::is_signed_v<U>)
+    return Type::kInt32;
+  else if constexpr (std::is_integral_v<U>)
+    return Type::kInt64;
+  else if constexpr (std::is_same_v<U, float>)
+    return Type::kFloat32;
+  else if constexpr (std::is_floating_point_v<U>)
+    return Type::kFloat64;
+  else if constexpr (std::is_same_v<U, Date>)
+    return Type::kDate;
+  else if constexpr (std::is_same_v<U, Timestamp>)
+    return Type::kTimestamp;
+  else
+    return Type::kString;
+}
+
+template <class T>
+struct FrameValue {
+  static constexpr Type type = frame_type<T>();
+  static Value of(const T& v) {
+    if constexpr (type == Type::kInt32)
+      return Value(static_cast<std::int32_t>(v));
+    else if constexpr (type == Type::kInt64)
+      return Value(static_cast<std::int64_t>(v));
+    else if constexpr (type == Type::kFloat64)
+      return Value(static_cast<double>(v));
+    else if constexpr (type == Type::kString)
+      return Value(std::string(v));
+    else
+      return Value(v);
+  }
+};
+template <class T>
+struct FrameValue<std::optional<T>> {  // a nullable value
+  static constexpr Type type = frame_type<T>();
+  static Value of(const std::optional<T>& v) { return v ? FrameValue<T>::of(*v) : Value(Null{}); }
+};
+
+// The frame of `rows` (the same on every rank), in `slices` partitions (0: the default).
+DataFrame frame_from_values(Session& session, Schema schema, std::vector<std::vector<Value>> rows, int slices);
+
+}  // namespace detail
+
+// Spark's createDataFrame: a row per tuple, a column per element, named by `names`.
+// Elements: bool, integers (int32 and smaller as integer, larger as long), float, double,
+// strings, dataflow::Date, dataflow::Timestamp, and std::optional of these for nulls.
+template <class... Ts>
+DataFrame create_data_frame(Session& session, const std::vector<std::tuple<Ts...>>& data,
+                            const std::vector<std::string>& names, int slices = 0) {
+  if (names.size() != sizeof...(Ts)) {
+    throw Error(ExitCode::kUsage, "create_data_frame: " + std::to_string(names.size()) + " names for " +
+                                      std::to_string(sizeof...(Ts)) + " columns");
+  }
+  std::vector<Field> fields;
+  std::size_t i = 0;
+  ((fields.push_back({names[i++], detail::FrameValue<Ts>::type, true})), ...);
+  std::vector<std::vector<Value>> rows;
+  rows.reserve(data.size());
+  for (const auto& t : data) {
+    rows.push_back(
+        std::apply([](const auto&... v) { return std::vector<Value>{detail::FrameValue<Ts>::of(v)...}; }, t));
+  }
+  return detail::frame_from_values(session, Schema(std::move(fields)), std::move(rows), slices);
+}
+
+template <class... Ts>
+DataFrame Session::create_data_frame(const std::vector<std::tuple<Ts...>>& data, const std::vector<std::string>& names,
+                                     int slices) {
+  return dataflow::create_data_frame(*this, data, names, slices);
+}
+
+}  // namespace dataflow

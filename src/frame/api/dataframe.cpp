@@ -1,0 +1,204 @@
+// DataFrame: each transformation binds its expressions to the schema at the call (so a
+// wrong name fails there, on every rank, with exit 64) and maps the batches through them.
+#include "dataflow/dataframe.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "frame/api/frame_data.hpp"
+#include "frame/expr/bound_expr.hpp"
+#include "frame/show.hpp"
+#include "frame/vector/record_batch.hpp"
+
+namespace dataflow {
+namespace {
+
+using frame::BoundExpr;
+using frame::RecordBatch;
+using SchemaPtr = std::shared_ptr<const Schema>;
+
+std::shared_ptr<const detail::FrameData> with_batches(const detail::FrameData& from, Dataset<std::string> batches) {
+  return std::make_shared<const detail::FrameData>(detail::FrameData{std::move(batches), from.driver});
+}
+
+}  // namespace
+
+DataFrame::DataFrame(std::shared_ptr<const Schema> schema, std::shared_ptr<const detail::FrameData> data)
+    : schema_(std::move(schema)), data_(std::move(data)) {}
+
+Column DataFrame::to_select(const std::string& name) { return functions::col(name); }
+
+Column DataFrame::operator[](const std::string& name) const {
+  return functions::col(schema_->fields()[schema_->resolve(name)].name);
+}
+
+DataFrame DataFrame::select(const std::vector<Column>& columns) const {
+  std::vector<BoundExpr> exprs;
+  std::vector<Field> fields;
+  for (const Column& c : columns) {
+    exprs.push_back(frame::bind(c, *schema_));
+    fields.push_back({exprs.back().name, exprs.back().type, true});
+  }
+  auto out = std::make_shared<const Schema>(std::move(fields));
+  auto batches = data_->batches.map([in = schema_, exprs = std::move(exprs)](const std::string& bytes) {
+    const RecordBatch b = frame::decode_batch(bytes, *in);
+    RecordBatch r;
+    r.rows = b.rows;
+    for (const BoundExpr& e : exprs) r.columns.push_back(frame::evaluate(e, b));
+    std::string encoded;
+    frame::encode_batch(r, encoded);
+    return encoded;
+  });
+  return DataFrame(out, with_batches(*data_, batches));
+}
+
+DataFrame DataFrame::select(const std::vector<std::string>& names) const {
+  std::vector<Column> columns;
+  for (const std::string& n : names) columns.push_back(functions::col(n));
+  return select(columns);
+}
+
+DataFrame DataFrame::filter(const Column& condition) const {
+  BoundExpr predicate = frame::bind(condition, *schema_);
+  if (predicate.type != Type::kBool) {
+    throw Error(ExitCode::kUsage, "filter: " + predicate.name + " is a " + std::string(type_name(predicate.type)) +
+                                      ", not a boolean condition");
+  }
+  auto batches = data_->batches.flat_map([in = schema_, predicate = std::move(predicate)](const std::string& bytes) {
+    const RecordBatch b = frame::decode_batch(bytes, *in);
+    const std::vector<std::uint32_t> rows = frame::select_true(predicate, b);
+    std::vector<std::string> out;
+    if (rows.size() == b.rows) {
+      out.push_back(bytes);
+    } else if (!rows.empty()) {
+      frame::encode_batch(frame::gather(b, rows), out.emplace_back());
+    }
+    return out;  // no empty batch: take(n) of batches then holds n rows
+  });
+  return DataFrame(schema_, with_batches(*data_, batches));
+}
+
+DataFrame DataFrame::with_column(const std::string& name, const Column& value) const {
+  std::vector<Column> columns;
+  bool replaced = false;
+  for (const Field& f : schema_->fields()) {
+    if (schema_->find(name) && *schema_->find(name) == columns.size()) {
+      columns.push_back(value.alias(name));
+      replaced = true;
+    } else {
+      columns.push_back(functions::col(f.name));
+    }
+  }
+  if (!replaced) columns.push_back(value.alias(name));
+  return select(columns);
+}
+
+DataFrame DataFrame::with_column_renamed(const std::string& from, const std::string& to) const {
+  const auto i = schema_->find(from);
+  if (!i) return *this;  // Spark: a missing column is no error
+  std::vector<Column> columns;
+  for (std::size_t k = 0; k < schema_->size(); ++k) {
+    const Column c = functions::col((*schema_)[k].name);
+    columns.push_back(k == *i ? c.alias(to) : c);
+  }
+  return select(columns);
+}
+
+DataFrame DataFrame::drop(const std::vector<std::string>& names) const {
+  std::vector<Column> columns;
+  for (const Field& f : schema_->fields()) {
+    bool dropped = false;
+    for (const std::string& n : names) dropped = dropped || Schema({f}).find(n).has_value();
+    if (!dropped) columns.push_back(functions::col(f.name));
+  }
+  return select(columns);
+}
+
+std::int64_t DataFrame::count() const {
+  return data_->batches
+      .map([](const std::string& bytes) {
+        std::uint32_t rows = 0;
+        std::memcpy(&rows, bytes.data(), sizeof rows);  // the codec's first field
+        return static_cast<std::int64_t>(rows);
+      })
+      .fold(0, [](std::int64_t a, std::int64_t b) { return a + b; });
+}
+
+namespace {
+
+std::vector<Value> row_values(const RecordBatch& b, std::uint32_t row) {
+  std::vector<Value> out;
+  for (const frame::Vector& v : b.columns) out.push_back(frame::value_at(v, row));
+  return out;
+}
+
+std::vector<Row> to_rows(const std::vector<std::string>& batches, const SchemaPtr& schema, std::int64_t limit) {
+  std::vector<Row> rows;
+  for (const std::string& bytes : batches) {
+    const RecordBatch b = frame::decode_batch(bytes, *schema);
+    for (std::uint32_t i = 0; i < b.rows && (limit < 0 || static_cast<std::int64_t>(rows.size()) < limit); ++i) {
+      rows.emplace_back(schema, row_values(b, i));
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::vector<Row> DataFrame::collect() const { return to_rows(data_->batches.collect(), schema_, -1); }
+
+std::vector<Row> DataFrame::take(std::int64_t n) const {
+  if (n <= 0) return {};
+  return to_rows(data_->batches.take(static_cast<std::uint64_t>(n)), schema_, n);
+}
+
+std::string DataFrame::show_string(int n, int truncate, bool vertical) const {
+  n = std::max(n, 0);
+  std::vector<std::vector<std::string>> cells;
+  for (const std::string& bytes : data_->batches.take(static_cast<std::uint64_t>(n) + 1)) {
+    const RecordBatch b = frame::decode_batch(bytes, *schema_);
+    for (std::uint32_t i = 0; i < b.rows && cells.size() <= static_cast<std::size_t>(n); ++i) {
+      auto& row = cells.emplace_back();
+      for (const frame::Vector& v : b.columns) row.push_back(frame::pretty_cell(v, i));
+    }
+  }
+  return frame::show_string(schema_->names(), cells, n, truncate, vertical);
+}
+
+void DataFrame::show(int n, int truncate, bool vertical) const {
+  const std::string text = show_string(n, truncate, vertical);
+  if (!data_->driver) return;
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+void DataFrame::print_schema() const {
+  if (!data_->driver) return;
+  const std::string text = schema_->tree_string();
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+namespace detail {
+
+DataFrame frame_from_values(Session& session, Schema schema, std::vector<std::vector<Value>> rows, int slices) {
+  auto shared = std::make_shared<const Schema>(std::move(schema));
+  std::vector<std::string> batches;
+  for (std::size_t start = 0; start < rows.size(); start += frame::kBatchRows) {
+    const std::size_t end = std::min(rows.size(), start + frame::kBatchRows);
+    std::string& bytes = batches.emplace_back();
+    frame::encode_batch(frame::batch_of(*shared, rows, start, end), bytes);
+  }
+  // As Spark's createDataFrame: small data in several partitions, a batch per partition
+  // at most, so that every executor gets rows to work on.
+  if (slices <= 0) slices = static_cast<int>(std::max<std::size_t>(1, batches.size()));
+  auto data = std::make_shared<const FrameData>(
+      FrameData{Dataset<std::string>(session.parallelize(std::move(batches), slices)), session.is_driver()});
+  return DataFrame(shared, data);
+}
+
+}  // namespace detail
+
+}  // namespace dataflow
