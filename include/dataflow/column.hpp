@@ -4,6 +4,7 @@
 // batch at a time. A Column does not convert to bool: `if (col("a") == 3)` does not compile.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,12 +18,16 @@
 namespace dataflow {
 
 // A literal's value: null, or one of the column types' values.
-struct Null {};
+struct Null {
+  auto operator<=>(const Null&) const = default;
+};
 struct Date {
   std::int32_t days = 0;  // since 1970-01-01
+  auto operator<=>(const Date&) const = default;
 };
 struct Timestamp {
   std::int64_t micros = 0;  // since the epoch, UTC
+  auto operator<=>(const Timestamp&) const = default;
 };
 using Value = std::variant<Null, bool, std::int32_t, std::int64_t, float, double, std::string, Date, Timestamp>;
 
@@ -135,6 +140,20 @@ inline Column operator-(const Column& c) { return detail::make_unary("-", c); }
 
 namespace functions {
 Column col(std::string name);
+// Aggregates (group_by(...).agg(...)); each takes a Column or a column's name. count("*")
+// counts rows (Spark's count(1)); the others skip nulls.
+Column sum(const Column& c);
+Column sum(const std::string& name);
+Column avg(const Column& c);
+Column avg(const std::string& name);
+Column mean(const Column& c);
+Column mean(const std::string& name);
+Column count(const Column& c);
+Column count(const std::string& name);
+Column min(const Column& c);
+Column min(const std::string& name);
+Column max(const Column& c);
+Column max(const std::string& name);
 template <class T>
 Column lit(const T& v) {
   return detail::to_column(v);

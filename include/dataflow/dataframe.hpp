@@ -12,6 +12,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "dataflow/column.hpp"
@@ -24,6 +25,8 @@ namespace dataflow {
 namespace detail {
 struct FrameData;
 }  // namespace detail
+
+class GroupedData;
 
 class DataFrame {
  public:
@@ -42,6 +45,21 @@ class DataFrame {
   DataFrame with_column(const std::string& name, const Column& value) const;
   DataFrame with_column_renamed(const std::string& from, const std::string& to) const;
   DataFrame drop(const std::vector<std::string>& names) const;
+  // Rows grouped by the keys' values (nulls form one group), for agg() and friends.
+  GroupedData group_by(const std::vector<Column>& keys) const;
+  template <class... Cs>
+  GroupedData group_by(const Cs&... keys) const;
+  // Sorted by the columns (a Column may carry .desc() or .asc_nulls_last(); plain is
+  // ascending with nulls first, as Spark). A total order over the whole frame.
+  DataFrame order_by(const std::vector<Column>& keys) const;
+  template <class... Cs>
+  DataFrame order_by(const Cs&... keys) const {
+    return order_by(std::vector<Column>{to_select(keys)...});
+  }
+  template <class... Cs>
+  DataFrame sort(const Cs&... keys) const {
+    return order_by(keys...);
+  }
 
   // ---- Actions (every rank calls them; each returns the same on every rank) ----
   std::int64_t count() const;
@@ -63,9 +81,36 @@ class DataFrame {
   static Column to_select(const std::string& name);
   static Column to_select(const char* name) { return to_select(std::string(name)); }
 
+  friend class GroupedData;
   std::shared_ptr<const Schema> schema_;
   std::shared_ptr<const detail::FrameData> data_;
 };
+
+// A DataFrame's rows by group (Spark's GroupedData / RelationalGroupedDataset).
+class GroupedData {
+ public:
+  GroupedData(DataFrame frame, std::vector<Column> keys) : frame_(std::move(frame)), keys_(std::move(keys)) {}
+  // The keys, then one column per aggregate (F::sum(...), F::count("*"), ...), named as
+  // Spark names them (sum(age), count(1)) unless aliased.
+  DataFrame agg(const std::vector<Column>& aggregates) const;
+  // Spark's dict form: {{"age", "sum"}, {"*", "count"}}; functions sum, avg/mean/average,
+  // count, min, max; columns named sum(age), count(1).
+  DataFrame agg(const std::vector<std::pair<std::string, std::string>>& column_function) const;
+  template <class... Cs>
+  DataFrame agg(const Column& first, const Cs&... rest) const {
+    return agg(std::vector<Column>{first, rest...});
+  }
+  DataFrame count() const;
+
+ private:
+  DataFrame frame_;
+  std::vector<Column> keys_;
+};
+
+template <class... Cs>
+GroupedData DataFrame::group_by(const Cs&... keys) const {
+  return group_by(std::vector<Column>{to_select(keys)...});
+}
 
 namespace detail {
 

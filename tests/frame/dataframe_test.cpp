@@ -3,6 +3,7 @@
 // wrong name failing at the call with exit 64.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -65,6 +66,75 @@ TEST(DataFrame, ManyRowsAcrossPartitionsAndNulls) {
             "|  1| 0.5|\n"
             "+---+----+\n"
             "only showing top 2 rows\n");
+}
+
+TEST(DataFrame, SeedGroupByExample) {
+  EXPECT_EQ(people().group_by("name").agg({{"age", "sum"}}).order_by("name").show_string(),
+            "+-----+--------+\n"
+            "| name|sum(age)|\n"
+            "+-----+--------+\n"
+            "|Alice|      25|\n"
+            "|  Bob|      30|\n"
+            "+-----+--------+\n");
+}
+
+TEST(DataFrame, AggregatesSkipNullsAndNullKeysFormOneGroup) {
+  std::vector<std::tuple<std::optional<std::int32_t>, std::optional<double>>> data;
+  for (int i = 0; i < 9000; ++i) {
+    data.emplace_back(i % 10 == 9 ? std::nullopt : std::optional<std::int32_t>(i % 3),
+                      i % 7 == 0 ? std::nullopt : std::optional<double>(i));
+  }
+  using dataflow::functions::avg;
+  using dataflow::functions::count;
+  using dataflow::functions::max;
+  using dataflow::functions::min;
+  using dataflow::functions::sum;
+  const DataFrame df = test_session->create_data_frame(data, {"k", "x"}, 5);
+  const auto rows = df.group_by("k")
+                        .agg(count("*"), count("x"), sum("x"), avg(col("x")).alias("mean"), min("x"), max("x"))
+                        .order_by(col("k").desc())  // nulls last when descending
+                        .collect();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].schema().names(),
+            (std::vector<std::string>{"k", "count(1)", "count(x)", "sum(x)", "mean", "min(x)", "max(x)"}));
+  for (std::size_t r = 0; r < 4; ++r) {
+    // The expected figures, computed here.
+    const bool null_key = r == 3;
+    const int k = null_key ? -1 : 2 - static_cast<int>(r);
+    std::int64_t n = 0, nx = 0;
+    double total = 0, lo = 1e18, hi = -1;
+    for (int i = 0; i < 9000; ++i) {
+      if ((i % 10 == 9) != null_key || (!null_key && i % 3 != k)) continue;
+      ++n;
+      if (i % 7 == 0) continue;
+      ++nx, total += i, lo = std::min<double>(lo, i), hi = std::max<double>(hi, i);
+    }
+    EXPECT_EQ(rows[r].is_null("k"), null_key);
+    if (!null_key) {
+      EXPECT_EQ(rows[r].get<std::int32_t>("k"), k);
+    }
+    EXPECT_EQ(rows[r].get<std::int64_t>("count(1)"), n);
+    EXPECT_EQ(rows[r].get<std::int64_t>("count(x)"), nx);
+    EXPECT_DOUBLE_EQ(rows[r].get<double>("sum(x)"), total);
+    EXPECT_NEAR(rows[r].get<double>("mean"), total / static_cast<double>(nx), 1e-9 * total);
+    EXPECT_EQ(rows[r].get<double>("min(x)"), lo);
+    EXPECT_EQ(rows[r].get<double>("max(x)"), hi);
+  }
+  EXPECT_TRUE(testing_support::same_on_all_ranks(rows[0].to_string() + rows[3].to_string()));
+  EXPECT_EQ(df.group_by("k").count().count(), 4);
+}
+
+TEST(DataFrame, OrderByIsATotalOrder) {
+  std::vector<std::tuple<std::int64_t, std::string>> data;
+  for (int i = 0; i < 3000; ++i) data.emplace_back((i * 7919) % 3001 - 1500, "s" + std::to_string(i % 13));
+  const DataFrame df = test_session->create_data_frame(data, {"v", "s"}, 4);
+  const auto rows = df.order_by(col("s"), col("v").desc()).collect();
+  ASSERT_EQ(rows.size(), 3000u);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto a = std::make_pair(rows[i - 1].get<std::string>("s"), -rows[i - 1].get<std::int64_t>("v"));
+    const auto b = std::make_pair(rows[i].get<std::string>("s"), -rows[i].get<std::int64_t>("v"));
+    ASSERT_LE(a, b) << i;
+  }
 }
 
 TEST(DataFrame, AWrongNameFailsAtTheCall) {

@@ -148,6 +148,25 @@ std::string Column::name() const {
 
 namespace functions {
 Column col(std::string name) { return make_node(detail::ExprKind::kColumn, std::move(name), {}); }
+
+namespace {
+Column aggregate(const char* name, const Column& c) { return make_node(ExprKind::kAggregate, name, {c.node()}); }
+}  // namespace
+
+Column sum(const Column& c) { return aggregate("sum", c); }
+Column sum(const std::string& name) { return sum(col(name)); }
+Column avg(const Column& c) { return aggregate("avg", c); }
+Column avg(const std::string& name) { return avg(col(name)); }
+Column mean(const Column& c) { return avg(c); }
+Column mean(const std::string& name) { return avg(col(name)); }
+Column count(const Column& c) { return aggregate("count", c); }
+Column count(const std::string& name) {  // count("*") counts rows: Spark's count(1)
+  return name == "*" ? aggregate("count", detail::make_literal(Value(std::int32_t{1}))) : count(col(name));
+}
+Column min(const Column& c) { return aggregate("min", c); }
+Column min(const std::string& name) { return min(col(name)); }
+Column max(const Column& c) { return aggregate("max", c); }
+Column max(const std::string& name) { return max(col(name)); }
 }  // namespace functions
 
 }  // namespace dataflow
