@@ -7,6 +7,7 @@
 #include "dataflow/dataframe.hpp"
 #include "dataflow/dataset.hpp"
 #include "dataflow/error.hpp"
+#include "dataflow/frame_io.hpp"
 #include "dataflow/session.hpp"
 #include "dataflow/text.hpp"
 #include "dataflow/version.hpp"

@@ -27,6 +27,7 @@ struct FrameData;
 }  // namespace detail
 
 class GroupedData;
+class DataFrameWriter;
 
 class DataFrame {
  public:
@@ -74,6 +75,8 @@ class DataFrame {
   const Schema& schema() const { return *schema_; }
   std::vector<std::string> columns() const { return schema_->names(); }
   void print_schema() const;
+  // Spark's df.write: the rows as CSV files (dataflow/frame_io.hpp).
+  DataFrameWriter write() const;
   Column operator[](const std::string& name) const;  // a column of this frame, checked now
 
  private:

@@ -28,6 +28,7 @@ class Engine;
 }
 
 class DataFrame;
+class DataFrameReader;
 
 class Session {
  public:
@@ -144,6 +145,8 @@ class Session {
   template <class... Ts>
   DataFrame create_data_frame(const std::vector<std::tuple<Ts...>>& data, const std::vector<std::string>& names,
                               int slices = 0);
+  // Spark's spark.read: CSV files as a DataFrame (dataflow/frame_io.hpp).
+  DataFrameReader read();
   template <class T>
   Dataset<T> parallelize(std::initializer_list<T> values, int slices = 0) {
     return parallelize(std::vector<T>(values), slices);

@@ -1,0 +1,96 @@
+// The inference lattice: from_chars for numbers, parse_value for dates and timestamps.
+#include "frame/csv/csv_infer.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "frame/expr/parse_value.hpp"
+
+namespace dataflow::frame::csv {
+namespace {
+
+template <class T>
+bool parses_as(std::string_view s) {
+  if (s.size() > 1 && s.front() == '+') s.remove_prefix(1);
+  T v{};
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+}
+
+bool parses_as_double(std::string_view s) {
+  std::string_view body = s;
+  if (!body.empty() && (body.front() == '+' || body.front() == '-')) body.remove_prefix(1);
+  if (body == "NaN" || body == "Infinity") return true;
+  // from_chars also reads "inf" and "nan", which Java's Double.parseDouble does not.
+  if (body.empty() || std::isalpha(static_cast<unsigned char>(body.front()))) return false;
+  return parses_as<double>(s);
+}
+
+bool is_numeric(Type t) { return t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat64; }
+
+int rank_of(Type t) { return t == Type::kInt32 ? 0 : t == Type::kInt64 ? 1 : 2; }
+
+}  // namespace
+
+Type infer_field(std::optional<Type> so_far, std::string_view text) {
+  // Each step tries its type, then falls to the next (Spark's tryParseInteger -> ...).
+  const Type from = so_far.value_or(Type::kInt32);
+  switch (from) {
+    case Type::kInt32:
+      if (parses_as<std::int32_t>(text)) return Type::kInt32;
+      [[fallthrough]];
+    case Type::kInt64:
+      if (parses_as<std::int64_t>(text)) return Type::kInt64;
+      [[fallthrough]];
+    case Type::kFloat32:
+    case Type::kFloat64:
+      if (parses_as_double(text)) return Type::kFloat64;
+      [[fallthrough]];
+    case Type::kDate:
+      if (parse_value(text, Type::kDate)) return Type::kDate;
+      [[fallthrough]];
+    case Type::kTimestamp:
+      if (parse_value(text, Type::kTimestamp)) return Type::kTimestamp;
+      [[fallthrough]];
+    case Type::kBool:
+      if (parse_value(text, Type::kBool)) return Type::kBool;
+      [[fallthrough]];
+    case Type::kString:
+      return Type::kString;
+  }
+  return Type::kString;
+}
+
+std::optional<Type> merge_types(std::optional<Type> a, std::optional<Type> b) {
+  if (!a) return b;
+  if (!b || *a == *b) return a;
+  if (is_numeric(*a) && is_numeric(*b)) return rank_of(*a) > rank_of(*b) ? a : b;
+  if ((*a == Type::kDate && *b == Type::kTimestamp) || (*a == Type::kTimestamp && *b == Type::kDate)) {
+    return Type::kTimestamp;
+  }
+  return Type::kString;
+}
+
+void InferState::add(std::size_t column, std::string_view text) {
+  if (column >= types_.size()) return;  // an extra field: dropped, as the reader drops it
+  const std::optional<Type> so_far = type(column);
+  if (so_far == Type::kString) return;
+  const auto merged = merge_types(so_far, infer_field(so_far, text));
+  types_[column] = static_cast<char>(*merged);
+}
+
+void InferState::merge(const InferState& other) {
+  if (types_.size() < other.types_.size()) types_.resize(other.types_.size(), kNone);
+  for (std::size_t i = 0; i < other.types_.size(); ++i) {
+    const auto merged = merge_types(type(i), other.type(i));
+    types_[i] = merged ? static_cast<char>(*merged) : kNone;
+  }
+}
+
+std::optional<Type> InferState::type(std::size_t column) const {
+  if (column >= types_.size() || types_[column] == kNone) return std::nullopt;
+  return static_cast<Type>(static_cast<unsigned char>(types_[column]));
+}
+
+}  // namespace dataflow::frame::csv
