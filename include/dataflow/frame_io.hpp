@@ -24,7 +24,14 @@ struct FrameData;
 }  // namespace detail
 
 // Spark's DataFrameReader for CSV. Options and the schema are checked when csv() is called
-// (a bad one is Error(kUsage), exit 64).
+// (a bad one is Error(kUsage), exit 64). Fields follow RFC 4180 (escape defaults to the quote:
+// "" inside a quoted field is one "); an empty unquoted field, or one equal to nullValue, reads
+// as null, and a quoted empty field "" as the empty string (what the writer writes for each).
+// Blank lines are skipped; a UTF-8 BOM at a file's start is skipped; a record is one line
+// unless multiLine ("\n", "\r\n" and a lone "\r" end lines). header: the first line of every
+// file is skipped, and names the columns from the first file. mode: PERMISSIVE (default;
+// unparsable and missing fields null, extra fields dropped), DROPMALFORMED, FAILFAST (exit
+// 65 naming FILE:OFFSET and why). dateFormat and timestampFormat: only the ISO defaults.
 class DataFrameReader {
  public:
   DataFrameReader(Session& session, detail::Runtime* runtime) : session_(&session), runtime_(runtime) {}

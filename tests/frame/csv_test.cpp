@@ -124,6 +124,8 @@ TEST_F(Csv, DdlSchemaSeparatorAndListOfFiles) {
   EXPECT_EQ(row_texts(read("PERMISSIVE")),
             (std::vector<std::string>{"[1,x,2024-05-01]", "[2,y;z,null]", "[3,null,2024-05-03]", "[null,w,2024-05-04]",
                                       "[4,v,2024-05-05]"}));
+  const auto glob = test_session->read().schema("a INT, b STRING, d DATE").option("sep", ";").csv(dir_ + "/*.txt");
+  EXPECT_EQ(row_texts(glob), row_texts(read("PERMISSIVE")));
   EXPECT_EQ(row_texts(read("DROPMALFORMED")),
             (std::vector<std::string>{"[1,x,2024-05-01]", "[2,y;z,null]", "[3,null,2024-05-03]"}));
   try {
@@ -255,6 +257,24 @@ TEST_F(Csv, SaveModes) {
   } catch (const dataflow::Error& e) {
     EXPECT_EQ(e.exit_code(), 64);
   }
+}
+
+TEST_F(Csv, EmptyFrameWritesHeaderOnlyParts) {
+  const DataFrame empty = tricky_frame().filter(dataflow::functions::col("id") < 0);
+  const std::string out = dir_ + "/empty";
+  empty.write().option("header", true).csv(out);
+  if (test_session->is_driver()) {
+    for (const auto& e : fs::directory_iterator(out)) {
+      if (e.path().filename() == "_SUCCESS") continue;
+      std::ifstream in(e.path());
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      EXPECT_EQ(text, "id,text,x,d\n") << e.path();
+    }
+  }
+  const DataFrame back = test_session->read().option("header", true).option("inferSchema", true).csv(out);
+  EXPECT_EQ(back.columns(), (std::vector<std::string>{"id", "text", "x", "d"}));
+  EXPECT_EQ(back.schema()[0].type, dataflow::Type::kString);  // no values: string, as Spark
+  EXPECT_EQ(back.count(), 0);
 }
 
 }  // namespace
