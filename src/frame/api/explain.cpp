@@ -58,7 +58,8 @@ std::string DataFrame::explain_string(bool extended) const {
     out += "\n";
   }
   out += "== Physical Plan ==\n" + tree;
-  out += "\n== Stages ==\n" + data_->batches.explain();
+  // The engine's DAG of the frame's batches and its "== Stages ==", as --explain prints them.
+  out += "\n" + data_->batches.explain();
   if (out.back() != '\n') out += '\n';
   return out;
 }
