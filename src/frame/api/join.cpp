@@ -1,8 +1,9 @@
 // DataFrame joins, as Spark's: each side's rows keyed by their encoded key values (coerced to
 // one type; a row with a null key gets a key of its own side that matches nothing), joined
-// by the engine's pair joins (adaptive broadcast, spill) or, where a join keeps or drops
-// rows by whether any pair passes a condition (semi, anti, outer joins with a non-equi
-// predicate), grouped by cogroup; the pairs then become batches of the output's columns.
+// by the engine's pair joins (adaptive broadcast, spill; semi joins against the right side's
+// distinct keys, anti joins by subtract_by_key) or, where a join keeps or drops rows by
+// whether any pair passes a non-equi predicate (semi, anti and outer joins with one), grouped
+// by cogroup; the pairs then become batches of the output's columns.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -13,56 +14,17 @@
 #include "dataflow/dataframe.hpp"
 #include "frame/api/frame_data.hpp"
 #include "frame/api/frame_rows.hpp"
+#include "frame/api/join_spec.hpp"
 #include "frame/expr/value_codec.hpp"
 
 namespace dataflow {
 namespace {
 
-using detail::ExprKind;
-using detail::ExprNode;
 using frame::BoundExpr;
+using frame::How;
+using frame::JoinSpec;
+using frame::OutColumn;
 using frame::SchemaPtr;
-using NodePtr = std::shared_ptr<const ExprNode>;
-
-enum class How { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross };
-
-How parse_how(const std::string& how) {
-  std::string h;
-  for (char c : how) {
-    if (c != '_') h += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (h == "inner") return How::kInner;
-  if (h == "left" || h == "leftouter") return How::kLeft;
-  if (h == "right" || h == "rightouter") return How::kRight;
-  if (h == "full" || h == "outer" || h == "fullouter") return How::kFull;
-  if (h == "leftsemi" || h == "semi") return How::kSemi;
-  if (h == "leftanti" || h == "anti") return How::kAnti;
-  if (h == "cross") return How::kCross;
-  throw Error(ExitCode::kUsage, "join: unsupported join type '" + how +
-                                    "'. Supported join types include: 'inner', 'outer', 'full', 'fullouter', "
-                                    "'full_outer', 'leftouter', 'left', 'left_outer', 'rightouter', 'right', "
-                                    "'right_outer', 'leftsemi', 'left_semi', 'semi', 'leftanti', 'left_anti', "
-                                    "'anti', 'cross'");
-}
-
-const char* how_name(How how) {  // as Spark's plans print it
-  switch (how) {
-    case How::kInner:
-      return "Inner";
-    case How::kLeft:
-      return "LeftOuter";
-    case How::kRight:
-      return "RightOuter";
-    case How::kFull:
-      return "FullOuter";
-    case How::kSemi:
-      return "LeftSemi";
-    case How::kAnti:
-      return "LeftAnti";
-    default:
-      return "Cross";
-  }
-}
 
 // `s` with every field tagged by frame `id` (so id's df["x"] finds it).
 Schema tagged(const Schema& s, std::uint64_t id) {
@@ -72,23 +34,6 @@ Schema tagged(const Schema& s, std::uint64_t id) {
   }
   return Schema(std::move(fields));
 }
-
-// Where each output column comes from.
-struct OutColumn {
-  enum Kind : std::uint8_t { kLeft, kRight, kKey } kind = kLeft;
-  std::size_t index = 0;  // kLeft/kRight: the side's column; kKey: the key
-};
-
-// Everything a join's tasks need, bound at the call.
-struct JoinSpec {
-  How how = How::kInner;
-  std::vector<BoundExpr> left_keys, right_keys;                  // each side's keys, of their common types
-  std::vector<std::size_t> left_key_columns, right_key_columns;  // name joins: the key columns
-  std::vector<Type> key_types;
-  std::optional<BoundExpr> residual;  // on left's columns then right's
-  SchemaPtr left, right, combined, out;
-  std::vector<OutColumn> out_columns;
-};
 
 Value widen_value(const Value& v, Type t) {
   if (const auto* i = std::get_if<std::int32_t>(&v)) {
@@ -232,6 +177,15 @@ Dataset<std::string> pairs_to_batches(const Joined& joined, const std::shared_pt
   });
 }
 
+// Semi and anti joins' left rows (key, row) as output batches.
+Dataset<std::string> left_rows_to_batches(const KeyedRows& rows, const std::shared_ptr<const JoinSpec>& spec) {
+  return rows.map_partitions([spec](std::vector<std::pair<std::string, std::string>>& records) {
+    PairWriter out(*spec, false);
+    for (const auto& kv : records) out.add(&kv.second, nullptr);
+    return out.finish();
+  });
+}
+
 // A key's rows of both sides: which (left, right) pairs the residual keeps (all, without one).
 std::vector<char> pair_truth(const JoinSpec& spec, const std::vector<std::string>& ls,
                              const std::vector<std::string>& rs) {
@@ -295,87 +249,6 @@ Dataset<std::string> cogrouped_to_batches(const KeyedRows& left, const KeyedRows
   });
 }
 
-// ---- Binding a Column condition ----
-
-void split_and(const NodePtr& n, std::vector<NodePtr>& out) {
-  if (n->kind == ExprKind::kBinary && n->name == "AND") {
-    split_and(n->children[0], out);
-    split_and(n->children[1], out);
-  } else {
-    out.push_back(n);
-  }
-}
-
-// Which sides an expression's columns can come from: bit 1 the left, bit 2 the right (3:
-// either, as a name both have); `columns` counts its column references.
-int sides_of(const ExprNode& n, const Schema& left, const Schema& right, int& columns) {
-  if (n.kind == ExprKind::kColumn) {
-    ++columns;
-    auto has = [&](const Schema& s, bool by_tag) {
-      for (const Field& f : s.fields()) {
-        if (!Schema({f}).find(n.name)) continue;
-        if (!by_tag || std::find(f.frames.begin(), f.frames.end(), n.frame) != f.frames.end()) return true;
-      }
-      return false;
-    };
-    if (n.frame != 0) {
-      const int tagged_sides = (has(left, true) ? 1 : 0) | (has(right, true) ? 2 : 0);
-      if (tagged_sides != 0) return tagged_sides;
-    }
-    return (has(left, false) ? 1 : 0) | (has(right, false) ? 2 : 0);
-  }
-  int mask = 3;
-  for (const NodePtr& c : n.children) mask &= sides_of(*c, left, right, columns);
-  return mask;
-}
-
-// Binds `on`: equalities with one operand on each side become keys, the rest the residual.
-void bind_condition(const Column& on, JoinSpec& spec) {
-  std::vector<NodePtr> conjuncts, rest;
-  split_and(on.node(), conjuncts);
-  for (const NodePtr& c : conjuncts) {
-    if (c->kind == ExprKind::kBinary && c->name == "=") {
-      int ca = 0, cb = 0;
-      const int a = sides_of(*c->children[0], *spec.left, *spec.right, ca);
-      const int b = sides_of(*c->children[1], *spec.left, *spec.right, cb);
-      const NodePtr* l = nullptr;
-      const NodePtr* r = nullptr;
-      if (ca > 0 && cb > 0 && !(a == 3 && b == 3)) {
-        if ((a & 1) && (b & 2)) {
-          l = &c->children[0];
-          r = &c->children[1];
-        } else if ((a & 2) && (b & 1)) {
-          l = &c->children[1];
-          r = &c->children[0];
-        }
-      }
-      if (l) {
-        BoundExpr lk = frame::bind(Column(*l), *spec.left);
-        BoundExpr rk = frame::bind(Column(*r), *spec.right);
-        const auto t = frame::common_type(lk.type, rk.type);
-        if (!t) {
-          throw Error(ExitCode::kUsage, "join: cannot compare " + lk.name + " (" + std::string(type_name(lk.type)) +
-                                            ") with " + rk.name + " (" + std::string(type_name(rk.type)) + ")");
-        }
-        spec.key_types.push_back(*t);
-        spec.left_keys.push_back(frame::as_type(std::move(lk), *t));
-        spec.right_keys.push_back(frame::as_type(std::move(rk), *t));
-        continue;
-      }
-    }
-    rest.push_back(c);
-  }
-  if (rest.empty()) return;
-  Column residual(rest[0]);
-  for (std::size_t i = 1; i < rest.size(); ++i) residual = detail::make_binary("AND", residual, Column(rest[i]));
-  BoundExpr bound = frame::bind(residual, *spec.combined);
-  if (bound.type != Type::kBool) {
-    throw Error(ExitCode::kUsage, "join: the condition " + bound.name + " is a " + std::string(type_name(bound.type)) +
-                                      ", not a boolean");
-  }
-  spec.residual = std::move(bound);
-}
-
 }  // namespace
 
 namespace detail {
@@ -401,6 +274,15 @@ DataFrame run_join(const DataFrame& self, const DataFrame& other, const detail::
   const KeyedRows right = keyed(r.batches, spec->right, spec->right_keys, 'R', rk);
   std::shared_ptr<const JoinSpec> s = std::move(spec);
   const Dataset<std::string> batches = [&]() -> Dataset<std::string> {
+    if (!s->residual && !s->left_keys.empty() && how == How::kSemi) {
+      // Each right key once (reduced where its rows are hashed, so the join reads it as is).
+      auto keys = right.map_values([](const std::string&) { return std::string(); })
+                      .reduce_by_key([](const std::string& a, const std::string&) { return a; });
+      return left_rows_to_batches(left.join(keys).map_values([](const auto& lr) { return lr.first; }), s);
+    }
+    if (!s->residual && !s->left_keys.empty() && how == How::kAnti) {
+      return left_rows_to_batches(left.subtract_by_key(right), s);
+    }
     if (how == How::kSemi || how == How::kAnti || (how != How::kInner && how != How::kCross && s->residual)) {
       return cogrouped_to_batches(left, right, s);
     }
@@ -418,7 +300,7 @@ DataFrame run_join(const DataFrame& self, const DataFrame& other, const detail::
 
 DataFrame DataFrame::join(const DataFrame& other, const std::vector<std::string>& on, const std::string& how) const {
   auto spec = std::make_shared<JoinSpec>();
-  spec->how = parse_how(how);
+  spec->how = frame::parse_how(how);
   if (spec->how == How::kCross) spec->how = How::kInner;  // Spark: a cross join with keys is inner
   spec->left = std::make_shared<const Schema>(tagged(*schema_, data_->id));
   spec->right = std::make_shared<const Schema>(tagged(*other.schema_, other.data_->id));
@@ -468,7 +350,7 @@ DataFrame DataFrame::join(const DataFrame& other, const std::vector<std::string>
     spec->out_columns.push_back({OutColumn::kRight, i});
   }
   spec->out = std::make_shared<const Schema>(std::move(fields));
-  std::string text = "Join UsingJoin(" + std::string(how_name(spec->how)) + ", [" + names + "])";
+  std::string text = "Join UsingJoin(" + std::string(frame::how_name(spec->how)) + ", [" + names + "])";
   return run_join(*this, other, *data_, *other.data_, std::move(spec), std::move(text));
 }
 
@@ -478,21 +360,21 @@ DataFrame DataFrame::join(const DataFrame& other, const std::string& on, const s
 
 DataFrame DataFrame::join(const DataFrame& other, const Column& on, const std::string& how) const {
   auto spec = std::make_shared<JoinSpec>();
-  spec->how = parse_how(how);
+  spec->how = frame::parse_how(how);
   if (spec->how == How::kCross) spec->how = How::kInner;
   spec->left = std::make_shared<const Schema>(tagged(*schema_, data_->id));
   spec->right = std::make_shared<const Schema>(tagged(*other.schema_, other.data_->id));
   std::vector<Field> fields = spec->left->fields();
   for (const Field& f : spec->right->fields()) fields.push_back(f);
   spec->combined = std::make_shared<const Schema>(std::move(fields));
-  bind_condition(on, *spec);
+  frame::bind_condition(on, *spec);
   const bool left_only = spec->how == How::kSemi || spec->how == How::kAnti;
   spec->out = left_only ? spec->left : spec->combined;
   for (std::size_t i = 0; i < spec->left->size(); ++i) spec->out_columns.push_back({OutColumn::kLeft, i});
   for (std::size_t i = 0; i < spec->right->size() && !left_only; ++i) {
     spec->out_columns.push_back({OutColumn::kRight, i});
   }
-  std::string text = "Join " + std::string(how_name(spec->how)) + ", " + on.name();
+  std::string text = "Join " + std::string(frame::how_name(spec->how)) + ", " + on.name();
   return run_join(*this, other, *data_, *other.data_, std::move(spec), std::move(text));
 }
 
