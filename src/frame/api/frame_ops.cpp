@@ -287,6 +287,8 @@ bool DataFrame::is_empty() const { return data_->batches.take(1).empty(); }
 
 namespace detail {
 
+void append_frame_value(std::string& out, const Value& v) { frame::encode_value(out, v); }
+
 DataFrame frame_from_rows(Dataset<std::string> rows, Schema schema, bool driver, std::string plan) {
   auto shared = std::make_shared<const Schema>(std::move(schema));
   auto data = with_plan(frame::rows_to_batches(rows, shared), driver,

@@ -5,7 +5,6 @@
 // whether any pair passes a non-equi predicate (semi, anti and outer joins with one), grouped
 // by cogroup; the pairs then become batches of the output's columns.
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -250,10 +249,6 @@ Dataset<std::string> cogrouped_to_batches(const KeyedRows& left, const KeyedRows
 }
 
 }  // namespace
-
-namespace detail {
-void append_frame_value(std::string& out, const Value& v) { frame::encode_value(out, v); }
-}  // namespace detail
 
 namespace {
 
