@@ -51,6 +51,7 @@ struct ExprNode {
   Value value;                                // kLiteral
   Type type = Type::kString;                  // kCast: the target
   bool ascending = true, nulls_first = true;  // kSortOrder
+  std::uint64_t frame = 0;                    // kColumn from df["name"]: that frame's id (0: any)
   std::vector<std::shared_ptr<const ExprNode>> children;
 };
 

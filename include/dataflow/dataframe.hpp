@@ -22,8 +22,12 @@
 
 namespace dataflow {
 
+class DataFrame;
 namespace detail {
 struct FrameData;
+// The frame of `rows` (each a record's values, frame::encode_value after another) of
+// `schema`; `plan` is its explain() leaf. (to_df's non-template part.)
+DataFrame frame_from_rows(Dataset<std::string> rows, Schema schema, bool driver, std::string plan);
 }  // namespace detail
 
 class GroupedData;
@@ -62,6 +66,54 @@ class DataFrame {
     return order_by(keys...);
   }
 
+  // ---- Joins (join.cpp), as Spark's ----
+  // how: inner, left (left_outer, leftouter), right (right_outer, rightouter), full (outer,
+  // full_outer, fullouter), left_semi (semi, leftsemi), left_anti (anti, leftanti), cross;
+  // any case. `on` names columns both sides have: the output has them once (coalesced for
+  // full), then this frame's other columns, then `other`'s. `on` a Column condition (equalities
+  // between the sides, AND-ed, plus any other predicate on the pairs): this frame's columns,
+  // then `other`'s. left_semi and left_anti give this frame's columns. Null keys never match.
+  DataFrame join(const DataFrame& other, const std::string& on, const std::string& how = "inner") const;
+  DataFrame join(const DataFrame& other, const char* on, const std::string& how = "inner") const {
+    return join(other, std::string(on), how);
+  }
+  DataFrame join(const DataFrame& other, const std::vector<std::string>& on, const std::string& how = "inner") const;
+  DataFrame join(const DataFrame& other, std::initializer_list<std::string> on,
+                 const std::string& how = "inner") const {
+    return join(other, std::vector<std::string>(on), how);
+  }
+  DataFrame join(const DataFrame& other, const Column& on, const std::string& how = "inner") const;
+  DataFrame join(const DataFrame& other) const { return cross_join(other); }  // every pair
+  DataFrame cross_join(const DataFrame& other) const;
+
+  // ---- Rows, sets and partitions (frame_ops.cpp) ----
+  // The first n rows in the frame's order (after order_by: the top n), in one partition.
+  DataFrame limit(std::int64_t n) const;
+  DataFrame distinct() const;  // one row per distinct row
+  DataFrame drop_duplicates() const { return distinct(); }
+  // One row per distinct value of `subset` (which row: unspecified, as Spark).
+  DataFrame drop_duplicates(const std::vector<std::string>& subset) const;
+  // This frame's rows, then `other`'s, column by position (duplicates kept; types widened).
+  // Error(kUsage) unless both have as many columns, of types that widen to one.
+  DataFrame union_all(const DataFrame& other) const;
+  DataFrame union_(const DataFrame& other) const { return union_all(other); }
+  // As union_all, columns matched by name; with allow_missing_columns, a column one side
+  // lacks is null there (and `other`'s extra columns come last).
+  DataFrame union_by_name(const DataFrame& other, bool allow_missing_columns = false) const;
+  DataFrame repartition(int partitions) const;  // rows spread evenly (a shuffle)
+  // Rows hashed by the columns' values into `partitions` partitions.
+  DataFrame repartition(int partitions, const std::vector<Column>& columns) const;
+  template <class C, class... Cs>
+  DataFrame repartition(int partitions, const C& first, const Cs&... rest) const {
+    return repartition(partitions, std::vector<Column>{to_select(first), to_select(rest)...});
+  }
+  DataFrame coalesce(int partitions) const;  // fewer partitions, no shuffle
+
+  // ---- Persistence: marks this frame itself (as Spark's cache); returns it ----
+  DataFrame cache() const { return persist(StorageLevel::kMemoryOnly); }
+  DataFrame persist(StorageLevel level = StorageLevel::kMemoryOnly) const;
+  DataFrame unpersist() const;
+
   // ---- Actions (every rank calls them; each returns the same on every rank) ----
   std::int64_t count() const;
   std::vector<Row> collect() const;
@@ -70,6 +122,14 @@ class DataFrame {
   // limit, 0 = none; vertical: one block per row).
   void show(int n = 20, int truncate = 20, bool vertical = false) const;
   std::string show_string(int n = 20, int truncate = 20, bool vertical = false) const;
+  // The first row; Error(kDataError) on an empty frame (Scala's Dataset.first raises too).
+  Row first() const;
+  bool is_empty() const;
+  // Prints the plan on the driver: Spark's "== Physical Plan ==" tree, or with `extended`
+  // the parsed, analyzed and optimized logical plans too (one tree: no optimizer yet), then
+  // "== Stages ==", the engine's stages for the frame's batches.
+  void explain(bool extended = false) const;
+  std::string explain_string(bool extended = false) const;
 
   // ---- Schema ----
   const Schema& schema() const { return *schema_; }
@@ -85,6 +145,7 @@ class DataFrame {
   static Column to_select(const char* name) { return to_select(std::string(name)); }
 
   friend class GroupedData;
+  friend DataFrame detail::frame_from_rows(Dataset<std::string>, Schema, bool, std::string);
   std::shared_ptr<const Schema> schema_;
   std::shared_ptr<const detail::FrameData> data_;
 };
@@ -186,6 +247,62 @@ DataFrame create_data_frame(Session& session, const std::vector<std::tuple<Ts...
         std::apply([](const auto&... v) { return std::vector<Value>{detail::FrameValue<Ts>::of(v)...}; }, t));
   }
   return detail::frame_from_values(session, Schema(std::move(fields)), std::move(rows), slices);
+}
+
+namespace detail {
+
+template <class T>
+struct RecordColumns {  // a number or a string: one column
+  static std::vector<Type> types() { return {FrameValue<T>::type}; }
+  static void append(std::string& out, const T& v);
+};
+template <class... Ts>
+struct RecordColumns<std::tuple<Ts...>> {
+  static std::vector<Type> types() { return {FrameValue<Ts>::type...}; }
+  static void append(std::string& out, const std::tuple<Ts...>& t) {
+    std::apply([&out](const auto&... v) { (RecordColumns<std::decay_t<decltype(v)>>::append(out, v), ...); }, t);
+  }
+};
+template <class A, class B>
+struct RecordColumns<std::pair<A, B>> {
+  static std::vector<Type> types() { return {FrameValue<A>::type, FrameValue<B>::type}; }
+  static void append(std::string& out, const std::pair<A, B>& p) {
+    RecordColumns<A>::append(out, p.first);
+    RecordColumns<B>::append(out, p.second);
+  }
+};
+void append_frame_value(std::string& out, const Value& v);  // frame::encode_value
+template <class T>
+void RecordColumns<T>::append(std::string& out, const T& v) {
+  append_frame_value(out, FrameValue<T>::of(v));
+}
+
+}  // namespace detail
+
+// Spark's rdd.toDF(names): a column per element of the records (pairs, tuples) or one
+// column (numbers, strings), named by `names`.
+template <class T, class Chain>
+DataFrame to_df(const Dataset<T, Chain>& ds, const std::vector<std::string>& names) {
+  return ds.to_df(names);
+}
+
+template <class T, class Chain>
+DataFrame Dataset<T, Chain>::to_df(const std::vector<std::string>& names) const {
+  using Columns = detail::RecordColumns<detail::Owned<T>>;
+  const std::vector<Type> types = Columns::types();
+  if (names.size() != types.size()) {
+    throw Error(ExitCode::kUsage,
+                "to_df: " + std::to_string(names.size()) + " names for " + std::to_string(types.size()) + " columns");
+  }
+  std::vector<Field> fields;
+  for (std::size_t i = 0; i < names.size(); ++i) fields.push_back({names[i], types[i], true});
+  Dataset<std::string> rows = map([](const T& record) {
+    std::string out;
+    Columns::append(out, record);
+    return out;
+  });
+  return detail::frame_from_rows(std::move(rows), Schema(std::move(fields)), runtime_->is_driver(),
+                                 "dataset #" + std::to_string(node_));
 }
 
 template <class... Ts>

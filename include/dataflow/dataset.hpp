@@ -30,6 +30,8 @@
 
 namespace dataflow {
 
+class DataFrame;
+
 // Dataset<T, Chain>: records of type T, computed by `Chain` (the narrow operations since the
 // last source or shuffle, composed at compile time) over a type-erased source. Name the type
 // as Dataset<T> to type-erase the chain (one indirect call per record), or use auto.
@@ -324,6 +326,10 @@ class Dataset {
   std::string explain() const { return runtime_->explain(node_); }
 
   int node_id() const { return node_; }
+
+  // A DataFrame of these records: a column per element of a pair or tuple, or one column
+  // (Spark's toDF; defined in dataflow/dataframe.hpp, which a caller includes).
+  DataFrame to_df(const std::vector<std::string>& names) const;
 
  private:
   template <class, class>

@@ -33,6 +33,9 @@ struct Field {
   std::string name;
   Type type = Type::kString;
   bool nullable = true;
+  // The frames (their ids) whose df["name"] means this column: a join tags each side's
+  // columns with that side's frame, so left["id"] and right["id"] tell them apart.
+  std::vector<std::uint64_t> frames = {};
 };
 
 class Schema {
@@ -50,6 +53,9 @@ class Schema {
   // find(), or Error(kUsage) "cannot resolve column 'agee'; did you mean 'age'?" (or
   // "... is ambiguous") naming the closest columns.
   std::size_t resolve(std::string_view name) const;
+  // The column named `name` that frame `frame` tagged (Field::frames); none if no tagged
+  // column has the name; Error(kUsage) if several do.
+  std::optional<std::size_t> find_tagged(std::string_view name, std::uint64_t frame) const;
 
   // Spark's printSchema text: "root\n |-- name: string (nullable = true)\n...".
   std::string tree_string() const;

@@ -93,7 +93,7 @@ std::size_t Schema::resolve(std::string_view name) const {
   const auto matches =
       std::count_if(fields_.begin(), fields_.end(), [&](const Field& f) { return same_name(f.name, name); });
   if (matches > 1) {
-    throw Error(ExitCode::kUsage, "column '" + std::string(name) + "' is ambiguous: " + std::to_string(matches) +
+    throw Error(ExitCode::kUsage, "Reference '" + std::string(name) + "' is ambiguous: " + std::to_string(matches) +
                                       " columns have that name (qualify it with df[\"name\"] or rename one)");
   }
   std::string message = "cannot resolve column '" + std::string(name) + "'";
@@ -116,6 +116,21 @@ std::size_t Schema::resolve(std::string_view name) const {
     for (std::size_t i = 0; i < fields_.size(); ++i) message += (i ? ", " : "") + fields_[i].name;
   }
   throw Error(ExitCode::kUsage, message);
+}
+
+std::optional<std::size_t> Schema::find_tagged(std::string_view name, std::uint64_t frame) const {
+  std::optional<std::size_t> found;
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    const auto& tags = fields_[i].frames;
+    if (!same_name(fields_[i].name, name) || std::find(tags.begin(), tags.end(), frame) == tags.end()) continue;
+    if (found) {
+      throw Error(ExitCode::kUsage, "Reference '" + std::string(name) +
+                                        "' is ambiguous: the frame it comes from is on both sides of a join "
+                                        "(join two different frames, or rename the column on one side)");
+    }
+    found = i;
+  }
+  return found;
 }
 
 std::string Schema::tree_string() const {

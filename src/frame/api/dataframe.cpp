@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "frame/api/frame_data.hpp"
+#include "frame/api/frame_rows.hpp"
 #include "frame/expr/bound_expr.hpp"
 #include "frame/show.hpp"
 #include "frame/vector/record_batch.hpp"
@@ -31,7 +32,11 @@ DataFrame::DataFrame(std::shared_ptr<const Schema> schema, std::shared_ptr<const
 Column DataFrame::to_select(const std::string& name) { return functions::col(name); }
 
 Column DataFrame::operator[](const std::string& name) const {
-  return functions::col(schema_->fields()[schema_->resolve(name)].name);
+  auto n = std::make_shared<detail::ExprNode>();
+  n->kind = detail::ExprKind::kColumn;
+  n->name = schema_->fields()[schema_->resolve(name)].name;
+  n->frame = data_->id;  // so a join of this frame tells its column from the other side's
+  return Column(n);
 }
 
 DataFrame DataFrame::select(const std::vector<Column>& columns) const {
@@ -42,15 +47,7 @@ DataFrame DataFrame::select(const std::vector<Column>& columns) const {
     fields.push_back({exprs.back().name, exprs.back().type, true});
   }
   auto out = std::make_shared<const Schema>(std::move(fields));
-  auto batches = data_->batches.map([in = schema_, exprs = std::move(exprs)](const std::string& bytes) {
-    const RecordBatch b = frame::decode_batch(bytes, *in);
-    RecordBatch r;
-    r.rows = b.rows;
-    for (const BoundExpr& e : exprs) r.columns.push_back(frame::evaluate(e, b));
-    std::string encoded;
-    frame::encode_batch(r, encoded);
-    return encoded;
-  });
+  auto batches = frame::project(data_->batches, schema_, std::move(exprs));
   return DataFrame(out, with_batches(*data_, batches));
 }
 

@@ -1,16 +1,47 @@
 // What a DataFrame holds besides its schema: its rows as a Dataset of encoded column
-// batches (record_batch.hpp's codec; never an empty batch), and whether this rank prints.
+// batches (record_batch.hpp's codec; never an empty batch), whether this rank prints, the
+// logical plan that explain() prints, and the frame's identity (df["x"] records it, so a
+// join can tell its two sides' columns apart).
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dataflow/dataset.hpp"
+#include "dataflow/schema.hpp"
 
 namespace dataflow::detail {
+
+// One node of a frame's logical plan, as Spark prints it: "Join Inner, (a = b)".
+struct PlanNode {
+  std::string text;
+  std::vector<std::shared_ptr<const PlanNode>> children;
+};
+using PlanPtr = std::shared_ptr<const PlanNode>;
+
+// A fresh frame identity (never 0), from a counter every rank advances in program order.
+std::uint64_t next_frame_id();
 
 struct FrameData {
   Dataset<std::string> batches;
   bool driver = false;
+  PlanPtr plan = nullptr;  // none: explain() prints a LogicalRDD leaf of the schema
+  std::uint64_t id = next_frame_id();
 };
+
+// The frame's plan, or the leaf that stands for a frame built without one.
+PlanPtr plan_of(const FrameData& data, const Schema& schema);
+
+// The data of a frame made by an operation: its batches, and a plan node `text` over
+// `children` (the operands' plans). Operations call it so explain() shows them.
+std::shared_ptr<const FrameData> with_plan(Dataset<std::string> batches, bool driver, std::string text,
+                                           std::vector<PlanPtr> children);
+
+// Spark's tree drawing of a plan: the root, then each child under "+- " (the last) or
+// ":- " (the others), indented by "   " or ":  ".
+std::string plan_tree_string(const PlanNode& root);
 
 }  // namespace dataflow::detail

@@ -118,7 +118,13 @@ BoundExpr bind_node(const ExprNode& n, const Schema& schema) {
   for (const auto& c : n.children) out.children.push_back(bind_node(*c, schema));
   switch (n.kind) {
     case ExprKind::kColumn:
-      out.column = schema.resolve(n.name);
+      // df["name"]: the column that frame's join side tagged, else (a frame that is no
+      // join's side) the name as col("name") resolves it.
+      if (const auto tagged = n.frame != 0 ? schema.find_tagged(n.name, n.frame) : std::nullopt) {
+        out.column = *tagged;
+      } else {
+        out.column = schema.resolve(n.name);
+      }
       out.type = schema[out.column].type;
       out.name = schema[out.column].name;
       break;
