@@ -67,6 +67,13 @@ bool value_less(const Value& a, const Value& b) {
   return a < b;
 }
 
+// A plain column's vector without copying it; anything else evaluated into `scratch`.
+const Vector& values_of(const BoundExpr& e, const RecordBatch& batch, Vector& scratch) {
+  if (e.kind == ExprKind::kColumn) return batch.columns.at(e.column);
+  scratch = evaluate(e, batch);
+  return scratch;
+}
+
 [[noreturn]] void sum_overflow(const AggregateSpec& a) {
   throw Error(ExitCode::kDataError, "integer overflow in " + a.name + " (cast the column to double)");
 }
@@ -171,7 +178,8 @@ void PartialAggregation::add(const RecordBatch& batch) {
   const std::uint32_t rows = batch.rows;
   row_keys_.resize(rows);
   for (std::uint32_t r = 0; r < rows; ++r) row_keys_[r].clear();
-  for (const BoundExpr& k : keys_) append_cells(evaluate(k, batch), row_keys_, true);
+  Vector scratch;
+  for (const BoundExpr& k : keys_) append_cells(values_of(k, batch, scratch), row_keys_, true);
   row_groups_.resize(rows);
   for (std::uint32_t r = 0; r < rows; ++r) row_groups_[r] = group_of(row_keys_[r]);
   const std::uint32_t* g = row_groups_.data();
@@ -183,9 +191,10 @@ void PartialAggregation::add(const RecordBatch& batch) {
       for (std::uint32_t r = 0; r < rows; ++r) ++acc.ints[g[r]];
       continue;
     }
-    std::vector<Vector> in;
-    for (const BoundExpr& e : spec.inputs) in.push_back(evaluate(e, batch));
-    const Vector& v = in[0];
+    std::vector<Vector> scratches(spec.inputs.size());
+    std::vector<const Vector*> in;
+    for (std::size_t j = 0; j < spec.inputs.size(); ++j) in.push_back(&values_of(spec.inputs[j], batch, scratches[j]));
+    const Vector& v = *in[0];
     switch (spec.fn) {
       case AggFn::kCount:
         for (std::uint32_t r = 0; r < rows; ++r) acc.ints[g[r]] += v.valid(r) ? 1 : 0;
@@ -244,10 +253,10 @@ void PartialAggregation::add(const RecordBatch& batch) {
         break;
       case AggFn::kCountDistinct: {
         std::vector<std::string> tuples(rows);
-        for (const Vector& c : in) append_cells(c, tuples, true);
+        for (const Vector* c : in) append_cells(*c, tuples, true);
         for (std::uint32_t r = 0; r < rows; ++r) {
           bool any_null = false;
-          for (const Vector& c : in) any_null = any_null || !c.valid(r);
+          for (const Vector* c : in) any_null = any_null || !c->valid(r);
           if (!any_null) acc.sets[g[r]].insert(std::move(tuples[r]));
         }
         break;
