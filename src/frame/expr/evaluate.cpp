@@ -131,10 +131,38 @@ Vector cast_vector(const Vector& in, Type to) {
   throw Error(ExitCode::kDataError, "integer overflow in " + e.name + " (cast an operand to long or double)");
 }
 
+// Doubles without nulls under + - *: one tight loop straight into the result's bytes (the
+// common case of revenue-like expressions), which the compiler can vectorize.
+template <class Op>
+Vector dense_doubles(Type type, const Vector& a, const Vector& b, Op op) {
+  Vector out;
+  out.type = type;
+  out.size = a.size;
+  out.data.resize(static_cast<std::size_t>(a.size) * sizeof(double));
+  const char* x = a.data.data();
+  const char* y = b.data.data();
+  char* z = out.data.data();
+  for (std::uint32_t i = 0; i < a.size; ++i) {
+    double u, v;
+    std::memcpy(&u, x + static_cast<std::size_t>(i) * sizeof(double), sizeof u);
+    std::memcpy(&v, y + static_cast<std::size_t>(i) * sizeof(double), sizeof v);
+    const double r = op(u, v);
+    std::memcpy(z + static_cast<std::size_t>(i) * sizeof(double), &r, sizeof r);
+  }
+  return out;
+}
+
 template <class T>
 Vector arithmetic(const BoundExpr& e, const Vector& a, const Vector& b) {
-  VectorBuilder out(e.type);
   const char op = e.op[0];
+  if constexpr (std::is_same_v<T, double>) {
+    if (a.validity.empty() && b.validity.empty()) {
+      if (op == '+') return dense_doubles(e.type, a, b, std::plus<>());
+      if (op == '-') return dense_doubles(e.type, a, b, std::minus<>());
+      if (op == '*') return dense_doubles(e.type, a, b, std::multiplies<>());
+    }
+  }
+  VectorBuilder out(e.type);
   for (std::uint32_t i = 0; i < a.size; ++i) {
     if (!a.valid(i) || !b.valid(i)) {
       out.append_null();
