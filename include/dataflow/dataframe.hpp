@@ -54,6 +54,13 @@ class DataFrame {
   GroupedData group_by(const std::vector<Column>& keys) const;
   template <class... Cs>
   GroupedData group_by(const Cs&... keys) const;
+  // Aggregates over the whole frame: group_by().agg(...), one row (count 0, sum null when
+  // the frame is empty).
+  DataFrame agg(const std::vector<Column>& aggregates) const;
+  template <class... Cs>
+  DataFrame agg(const Column& first, const Cs&... rest) const {
+    return agg(std::vector<Column>{first, rest...});
+  }
   // Sorted by the columns (a Column may carry .desc() or .asc_nulls_last(); plain is
   // ascending with nulls first, as Spark). A total order over the whole frame.
   DataFrame order_by(const std::vector<Column>& keys) const;
@@ -164,7 +171,35 @@ class GroupedData {
   DataFrame agg(const Column& first, const Cs&... rest) const {
     return agg(std::vector<Column>{first, rest...});
   }
+  // Rows per group, a long column named count.
   DataFrame count() const;
+  // Spark's shortcuts: sum(a), avg(a), min(a), max(a) per named column, or over every
+  // numeric column when none is named.
+  DataFrame sum(const std::vector<std::string>& names) const;
+  DataFrame avg(const std::vector<std::string>& names) const;
+  DataFrame mean(const std::vector<std::string>& names) const { return avg(names); }
+  DataFrame min(const std::vector<std::string>& names) const;
+  DataFrame max(const std::vector<std::string>& names) const;
+  template <class... Ss>
+  DataFrame sum(const Ss&... names) const {
+    return sum(std::vector<std::string>{std::string(names)...});
+  }
+  template <class... Ss>
+  DataFrame avg(const Ss&... names) const {
+    return avg(std::vector<std::string>{std::string(names)...});
+  }
+  template <class... Ss>
+  DataFrame mean(const Ss&... names) const {
+    return avg(std::vector<std::string>{std::string(names)...});
+  }
+  template <class... Ss>
+  DataFrame min(const Ss&... names) const {
+    return min(std::vector<std::string>{std::string(names)...});
+  }
+  template <class... Ss>
+  DataFrame max(const Ss&... names) const {
+    return max(std::vector<std::string>{std::string(names)...});
+  }
 
  private:
   DataFrame frame_;

@@ -150,6 +150,9 @@ int main(int argc, char** argv) {
          common.collect().size() + rest.collect().size() + largest.size() + smallest.size() + first_words.size() +
          last_words.size() + odd_values.size() + per_key.size() + per_value.size() + digits.size() +
          static_cast<std::uint64_t>(total + stats);
+    // column_in_if.cpp's mistake done right: the comparison as a filter's condition.
+    const dataflow::Column condition = dataflow::functions::col("a") == 3;
+    n += condition.name().size();
     return n > 0 ? 0 : 1;
   });
 }

@@ -34,6 +34,13 @@ TEST(Column, NamesAsSparkPrintsThem) {
   EXPECT_EQ(col("a").desc().name(), "a DESC NULLS LAST");
   EXPECT_EQ(col("a").asc().name(), "a ASC NULLS FIRST");
   EXPECT_EQ((col("a") + 1).alias("b").name(), "b");
+  EXPECT_EQ(col("a").isin(1, 2, 3).name(), "(a IN (1, 2, 3))");
+  EXPECT_EQ(col("s").starts_with("He").name(), "startswith(s, He)");
+  EXPECT_EQ(col("s").ends_with("ld").name(), "endswith(s, ld)");
+  EXPECT_EQ(col("s").contains("or").name(), "contains(s, or)");
+  EXPECT_EQ(col("s").like("a%").name(), "(s LIKE a%)");
+  EXPECT_EQ(col("a").desc_nulls_first().name(), "a DESC NULLS FIRST");
+  EXPECT_EQ(dataflow::functions::when(col("a") > 1, col("b")).name(), "CASE WHEN (a > 1) THEN b END");
 }
 
 TEST(Column, UnknownCastTypeIsAUsageError) {

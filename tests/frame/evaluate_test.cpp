@@ -63,6 +63,20 @@ TEST(Evaluate, ArithmeticWidensAndNullsPropagate) {
   EXPECT_EQ(bind(col("a") + 1, kSchema).name, "(a + 1)");
 }
 
+TEST(Evaluate, DoublesWithoutNullsTakeTheDenseLoop) {
+  const Schema schema({{"p", Type::kFloat64, false}, {"q", Type::kFloat64, false}});
+  VectorBuilder p(Type::kFloat64), q(Type::kFloat64);
+  for (int i = 0; i < 3000; ++i) p.append_float64(i * 0.5), q.append_float64(0.25);
+  RecordBatch b;
+  b.rows = 3000;
+  b.columns = {p.finish(), q.finish()};
+  const Vector v = evaluate(bind(col("p") * (1 - col("q")) + col("q") - 1, schema), b);
+  ASSERT_EQ(v.size, 3000u);
+  EXPECT_TRUE(v.validity.empty());
+  for (std::uint32_t i = 0; i < v.size; ++i) ASSERT_DOUBLE_EQ(v.value<double>(i), i * 0.5 * 0.75 + 0.25 - 1) << i;
+  EXPECT_EQ(cells(lit(1.5) * lit(2.0)), (Cells{"3.0", "3.0", "3.0", "3.0"}));
+}
+
 TEST(Evaluate, IntegerOverflowIsADataError) {
   try {
     cells(col("b") + 1);

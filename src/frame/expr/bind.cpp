@@ -1,5 +1,6 @@
 // bind(): names to columns, types by Spark's coercion, implicit casts made explicit.
 #include <algorithm>
+#include <optional>
 
 #include "dataflow/error.hpp"
 #include "frame/expr/bound_expr.hpp"
@@ -74,6 +75,108 @@ BoundExpr coerce(BoundExpr e, Type t) {
                                     std::string(type_name(b.type)) + " (in " + a.name + " " + op + " " + b.name + ")");
 }
 
+// The type values of `a` and `b` compare or combine as (null literals take the other's).
+std::optional<Type> common_type(Type a, Type b) {
+  if (numeric(a) && numeric(b)) return wider(a, b);
+  if (a == b) return a;
+  if ((a == Type::kDate || a == Type::kTimestamp) && b == Type::kString) return a;
+  if ((b == Type::kDate || b == Type::kTimestamp) && a == Type::kString) return b;
+  return std::nullopt;
+}
+
+// The children `which` coerced to one type: coalesce's arguments, when's values, in's list.
+Type unify(BoundExpr& out, const std::vector<std::size_t>& which) {
+  std::optional<Type> t;
+  const BoundExpr* seen = nullptr;
+  for (const std::size_t i : which) {
+    const BoundExpr& c = out.children[i];
+    if (is_null_literal(c)) continue;
+    if (!t) {
+      t = c.type;
+      seen = &c;
+      continue;
+    }
+    auto next = common_type(*t, c.type);
+    if (!next) cannot(out.op, *seen, c);
+    t = next;
+  }
+  const Type type = t.value_or(Type::kString);
+  for (const std::size_t i : which) out.children[i] = coerce(std::move(out.children[i]), type);
+  return type;
+}
+
+std::vector<std::size_t> indices(std::size_t first, std::size_t step, std::size_t end) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = first; i < end; i += step) out.push_back(i);
+  return out;
+}
+
+[[noreturn]] void wrong_argument(const BoundExpr& out, const BoundExpr& arg, const char* want) {
+  throw Error(ExitCode::kUsage, out.op + ": " + arg.name + " is a " + std::string(type_name(arg.type)) + ", not " +
+                                    want + " (in " + out.name + ")");
+}
+
+void bind_function(BoundExpr& out) {
+  auto& args = out.children;
+  const std::string& f = out.op;
+  auto need_numeric = [&](std::size_t i) {
+    if (!numeric(args[i].type) && !is_null_literal(args[i])) wrong_argument(out, args[i], "a number");
+  };
+  auto as_string = [&](std::size_t i) {
+    if (args[i].type != Type::kString) args[i] = coerce(std::move(args[i]), Type::kString);
+  };
+  if (f == "in") {
+    unify(out, indices(0, 1, args.size()));
+    out.type = Type::kBool;
+  } else if (f == "startswith" || f == "endswith" || f == "contains") {
+    if (args[0].type != Type::kString && !is_null_literal(args[0])) wrong_argument(out, args[0], "a string");
+    as_string(0);
+    out.type = Type::kBool;
+  } else if (f == "when") {
+    for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
+      if (args[i].type != Type::kBool && !is_null_literal(args[i])) wrong_argument(out, args[i], "a boolean");
+      args[i] = coerce(std::move(args[i]), Type::kBool);
+    }
+    auto values = indices(1, 2, args.size());
+    if (args.size() % 2 == 1) values.push_back(args.size() - 1);  // ELSE
+    out.type = unify(out, values);
+  } else if (f == "coalesce") {
+    out.type = unify(out, indices(0, 1, args.size()));
+  } else if (f == "abs" || f == "round") {
+    need_numeric(0);
+    out.type = args[0].type;
+  } else if (f == "FLOOR" || f == "CEIL") {
+    need_numeric(0);
+    out.type = Type::kInt64;
+  } else if (f == "SQRT") {
+    need_numeric(0);
+    args[0] = coerce(std::move(args[0]), Type::kFloat64);
+    out.type = Type::kFloat64;
+  } else if (f == "upper" || f == "lower" || f == "substring") {
+    as_string(0);
+    out.type = Type::kString;
+  } else if (f == "length") {
+    as_string(0);
+    out.type = Type::kInt32;
+  } else if (f == "concat") {
+    for (std::size_t i = 0; i < args.size(); ++i) as_string(i);
+    out.type = Type::kString;
+  } else if (f == "year" || f == "month" || f == "dayofmonth" || f == "to_date") {
+    if (args[0].type != Type::kDate && args[0].type != Type::kTimestamp && args[0].type != Type::kString &&
+        !is_null_literal(args[0])) {
+      wrong_argument(out, args[0], "a date");
+    }
+    if (f == "to_date" && args.size() == 2) {
+      as_string(0);
+    } else {
+      args[0] = coerce(std::move(args[0]), Type::kDate);
+    }
+    out.type = f == "to_date" ? Type::kDate : Type::kInt32;
+  } else {
+    throw Error(ExitCode::kUsage, "unknown function " + f + " (in " + out.name + ")");
+  }
+}
+
 void bind_binary(BoundExpr& out) {
   BoundExpr& a = out.children[0];
   BoundExpr& b = out.children[1];
@@ -145,6 +248,9 @@ BoundExpr bind_node(const ExprNode& n, const Schema& schema) {
       break;
     case ExprKind::kBinary:
       bind_binary(out);
+      break;
+    case ExprKind::kFunction:
+      bind_function(out);
       break;
     default:
       throw Error(ExitCode::kUsage, "'" + out.name + "' cannot be evaluated here");
