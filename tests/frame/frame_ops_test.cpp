@@ -201,9 +201,12 @@ TEST(Explain, SparkSectionsAndTree) {
       "GlobalLimit 3\n"
       "+- Union\n"
       "   :- Join UsingJoin(LeftOuter, [k])\n"
-      "   :  :- LogicalRDD [k, s]\n"
-      "   :  +- LogicalRDD [k, w]\n"
-      "   +- LogicalRDD [k, s, w]\n";
+      "   :  :- LocalRelation [k, s]\n"
+      "   :  +- LocalRelation [k, w]\n"
+      "   +- Project [k, s, w]\n"
+      "      +- Join Inner, (k = k)\n"
+      "         :- LocalRelation [k, s]\n"
+      "         +- LocalRelation [k, w]\n";
   EXPECT_EQ(text.substr(0, text.find("== DAG")),
             "== Parsed Logical Plan ==\n" + tree + "\n== Analyzed Logical Plan ==\n" + tree +
                 "\n== Optimized Logical Plan ==\n" + tree + "\n== Physical Plan ==\n" + tree + "\n");
@@ -218,8 +221,8 @@ TEST(Explain, SparkSectionsAndTree) {
   EXPECT_EQ(semi.substr(0, semi.find("== DAG")),
             "== Physical Plan ==\n"
             "Join LeftSemi, ((k = k) AND (w > 0.1))\n"
-            ":- LogicalRDD [k, s]\n"
-            "+- LogicalRDD [k, w]\n"
+            ":- LocalRelation [k, s]\n"
+            "+- LocalRelation [k, w]\n"
             "\n");
   EXPECT_NE(semi.find("cogroup"), std::string::npos) << semi;
 }

@@ -20,8 +20,16 @@ using frame::BoundExpr;
 using frame::RecordBatch;
 using SchemaPtr = std::shared_ptr<const Schema>;
 
-std::shared_ptr<const detail::FrameData> with_batches(const detail::FrameData& from, Dataset<std::string> batches) {
-  return std::make_shared<const detail::FrameData>(detail::FrameData{std::move(batches), from.driver});
+// The data of an operation over `from` (of schema `in`): its batches and the plan node `text`.
+std::shared_ptr<const detail::FrameData> with_batches(const detail::FrameData& from, const Schema& in,
+                                                      Dataset<std::string> batches, std::string text) {
+  return detail::with_plan(std::move(batches), from.driver, std::move(text), {detail::plan_of(from, in)});
+}
+
+std::string names_of(const std::vector<BoundExpr>& exprs) {
+  std::string out;
+  for (const BoundExpr& e : exprs) out += (out.empty() ? "" : ", ") + e.name;
+  return out;
 }
 
 }  // namespace
@@ -47,8 +55,9 @@ DataFrame DataFrame::select(const std::vector<Column>& columns) const {
     fields.push_back({exprs.back().name, exprs.back().type, true});
   }
   auto out = std::make_shared<const Schema>(std::move(fields));
+  std::string text = "Project [" + names_of(exprs) + "]";
   auto batches = frame::project(data_->batches, schema_, std::move(exprs));
-  return DataFrame(out, with_batches(*data_, batches));
+  return DataFrame(out, with_batches(*data_, *schema_, batches, std::move(text)));
 }
 
 DataFrame DataFrame::select(const std::vector<std::string>& names) const {
@@ -63,6 +72,7 @@ DataFrame DataFrame::filter(const Column& condition) const {
     throw Error(ExitCode::kUsage, "filter: " + predicate.name + " is a " + std::string(type_name(predicate.type)) +
                                       ", not a boolean condition");
   }
+  std::string text = "Filter " + predicate.name;
   auto batches = data_->batches.flat_map([in = schema_, predicate = std::move(predicate)](const std::string& bytes) {
     const RecordBatch b = frame::decode_batch(bytes, *in);
     const std::vector<std::uint32_t> rows = frame::select_true(predicate, b);
@@ -74,7 +84,7 @@ DataFrame DataFrame::filter(const Column& condition) const {
     }
     return out;  // no empty batch: take(n) of batches then holds n rows
   });
-  return DataFrame(schema_, with_batches(*data_, batches));
+  return DataFrame(schema_, with_batches(*data_, *schema_, batches, std::move(text)));
 }
 
 DataFrame DataFrame::with_column(const std::string& name, const Column& value) const {
@@ -165,7 +175,7 @@ std::string DataFrame::show_string(int n, int truncate, bool vertical) const {
 }
 
 void DataFrame::show(int n, int truncate, bool vertical) const {
-  const std::string text = show_string(n, truncate, vertical);
+  const std::string text = show_string(n, truncate, vertical) + "\n";  // Spark's println(showString(...))
   if (!data_->driver) return;
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
@@ -173,7 +183,7 @@ void DataFrame::show(int n, int truncate, bool vertical) const {
 
 void DataFrame::print_schema() const {
   if (!data_->driver) return;
-  const std::string text = schema_->tree_string();
+  const std::string text = schema_->tree_string() + "\n";  // Spark's println(schema.treeString)
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
 }
@@ -191,9 +201,8 @@ DataFrame frame_from_values(Session& session, Schema schema, std::vector<std::ve
   // As Spark's createDataFrame: small data in several partitions, a batch per partition
   // at most, so that every executor gets rows to work on.
   if (slices <= 0) slices = static_cast<int>(std::max<std::size_t>(1, batches.size()));
-  auto data = std::make_shared<const FrameData>(
-      FrameData{Dataset<std::string>(session.parallelize(std::move(batches), slices)), session.is_driver()});
-  return DataFrame(shared, data);
+  return DataFrame(shared, with_plan(Dataset<std::string>(session.parallelize(std::move(batches), slices)),
+                                     session.is_driver(), "LocalRelation [" + column_list(*shared) + "]", {}));
 }
 
 }  // namespace detail

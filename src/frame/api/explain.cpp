@@ -1,5 +1,6 @@
 // explain(): the frame's plan as Spark draws it, and the engine's stages for its batches.
 // There is no optimizer yet, so the logical and physical sections print the same tree.
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 
@@ -14,11 +15,15 @@ std::uint64_t next_frame_id() {
   return next.fetch_add(1, std::memory_order_relaxed);
 }
 
+std::string column_list(const Schema& schema, std::size_t count) {
+  std::string names;
+  for (std::size_t i = 0; i < std::min(count, schema.size()); ++i) names += (i ? ", " : "") + schema[i].name;
+  return names;
+}
+
 PlanPtr plan_of(const FrameData& data, const Schema& schema) {
   if (data.plan) return data.plan;
-  std::string names;
-  for (const Field& f : schema.fields()) names += (names.empty() ? "" : ", ") + f.name;
-  return std::make_shared<const PlanNode>(PlanNode{"LogicalRDD [" + names + "]", {}});
+  return std::make_shared<const PlanNode>(PlanNode{"LogicalRDD [" + column_list(schema) + "]", {}});
 }
 
 std::shared_ptr<const FrameData> with_plan(Dataset<std::string> batches, bool driver, std::string text,

@@ -32,6 +32,9 @@ struct FrameData {
   std::uint64_t id = next_frame_id();
 };
 
+// The first `count` column names of `schema`, comma-separated, as plan nodes list them.
+std::string column_list(const Schema& schema, std::size_t count = SIZE_MAX);
+
 // The frame's plan, or the leaf that stands for a frame built without one.
 PlanPtr plan_of(const FrameData& data, const Schema& schema);
 

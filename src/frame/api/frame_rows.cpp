@@ -18,18 +18,18 @@ void decode_row(std::string_view bytes, std::size_t n, std::vector<Value>& out) 
   for (std::size_t i = 0; i < n; ++i) out.push_back(decode_value(bytes, at));
 }
 
-void BatchWriter::add(std::vector<Value> row) {
+void ValueRowBatcher::add(std::vector<Value> row) {
   rows_.push_back(std::move(row));
   if (rows_.size() == kBatchRows) flush();
 }
 
-void BatchWriter::flush() {
+void ValueRowBatcher::flush() {
   if (rows_.empty()) return;
   encode_batch(batch_of(*schema_, rows_, 0, rows_.size()), out_.emplace_back());
   rows_.clear();
 }
 
-std::vector<std::string> BatchWriter::finish() {
+std::vector<std::string> ValueRowBatcher::finish() {
   flush();
   return std::move(out_);
 }
@@ -48,7 +48,7 @@ Dataset<std::string> project(const Dataset<std::string>& batches, const SchemaPt
 
 Dataset<std::string> rows_to_batches(const Dataset<std::string>& rows, const SchemaPtr& schema) {
   return rows.map_partitions([schema](std::vector<std::string>& records) {
-    BatchWriter out(schema);
+    ValueRowBatcher out(schema);
     for (const std::string& r : records) {
       std::vector<Value> row;
       decode_row(r, schema->size(), row);

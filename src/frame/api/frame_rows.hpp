@@ -23,9 +23,9 @@ std::string encode_row(const std::vector<Vector>& columns, std::uint32_t row);
 void decode_row(std::string_view bytes, std::size_t n, std::vector<Value>& out);
 
 // Collects rows of one schema and cuts them into encoded batches of kBatchRows rows.
-class BatchWriter {
+class ValueRowBatcher {
  public:
-  explicit BatchWriter(SchemaPtr schema) : schema_(std::move(schema)) {}
+  explicit ValueRowBatcher(SchemaPtr schema) : schema_(std::move(schema)) {}
   void add(std::vector<Value> row);
   // The batches so far, the last one partial (none if no row came).
   std::vector<std::string> finish();

@@ -80,8 +80,10 @@ DataFrame GroupedData::agg(const std::vector<Column>& aggregates) const {
         }
         return writer.finish();
       });
-  return DataFrame(out, std::make_shared<const detail::FrameData>(
-                            detail::FrameData{Dataset<std::string>(batches), frame_.data_->driver}));
+  return DataFrame(out, detail::with_plan(Dataset<std::string>(batches), frame_.data_->driver,
+                                          "Aggregate [" + detail::column_list(*out, keys.size()) + "], [" +
+                                              detail::column_list(*out) + "]",
+                                          {detail::plan_of(*frame_.data_, in)}));
 }
 
 DataFrame GroupedData::agg(const std::vector<std::pair<std::string, std::string>>& column_function) const {
@@ -169,8 +171,13 @@ DataFrame DataFrame::order_by(const std::vector<Column>& keys) const {
     }
     return writer.finish();
   });
-  return DataFrame(schema_, std::make_shared<const detail::FrameData>(
-                                detail::FrameData{Dataset<std::string>(sorted), data_->driver}));
+  std::string order;
+  for (const Key& k : bound) {
+    order += (order.empty() ? "" : ", ") + k.expr.name + (k.ascending ? " ASC" : " DESC") +
+             (k.nulls_first ? " NULLS FIRST" : " NULLS LAST");
+  }
+  return DataFrame(schema_, detail::with_plan(Dataset<std::string>(sorted), data_->driver, "Sort [" + order + "], true",
+                                              {detail::plan_of(*data_, *schema_)}));
 }
 
 }  // namespace dataflow

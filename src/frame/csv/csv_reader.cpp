@@ -188,8 +188,8 @@ DataFrame DataFrameReader::csv(const std::vector<std::string>& paths) const {
         });
         if (builder.rows() > 0) emit(builder.finish());
       });
-  auto data = std::make_shared<const detail::FrameData>(detail::FrameData{batches, session_->is_driver()});
-  return DataFrame(schema, data);
+  return DataFrame(schema, detail::with_plan(batches, session_->is_driver(),
+                                             "Relation [" + detail::column_list(*schema) + "] csv", {}));
 }
 
 }  // namespace dataflow

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmark TPC-H Q1, Q3 and Q18 with DataFrames against DuckDB (2 threads), in the same run.
+#
+# Usage: bench/dataframe_bench.sh [--sf 1] [--rounds 3] [--np 3] [--queries "q1 q3 q18"] [--keep]
+#
+# Needs ../shared/tools/tpch (the table generator and DuckDB's runner) and
+# `npm ci --prefix tests/oracle` (DuckDB's npm package). Tables are made once into bench/.cache.
+# Interleaved rounds per query: DuckDB from the CSVs (threads=2), build/bin/tpch in local mode,
+# and under mpirun -n NP --oversubscribe --bind-to none; every answer is compared with DuckDB's
+# (doubles to a relative 1e-9). Prints median wall seconds and ratios to DuckDB.
+set -euo pipefail
+
+SF=1
+ROUNDS=3
+NP=3
+QUERIES="q1 q3 q18"
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sf) SF="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --np) NP="$2"; shift 2 ;;
+    --queries) QUERIES="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "dataframe_bench: error: unknown argument $1" >&2; exit 64 ;;
+  esac
+done
+ROOT="$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)"
+SHARED="${BENCH_SHARED:-$ROOT/../shared}"
+CACHE="${BENCH_CACHE:-$ROOT/bench/.cache}"
+APP="$ROOT/build/bin/tpch"
+die() { echo "dataframe_bench: error: $*" >&2; exit 1; }
+[ -x "$APP" ] || die "$APP not built (cmake --build build)"
+[ -d "$SHARED/tools/tpch" ] || die "$SHARED/tools/tpch not found: this benchmark runs DuckDB through it"
+[ -d "$ROOT/tests/oracle/node_modules/@duckdb" ] || die "run npm ci --prefix tests/oracle first"
+[ "$(id -u)" != 0 ] || export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/dataframe_bench.XXXXXX")"
+trap '[ "$KEEP" = 1 ] && echo "kept: $WORK" || rm -rf "$WORK"' EXIT
+mkdir -p "$CACHE"
+[ -f "$CACHE/.gitignore" ] || printf '*\n' > "$CACHE/.gitignore"
+# The shared kit is read-only: a copy beside our node_modules runs it.
+KIT="$CACHE/tpch-kit"
+mkdir -p "$KIT"
+cp "$SHARED"/tools/tpch/*.mjs "$KIT/"
+ln -sfn "$ROOT/tests/oracle/node_modules" "$KIT/node_modules"
+DATA="$CACHE/tpch-sf$SF"
+[ -s "$DATA/lineitem.csv" ] || { mkdir -p "$DATA" && node "$KIT/gen-tpch.mjs" "$SF" "$DATA" > /dev/null; }
+cat "$DATA"/*.csv > /dev/null  # warm the page cache
+
+run() {  # run LABEL CMD...: times one run into times.tsv, its answer into LABEL.tsv
+  local label="$1" t0 t1 rc=0; shift
+  t0=$(date +%s.%N)
+  "$@" > "$WORK/$label.tsv" 2> "$WORK/$label.err" || rc=$?
+  t1=$(date +%s.%N)
+  [ "$rc" = 0 ] || { tail -n 20 "$WORK/$label.err" >&2; die "$label failed with exit code $rc: $*"; }
+  printf '%s\t%s\n' "$label" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')" >> "$WORK/times.tsv"
+}
+
+check() {  # check LABEL Q: the answer equals DuckDB's
+  python3 - "$WORK/$1.tsv" "$WORK/duckdb.$2.tsv" "$ROOT/tests/oracle" <<'PY' || die "$1: answer differs from DuckDB's"
+import sys
+sys.path.insert(0, sys.argv[3])
+from check_oracle import compare
+problem = compare(sys.argv[1], open(sys.argv[1]).read(), open(sys.argv[2]).read(), True)
+if problem:
+    print(problem, file=sys.stderr)
+sys.exit(1 if problem else 0)
+PY
+}
+
+MPI=(mpirun -n "$NP" --oversubscribe --bind-to none)
+for round in $(seq 1 "$ROUNDS"); do
+  for q in $QUERIES; do
+    run "duckdb.$q" node "$KIT/duckdb-run.mjs" "$DATA" "$q" --threads 2
+    run "local.$q" "$APP" "$DATA" --query "$q"
+    check "local.$q" "$q"
+    run "np$NP.$q" "${MPI[@]}" "$APP" "$DATA" --query "$q"
+    check "np$NP.$q" "$q"
+  done
+done
+
+median() { awk -v l="$1" '$1 == l { print $2 }' "$WORK/times.tsv" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "TPC-H SF $SF from CSV, $ROUNDS rounds (median wall seconds; ratio = libdataflow / DuckDB with 2 threads)"
+for q in $QUERIES; do
+  d=$(median "duckdb.$q"); l=$(median "local.$q"); m=$(median "np$NP.$q")
+  printf '  %-4s duckdb %7.3f s  local %7.3f s (%5.2fx)  -n %s %7.3f s (%5.2fx)\n' "$q" "$d" "$l" \
+    "$(awk -v a="$l" -v b="$d" 'BEGIN { print a / b }')" "$NP" "$m" "$(awk -v a="$m" -v b="$d" 'BEGIN { print a / b }')"
+  echo "RESULT query=$q sf=$SF rounds=$ROUNDS duckdb_s=$d local_ratio=$(awk -v a="$l" -v b="$d" 'BEGIN { printf "%.2f", a / b }') np${NP}_ratio=$(awk -v a="$m" -v b="$d" 'BEGIN { printf "%.2f", a / b }')"
+done
