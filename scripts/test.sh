@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 GTEST_COLOR=no
 jobs=$(nproc)
 
+# DuckDB, the DataFrame tests' oracle: its npm package, pinned by tests/oracle/package-lock.json.
+if [ ! -d tests/oracle/node_modules/@duckdb/node-api ]; then
+  npm ci --prefix tests/oracle --no-audit --no-fund --loglevel=error
+fi
+
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDATAFLOW_WERROR=ON -DDATAFLOW_BUILD_TESTS=ON
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300

@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   std::string dir, query = "q1", out_dir;
   app.add_option("DIR", dir, "directory holding customer.csv, orders.csv and lineitem.csv")->required()->type_name("");
   app.add_option("--query", query, "q1, q3 or q18")->check(CLI::IsMember({"q1", "q3", "q18"}));
-  app.add_option("-o,--output", out_dir, "write the answer as CSV files (part-NNNNN.csv, a header) into this directory");
+  app.add_option("-o,--output", out_dir,
+                 "write the answer as CSV files (part-NNNNN.csv, a header) into this directory");
   dataflow::ProgramInfo info;
   info.usage = "DIR [--query q1|q3|q18] [-o OUT]";
   info.description =

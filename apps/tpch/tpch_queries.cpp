@@ -31,8 +31,7 @@ DataFrame q1(const Tables& t) {
 DataFrame q3(const Tables& t) {
   return t.customer.filter(col("c_mktsegment") == "BUILDING")
       .join(t.orders.filter(col("o_orderdate") < "1995-03-15"), col("c_custkey") == col("o_custkey"))
-      .join(t.lineitem.filter(col("l_shipdate") > "1995-03-15"), t.lineitem["l_orderkey"] == col("o_orderkey"),
-            "inner")
+      .join(t.lineitem.filter(col("l_shipdate") > "1995-03-15"), t.lineitem["l_orderkey"] == col("o_orderkey"), "inner")
       .group_by("l_orderkey", "o_orderdate", "o_shippriority")
       .agg(F::sum(col("l_extendedprice") * (1 - col("l_discount"))).alias("revenue"))
       .select("l_orderkey", "revenue", "o_orderdate", "o_shippriority")

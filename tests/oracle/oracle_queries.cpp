@@ -36,15 +36,12 @@ std::map<std::string, std::function<DataFrame()>> queries(const tpch::Tables& t,
       {"j_full", [&] { return l.join(r, "k", "full").select("k", "id", "x", "rid", "z"); }},
       {"j_semi", [&] { return l.join(r, "k", "left_semi").select("id", "k", "g"); }},
       {"j_anti", [&] { return l.join(r, "k", "left_anti").select("id", "k", "g"); }},
-      {"j_cross",
-       [&] { return l.filter(col("n") == 1).select("id").join(r.filter(col("z") < 5).select("rid")); }},
-      {"j_condition",
-       [&] { return l.join(r, l["k"] == r["k"] && col("x") > col("z")).select("id", "rid", "x", "z"); }},
+      {"j_cross", [&] { return l.filter(col("n") == 1).select("id").join(r.filter(col("z") < 5).select("rid")); }},
+      {"j_condition", [&] { return l.join(r, l["k"] == r["k"] && col("x") > col("z")).select("id", "rid", "x", "z"); }},
       {"j_empty_inner", [&] { return l.join(s.empty, "k").select("id", "v"); }},
       {"j_empty_left", [&] { return l.join(s.empty, "k", "left").select("id", "k", "v"); }},
       {"j_skew", [&] { return s.skew.join(r, "k").select("id", "k", "rid"); }},
-      {"a_skew",
-       [&] { return s.skew.group_by("k").agg(F::count("*").alias("cnt"), F::sum("v").alias("sv")); }},
+      {"a_skew", [&] { return s.skew.group_by("k").agg(F::count("*").alias("cnt"), F::sum("v").alias("sv")); }},
       {"a_nulls",
        [&] {
          return l.group_by("g").agg(F::count("*").alias("c"), F::count("x").alias("cx"), F::sum("x").alias("sx"),
@@ -71,11 +68,11 @@ std::map<std::string, std::function<DataFrame()>> queries(const tpch::Tables& t,
       {"o_limit", [&] { return l.select("id", "k", "x").order_by(col("k").desc_nulls_last(), col("id")).limit(7); }},
       {"e_case",
        [&] {
-         return l.select(col("id"),
-                         F::when(col("x") > 50, lit("big")).when(col("x") > 10, lit("mid")).otherwise(lit("small")).alias(
-                             "size"),
-                         F::coalesce(col("n"), lit(-1)).alias("n2"), F::abs(col("x") - 50).alias("d"),
-                         F::sqrt("x").alias("s"), F::floor("x").alias("f"), (col("x") / 3).alias("third"));
+         return l.select(
+             col("id"),
+             F::when(col("x") > 50, lit("big")).when(col("x") > 10, lit("mid")).otherwise(lit("small")).alias("size"),
+             F::coalesce(col("n"), lit(-1)).alias("n2"), F::abs(col("x") - 50).alias("d"), F::sqrt("x").alias("s"),
+             F::floor("x").alias("f"), (col("x") / 3).alias("third"));
        }},
       {"e_string",
        [&] {
@@ -90,8 +87,7 @@ std::map<std::string, std::function<DataFrame()>> queries(const tpch::Tables& t,
              .group_by(F::year("o_orderdate").alias("y"), F::month("o_orderdate").alias("m"))
              .agg(F::count("*").alias("c"));
        }},
-      {"u_union",
-       [&] { return l.select("k").union_all(r.select("k")).group_by("k").agg(F::count("*").alias("c")); }},
+      {"u_union", [&] { return l.select("k").union_all(r.select("k")).group_by("k").agg(F::count("*").alias("c")); }},
       {"text", [&] { return s.text.select(col("id"), col("s"), F::length("s").alias("len")); }},
   };
 }

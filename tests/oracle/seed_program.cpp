@@ -10,8 +10,8 @@ int main(int argc, char** argv) {
   return dataflow::run(argc, argv, [&](dataflow::Session& session) {
     std::vector<std::tuple<std::string, std::int64_t>> data{{"Alice", 25}, {"Bob", 30}};
     auto df = session.create_data_frame(data, {"name", "age"});
-    df.show();                                                  // byte-identical to Spark
-    df.group_by("name").agg({{"age", "sum"}}).order_by("name").show();   // column sum(age)
+    df.show();                                                          // byte-identical to Spark
+    df.group_by("name").agg({{"age", "sum"}}).order_by("name").show();  // column sum(age)
 
     std::string dir = argv[1], out = argv[2];
     auto read = [&](const std::string& name) {
@@ -19,10 +19,9 @@ int main(int argc, char** argv) {
     };
     auto customer = read("customer.csv"), orders = read("orders.csv"), lineitem = read("lineitem.csv");
     auto q3 = customer.filter(col("c_mktsegment") == "BUILDING")
-                  .join(orders.filter(col("o_orderdate") < "1995-03-15"),
-                        col("c_custkey") == col("o_custkey"))
-                  .join(lineitem.filter(col("l_shipdate") > "1995-03-15"),
-                        lineitem["l_orderkey"] == col("o_orderkey"), "inner")
+                  .join(orders.filter(col("o_orderdate") < "1995-03-15"), col("c_custkey") == col("o_custkey"))
+                  .join(lineitem.filter(col("l_shipdate") > "1995-03-15"), lineitem["l_orderkey"] == col("o_orderkey"),
+                        "inner")
                   .group_by("l_orderkey", "o_orderdate", "o_shippriority")
                   .agg(F::sum(col("l_extendedprice") * (1 - col("l_discount"))).alias("revenue"))
                   .select("l_orderkey", "revenue", "o_orderdate", "o_shippriority")
@@ -31,9 +30,8 @@ int main(int argc, char** argv) {
     q3.show(10, 0);
     q3.write().mode("overwrite").option("header", true).csv(out);
     std::int64_t n = q3.count();
-    std::vector<dataflow::Row> rows = q3.collect();             // the same on every rank
-    if (n > 0 && session.is_driver())
-      std::printf("top revenue %.2f\n", rows[0].get<double>("revenue"));
+    std::vector<dataflow::Row> rows = q3.collect();  // the same on every rank
+    if (n > 0 && session.is_driver()) std::printf("top revenue %.2f\n", rows[0].get<double>("revenue"));
     q3.explain(true);
     return 0;
   });
