@@ -8,10 +8,10 @@ install(TARGETS dataflow EXPORT dataflowTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY include/dataflow DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS wordcount terasort etl kmeans pagerank h5hist RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS wordcount terasort etl kmeans pagerank h5hist tpch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # The batch scripts, into share/dataflow/jobs, each told where the programs were installed:
 # an sbatch job runs a spooled copy of its script, which cannot look beside itself.
-set(_dataflow_jobs etl h5hist kmeans pagerank template terasort wordcount wordcount-hetjob)
+set(_dataflow_jobs etl h5hist kmeans pagerank template terasort tpch wordcount wordcount-hetjob)
 list(TRANSFORM _dataflow_jobs PREPEND "${PROJECT_SOURCE_DIR}/jobs/")
 list(TRANSFORM _dataflow_jobs APPEND ".sbatch")
 install(CODE "

@@ -15,10 +15,12 @@ int main(int argc, char** argv) {
   std::string dir, query = "q1", out_dir;
   app.add_option("DIR", dir, "directory holding customer.csv, orders.csv and lineitem.csv")->required()->type_name("");
   app.add_option("--query", query, "q1, q3 or q18")->check(CLI::IsMember({"q1", "q3", "q18"}));
+  bool infer = false;
+  app.add_flag("--infer-schema", infer, "infer the columns' types (one more pass over each table), as inferSchema");
   app.add_option("-o,--output", out_dir,
                  "write the answer as CSV files (part-NNNNN.csv, a header) into this directory");
   dataflow::ProgramInfo info;
-  info.usage = "DIR [--query q1|q3|q18] [-o OUT]";
+  info.usage = "DIR [--query q1|q3|q18] [--infer-schema] [-o OUT]";
   info.description =
       "Answers TPC-H Q1, Q3 or Q18 over DIR's CSV tables (a header, comma-separated; ../shared/tools/tpch or "
       "tests/oracle make them) and prints the rows as tab-separated lines (null as \\N), or writes them as CSV "
@@ -28,7 +30,7 @@ int main(int argc, char** argv) {
       argc, argv,
       [&](dataflow::Session& session) {
         if (const int rc = app::parse_args(app, argc, argv, session, "tpch", info.usage)) return rc;
-        const tpch::Tables tables = tpch::read_tables(session, dir);
+        const tpch::Tables tables(session, dir, infer);
         const dataflow::DataFrame answer = tpch::query(tables, query);
         if (!out_dir.empty()) {
           answer.write().mode("overwrite").option("header", true).csv(out_dir);

@@ -3,19 +3,33 @@
 // rows as canonical TSV lines (the form DuckDB's answers are compared in).
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dataflow/dataflow.hpp"
 
 namespace tpch {
 
-struct Tables {
-  dataflow::DataFrame customer, orders, lineitem;
-};
+// DIR's customer.csv, orders.csv and lineitem.csv (a header each), each read when a query
+// first asks for it: with TPC-H's types given (no extra pass over the file), or inferred
+// (inferSchema, one more job per table). Every rank asks in the same order, as queries do.
+class Tables {
+ public:
+  Tables(dataflow::Session& session, std::string dir, bool infer_schema)
+      : session_(&session), dir_(std::move(dir)), infer_(infer_schema) {}
+  const dataflow::DataFrame& customer() const { return read(customer_, "customer"); }
+  const dataflow::DataFrame& orders() const { return read(orders_, "orders"); }
+  const dataflow::DataFrame& lineitem() const { return read(lineitem_, "lineitem"); }
 
-// The three tables of DIR, read with a header and inferred types.
-Tables read_tables(dataflow::Session& session, const std::string& dir);
+ private:
+  const dataflow::DataFrame& read(std::optional<dataflow::DataFrame>& table, const std::string& name) const;
+  dataflow::Session* session_;
+  std::string dir_;
+  bool infer_;
+  mutable std::optional<dataflow::DataFrame> customer_, orders_, lineitem_;
+};
 
 dataflow::DataFrame q1(const Tables& t);
 dataflow::DataFrame q3(const Tables& t);

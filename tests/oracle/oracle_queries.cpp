@@ -83,7 +83,8 @@ std::map<std::string, std::function<DataFrame()>> queries(const tpch::Tables& t,
        }},
       {"e_dates",
        [&] {
-         return t.orders.filter(col("o_orderdate").between(lit("1995-01-01"), lit("1996-12-31")))
+         return t.orders()
+             .filter(col("o_orderdate").between(lit("1995-01-01"), lit("1996-12-31")))
              .group_by(F::year("o_orderdate").alias("y"), F::month("o_orderdate").alias("m"))
              .agg(F::count("*").alias("c"));
        }},
@@ -103,7 +104,7 @@ int main(int argc, char** argv) {
       [&](dataflow::Session& session) {
         if (argc < 3) throw dataflow::Error(dataflow::ExitCode::kUsage, "usage: oracle_queries DIR OUT [NAME...]");
         const std::string dir = argv[1], out = argv[2];
-        const tpch::Tables tables = tpch::read_tables(session, dir);
+        const tpch::Tables tables(session, dir, true);  // inferSchema, as the seed program
         auto csv = [&](const std::string& name) {
           return session.read().option("header", true).option("inferSchema", true).csv(dir + "/" + name + ".csv");
         };
