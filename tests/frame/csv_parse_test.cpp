@@ -11,6 +11,7 @@
 #include "frame/csv/csv_options.hpp"
 #include "frame/csv/csv_parse.hpp"
 #include "frame/csv/csv_writer.hpp"
+#include "frame/vector/record_batch.hpp"
 
 namespace {
 
@@ -209,6 +210,60 @@ TEST(CsvBatchBuilder, TypesAndNullValue) {
   o.null_value = "NA";
   EXPECT_EQ(rows_of(schema, o, {"True,-9000000000,1e7,2024-01-02 03:04:05.25,NA", "NA,+1,-Infinity,NA,\"NA\""}),
             "true,-9000000000,1.0E7,2024-01-02 03:04:05.25,NA\nNA,1,-Infinity,NA,\"NA\"\n");
+}
+
+// The builder writes its columns in place and reuses them from batch to batch: each batch's
+// bytes are those of the same rows appended through VectorBuilder, also after a FAILFAST
+// record that threw half-written (a caller that skips bad records goes on adding).
+TEST(CsvBatchBuilder, BatchesEqualVectorBuilders) {
+  const Schema schema({{"i", Type::kInt64, true}, {"s", Type::kString, true}, {"x", Type::kFloat64, true}});
+  CsvOptions o;
+  o.mode = ParseMode::kFailFast;
+  CsvBatchBuilder b(schema, o);
+  CsvSplitter splitter(o.sep, o.quote, o.escape);
+  std::vector<CsvField> fields;
+  std::vector<VectorBuilder> expected;
+  auto expect_batch = [&] {
+    RecordBatch batch;
+    batch.rows = expected.empty() ? 0 : expected[0].size();
+    for (VectorBuilder& v : expected) batch.columns.push_back(v.finish());
+    std::string want;
+    encode_batch(batch, want);
+    EXPECT_EQ(b.finish(), want);
+  };
+  expected = {VectorBuilder(Type::kInt64), VectorBuilder(Type::kString), VectorBuilder(Type::kFloat64)};
+  const std::uint32_t total = kBatchRows + 300;
+  std::uint32_t thrown = 0;
+  for (std::uint32_t n = 0; n < total; ++n) {
+    // Every 7th row has a null string, every 11th a null number; every 13th fails on its
+    // last field after writing the others.
+    const bool bad = n % 13 == 5;
+    const std::string line = std::to_string(n) + "," + (n % 7 == 0 ? "" : "s" + std::to_string(n)) + "," +
+                             (bad           ? "oops"
+                              : n % 11 == 0 ? ""
+                                            : std::to_string(n) + ".5");
+    splitter.split(line, 0, false, fields);
+    if (bad) {
+      EXPECT_THROW(b.add(fields, false), dataflow::Error);
+      ++thrown;
+      continue;
+    }
+    b.add(fields, false);
+    expected[0].append_int64(n);
+    n % 7 == 0 ? expected[1].append_null() : expected[1].append_string("s" + std::to_string(n));
+    n % 11 == 0 ? expected[2].append_null() : expected[2].append_float64(n + 0.5);
+    if (b.full()) expect_batch();
+  }
+  EXPECT_GT(thrown, 0u);
+  EXPECT_EQ(b.rows(), expected[0].size());
+  expect_batch();
+  // A batch without nulls has no validity bitmaps, as VectorBuilder's.
+  splitter.split("1,a,2.5", 0, false, fields);
+  b.add(fields, false);
+  expected[0].append_int64(1);
+  expected[1].append_string("a");
+  expected[2].append_float64(2.5);
+  expect_batch();
 }
 
 TEST(CsvWriter, QuotesOnlyWhereNeeded) {

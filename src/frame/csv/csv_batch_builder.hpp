@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dataflow/schema.hpp"
@@ -32,18 +33,22 @@ class CsvBatchBuilder {
   std::string finish();
 
  private:
-  struct Cell {
-    bool null = true;
-    std::int64_t i = 0;
-    double d = 0;
-    std::string_view s;
-  };
-  bool convert(std::size_t column, const CsvField& field, Cell& cell) const;
+  // Writes the field's value into row rows_ of column c; false (nothing written) when it is
+  // not a value of the column's type.
+  bool store(std::size_t c, std::string_view text);
+  void store_null(std::size_t c);
+  // Drops what the record being added wrote (row rows_ of every column).
+  void unwind();
+  // Every column ready for a batch of up to kBatchRows rows, keeping its buffers' capacity.
+  void reset_columns();
 
   const Schema& schema_;
   const CsvOptions& options_;
-  std::vector<VectorBuilder> builders_;
-  std::vector<Cell> cells_;
+  // The batch being built, written in place: fixed-width data sized for kBatchRows rows (a
+  // null's slot zero), strings appended with their offsets, validity bits for every row
+  // (trimmed, or dropped when all are set, at finish()). Its buffers are reused.
+  RecordBatch batch_;
+  std::vector<std::size_t> widths_;
   std::uint32_t rows_ = 0;
 };
 
