@@ -2,6 +2,8 @@
 // schemas (exit 64), the batch builder's modes, and the writer's quoting.
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -264,6 +266,47 @@ TEST(CsvBatchBuilder, BatchesEqualVectorBuilders) {
   expected[1].append_string("a");
   expected[2].append_float64(2.5);
   expect_batch();
+}
+
+// Doubles read as from_chars reads them, bit for bit (short decimals take a fast path).
+TEST(CsvBatchBuilder, DoublesAsFromChars) {
+  const Schema schema({{"x", Type::kFloat64, true}});
+  CsvOptions o;
+  CsvBatchBuilder b(schema, o);
+  std::vector<std::string> texts = {"0.1",
+                                    "-0.0",
+                                    "51322.11",
+                                    "123456789012345.6",
+                                    "999999999999999",
+                                    "1.",
+                                    ".5",
+                                    "-.25",
+                                    "1e3",
+                                    "0.000000000000001",
+                                    "-7.5",
+                                    "00.3",
+                                    "9007199254740993"};
+  std::uint64_t state = 42;
+  for (int i = 0; i < 1000; ++i) {  // TPC-H-like prices and fractions, and longer ones
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    const std::uint64_t r = state >> 20;
+    texts.push_back(std::to_string(r % 10000000) + "." + std::to_string(r % 100 + 100).substr(1));
+    texts.push_back("-" + std::to_string(r % 1000) + "." + std::to_string(r % 100000000000u));
+  }
+  ASSERT_LE(texts.size(), kBatchRows);  // one batch
+  std::vector<CsvField> fields(1);
+  for (const std::string& t : texts) {
+    fields[0] = {t, false};
+    b.add(fields, false);
+  }
+  const RecordBatch batch = decode_batch(b.finish(), schema);
+  ASSERT_EQ(batch.rows, texts.size());
+  for (std::uint32_t i = 0; i < batch.rows; ++i) {
+    double want = 0;
+    std::from_chars(texts[i].data(), texts[i].data() + texts[i].size(), want);
+    const double got = batch.columns[0].value<double>(i);
+    EXPECT_EQ(std::memcmp(&got, &want, sizeof got), 0) << texts[i];
+  }
 }
 
 TEST(CsvWriter, QuotesOnlyWhereNeeded) {

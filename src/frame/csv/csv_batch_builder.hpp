@@ -16,7 +16,9 @@ namespace dataflow::frame::csv {
 
 // A field is null when it is unquoted and empty or equal to options.null_value; a quoted
 // field is a value ("" an empty string).
-bool is_null_field(const CsvField& f, const CsvOptions& options);
+inline bool is_null_field(const CsvField& f, const CsvOptions& options) {
+  return !f.quoted && (f.text.empty() || f.text == options.null_value);
+}
 
 class CsvBatchBuilder {
  public:

@@ -6,8 +6,29 @@
 
 namespace dataflow::frame::csv {
 
+// A line without a quote byte: its fields are the text between separators (escapes act
+// only inside quotes). Written by index into `fields` as it was sized by earlier records.
+ParsedRecord CsvSplitter::split_unquoted(std::string_view text, std::size_t from, std::vector<CsvField>& fields) const {
+  std::size_t count = 0;
+  const char* p = text.data() + from;
+  const char* const end = text.data() + text.size();
+  for (;;) {
+    const char* stop = p;
+    while (stop != end && *stop != sep_) ++stop;
+    if (count == fields.size()) fields.emplace_back();
+    fields[count++] = {std::string_view(p, static_cast<std::size_t>(stop - p)), false};
+    if (stop == end) break;
+    p = stop + 1;
+  }
+  fields.resize(count);
+  return {text.size(), text.size(), false};
+}
+
 ParsedRecord CsvSplitter::split(std::string_view text, std::size_t from, bool multi_line,
                                 std::vector<CsvField>& fields) {
+  if (!multi_line && std::memchr(text.data() + from, quote_, text.size() - from) == nullptr) {
+    return split_unquoted(text, from, fields);
+  }
   fields.clear();
   scratch_.clear();
   scratch_fields_.clear();
