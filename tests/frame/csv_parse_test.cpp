@@ -49,6 +49,39 @@ TEST(CsvSplitter, Rfc4180Fields) {
   EXPECT_EQ(fields_of(R"("a\"b",c)", CsvSplitter(',', '"', '\\')), R"(<a"b>|c|)");
 }
 
+// Lines without a quote byte take a fast path (eight bytes at a time); it splits them as the
+// general one (multi-line mode, same text) does, at every length and separator position,
+// and gives way to it at a quote byte anywhere in the line.
+TEST(CsvSplitter, FastPathAsGeneralOne) {
+  std::uint64_t state = 7;
+  auto next = [&state](std::uint64_t bound) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return (state >> 33) % bound;
+  };
+  for (const char sep : {',', ';', '\t'}) {
+    CsvSplitter s(sep, '"', '"');
+    const std::string alphabet = std::string("ab \\'") + sep + sep + sep + '"';
+    std::vector<CsvField> line_fields, general_fields;
+    for (int n = 0; n < 3000; ++n) {
+      std::string line;
+      const std::uint64_t len = next(40);
+      const bool quoted = n % 3 == 0;  // a third may hold a quote byte
+      for (std::uint64_t i = 0; i < len; ++i) {
+        line += alphabet[next(alphabet.size() - (quoted ? 0 : 1))];
+      }
+      const ParsedRecord a = s.split(line, 0, false, line_fields);
+      const ParsedRecord b = s.split(line, 0, true, general_fields);
+      ASSERT_EQ(line_fields.size(), general_fields.size()) << line;
+      for (std::size_t f = 0; f < line_fields.size(); ++f) {
+        EXPECT_EQ(line_fields[f].text, general_fields[f].text) << line;
+        EXPECT_EQ(line_fields[f].quoted, general_fields[f].quoted) << line;
+      }
+      EXPECT_EQ(a.unclosed_quote, b.unclosed_quote) << line;
+      EXPECT_EQ(a.end, line.size());
+    }
+  }
+}
+
 TEST(CsvSplitter, MultiLineRecordsAndLineEnds) {
   const std::string text = "a,\"x\ny\"\r\nb,\"p\r\nq\"\rc,d";
   CsvSplitter s(',', '"', '"');

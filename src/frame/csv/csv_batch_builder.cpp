@@ -1,72 +1,14 @@
-// CsvBatchBuilder: each record converted into cells first, then appended, so that a record
-// that is dropped or fails leaves the batch as it was.
+// CsvBatchBuilder: each field converted straight into its column's buffer; a record that is
+// dropped or fails is unwound, so that it leaves the batch as it was.
 #include "frame/csv/csv_batch_builder.hpp"
 
-#include <cctype>
-#include <charconv>
 #include <cstring>
-#include <limits>
 
 #include "dataflow/error.hpp"
+#include "frame/csv/csv_number.hpp"
 #include "frame/expr/parse_value.hpp"
 
 namespace dataflow::frame::csv {
-namespace {
-
-template <class T>
-bool number(std::string_view s, T& v) {
-  if (s.size() > 1 && s.front() == '+') s.remove_prefix(1);
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return !s.empty() && ec == std::errc() && end == s.data() + s.size();
-}
-
-// [-]digits[.digits] with at most 15 digits: the integer they make, exact as a double, over
-// an exact power of ten is the correctly rounded value, as from_chars gives it (Clinger's
-// fast path). False, with v untouched, for any other text.
-bool plain_decimal(std::string_view s, double& v) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  std::size_t i = !s.empty() && s[0] == '-' ? 1 : 0;
-  std::uint64_t mantissa = 0;
-  int digits = 0, fraction = -1;
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c >= '0' && c <= '9') {
-      mantissa = mantissa * 10 + static_cast<unsigned>(c - '0');
-      if (++digits > 15) return false;
-      if (fraction >= 0) ++fraction;
-    } else if (c == '.' && fraction < 0) {
-      fraction = 0;
-    } else {
-      return false;
-    }
-  }
-  // A digit before and after the point ("1." and ".5" are left to from_chars).
-  if (fraction == 0 || digits == 0 || digits == fraction) return false;
-  const double magnitude = static_cast<double>(mantissa) / kPow10[fraction < 0 ? 0 : fraction];
-  v = s[0] == '-' ? -magnitude : magnitude;
-  return true;
-}
-
-bool double_value(std::string_view s, double& v) {
-  if (plain_decimal(s, v)) return true;
-  std::string_view body = s;
-  const bool negative = !body.empty() && body.front() == '-';
-  if (!body.empty() && (body.front() == '+' || body.front() == '-')) body.remove_prefix(1);
-  if (body == "NaN") {
-    v = std::numeric_limits<double>::quiet_NaN();
-    return true;
-  }
-  if (body == "Infinity") {
-    v = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-    return true;
-  }
-  if (body.empty() || std::isalpha(static_cast<unsigned char>(body.front()))) return false;
-  return number(s, v);
-}
-
-}  // namespace
-
 CsvBatchBuilder::CsvBatchBuilder(const Schema& schema, const CsvOptions& options) : schema_(schema), options_(options) {
   for (const Field& f : schema.fields()) {
     Vector& v = batch_.columns.emplace_back();
@@ -105,11 +47,11 @@ bool CsvBatchBuilder::store(std::size_t c, std::string_view t) {
       return true;
     case Type::kInt32: {
       std::int32_t i = 0;
-      return number(t, i) && put(i);
+      return field_value(t, i) && put(i);
     }
     case Type::kInt64: {
       std::int64_t i = 0;
-      return number(t, i) && put(i);
+      return field_value(t, i) && put(i);
     }
     case Type::kFloat32: {
       double d = 0;

@@ -2,9 +2,8 @@
 #include "frame/csv/csv_infer.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 
+#include "frame/csv/csv_number.hpp"
 #include "frame/expr/parse_value.hpp"
 
 namespace dataflow::frame::csv {
@@ -12,19 +11,13 @@ namespace {
 
 template <class T>
 bool parses_as(std::string_view s) {
-  if (s.size() > 1 && s.front() == '+') s.remove_prefix(1);
   T v{};
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+  return field_value(s, v);
 }
 
 bool parses_as_double(std::string_view s) {
-  std::string_view body = s;
-  if (!body.empty() && (body.front() == '+' || body.front() == '-')) body.remove_prefix(1);
-  if (body == "NaN" || body == "Infinity") return true;
-  // from_chars also reads "inf" and "nan", which Java's Double.parseDouble does not.
-  if (body.empty() || std::isalpha(static_cast<unsigned char>(body.front()))) return false;
-  return parses_as<double>(s);
+  double v = 0;
+  return double_value(s, v);
 }
 
 bool is_numeric(Type t) { return t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat64; }

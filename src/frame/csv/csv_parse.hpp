@@ -34,7 +34,7 @@ class CsvSplitter {
   ParsedRecord split(std::string_view text, std::size_t from, bool multi_line, std::vector<CsvField>& fields);
 
  private:
-  ParsedRecord split_unquoted(std::string_view text, std::size_t from, std::vector<CsvField>& fields) const;
+  bool split_plain(std::string_view text, std::size_t from, std::vector<CsvField>& fields) const;
 
   char sep_;
   char quote_;
