@@ -16,6 +16,9 @@ bool parses_as(std::string_view s) {
 }
 
 bool parses_as_double(std::string_view s) {
+  std::uint64_t mantissa = 0;
+  int fraction = 0;
+  if (plain_decimal(s, mantissa, fraction)) return true;  // the common case, without dividing
   double v = 0;
   return double_value(s, v);
 }

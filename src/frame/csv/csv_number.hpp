@@ -19,14 +19,12 @@ inline bool field_value(std::string_view s, T& v) {
   return !s.empty() && ec == std::errc() && end == s.data() + s.size();
 }
 
-// [-]digits[.digits] with at most 15 digits: the integer they make, exact as a double, over
-// an exact power of ten is the correctly rounded value, as from_chars gives it (Clinger's
-// fast path). False, with v untouched, for any other text.
-inline bool plain_decimal(std::string_view s, double& v) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+// [-]digits[.digits] with at most 15 digits, a digit before and after a point ("1." and ".5"
+// are left to from_chars): its digits as an integer and how many follow the point. False for
+// any other text.
+inline bool plain_decimal(std::string_view s, std::uint64_t& mantissa, int& fraction_digits) {
   std::size_t i = !s.empty() && s[0] == '-' ? 1 : 0;
-  std::uint64_t mantissa = 0;
+  mantissa = 0;
   int digits = 0, fraction = -1;
   for (; i < s.size(); ++i) {
     const char c = s[i];
@@ -40,9 +38,20 @@ inline bool plain_decimal(std::string_view s, double& v) {
       return false;
     }
   }
-  // A digit before and after the point ("1." and ".5" are left to from_chars).
   if (fraction == 0 || digits == 0 || digits == fraction) return false;
-  const double magnitude = static_cast<double>(mantissa) / kPow10[fraction < 0 ? 0 : fraction];
+  fraction_digits = fraction < 0 ? 0 : fraction;
+  return true;
+}
+
+// A plain decimal's value: its integer, exact as a double, over an exact power of ten is the
+// correctly rounded value, as from_chars gives it (Clinger's fast path).
+inline bool plain_decimal(std::string_view s, double& v) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  std::uint64_t mantissa = 0;
+  int fraction = 0;
+  if (!plain_decimal(s, mantissa, fraction)) return false;
+  const double magnitude = static_cast<double>(mantissa) / kPow10[fraction];
   v = s[0] == '-' ? -magnitude : magnitude;
   return true;
 }

@@ -40,7 +40,11 @@ bool CsvSplitter::split_plain(std::string_view text, std::size_t from, std::vect
   for (std::size_t i = 0; i < n; i += 8) {
     std::uint64_t w = 0;
     const std::size_t len = n - i < 8 ? n - i : 8;
-    std::memcpy(&w, base + i, len);
+    if (len == 8) {
+      std::memcpy(&w, base + i, 8);  // one load
+    } else {
+      std::memcpy(&w, base + i, len);
+    }
     const std::uint64_t valid = len == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * len)) - 1;
     if constexpr (std::endian::native == std::endian::little) {
       if ((zero_bytes(w ^ quotes) & valid) != 0) return false;
