@@ -70,10 +70,12 @@ std::optional<Type> merge_types(std::optional<Type> a, std::optional<Type> b) {
 
 void InferState::add(std::size_t column, std::string_view text) {
   if (column >= types_.size()) return;  // an extra field: dropped, as the reader drops it
+  const char now = types_[column];
+  if (now == static_cast<char>(Type::kString)) return;  // string takes anything
   const std::optional<Type> so_far = type(column);
-  if (so_far == Type::kString) return;
-  const auto merged = merge_types(so_far, infer_field(so_far, text));
-  types_[column] = static_cast<char>(*merged);
+  const Type field = infer_field(so_far, text);
+  if (field == so_far) return;  // the common case: no change
+  types_[column] = static_cast<char>(*merge_types(so_far, field));
 }
 
 void InferState::merge(const InferState& other) {
