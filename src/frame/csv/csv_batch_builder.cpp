@@ -9,6 +9,13 @@
 #include "frame/expr/parse_value.hpp"
 
 namespace dataflow::frame::csv {
+namespace {
+
+// Buffers are kept from batch to batch, unless long fields grew one past this.
+constexpr std::size_t kKeepBytes = std::size_t{4} << 20;
+
+}  // namespace
+
 CsvBatchBuilder::CsvBatchBuilder(const Schema& schema, const CsvOptions& options) : schema_(schema), options_(options) {
   for (const Field& f : schema.fields()) {
     Vector& v = batch_.columns.emplace_back();
@@ -25,6 +32,7 @@ void CsvBatchBuilder::reset_columns() {
     v.size = 0;
     v.validity.assign((kBatchRows + 7) / 8, '\0');
     if (v.type == Type::kString) {
+      if (v.data.capacity() > kKeepBytes) v.data = std::string();
       v.data.clear();
       v.offsets.assign(1, 0);
     } else {
@@ -124,7 +132,7 @@ void CsvBatchBuilder::add(const std::vector<CsvField>& fields, bool unclosed_quo
   ++rows_;
 }
 
-std::string CsvBatchBuilder::finish() {
+const std::string& CsvBatchBuilder::finish() {
   batch_.rows = rows_;
   std::size_t bytes = 8;
   for (std::size_t c = 0; c < batch_.columns.size(); ++c) {
@@ -140,12 +148,13 @@ std::string CsvBatchBuilder::finish() {
     if (all_valid) v.validity.clear();
     bytes += 2 + v.validity.size() + 8 + v.data.size() + v.offsets.size() * 4;
   }
-  std::string out;
-  out.reserve(bytes);
-  encode_batch(batch_, out);
+  if (encoded_.capacity() > kKeepBytes && bytes <= kKeepBytes) encoded_ = std::string();
+  encoded_.clear();
+  encoded_.reserve(bytes);
+  encode_batch(batch_, encoded_);
   rows_ = 0;
   reset_columns();
-  return out;
+  return encoded_;
 }
 
 }  // namespace dataflow::frame::csv

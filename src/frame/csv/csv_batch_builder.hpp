@@ -31,8 +31,9 @@ class CsvBatchBuilder {
   void add(const std::vector<CsvField>& fields, bool unclosed_quote);
   std::uint32_t rows() const { return rows_; }
   bool full() const { return rows_ >= kBatchRows; }
-  // The rows added since the last call, encoded (encode_batch); none left after.
-  std::string finish();
+  // The rows added since the last call, encoded (encode_batch); none left after. The bytes
+  // live in the builder until the next call (emitted by reference, so no batch allocates).
+  const std::string& finish();
 
  private:
   // Writes the field's value into row rows_ of column c; false (nothing written) when it is
@@ -51,6 +52,7 @@ class CsvBatchBuilder {
   // (trimmed, or dropped when all are set, at finish()). Its buffers are reused.
   RecordBatch batch_;
   std::vector<std::size_t> widths_;
+  std::string encoded_;
   std::uint32_t rows_ = 0;
 };
 
