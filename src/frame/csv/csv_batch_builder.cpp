@@ -39,6 +39,16 @@ void CsvBatchBuilder::reset_columns() {
       v.data.resize(kBatchRows * widths_[c]);
     }
   }
+  room_ = kBatchRows;
+}
+
+void CsvBatchBuilder::make_room(std::uint32_t rows) {
+  for (std::size_t c = 0; c < batch_.columns.size(); ++c) {
+    Vector& v = batch_.columns[c];
+    v.validity.resize((static_cast<std::size_t>(rows) + 7) / 8, '\0');
+    if (v.type != Type::kString) v.data.resize(static_cast<std::size_t>(rows) * widths_[c]);
+  }
+  room_ = rows;
 }
 
 bool CsvBatchBuilder::store(std::size_t c, std::string_view t) {
@@ -108,6 +118,7 @@ void CsvBatchBuilder::add(const std::vector<CsvField>& fields, bool unclosed_quo
   if (why.empty() && fields.size() != schema_.size()) {
     why = "expected " + std::to_string(schema_.size()) + " fields, found " + std::to_string(fields.size());
   }
+  if (rows_ == room_) make_room(2 * room_);
   const char bit = static_cast<char>(1 << (rows_ % 8));
   for (std::size_t c = 0; c < schema_.size(); ++c) {
     // Missing fields, nulls and (PERMISSIVE) values not of the column's type are nulls.

@@ -44,16 +44,19 @@ class CsvBatchBuilder {
   void unwind();
   // Every column ready for a batch of up to kBatchRows rows, keeping its buffers' capacity.
   void reset_columns();
+  // Room for `rows` rows in every column (a caller that adds past full() before finish()).
+  void make_room(std::uint32_t rows);
 
   const Schema& schema_;
   const CsvOptions& options_;
-  // The batch being built, written in place: fixed-width data sized for kBatchRows rows (a
+  // The batch being built, written in place: fixed-width data sized for room_ rows (a
   // null's slot zero), strings appended with their offsets, validity bits for every row
   // (trimmed, or dropped when all are set, at finish()). Its buffers are reused.
   RecordBatch batch_;
   std::vector<std::size_t> widths_;
   std::string encoded_;
   std::uint32_t rows_ = 0;
+  std::uint32_t room_ = 0;  // rows the columns have room for
 };
 
 }  // namespace dataflow::frame::csv
