@@ -2,6 +2,8 @@
 // schemas (exit 64), the batch builder's modes, and the writer's quoting.
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "frame/csv/csv_options.hpp"
 #include "frame/csv/csv_parse.hpp"
 #include "frame/csv/csv_writer.hpp"
+#include "frame/vector/record_batch.hpp"
 
 namespace {
 
@@ -44,6 +47,39 @@ TEST(CsvSplitter, Rfc4180Fields) {
   EXPECT_EQ(fields_of(R"("a"b,c)"), "<ab>|c|");    // text after the closing quote
   EXPECT_EQ(fields_of(R"(a;"x;y";z)", CsvSplitter(';', '"', '"')), "a|<x;y>|z|");
   EXPECT_EQ(fields_of(R"("a\"b",c)", CsvSplitter(',', '"', '\\')), R"(<a"b>|c|)");
+}
+
+// Lines without a quote byte take a fast path (eight bytes at a time); it splits them as the
+// general one (multi-line mode, same text) does, at every length and separator position,
+// and gives way to it at a quote byte anywhere in the line.
+TEST(CsvSplitter, FastPathAsGeneralOne) {
+  std::uint64_t state = 7;
+  auto next = [&state](std::uint64_t bound) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return (state >> 33) % bound;
+  };
+  for (const char sep : {',', ';', '\t'}) {
+    CsvSplitter s(sep, '"', '"');
+    const std::string alphabet = std::string("ab \\'") + sep + sep + sep + '"';
+    std::vector<CsvField> line_fields, general_fields;
+    for (int n = 0; n < 3000; ++n) {
+      std::string line;
+      const std::uint64_t len = next(40);
+      const bool quoted = n % 3 == 0;  // a third may hold a quote byte
+      for (std::uint64_t i = 0; i < len; ++i) {
+        line += alphabet[next(alphabet.size() - (quoted ? 0 : 1))];
+      }
+      const ParsedRecord a = s.split(line, 0, false, line_fields);
+      const ParsedRecord b = s.split(line, 0, true, general_fields);
+      ASSERT_EQ(line_fields.size(), general_fields.size()) << line;
+      for (std::size_t f = 0; f < line_fields.size(); ++f) {
+        EXPECT_EQ(line_fields[f].text, general_fields[f].text) << line;
+        EXPECT_EQ(line_fields[f].quoted, general_fields[f].quoted) << line;
+      }
+      EXPECT_EQ(a.unclosed_quote, b.unclosed_quote) << line;
+      EXPECT_EQ(a.end, line.size());
+    }
+  }
 }
 
 TEST(CsvSplitter, MultiLineRecordsAndLineEnds) {
@@ -209,6 +245,101 @@ TEST(CsvBatchBuilder, TypesAndNullValue) {
   o.null_value = "NA";
   EXPECT_EQ(rows_of(schema, o, {"True,-9000000000,1e7,2024-01-02 03:04:05.25,NA", "NA,+1,-Infinity,NA,\"NA\""}),
             "true,-9000000000,1.0E7,2024-01-02 03:04:05.25,NA\nNA,1,-Infinity,NA,\"NA\"\n");
+}
+
+// The builder writes its columns in place and reuses them from batch to batch: each batch's
+// bytes are those of the same rows appended through VectorBuilder, also after a FAILFAST
+// record that threw half-written (a caller that skips bad records goes on adding).
+TEST(CsvBatchBuilder, BatchesEqualVectorBuilders) {
+  const Schema schema({{"i", Type::kInt64, true}, {"s", Type::kString, true}, {"x", Type::kFloat64, true}});
+  CsvOptions o;
+  o.mode = ParseMode::kFailFast;
+  CsvBatchBuilder b(schema, o);
+  CsvSplitter splitter(o.sep, o.quote, o.escape);
+  std::vector<CsvField> fields;
+  std::vector<VectorBuilder> expected;
+  auto expect_batch = [&] {
+    RecordBatch batch;
+    batch.rows = expected.empty() ? 0 : expected[0].size();
+    for (VectorBuilder& v : expected) batch.columns.push_back(v.finish());
+    std::string want;
+    encode_batch(batch, want);
+    EXPECT_EQ(b.finish(), want);
+  };
+  expected = {VectorBuilder(Type::kInt64), VectorBuilder(Type::kString), VectorBuilder(Type::kFloat64)};
+  const std::uint32_t total = kBatchRows + 300;
+  std::uint32_t thrown = 0;
+  for (std::uint32_t n = 0; n < total; ++n) {
+    // Every 7th row has a null string, every 11th a null number; every 13th fails on its
+    // last field after writing the others.
+    const bool bad = n % 13 == 5;
+    const std::string line = std::to_string(n) + "," + (n % 7 == 0 ? "" : "s" + std::to_string(n)) + "," +
+                             (bad           ? "oops"
+                              : n % 11 == 0 ? ""
+                                            : std::to_string(n) + ".5");
+    splitter.split(line, 0, false, fields);
+    if (bad) {
+      EXPECT_THROW(b.add(fields, false), dataflow::Error);
+      ++thrown;
+      continue;
+    }
+    b.add(fields, false);
+    expected[0].append_int64(n);
+    n % 7 == 0 ? expected[1].append_null() : expected[1].append_string("s" + std::to_string(n));
+    n % 11 == 0 ? expected[2].append_null() : expected[2].append_float64(n + 0.5);
+    if (b.full()) expect_batch();
+  }
+  EXPECT_GT(thrown, 0u);
+  EXPECT_EQ(b.rows(), expected[0].size());
+  expect_batch();
+  // A batch without nulls has no validity bitmaps, as VectorBuilder's.
+  splitter.split("1,a,2.5", 0, false, fields);
+  b.add(fields, false);
+  expected[0].append_int64(1);
+  expected[1].append_string("a");
+  expected[2].append_float64(2.5);
+  expect_batch();
+}
+
+// Doubles read as from_chars reads them, bit for bit (short decimals take a fast path).
+TEST(CsvBatchBuilder, DoublesAsFromChars) {
+  const Schema schema({{"x", Type::kFloat64, true}});
+  CsvOptions o;
+  CsvBatchBuilder b(schema, o);
+  std::vector<std::string> texts = {"0.1",
+                                    "-0.0",
+                                    "51322.11",
+                                    "123456789012345.6",
+                                    "999999999999999",
+                                    "1.",
+                                    ".5",
+                                    "-.25",
+                                    "1e3",
+                                    "0.000000000000001",
+                                    "-7.5",
+                                    "00.3",
+                                    "9007199254740993"};
+  std::uint64_t state = 42;
+  for (int i = 0; i < 2000; ++i) {  // TPC-H-like prices and fractions, and longer ones
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    const std::uint64_t r = state >> 20;
+    texts.push_back(std::to_string(r % 10000000) + "." + std::to_string(r % 100 + 100).substr(1));
+    texts.push_back("-" + std::to_string(r % 1000) + "." + std::to_string(r % 100000000000u));
+  }
+  ASSERT_GT(texts.size(), kBatchRows);  // one batch past full(): the builder makes room
+  std::vector<CsvField> fields(1);
+  for (const std::string& t : texts) {
+    fields[0] = {t, false};
+    b.add(fields, false);
+  }
+  const RecordBatch batch = decode_batch(b.finish(), schema);
+  ASSERT_EQ(batch.rows, texts.size());
+  for (std::uint32_t i = 0; i < batch.rows; ++i) {
+    double want = 0;
+    std::from_chars(texts[i].data(), texts[i].data() + texts[i].size(), want);
+    const double got = batch.columns[0].value<double>(i);
+    EXPECT_EQ(std::memcmp(&got, &want, sizeof got), 0) << texts[i];
+  }
 }
 
 TEST(CsvWriter, QuotesOnlyWhereNeeded) {

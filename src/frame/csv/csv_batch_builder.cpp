@@ -1,82 +1,115 @@
-// CsvBatchBuilder: each record converted into cells first, then appended, so that a record
-// that is dropped or fails leaves the batch as it was.
+// CsvBatchBuilder: each field converted straight into its column's buffer; a record that is
+// dropped or fails is unwound, so that it leaves the batch as it was.
 #include "frame/csv/csv_batch_builder.hpp"
 
-#include <cctype>
-#include <charconv>
-#include <limits>
+#include <cstring>
 
 #include "dataflow/error.hpp"
+#include "frame/csv/csv_number.hpp"
 #include "frame/expr/parse_value.hpp"
 
 namespace dataflow::frame::csv {
 namespace {
 
-template <class T>
-bool number(std::string_view s, T& v) {
-  if (s.size() > 1 && s.front() == '+') s.remove_prefix(1);
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return !s.empty() && ec == std::errc() && end == s.data() + s.size();
-}
-
-bool double_value(std::string_view s, double& v) {
-  std::string_view body = s;
-  const bool negative = !body.empty() && body.front() == '-';
-  if (!body.empty() && (body.front() == '+' || body.front() == '-')) body.remove_prefix(1);
-  if (body == "NaN") {
-    v = std::numeric_limits<double>::quiet_NaN();
-    return true;
-  }
-  if (body == "Infinity") {
-    v = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-    return true;
-  }
-  if (body.empty() || std::isalpha(static_cast<unsigned char>(body.front()))) return false;
-  return number(s, v);
-}
+// Buffers are kept from batch to batch, unless long fields grew one past this.
+constexpr std::size_t kKeepBytes = std::size_t{4} << 20;
 
 }  // namespace
 
-bool is_null_field(const CsvField& f, const CsvOptions& options) {
-  return !f.quoted && (f.text.empty() || f.text == options.null_value);
+CsvBatchBuilder::CsvBatchBuilder(const Schema& schema, const CsvOptions& options) : schema_(schema), options_(options) {
+  for (const Field& f : schema.fields()) {
+    Vector& v = batch_.columns.emplace_back();
+    v.type = f.type;
+    widths_.push_back(value_width(f.type));
+    if (f.type == Type::kString) v.offsets.reserve(kBatchRows + 1);
+  }
+  reset_columns();
 }
 
-CsvBatchBuilder::CsvBatchBuilder(const Schema& schema, const CsvOptions& options)
-    : schema_(schema), options_(options), cells_(schema.size()) {
-  for (const Field& f : schema.fields()) builders_.emplace_back(f.type);
+void CsvBatchBuilder::reset_columns() {
+  for (std::size_t c = 0; c < batch_.columns.size(); ++c) {
+    Vector& v = batch_.columns[c];
+    v.size = 0;
+    v.validity.assign((kBatchRows + 7) / 8, '\0');
+    if (v.type == Type::kString) {
+      if (v.data.capacity() > kKeepBytes) v.data = std::string();
+      v.data.clear();
+      v.offsets.assign(1, 0);
+    } else {
+      v.data.resize(kBatchRows * widths_[c]);
+    }
+  }
+  room_ = kBatchRows;
 }
 
-bool CsvBatchBuilder::convert(std::size_t column, const CsvField& field, Cell& cell) const {
-  cell.null = is_null_field(field, options_);
-  if (cell.null) return true;
-  const std::string_view t = field.text;
-  switch (schema_[column].type) {
+void CsvBatchBuilder::make_room(std::uint32_t rows) {
+  for (std::size_t c = 0; c < batch_.columns.size(); ++c) {
+    Vector& v = batch_.columns[c];
+    v.validity.resize((static_cast<std::size_t>(rows) + 7) / 8, '\0');
+    if (v.type != Type::kString) v.data.resize(static_cast<std::size_t>(rows) * widths_[c]);
+  }
+  room_ = rows;
+}
+
+bool CsvBatchBuilder::store(std::size_t c, std::string_view t) {
+  Vector& v = batch_.columns[c];
+  char* slot = v.data.data() + static_cast<std::size_t>(rows_) * widths_[c];
+  const auto put = [slot](auto value) {
+    std::memcpy(slot, &value, sizeof value);
+    return true;
+  };
+  switch (v.type) {
     case Type::kString:
-      cell.s = t;
+      v.data.append(t);
+      v.offsets.push_back(static_cast<std::uint32_t>(v.data.size()));
       return true;
     case Type::kInt32: {
-      std::int32_t v = 0;
-      if (!number(t, v)) return false;
-      cell.i = v;
-      return true;
+      std::int32_t i = 0;
+      return field_value(t, i) && put(i);
     }
-    case Type::kInt64:
-      return number(t, cell.i);
-    case Type::kFloat32:
-    case Type::kFloat64:
-      return double_value(t, cell.d);
+    case Type::kInt64: {
+      std::int64_t i = 0;
+      return field_value(t, i) && put(i);
+    }
+    case Type::kFloat32: {
+      double d = 0;
+      return double_value(t, d) && put(static_cast<float>(d));
+    }
+    case Type::kFloat64: {
+      double d = 0;
+      return double_value(t, d) && put(d);
+    }
     case Type::kBool:
     case Type::kDate:
     case Type::kTimestamp: {
-      const auto v = parse_value(t, schema_[column].type);
-      if (!v) return false;
-      if (const bool* b = std::get_if<bool>(&*v)) cell.i = *b;
-      if (const Date* d = std::get_if<Date>(&*v)) cell.i = d->days;
-      if (const Timestamp* ts = std::get_if<Timestamp>(&*v)) cell.i = ts->micros;
-      return true;
+      const auto value = parse_value(t, v.type);
+      if (!value) return false;
+      if (const bool* b = std::get_if<bool>(&*value)) return put(static_cast<std::uint8_t>(*b ? 1 : 0));
+      if (const Date* d = std::get_if<Date>(&*value)) return put(d->days);
+      if (const Timestamp* ts = std::get_if<Timestamp>(&*value)) return put(ts->micros);
+      return false;
     }
   }
   return false;
+}
+
+void CsvBatchBuilder::store_null(std::size_t c) {
+  Vector& v = batch_.columns[c];
+  if (v.type == Type::kString) {
+    v.offsets.push_back(static_cast<std::uint32_t>(v.data.size()));
+  } else {
+    std::memset(v.data.data() + static_cast<std::size_t>(rows_) * widths_[c], 0, widths_[c]);
+  }
+}
+
+void CsvBatchBuilder::unwind() {
+  for (Vector& v : batch_.columns) {
+    v.validity[rows_ / 8] = static_cast<char>(v.validity[rows_ / 8] & ~(1 << (rows_ % 8)));
+    if (v.type == Type::kString && v.offsets.size() > rows_ + 1) {
+      v.data.resize(v.offsets[rows_]);
+      v.offsets.resize(rows_ + 1);
+    }
+  }
 }
 
 void CsvBatchBuilder::add(const std::vector<CsvField>& fields, bool unclosed_quote) {
@@ -85,66 +118,54 @@ void CsvBatchBuilder::add(const std::vector<CsvField>& fields, bool unclosed_quo
   if (why.empty() && fields.size() != schema_.size()) {
     why = "expected " + std::to_string(schema_.size()) + " fields, found " + std::to_string(fields.size());
   }
+  if (rows_ == room_) make_room(2 * room_);
+  const char bit = static_cast<char>(1 << (rows_ % 8));
   for (std::size_t c = 0; c < schema_.size(); ++c) {
-    Cell& cell = cells_[c];
-    cell = Cell{};
-    if (c >= fields.size()) continue;  // missing: null
-    if (!convert(c, fields[c], cell)) {
-      cell.null = true;
+    // Missing fields, nulls and (PERMISSIVE) values not of the column's type are nulls.
+    if (c < fields.size() && !is_null_field(fields[c], options_)) {
+      if (store(c, fields[c].text)) {
+        char& bits = batch_.columns[c].validity[rows_ / 8];
+        bits = static_cast<char>(bits | bit);
+        continue;
+      }
       if (why.empty()) {
         why = "field " + std::to_string(c + 1) + " (" + schema_[c].name + "): '" + std::string(fields[c].text) +
               "' is not a valid " + std::string(type_name(schema_[c].type));
       }
     }
+    store_null(c);
   }
-  if (!why.empty()) {
+  if (!why.empty() && options_.mode != ParseMode::kPermissive) {
+    unwind();
     if (options_.mode == ParseMode::kFailFast) throw Error(ExitCode::kDataError, "malformed CSV record: " + why);
-    if (options_.mode == ParseMode::kDropMalformed) return;
-  }
-  for (std::size_t c = 0; c < schema_.size(); ++c) {
-    const Cell& cell = cells_[c];
-    VectorBuilder& b = builders_[c];
-    if (cell.null) {
-      b.append_null();
-      continue;
-    }
-    switch (schema_[c].type) {
-      case Type::kString:
-        b.append_string(cell.s);
-        break;
-      case Type::kBool:
-        b.append_bool(cell.i != 0);
-        break;
-      case Type::kInt32:
-      case Type::kDate:
-        b.append_int32(static_cast<std::int32_t>(cell.i));
-        break;
-      case Type::kInt64:
-      case Type::kTimestamp:
-        b.append_int64(cell.i);
-        break;
-      case Type::kFloat32:
-        b.append_float32(static_cast<float>(cell.d));
-        break;
-      case Type::kFloat64:
-        b.append_float64(cell.d);
-        break;
-    }
+    return;
   }
   ++rows_;
 }
 
-std::string CsvBatchBuilder::finish() {
-  RecordBatch batch;
-  batch.rows = rows_;
-  for (std::size_t c = 0; c < builders_.size(); ++c) {
-    batch.columns.push_back(builders_[c].finish());
-    builders_[c] = VectorBuilder(schema_[c].type);
+const std::string& CsvBatchBuilder::finish() {
+  batch_.rows = rows_;
+  std::size_t bytes = 8;
+  for (std::size_t c = 0; c < batch_.columns.size(); ++c) {
+    Vector& v = batch_.columns[c];
+    v.size = rows_;
+    if (v.type != Type::kString) v.data.resize(static_cast<std::size_t>(rows_) * widths_[c]);
+    // A bitmap only when a row is null, as VectorBuilder makes it (the bits past the last
+    // row are zero).
+    v.validity.resize((rows_ + 7) / 8);
+    bool all_valid = true;
+    for (std::uint32_t i = 0; i < rows_ / 8 && all_valid; ++i) all_valid = v.validity[i] == '\xff';
+    if (rows_ % 8 != 0) all_valid = all_valid && v.validity.back() == static_cast<char>((1 << (rows_ % 8)) - 1);
+    if (all_valid) v.validity.clear();
+    bytes += 2 + v.validity.size() + 8 + v.data.size() + v.offsets.size() * 4;
   }
+  if (encoded_.capacity() > kKeepBytes && bytes <= kKeepBytes) encoded_ = std::string();
+  encoded_.clear();
+  encoded_.reserve(bytes);
+  encode_batch(batch_, encoded_);
   rows_ = 0;
-  std::string out;
-  encode_batch(batch, out);
-  return out;
+  reset_columns();
+  return encoded_;
 }
 
 }  // namespace dataflow::frame::csv

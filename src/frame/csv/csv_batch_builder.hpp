@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dataflow/schema.hpp"
@@ -15,7 +16,9 @@ namespace dataflow::frame::csv {
 
 // A field is null when it is unquoted and empty or equal to options.null_value; a quoted
 // field is a value ("" an empty string).
-bool is_null_field(const CsvField& f, const CsvOptions& options);
+inline bool is_null_field(const CsvField& f, const CsvOptions& options) {
+  return !f.quoted && (f.text.empty() || f.text == options.null_value);
+}
 
 class CsvBatchBuilder {
  public:
@@ -28,23 +31,32 @@ class CsvBatchBuilder {
   void add(const std::vector<CsvField>& fields, bool unclosed_quote);
   std::uint32_t rows() const { return rows_; }
   bool full() const { return rows_ >= kBatchRows; }
-  // The rows added since the last call, encoded (encode_batch); none left after.
-  std::string finish();
+  // The rows added since the last call, encoded (encode_batch); none left after. The bytes
+  // live in the builder until the next call (emitted by reference, so no batch allocates).
+  const std::string& finish();
 
  private:
-  struct Cell {
-    bool null = true;
-    std::int64_t i = 0;
-    double d = 0;
-    std::string_view s;
-  };
-  bool convert(std::size_t column, const CsvField& field, Cell& cell) const;
+  // Writes the field's value into row rows_ of column c; false (nothing written) when it is
+  // not a value of the column's type.
+  bool store(std::size_t c, std::string_view text);
+  void store_null(std::size_t c);
+  // Drops what the record being added wrote (row rows_ of every column).
+  void unwind();
+  // Every column ready for a batch of up to kBatchRows rows, keeping its buffers' capacity.
+  void reset_columns();
+  // Room for `rows` rows in every column (a caller that adds past full() before finish()).
+  void make_room(std::uint32_t rows);
 
   const Schema& schema_;
   const CsvOptions& options_;
-  std::vector<VectorBuilder> builders_;
-  std::vector<Cell> cells_;
+  // The batch being built, written in place: fixed-width data sized for room_ rows (a
+  // null's slot zero), strings appended with their offsets, validity bits for every row
+  // (trimmed, or dropped when all are set, at finish()). Its buffers are reused.
+  RecordBatch batch_;
+  std::vector<std::size_t> widths_;
+  std::string encoded_;
   std::uint32_t rows_ = 0;
+  std::uint32_t room_ = 0;  // rows the columns have room for
 };
 
 }  // namespace dataflow::frame::csv

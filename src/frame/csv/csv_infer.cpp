@@ -2,9 +2,8 @@
 #include "frame/csv/csv_infer.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 
+#include "frame/csv/csv_number.hpp"
 #include "frame/expr/parse_value.hpp"
 
 namespace dataflow::frame::csv {
@@ -12,19 +11,16 @@ namespace {
 
 template <class T>
 bool parses_as(std::string_view s) {
-  if (s.size() > 1 && s.front() == '+') s.remove_prefix(1);
   T v{};
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+  return field_value(s, v);
 }
 
 bool parses_as_double(std::string_view s) {
-  std::string_view body = s;
-  if (!body.empty() && (body.front() == '+' || body.front() == '-')) body.remove_prefix(1);
-  if (body == "NaN" || body == "Infinity") return true;
-  // from_chars also reads "inf" and "nan", which Java's Double.parseDouble does not.
-  if (body.empty() || std::isalpha(static_cast<unsigned char>(body.front()))) return false;
-  return parses_as<double>(s);
+  std::uint64_t mantissa = 0;
+  int fraction = 0;
+  if (plain_decimal(s, mantissa, fraction)) return true;  // the common case, without dividing
+  double v = 0;
+  return double_value(s, v);
 }
 
 bool is_numeric(Type t) { return t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat64; }
@@ -74,10 +70,12 @@ std::optional<Type> merge_types(std::optional<Type> a, std::optional<Type> b) {
 
 void InferState::add(std::size_t column, std::string_view text) {
   if (column >= types_.size()) return;  // an extra field: dropped, as the reader drops it
+  const char now = types_[column];
+  if (now == static_cast<char>(Type::kString)) return;  // string takes anything
   const std::optional<Type> so_far = type(column);
-  if (so_far == Type::kString) return;
-  const auto merged = merge_types(so_far, infer_field(so_far, text));
-  types_[column] = static_cast<char>(*merged);
+  const Type field = infer_field(so_far, text);
+  if (field == so_far) return;  // the common case: no change
+  types_[column] = static_cast<char>(*merge_types(so_far, field));
 }
 
 void InferState::merge(const InferState& other) {

@@ -2,12 +2,69 @@
 // scratch buffer (their quotes undone), and their views fixed once the record is complete.
 #include "frame/csv/csv_parse.hpp"
 
+#include <bit>
+#include <cstdint>
 #include <cstring>
 
 namespace dataflow::frame::csv {
 
+namespace {
+
+// Bit 7 of each byte of `w` that is zero (exactly: no borrow runs into the next byte).
+std::uint64_t zero_bytes(std::uint64_t w) {
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  return ~(((w & kLow7) + kLow7) | w | kLow7);
+}
+
+}  // namespace
+
+// A line without a quote byte: its fields are the text between separators (escapes act only
+// inside quotes). Eight bytes at a time, separators and quotes found by bit tricks; fields
+// written by index into `fields` as earlier records sized it. False at a quote byte.
+bool CsvSplitter::split_plain(std::string_view text, std::size_t from, std::vector<CsvField>& fields) const {
+  if constexpr (std::endian::native != std::endian::little) {
+    if (std::memchr(text.data() + from, quote_, text.size() - from) != nullptr) return false;
+  }
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  const std::uint64_t seps = kOnes * static_cast<unsigned char>(sep_);
+  const std::uint64_t quotes = kOnes * static_cast<unsigned char>(quote_);
+  const char* const base = text.data() + from;
+  const std::size_t n = text.size() - from;
+  std::size_t count = 0;
+  std::size_t start = 0;
+  auto field_to = [&](std::size_t stop) {
+    if (count == fields.size()) fields.emplace_back();
+    fields[count++] = {std::string_view(base + start, stop - start), false};
+    start = stop + 1;
+  };
+  for (std::size_t i = 0; i < n; i += 8) {
+    std::uint64_t w = 0;
+    const std::size_t len = n - i < 8 ? n - i : 8;
+    if (len == 8) {
+      std::memcpy(&w, base + i, 8);  // one load
+    } else {
+      std::memcpy(&w, base + i, len);
+    }
+    const std::uint64_t valid = len == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * len)) - 1;
+    if constexpr (std::endian::native == std::endian::little) {
+      if ((zero_bytes(w ^ quotes) & valid) != 0) return false;
+      for (std::uint64_t m = zero_bytes(w ^ seps) & valid; m != 0; m &= m - 1) {
+        field_to(i + static_cast<std::size_t>(std::countr_zero(m)) / 8);
+      }
+    } else {
+      for (std::size_t k = 0; k < len; ++k) {
+        if (base[i + k] == sep_) field_to(i + k);
+      }
+    }
+  }
+  field_to(n);
+  fields.resize(count);
+  return true;
+}
+
 ParsedRecord CsvSplitter::split(std::string_view text, std::size_t from, bool multi_line,
                                 std::vector<CsvField>& fields) {
+  if (!multi_line && split_plain(text, from, fields)) return {text.size(), text.size(), false};
   fields.clear();
   scratch_.clear();
   scratch_fields_.clear();

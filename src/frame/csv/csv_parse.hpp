@@ -34,6 +34,8 @@ class CsvSplitter {
   ParsedRecord split(std::string_view text, std::size_t from, bool multi_line, std::vector<CsvField>& fields);
 
  private:
+  bool split_plain(std::string_view text, std::size_t from, std::vector<CsvField>& fields) const;
+
   char sep_;
   char quote_;
   char escape_;
