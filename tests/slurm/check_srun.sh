@@ -6,7 +6,9 @@
 # into a fresh prefix that is not on PATH, the installed jobs/wordcount.sbatch submitted from a
 # directory without build/ finds the installed wordcount, and jobs/template.sbatch runs a
 # program named by its path.
-# Usage: check_srun.sh WORDCOUNT INPUT [H5HIST HDF5_PROGRAM [BUILD_DIR]]
+# Then, given TPCH and the oracle's tables, a DataFrame job (jobs/tpch.sbatch, Q3) whose
+# answer equals DuckDB's.
+# Usage: check_srun.sh WORDCOUNT INPUT [H5HIST HDF5_PROGRAM [BUILD_DIR [TPCH ORACLE_DATA]]]
 set -euo pipefail
 wordcount=$(realpath "$1")
 input=$(realpath "$2")
@@ -56,6 +58,24 @@ if [ $# -ge 4 ]; then
   grep -q "total 100000 values" "h5hist-$jid.out" || { echo "h5hist's table lacks the total" >&2; exit 1; }
   [ -f slurm-hist.h5 ] && ! ls .slurm-hist.h5.tmp-* 2>/dev/null || { echo "no slurm-hist.h5, or a temporary left" >&2; exit 1; }
   h5dump -d /histogram slurm-hist.h5 > /dev/null && echo "h5dump reads the job's histogram file"
+fi
+
+if [ $# -ge 7 ]; then
+  tpch=$(realpath "$6")
+  data=$(realpath "$7")
+  jid=$(TPCH="$tpch" sbatch --parsable "$root/jobs/tpch.sbatch" "$data" --query q3)
+  state=$(wait_job "$jid")
+  echo "job $jid (tpch): $state"
+  if [ "$state" != COMPLETED ]; then cat "tpch-$jid.err" >&2; exit 1; fi
+  python3 - "tpch-$jid.out" "$data/answers/q3.tsv" "$root/tests/oracle" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[3])
+from check_oracle import compare
+problem = compare("Q3 under sbatch", open(sys.argv[1]).read(), open(sys.argv[2]).read(), True)
+if problem:
+    sys.exit(problem)
+PY
+  echo "the DataFrame job's Q3 equals DuckDB's answer"
 fi
 
 if [ $# -ge 5 ]; then
