@@ -66,16 +66,20 @@ DataFrame q3(const Tables& t) {
       .limit(10);
 }
 
+// The orders whose lines add up to more than 300 units are few (hundreds at SF 1): they and
+// their customers are broadcast (F::broadcast), so lineitem, customer and orders are joined
+// where they are read, without shuffling their rows (there is no optimizer to choose it yet).
 DataFrame q18(const Tables& t) {
   const DataFrame big = t.lineitem()
                             .group_by("l_orderkey")
                             .agg(F::sum("l_quantity").alias("sum_qty"))
                             .filter(col("sum_qty") > 300)
                             .select("l_orderkey");
-  return t.orders()
-      .join(big, t.orders()["o_orderkey"] == big["l_orderkey"], "left_semi")
-      .join(t.customer(), col("c_custkey") == col("o_custkey"))
-      .join(t.lineitem(), col("o_orderkey") == col("l_orderkey"))
+  const DataFrame big_orders =
+      t.orders().join(F::broadcast(big), t.orders()["o_orderkey"] == big["l_orderkey"], "left_semi");
+  const DataFrame with_customer = t.customer().join(F::broadcast(big_orders), col("c_custkey") == col("o_custkey"));
+  return t.lineitem()
+      .join(F::broadcast(with_customer), col("l_orderkey") == col("o_orderkey"))
       .group_by("c_name", "c_custkey", "o_orderkey", "o_orderdate", "o_totalprice")
       .agg(F::sum("l_quantity").alias("qty"))
       .order_by(col("o_totalprice").desc(), col("o_orderdate"), col("o_orderkey"))

@@ -92,6 +92,11 @@ class DataFrame {
   DataFrame join(const DataFrame& other, const Column& on, const std::string& how = "inner") const;
   DataFrame join(const DataFrame& other) const { return cross_join(other); }  // every pair
   DataFrame cross_join(const DataFrame& other) const;
+  // This frame marked for a broadcast join (F::broadcast(df)): as the right side of an inner,
+  // left, left_semi or left_anti join with equal keys, it is collected (a job, when join() is
+  // called) and every rank joins its partitions of the other side against it, with no shuffle.
+  // Elsewhere the mark is ignored, as Spark ignores a hint it cannot use.
+  DataFrame hint_broadcast() const;
 
   // ---- Rows, sets and partitions (frame_ops.cpp) ----
   // The first n rows in the frame's order (after order_by: the top n), in one partition.
@@ -205,6 +210,11 @@ class GroupedData {
   DataFrame frame_;
   std::vector<Column> keys_;
 };
+
+namespace functions {
+// Spark's F.broadcast(df): `df` marked for a broadcast join (DataFrame::hint_broadcast).
+inline DataFrame broadcast(const DataFrame& df) { return df.hint_broadcast(); }
+}  // namespace functions
 
 template <class... Cs>
 GroupedData DataFrame::group_by(const Cs&... keys) const {

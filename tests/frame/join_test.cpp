@@ -119,6 +119,24 @@ TEST(Join, ConditionWithAnExtraPredicate) {
                         "[5,y2]", "[5,z]"}));
 }
 
+// F::broadcast(d): the same rows as the shuffled join for every join type it applies to
+// (null keys, duplicate keys, a residual predicate), and no shuffle in the joined frame.
+TEST(Join, BroadcastHintGivesTheShuffledAnswerWithoutAShuffle) {
+  const DataFrame e = emp(), d = dept();
+  const DataFrame small = dataflow::functions::broadcast(d);
+  for (const char* how : {"inner", "left", "left_semi", "left_anti"}) {
+    const DataFrame hinted = e.join(small, "dept", how);
+    EXPECT_EQ(sorted(hinted), sorted(e.join(d, "dept", how))) << how;
+    const std::string plan = hinted.explain_string();
+    EXPECT_EQ(plan.find("shuffle"), std::string::npos) << how << "\n" << plan;
+    EXPECT_NE(plan.find("ResolvedHint (strategy=broadcast)"), std::string::npos) << plan;
+  }
+  const auto y2 = e["dept"] == small["dept"] && small["dname"] == "y2";
+  EXPECT_EQ(sorted(e.join(small, y2, "left")), sorted(e.join(d, e["dept"] == d["dept"] && d["dname"] == "y2", "left")));
+  // Where it cannot apply (a right join keeps unmatched right rows), the answer is the same.
+  EXPECT_EQ(sorted(e.join(small, "dept", "right")), sorted(e.join(d, "dept", "right")));
+}
+
 TEST(Join, PlainNamesOnEachSide) {
   std::vector<std::tuple<std::int64_t, std::string>> c{{1, "Ann"}, {2, "Bo"}, {3, "Cy"}};
   std::vector<std::tuple<std::int64_t, std::int64_t, double>> o{{100, 1, 5.0}, {101, 1, 7.0}, {102, 3, 1.0}};

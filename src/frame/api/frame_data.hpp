@@ -30,6 +30,7 @@ struct FrameData {
   bool driver = false;
   PlanPtr plan = nullptr;  // none: explain() prints a LogicalRDD leaf of the schema
   std::uint64_t id = next_frame_id();
+  bool broadcast = false;  // F::broadcast(df): join it without a shuffle where the join allows
 };
 
 // The first `count` column names of `schema`, comma-separated, as plan nodes list them.

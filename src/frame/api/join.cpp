@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "dataflow/dataframe.hpp"
@@ -215,34 +216,77 @@ std::vector<char> pair_truth(const JoinSpec& spec, const std::vector<std::string
   return truth;
 }
 
+// One key's rows of both sides (ls, rs) as the join's output rows: the pairs the residual
+// keeps, and for semi, anti and outer joins the rows that have none.
+void join_key_group(const JoinSpec& spec, const std::vector<std::string>& ls, const std::vector<std::string>& rs,
+                    PairWriter& out) {
+  const How how = spec.how;
+  const std::vector<char> truth = pair_truth(spec, ls, rs);
+  std::vector<char> right_matched(rs.size(), 0);
+  for (std::size_t i = 0; i < ls.size(); ++i) {
+    bool any = false;
+    for (std::size_t j = 0; j < rs.size(); ++j) {
+      if (!truth[i * rs.size() + j]) continue;
+      any = true;
+      right_matched[j] = 1;
+      if (how != How::kSemi && how != How::kAnti) out.add(&ls[i], &rs[j]);
+    }
+    if ((how == How::kSemi && any) || (!any && (how == How::kAnti || how == How::kLeft || how == How::kFull))) {
+      out.add(&ls[i], nullptr);
+    }
+  }
+  if (how == How::kRight || how == How::kFull) {
+    for (std::size_t j = 0; j < rs.size(); ++j) {
+      if (!right_matched[j]) out.add(nullptr, &rs[j]);
+    }
+  }
+}
+
 // Semi, anti, and outer joins with a residual predicate: a key's rows of both sides at once.
 Dataset<std::string> cogrouped_to_batches(const KeyedRows& left, const KeyedRows& right,
                                           const std::shared_ptr<const JoinSpec>& spec) {
   using R = std::pair<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>>;
   return left.cogroup(right).map_partitions([spec](std::vector<R>& groups) {
-    const How how = spec->how;
     PairWriter out(*spec, false);
-    for (const auto& [key, sides] : groups) {
-      const auto& [ls, rs] = sides;
-      const std::vector<char> truth = pair_truth(*spec, ls, rs);
-      std::vector<char> right_matched(rs.size(), 0);
-      for (std::size_t i = 0; i < ls.size(); ++i) {
-        bool any = false;
-        for (std::size_t j = 0; j < rs.size(); ++j) {
-          if (!truth[i * rs.size() + j]) continue;
-          any = true;
-          right_matched[j] = 1;
-          if (how != How::kSemi && how != How::kAnti) out.add(&ls[i], &rs[j]);
-        }
-        if ((how == How::kSemi && any) || (!any && (how == How::kAnti || how == How::kLeft || how == How::kFull))) {
-          out.add(&ls[i], nullptr);
-        }
+    for (const auto& [key, sides] : groups) join_key_group(*spec, sides.first, sides.second, out);
+    return out.finish();
+  });
+}
+
+// A broadcast join: the right side's rows collected (every rank gets them) into a table by
+// key, and each left batch joined against it where it is, with no shuffle. A left row is
+// encoded only when it has a match or an unmatched row is kept (left, anti joins).
+Dataset<std::string> broadcast_to_batches(const Dataset<std::string>& left, const KeyedRows& right,
+                                          const std::shared_ptr<const JoinSpec>& spec) {
+  auto table = std::make_shared<std::unordered_map<std::string, std::vector<std::string>>>();
+  for (auto& [key, row] : right.collect()) (*table)[key].push_back(std::move(row));
+  using Table = const std::unordered_map<std::string, std::vector<std::string>>;
+  return left.flat_map([spec, table = std::shared_ptr<Table>(std::move(table))](const std::string& bytes) {
+    static const std::vector<std::string> kNone;
+    const frame::RecordBatch b = frame::decode_batch(bytes, *spec->left);
+    std::vector<frame::Vector> key_columns;
+    for (const BoundExpr& k : spec->left_keys) key_columns.push_back(frame::evaluate(k, b));
+    const bool keep_unmatched = spec->how == How::kLeft || spec->how == How::kAnti;
+    PairWriter out(*spec, false);
+    std::vector<std::string> one(1);
+    std::string key;
+    for (std::uint32_t r = 0; r < b.rows; ++r) {
+      key.assign(1, '\0');  // as keyed() makes the right side's keys
+      const std::vector<std::string>* matches = &kNone;
+      bool null = false;
+      for (const frame::Vector& v : key_columns) {
+        const Value value = frame::value_at(v, r);
+        null = std::holds_alternative<Null>(value);
+        if (null) break;  // a null key matches nothing
+        frame::encode_value(key, normalized_key(value));
       }
-      if (how == How::kRight || how == How::kFull) {
-        for (std::size_t j = 0; j < rs.size(); ++j) {
-          if (!right_matched[j]) out.add(nullptr, &rs[j]);
-        }
+      if (!null) {
+        const auto it = table->find(key);
+        if (it != table->end()) matches = &it->second;
       }
+      if (matches->empty() && !keep_unmatched) continue;
+      one[0] = frame::encode_row(b.columns, r);
+      join_key_group(*spec, one, *matches, out);
     }
     return out.finish();
   });
@@ -269,6 +313,10 @@ DataFrame run_join(const DataFrame& self, const DataFrame& other, const detail::
   const KeyedRows right = keyed(r.batches, spec->right, spec->right_keys, 'R', rk);
   std::shared_ptr<const JoinSpec> s = std::move(spec);
   const Dataset<std::string> batches = [&]() -> Dataset<std::string> {
+    if (r.broadcast && !s->left_keys.empty() &&
+        (how == How::kInner || how == How::kLeft || how == How::kSemi || how == How::kAnti)) {
+      return broadcast_to_batches(l.batches, right, s);
+    }
     if (!s->residual && !s->left_keys.empty() && how == How::kSemi) {
       // Each right key once (reduced where its rows are hashed, so the join reads it as is).
       auto keys = right.map_values([](const std::string&) { return std::string(); })
@@ -371,6 +419,14 @@ DataFrame DataFrame::join(const DataFrame& other, const Column& on, const std::s
   }
   std::string text = "Join " + std::string(frame::how_name(spec->how)) + ", " + on.name();
   return run_join(*this, other, *data_, *other.data_, std::move(spec), std::move(text));
+}
+
+DataFrame DataFrame::hint_broadcast() const {
+  auto data = std::make_shared<detail::FrameData>(*data_);  // the same frame: df["x"] still finds it
+  data->broadcast = true;
+  data->plan = std::make_shared<const detail::PlanNode>(
+      detail::PlanNode{"ResolvedHint (strategy=broadcast)", {detail::plan_of(*data_, *schema_)}});
+  return DataFrame(schema_, data);
 }
 
 DataFrame DataFrame::cross_join(const DataFrame& other) const {
