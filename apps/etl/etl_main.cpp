@@ -1,55 +1,17 @@
-// etl: orders joined to customers, grouped by country, with libdataflow. See --help.
+// etl: orders joined to customers, grouped by country, with libdataflow's DataFrames (the
+// same program with Datasets is etl_rdd_main.cpp). See --help.
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <string>
-#include <vector>
 
 #include "dataflow/dataflow.hpp"
 #include "parse_args.hpp"
 #include "result_sink.hpp"
 
-namespace {
-
-// The tab-separated fields of a line; a short line or a field that is not a number throws
-// Error(65), which the engine prefixes with the line's FILE:OFFSET (or skips under
-// --bad-records).
-struct Fields {
-  std::string_view f[4];
-};
-
-Fields split_tabs(std::string_view line, int want) {
-  Fields out;
-  const std::string_view whole = line;
-  for (int i = 0; i < want; ++i) {
-    const std::size_t tab = i + 1 < want ? line.find('\t') : line.size();
-    if (tab == std::string_view::npos) {
-      throw dataflow::Error(dataflow::ExitCode::kDataError, "a line with fewer than " + std::to_string(want) +
-                                                                " tab-separated fields: \"" +
-                                                                std::string(whole.substr(0, 80)) + "\"");
-    }
-    out.f[i] = line.substr(0, tab);
-    line.remove_prefix(std::min(line.size(), tab + 1));
-  }
-  return out;
-}
-
-std::int64_t number(std::string_view s) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) {
-    throw dataflow::Error(dataflow::ExitCode::kDataError,
-                          "\"" + std::string(s.substr(0, 40)) + "\" is not a whole number");
-  }
-  return v;
-}
-
-using Totals = std::pair<std::uint64_t, std::int64_t>;  // orders, sum of amount_cents
-
-}  // namespace
+namespace F = dataflow::functions;
+using F::col;
 
 int main(int argc, char** argv) {
   CLI::App app{"", "etl"};
@@ -70,47 +32,35 @@ int main(int argc, char** argv) {
       argc, argv,
       [&](dataflow::Session& session) {
         if (const int rc = app::parse_args(app, argc, argv, session, "etl", info.usage)) return rc;
-        auto customers = session.text_file(dir + "/customers.tsv").map([](std::string_view line) {
-          const Fields f = split_tabs(line, 3);
-          return std::pair<std::int64_t, std::string_view>(number(f.f[0]), f.f[2]);
-        });
-        auto orders = session.text_file(dir + "/orders.tsv").map([](std::string_view line) {
-          const Fields f = split_tabs(line, 4);
-          return std::pair<std::int64_t, std::int64_t>(number(f.f[1]), number(f.f[2]));
-        });
-        auto add = [](Totals a, Totals b) { return Totals(a.first + b.first, a.second + b.second); };
-        // Orders are totalled per customer first (combined on the map side), so the join
-        // moves one record per customer, not one per order; the sums per country are the
-        // same as joining every order.
-        auto per_customer = orders.map_values([](std::int64_t amount) { return Totals(1, amount); }).reduce_by_key(add);
-        std::vector<std::pair<std::string, Totals>> groups;
-        if (left) {
-          groups = per_customer.left_outer_join(customers)
-                       .map([](const auto& r) {
-                         const auto& [totals, country] = r.second;
-                         return std::pair<std::string, Totals>(country ? *country : "(unknown)", totals);
-                       })
-                       .reduce_by_key(add)
-                       .collect_on_driver();
-        } else {
-          groups = per_customer.join(customers)
-                       .map([](const auto& r) { return std::pair<std::string, Totals>(r.second.second, r.second.first); })
-                       .reduce_by_key(add)
-                       .collect_on_driver();
-        }
+        // Tab-separated, no header; a line that does not fit its schema fails the job (65,
+        // naming FILE:OFFSET), or is skipped under --bad-records.
+        auto tsv = [&](const std::string& name, const char* ddl) {
+          return session.read().option("sep", "\t").option("mode", "FAILFAST").schema(ddl).csv(dir + "/" + name);
+        };
+        const dataflow::DataFrame customers = tsv("customers.tsv", "customer_id LONG, name STRING, country STRING");
+        const dataflow::DataFrame orders =
+            tsv("orders.tsv", "order_id LONG, customer_id LONG, amount_cents LONG, date STRING");
+        // Orders are totalled per customer first (partial aggregates on the map side), so the
+        // join moves one row per customer, not one per order.
+        const dataflow::DataFrame per_customer =
+            orders.group_by("customer_id").agg(F::count("*").alias("orders"), F::sum("amount_cents").alias("total"));
+        const std::vector<dataflow::Row> groups =
+            per_customer.join(customers.select("customer_id", "country"), "customer_id", left ? "left" : "inner")
+                .group_by(F::coalesce(col("country"), F::lit("(unknown)")).alias("country"))
+                .agg(F::sum("orders").alias("orders"), F::sum("total").alias("total"))
+                .order_by(col("total").desc(), col("country"))
+                .collect();
         if (!session.is_driver()) return 0;
-        std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
-          if (a.second.second != b.second.second) return a.second.second > b.second.second;
-          return a.first < b.first;
-        });
         const int launcher_fd = app::launcher_stdout();
         const int fd = launcher_fd >= 0 ? launcher_fd : STDOUT_FILENO;
         app::FdStreambuf buf(fd);
         std::ostream out(&buf);
         char avg[64];
-        for (const auto& [country, t] : groups) {
-          std::snprintf(avg, sizeof avg, "%.2f", static_cast<double>(t.second) / static_cast<double>(t.first));
-          out << country << '\t' << t.first << '\t' << t.second << '\t' << avg << '\n';
+        for (const dataflow::Row& row : groups) {
+          const auto n = row.get<std::int64_t>("orders");
+          const auto total = row.get<std::int64_t>("total");
+          std::snprintf(avg, sizeof avg, "%.2f", static_cast<double>(total) / static_cast<double>(n));
+          out << row.get<std::string>("country") << '\t' << n << '\t' << total << '\t' << avg << '\n';
         }
         out.flush();
         return app::finish_result(buf, out, fd, "etl");

@@ -210,7 +210,7 @@ def etl_malformed(ctx):
     with open(orders, "a") as f:
         f.write("1\t2\t3\n")
     res = ctx.etl.run([d], cwd=ctx.tmp)
-    return res, expect_failure(res, 65, b"etl", ["%s:%d: a line with fewer than 4 tab-separated fields" % (orders, at)])
+    return res, expect_failure(res, 65, b"etl", ["%s:%d: malformed CSV record: expected 4 fields, found 3" % (orders, at)])
 
 
 def etl_missing(ctx):
