@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -64,6 +65,54 @@ TEST(Limit, AfterOrderByIsTheTopN) {
   EXPECT_EQ(in_order(df.limit(3)), (Rows{"[0,s0]", "[7919,s1]", "[5831,s2]"}));  // the frame's own order
   EXPECT_TRUE(testing_support::same_on_all_ranks(in_order(df.order_by("v").limit(5))[4]));
   usage_error([&] { df.limit(-1); });
+}
+
+// Several partitions, a key with many duplicates and nulls: order_by(...).limit(n) is the
+// top-N path (each partition's n first, one gather; no range sort), and its rows are the
+// first n of the full sort (ties may come in another order, as in Spark).
+TEST(Limit, AfterOrderByTakesTheTopNOfEachPartition) {
+  std::vector<std::tuple<std::optional<std::int32_t>, std::int64_t, std::string>> data;
+  for (int i = 0; i < 5000; ++i) {
+    const std::optional<std::int32_t> k = i % 17 == 3 ? std::nullopt : std::optional<std::int32_t>(i * 31 % 97);
+    data.emplace_back(k, i, "r" + std::to_string(i));
+  }
+  const DataFrame df = test_session->create_data_frame(data, {"k", "id", "s"}, 5);
+  auto k_of = [](const dataflow::Row& r) { return r.to_string().substr(0, r.to_string().find(',')); };
+  Rows input;  // by id
+  for (const auto& r : df.order_by("id").collect()) input.push_back(r.to_string());
+  ASSERT_EQ(input.size(), 5000U);
+  for (const dataflow::Column& key : {col("k").asc_nulls_first(), col("k").asc_nulls_last(),
+                                      col("k").desc_nulls_first(), col("k").desc_nulls_last()}) {
+    const auto all = df.order_by(key).collect();
+    const auto all_by_id = df.order_by({key, col("id").desc()}).collect();
+    ASSERT_EQ(all.size(), 5000U);
+    for (std::int64_t n : {0, 1, 7, 3000, 6000}) {
+      const DataFrame top = df.order_by(key).limit(n);
+      // The top-N path runs (explained before it ran, so no shuffle is reused): no range sort
+      // in its stages, one gathering shuffle.
+      const std::string plan = top.explain_string();
+      EXPECT_EQ(plan.find("sort_by"), std::string::npos) << plan;
+      EXPECT_NE(plan.find("partition_by"), std::string::npos) << plan;
+      EXPECT_NE(plan.find("GlobalLimit " + std::to_string(n) + "\n+- Sort ["), std::string::npos) << plan;
+      const std::size_t want = static_cast<std::size_t>(std::min<std::int64_t>(n, 5000));
+      const auto rows = top.collect();
+      ASSERT_EQ(rows.size(), want) << n;
+      EXPECT_EQ(top.count(), static_cast<std::int64_t>(want)) << n;
+      // The keys in order are the full sort's; each row is an input row, none twice.
+      std::set<std::int64_t> ids;
+      for (std::size_t i = 0; i < want; ++i) {
+        ASSERT_EQ(k_of(rows[i]), k_of(all[i])) << n << " " << i;
+        const std::int64_t id = rows[i].get<std::int64_t>("id");
+        ASSERT_TRUE(ids.insert(id).second) << n << " " << id;
+        ASSERT_EQ(rows[i].to_string(), input.at(static_cast<std::size_t>(id))) << n;
+      }
+      // With the id as a second key there are no ties: exactly the first n rows.
+      const auto exact = df.order_by({key, col("id").desc()}).limit(n).collect();
+      ASSERT_EQ(exact.size(), want) << n;
+      for (std::size_t i = 0; i < want; ++i) ASSERT_EQ(exact[i].to_string(), all_by_id[i].to_string()) << n << " " << i;
+    }
+    EXPECT_NE(df.order_by(key).explain_string().find("sort_by"), std::string::npos);  // the full sort does
+  }
 }
 
 TEST(Distinct, OneRowPerRowOrPerKey) {

@@ -1,10 +1,11 @@
 // What a DataFrame holds besides its schema: its rows as a Dataset of encoded column
 // batches (record_batch.hpp's codec; never an empty batch), whether this rank prints, the
-// logical plan that explain() prints, and the frame's identity (df["x"] records it, so a
-// join can tell its two sides' columns apart).
+// logical plan that explain() prints, the frame's identity (df["x"] records it, so a
+// join can tell its two sides' columns apart), and for a sorted frame how to take its top n.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -31,6 +32,9 @@ struct FrameData {
   PlanPtr plan = nullptr;  // none: explain() prints a LogicalRDD leaf of the schema
   std::uint64_t id = next_frame_id();
   bool broadcast = false;  // F::broadcast(df): join it without a shuffle where the join allows
+  // Set by order_by: the batches of its first n rows (ties in any order) from the unsorted
+  // input, each partition's n first then one sort of those, so limit(n) skips the full sort.
+  std::function<Dataset<std::string>(std::uint64_t)> top_n = nullptr;
 };
 
 // The first `count` column names of `schema`, comma-separated, as plan nodes list them.

@@ -56,6 +56,10 @@ Dataset<std::string> one_row_per_key(const Dataset<std::string>& batches, const 
 DataFrame DataFrame::limit(std::int64_t n) const {
   if (n < 0) throw Error(ExitCode::kUsage, "limit: the count must not be negative, not " + std::to_string(n));
   const auto wanted = static_cast<std::uint64_t>(n);
+  if (data_->top_n) {  // a frame made by order_by: its top n, without sorting every row
+    return DataFrame(schema_, detail::with_plan(data_->top_n(wanted), data_->driver, "GlobalLimit " + std::to_string(n),
+                                                {detail::plan_of(*data_, *schema_)}));
+  }
   // Each partition's first n rows, keyed by (partition, batch) so that one partition can put
   // the heads back in the frame's order; then the first n of those.
   auto heads = data_->batches.map_partitions_with_index([wanted, in = schema_](std::uint32_t partition,

@@ -2,7 +2,10 @@
 // (PartialAggregation, its hash table living across the partition's batches), states merged
 // by the engine's reduce_by_key (combined before and after the shuffle), then finished into
 // batches of up to kBatchRows rows. order_by: rows keyed by a memcmp-ordered sort key,
-// sorted by the engine's range sort, then gathered back into batches.
+// sorted by the engine's range sort, then gathered back into batches; it also records how
+// limit(n) takes the top n without that sort.
+#include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "dataflow/dataframe.hpp"
@@ -35,6 +38,78 @@ std::vector<Column> over(Column (*fn)(const functions::ColumnOrName&), const std
     }
   }
   return out;
+}
+
+// An order_by key: the bound expression and its direction.
+struct SortKey {
+  BoundExpr expr;
+  bool ascending = true, nulls_first = true;
+};
+
+using KeyedRow = std::pair<std::string, std::string>;  // (memcmp-ordered sort key, the row's cells)
+
+// Each row of an encoded batch as (its sort key, its cells' bytes).
+std::vector<KeyedRow> keyed_rows(const std::string& bytes, const Schema& in, const std::vector<SortKey>& keys) {
+  const RecordBatch b = frame::decode_batch(bytes, in);
+  std::vector<std::string> cells(b.rows);
+  for (const frame::Vector& v : b.columns) frame::append_cells(v, cells, false);
+  std::vector<frame::Vector> cols;
+  for (const SortKey& k : keys) cols.push_back(frame::evaluate(k.expr, b));
+  std::vector<KeyedRow> out;
+  out.reserve(b.rows);
+  for (std::uint32_t r = 0; r < b.rows; ++r) {
+    std::string key;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      frame::append_sort_key(key, frame::value_at(cols[i], r), keys[i].ascending, keys[i].nulls_first);
+    }
+    out.emplace_back(std::move(key), std::move(cells[r]));
+  }
+  return out;
+}
+
+// Rows of cells, in order, as batches of up to kBatchRows rows (none for no rows).
+std::vector<std::string> to_batches(const std::vector<std::string>& rows, const Schema& schema) {
+  frame::BatchWriter writer(schema);
+  for (const std::string& row : rows) {
+    std::size_t at = 0;
+    for (std::size_t c = 0; c < schema.size(); ++c) frame::read_cell(row, at, writer.column(c));
+    writer.row_done();
+  }
+  return writer.finish();
+}
+
+bool key_less(const KeyedRow& a, const KeyedRow& b) { return a.first < b.first; }
+
+// Keeps the n smallest rows by key (in no order).
+void keep_first(std::vector<KeyedRow>& rows, std::uint64_t n) {
+  if (rows.size() <= n) return;
+  std::nth_element(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n), rows.end(), key_less);
+  rows.resize(static_cast<std::size_t>(n));
+}
+
+// Spark's TakeOrderedAndProject: each partition keeps its n first rows by key (trimmed
+// whenever twice n have piled up), one partition sorts those and keeps n.
+Dataset<std::string> top_n(const Dataset<std::string>& input, std::shared_ptr<const Schema> in,
+                           const std::vector<SortKey>& keys, std::uint64_t n) {
+  auto heads = input.map_partitions([in, keys, n](std::vector<std::string>& batches) {
+    std::vector<KeyedRow> kept;
+    if (n == 0) return kept;
+    for (const std::string& bytes : batches) {
+      for (KeyedRow& row : keyed_rows(bytes, *in, keys)) kept.push_back(std::move(row));
+      if (kept.size() > n && kept.size() - n > n) keep_first(kept, n);
+    }
+    keep_first(kept, n);
+    return kept;
+  });
+  auto gathered = heads.partition_by(1).map_partitions([in, n](std::vector<KeyedRow>& candidates) {
+    keep_first(candidates, n);
+    std::sort(candidates.begin(), candidates.end(), key_less);
+    std::vector<std::string> rows;
+    rows.reserve(candidates.size());
+    for (KeyedRow& row : candidates) rows.push_back(std::move(row.second));
+    return to_batches(rows, *in);
+  });
+  return Dataset<std::string>(gathered);
 }
 
 }  // namespace
@@ -127,14 +202,10 @@ DataFrame GroupedData::max(const std::vector<std::string>& names) const {
 }
 
 DataFrame DataFrame::order_by(const std::vector<Column>& keys) const {
-  struct Key {
-    BoundExpr expr;
-    bool ascending = true, nulls_first = true;
-  };
-  std::vector<Key> bound;
+  std::vector<SortKey> bound;
   for (const Column& c : keys) {
     const detail::ExprNode& n = *c.node();
-    Key k;
+    SortKey k;
     if (n.kind == ExprKind::kSortOrder) {
       k.expr = frame::bind(Column(n.children.at(0)), *schema_);
       k.ascending = n.ascending;
@@ -144,40 +215,19 @@ DataFrame DataFrame::order_by(const std::vector<Column>& keys) const {
     }
     bound.push_back(std::move(k));
   }
-  // Each row as (sort key, its cells' bytes): one record per row, for the range sort.
-  auto rows = data_->batches.flat_map([in = schema_, bound](const std::string& bytes) {
-    const RecordBatch b = frame::decode_batch(bytes, *in);
-    std::vector<std::string> cells(b.rows);
-    for (const frame::Vector& v : b.columns) frame::append_cells(v, cells, false);
-    std::vector<frame::Vector> cols;
-    for (const Key& k : bound) cols.push_back(frame::evaluate(k.expr, b));
-    std::vector<std::pair<std::string, std::string>> out;
-    out.reserve(b.rows);
-    for (std::uint32_t r = 0; r < b.rows; ++r) {
-      std::string key;
-      for (std::size_t i = 0; i < bound.size(); ++i) {
-        frame::append_sort_key(key, frame::value_at(cols[i], r), bound[i].ascending, bound[i].nulls_first);
-      }
-      out.emplace_back(std::move(key), std::move(cells[r]));
-    }
-    return out;
-  });
-  auto sorted = rows.sort_by_key().values().map_partitions([out = schema_](std::vector<std::string>& sorted_rows) {
-    frame::BatchWriter writer(*out);
-    for (const std::string& row : sorted_rows) {
-      std::size_t at = 0;
-      for (std::size_t c = 0; c < out->size(); ++c) frame::read_cell(row, at, writer.column(c));
-      writer.row_done();
-    }
-    return writer.finish();
-  });
+  auto rows = data_->batches.flat_map(
+      [in = schema_, bound](const std::string& bytes) { return keyed_rows(bytes, *in, bound); });
+  auto sorted = rows.sort_by_key().values().map_partitions(
+      [out = schema_](std::vector<std::string>& sorted_rows) { return to_batches(sorted_rows, *out); });
   std::string order;
-  for (const Key& k : bound) {
+  for (const SortKey& k : bound) {
     order += (order.empty() ? "" : ", ") + k.expr.name + (k.ascending ? " ASC" : " DESC") +
              (k.nulls_first ? " NULLS FIRST" : " NULLS LAST");
   }
-  return DataFrame(schema_, detail::with_plan(Dataset<std::string>(sorted), data_->driver, "Sort [" + order + "], true",
-                                              {detail::plan_of(*data_, *schema_)}));
+  auto data = std::make_shared<detail::FrameData>(*detail::with_plan(
+      Dataset<std::string>(sorted), data_->driver, "Sort [" + order + "], true", {detail::plan_of(*data_, *schema_)}));
+  data->top_n = [input = data_->batches, in = schema_, bound](std::uint64_t n) { return top_n(input, in, bound, n); };
+  return DataFrame(schema_, std::move(data));
 }
 
 }  // namespace dataflow
