@@ -61,8 +61,15 @@ def task_timeout(ctx):
 def network_timeout(ctx):
     if ctx.np < 2:
         return None, []
-    res = ctx.run(["--split-size", "1K", ctx.input],
-                  {"DATAFLOW_FAULT": "stop:stage=0,partition=0", "DATAFLOW_NETWORK_TIMEOUT": "3"})
+    env = {"DATAFLOW_FAULT": "stop:stage=0,partition=0", "DATAFLOW_NETWORK_TIMEOUT": "3"}
+    res = ctx.run(["--split-size", "1K", ctx.input], env)
+    # Open MPI 4.1's mpiexec itself sometimes crashes in PMIx_server_finalize while it tears
+    # down a job whose rank is stopped (SIGSTOP), after the ranks have ended (seen once in ~30
+    # CI runs): its own SIGSEGV, not a rank's. That run is reported and the case runs once more;
+    # the second run must meet the contract.
+    if res.rc == -11 and b"PMIx_server_finalize" in res.stderr:
+        print("note: mpiexec crashed in PMIx_server_finalize (Open MPI's teardown); running the case again")
+        res = ctx.run(["--split-size", "1K", ctx.input], env)
     return res, common(res, 70, ["has sent nothing for 3 s (--network-timeout) while running stage 0"], within=30)
 
 
