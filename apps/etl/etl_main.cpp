@@ -7,6 +7,7 @@
 #include <string>
 
 #include "dataflow/dataflow.hpp"
+#include "etl_cli.hpp"
 #include "parse_args.hpp"
 #include "result_sink.hpp"
 
@@ -14,20 +15,11 @@ namespace F = dataflow::functions;
 using F::col;
 
 int main(int argc, char** argv) {
-  CLI::App app{"", "etl"};
-  app.set_help_flag();  // --help is dataflow::run's, which prints app.help() below too
-  std::string dir;
-  bool left = false;
-  app.add_option("DIR", dir, "directory holding customers.tsv and orders.tsv")->required()->type_name("");
-  app.add_flag("--left", left, "keep orders whose customer is missing, under the country (unknown)");
-  dataflow::ProgramInfo info;
-  info.usage = "DIR [--left]";
-  info.description =
-      "Joins DIR/orders.tsv (order_id, customer_id, amount_cents, date) to DIR/customers.tsv (customer_id, "
-      "name, country) on customer_id, groups by country and prints \"country<TAB>orders<TAB>sum<TAB>average\" "
-      "lines (average with 2 decimals), by sum descending, then country.\nRuns alone (local mode), under "
-      "mpirun, or under srun.";
-  info.help = app.help("", CLI::AppFormatMode::Normal);
+  etl::Cli cli("etl");
+  CLI::App& app = cli.app;
+  const std::string& dir = cli.dir;
+  const bool& left = cli.left;
+  const dataflow::ProgramInfo& info = cli.info;
   return dataflow::run(
       argc, argv,
       [&](dataflow::Session& session) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dataflow/dataflow.hpp"
+#include "etl_cli.hpp"
 #include "parse_args.hpp"
 #include "result_sink.hpp"
 
@@ -53,20 +54,11 @@ using Totals = std::pair<std::uint64_t, std::int64_t>;  // orders, sum of amount
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"", "etl_rdd"};
-  app.set_help_flag();  // --help is dataflow::run's, which prints app.help() below too
-  std::string dir;
-  bool left = false;
-  app.add_option("DIR", dir, "directory holding customers.tsv and orders.tsv")->required()->type_name("");
-  app.add_flag("--left", left, "keep orders whose customer is missing, under the country (unknown)");
-  dataflow::ProgramInfo info;
-  info.usage = "DIR [--left]";
-  info.description =
-      "Joins DIR/orders.tsv (order_id, customer_id, amount_cents, date) to DIR/customers.tsv (customer_id, "
-      "name, country) on customer_id, groups by country and prints \"country<TAB>orders<TAB>sum<TAB>average\" "
-      "lines (average with 2 decimals), by sum descending, then country.\nRuns alone (local mode), under "
-      "mpirun, or under srun.";
-  info.help = app.help("", CLI::AppFormatMode::Normal);
+  etl::Cli cli("etl_rdd");
+  CLI::App& app = cli.app;
+  const std::string& dir = cli.dir;
+  const bool& left = cli.left;
+  const dataflow::ProgramInfo& info = cli.info;
   return dataflow::run(
       argc, argv,
       [&](dataflow::Session& session) {
@@ -94,10 +86,11 @@ int main(int argc, char** argv) {
                        .reduce_by_key(add)
                        .collect_on_driver();
         } else {
-          groups = per_customer.join(customers)
-                       .map([](const auto& r) { return std::pair<std::string, Totals>(r.second.second, r.second.first); })
-                       .reduce_by_key(add)
-                       .collect_on_driver();
+          groups =
+              per_customer.join(customers)
+                  .map([](const auto& r) { return std::pair<std::string, Totals>(r.second.second, r.second.first); })
+                  .reduce_by_key(add)
+                  .collect_on_driver();
         }
         if (!session.is_driver()) return 0;
         std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
