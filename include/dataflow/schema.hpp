@@ -28,6 +28,10 @@ enum class Type : std::uint8_t {
 std::string_view type_name(Type t);
 // A type from Spark's names and aliases ("int", "bigint", "bool", ...; any case); none if unknown.
 std::optional<Type> parse_type(std::string_view name);
+// Spark's NumericType: integer, long, float, double.
+constexpr bool is_numeric(Type t) {
+  return t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat32 || t == Type::kFloat64;
+}
 
 struct Field {
   std::string name;

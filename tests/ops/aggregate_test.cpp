@@ -10,10 +10,11 @@
 #include <vector>
 
 #include "session_fixture.hpp"
+#include "sorted.hpp"
 
 namespace {
 
-std::vector<std::pair<std::string, int>> random_pairs(std::size_t n, int keys, unsigned seed) {
+std::vector<std::pair<std::string, int>> skewed_pairs(std::size_t n, int keys, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<std::pair<std::string, int>> v;
   for (std::size_t i = 0; i < n; ++i) {
@@ -24,14 +25,8 @@ std::vector<std::pair<std::string, int>> random_pairs(std::size_t n, int keys, u
   return v;
 }
 
-template <class T>
-std::vector<T> sorted(std::vector<T> v) {
-  std::sort(v.begin(), v.end());
-  return v;
-}
-
 TEST(Aggregate, CombineAggregateFoldByKey) {
-  auto input = random_pairs(6000, 200, 11);
+  auto input = skewed_pairs(6000, 200, 11);
   auto d = test_session->parallelize(input, 9);
   std::map<std::string, std::pair<long, int>> ref;  // sum, count
   for (auto& [k, v] : input) {
@@ -58,7 +53,7 @@ TEST(Aggregate, CombineAggregateFoldByKey) {
 }
 
 TEST(Aggregate, GroupByKeyKeepsValueOrder) {
-  auto input = random_pairs(4000, 150, 12);
+  auto input = skewed_pairs(4000, 150, 12);
   auto groups = test_session->parallelize(input, 7).group_by_key(4).collect();
   std::map<std::string, std::vector<int>> ref;
   for (auto& [k, v] : input) ref[k].push_back(v);  // parallelize keeps input order

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "session_fixture.hpp"
+#include "sorted.hpp"
 
 namespace {
 
@@ -29,12 +30,6 @@ std::vector<R> right_rows(unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<R> v;
   for (int i = 0; i < 900; ++i) v.emplace_back(static_cast<int>(rng() % 600) + 200, i * 0.5);
-  return v;
-}
-
-template <class T>
-std::vector<T> sorted(std::vector<T> v) {
-  std::sort(v.begin(), v.end());
   return v;
 }
 

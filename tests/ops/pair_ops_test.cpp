@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "session_fixture.hpp"
+#include "sorted.hpp"
 
 namespace {
 
@@ -19,12 +20,6 @@ std::vector<std::pair<std::string, int>> random_pairs(std::size_t n, int keys, u
   for (std::size_t i = 0; i < n; ++i) {
     v.emplace_back("k" + std::to_string(rng() % static_cast<unsigned>(keys)), static_cast<int>(rng() % 1000));
   }
-  return v;
-}
-
-template <class T>
-std::vector<T> sorted(std::vector<T> v) {
-  std::sort(v.begin(), v.end());
   return v;
 }
 

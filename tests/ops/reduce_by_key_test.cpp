@@ -14,7 +14,7 @@ namespace {
 
 using KV = std::pair<std::string, long>;
 
-std::vector<KV> random_pairs(std::size_t n, int keys, unsigned seed) {
+std::vector<KV> random_kvs(std::size_t n, int keys, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<KV> v;
   for (std::size_t i = 0; i < n; ++i) {
@@ -36,7 +36,7 @@ std::map<std::string, long> as_map(const std::vector<KV>& v) {
 }
 
 TEST(ReduceByKey, SumsMatchReference) {
-  auto input = random_pairs(20000, 500, 1);
+  auto input = random_kvs(20000, 500, 1);
   auto out = test_session->parallelize(input, 8).reduce_by_key(std::plus<>{}).collect();
   EXPECT_EQ(as_map(out), reference(input));
 }
@@ -51,7 +51,7 @@ TEST(ReduceByKey, ExplicitPartitionCountAndIntegerKeys) {
 }
 
 TEST(ReduceByKey, OutputOrderIsDeterministic) {
-  auto input = random_pairs(5000, 300, 2);
+  auto input = random_kvs(5000, 300, 2);
   auto ds = test_session->parallelize(input, 6).reduce_by_key(std::plus<>{});
   auto first = ds.collect();
   auto second = ds.collect();
@@ -59,7 +59,7 @@ TEST(ReduceByKey, OutputOrderIsDeterministic) {
 }
 
 TEST(ReduceByKey, TwoShufflesInOneJob) {
-  auto input = random_pairs(10000, 200, 3);
+  auto input = random_kvs(10000, 200, 3);
   // Sum per key, then count keys per (sum % 10).
   auto out = test_session->parallelize(input, 4)
                  .reduce_by_key(std::plus<>{})
@@ -75,7 +75,7 @@ TEST(ReduceByKey, TwoShufflesInOneJob) {
 }
 
 TEST(ReduceByKey, TinyExchangeRoundsGiveTheSameResult) {
-  auto input = random_pairs(8000, 1000, 4);
+  auto input = random_kvs(8000, 1000, 4);
   auto normal = test_session->parallelize(input, 6).reduce_by_key(std::plus<>{}).collect();
   test_session->config().shuffle_round_bytes = 13;  // forces hundreds of Alltoallv rounds
   auto tiny = test_session->parallelize(input, 6).reduce_by_key(std::plus<>{}).collect();

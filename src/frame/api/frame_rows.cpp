@@ -59,7 +59,6 @@ Dataset<std::string> rows_to_batches(const Dataset<std::string>& rows, const Sch
 }
 
 namespace {
-bool numeric(Type t) { return t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat32 || t == Type::kFloat64; }
 int width_rank(Type t) {
   switch (t) {
     case Type::kInt32:
@@ -76,7 +75,7 @@ int width_rank(Type t) {
 
 std::optional<Type> common_type(Type a, Type b) {
   if (a == b) return a;
-  if (!numeric(a) || !numeric(b)) return std::nullopt;
+  if (!is_numeric(a) || !is_numeric(b)) return std::nullopt;
   const Type w = width_rank(a) >= width_rank(b) ? a : b;
   // A long and a float meet as a double (a float holds no long exactly), as Spark.
   if (w == Type::kFloat32 && (a == Type::kInt64 || b == Type::kInt64)) return Type::kFloat64;

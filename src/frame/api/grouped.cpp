@@ -24,8 +24,6 @@ using frame::AggregateSpec;
 using frame::BoundExpr;
 using frame::RecordBatch;
 
-bool numeric(Type t) { return t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat32 || t == Type::kFloat64; }
-
 // GroupedData's shortcuts: fn over the named columns, or over every numeric column when
 // none is named (Spark's rule).
 std::vector<Column> over(Column (*fn)(const functions::ColumnOrName&), const std::vector<std::string>& names,
@@ -34,7 +32,7 @@ std::vector<Column> over(Column (*fn)(const functions::ColumnOrName&), const std
   for (const std::string& n : names) out.push_back(fn(n));
   if (names.empty()) {
     for (std::size_t i = 0; i < schema.size(); ++i) {
-      if (numeric(schema[i].type)) out.push_back(fn(schema[i].name));
+      if (is_numeric(schema[i].type)) out.push_back(fn(schema[i].name));
     }
   }
   return out;

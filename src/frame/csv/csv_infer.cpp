@@ -23,7 +23,7 @@ bool parses_as_double(std::string_view s) {
   return double_value(s, v);
 }
 
-bool is_numeric(Type t) { return t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat64; }
+bool inferred_numeric(Type t) { return t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat64; }
 
 int rank_of(Type t) { return t == Type::kInt32 ? 0 : t == Type::kInt64 ? 1 : 2; }
 
@@ -61,7 +61,7 @@ Type infer_field(std::optional<Type> so_far, std::string_view text) {
 std::optional<Type> merge_types(std::optional<Type> a, std::optional<Type> b) {
   if (!a) return b;
   if (!b || *a == *b) return a;
-  if (is_numeric(*a) && is_numeric(*b)) return rank_of(*a) > rank_of(*b) ? a : b;
+  if (inferred_numeric(*a) && inferred_numeric(*b)) return rank_of(*a) > rank_of(*b) ? a : b;
   if ((*a == Type::kDate && *b == Type::kTimestamp) || (*a == Type::kTimestamp && *b == Type::kDate)) {
     return Type::kTimestamp;
   }

@@ -14,10 +14,9 @@ namespace {
 
 using detail::ExprKind;
 
-bool numeric(Type t) { return t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat32 || t == Type::kFloat64; }
 bool integral(Type t) { return t == Type::kInt32 || t == Type::kInt64; }
 // Types whose min/max fold as int64 (bool, int, date, long, timestamp).
-bool int_like(Type t) { return !numeric(t) ? t != Type::kString : integral(t); }
+bool int_like(Type t) { return !is_numeric(t) ? t != Type::kString : integral(t); }
 
 // f(row, value) for the valid rows of v, read as T.
 template <class T, class F>
@@ -116,7 +115,7 @@ AggregateSpec aggregate_spec(const Column& c, const Schema& schema) {
   for (const auto& child : n->children) a.inputs.push_back(bind(Column(child), schema));
   const BoundExpr& in = a.inputs.at(0);
   const Type t = in.type;
-  if ((a.fn == AggFn::kSum || a.fn == AggFn::kAvg) && !numeric(t)) {
+  if ((a.fn == AggFn::kSum || a.fn == AggFn::kAvg) && !is_numeric(t)) {
     throw Error(ExitCode::kUsage, std::string(a.fn == AggFn::kSum ? "sum" : "avg") + ": " + in.name + " is a " +
                                       std::string(type_name(t)) + ", not a number");
   }

@@ -12,8 +12,6 @@ namespace {
 using detail::ExprKind;
 using detail::ExprNode;
 
-bool numeric(Type t) { return t == Type::kInt32 || t == Type::kInt64 || t == Type::kFloat32 || t == Type::kFloat64; }
-
 int rank(Type t) { return t == Type::kInt32 ? 0 : t == Type::kInt64 ? 1 : 2; }
 
 Type wider(Type a, Type b) {
@@ -77,7 +75,7 @@ BoundExpr coerce(BoundExpr e, Type t) {
 
 // The type values of `a` and `b` compare or combine as (null literals take the other's).
 std::optional<Type> common_type(Type a, Type b) {
-  if (numeric(a) && numeric(b)) return wider(a, b);
+  if (is_numeric(a) && is_numeric(b)) return wider(a, b);
   if (a == b) return a;
   if ((a == Type::kDate || a == Type::kTimestamp) && b == Type::kString) return a;
   if ((b == Type::kDate || b == Type::kTimestamp) && a == Type::kString) return b;
@@ -120,7 +118,7 @@ void bind_function(BoundExpr& out) {
   auto& args = out.children;
   const std::string& f = out.op;
   auto need_numeric = [&](std::size_t i) {
-    if (!numeric(args[i].type) && !is_null_literal(args[i])) wrong_argument(out, args[i], "a number");
+    if (!is_numeric(args[i].type) && !is_null_literal(args[i])) wrong_argument(out, args[i], "a number");
   };
   auto as_string = [&](std::size_t i) {
     if (args[i].type != Type::kString) args[i] = coerce(std::move(args[i]), Type::kString);
@@ -195,7 +193,7 @@ void bind_binary(BoundExpr& out) {
   }
   const bool arithmetic = op == "+" || op == "-" || op == "*" || op == "/" || op == "%";
   Type common;
-  if (numeric(a.type) && numeric(b.type)) {
+  if (is_numeric(a.type) && is_numeric(b.type)) {
     common = op == "/" ? Type::kFloat64 : wider(a.type, b.type);
   } else if (arithmetic) {
     cannot(op, a, b);
@@ -242,7 +240,7 @@ BoundExpr bind_node(const ExprNode& n, const Schema& schema) {
       out.type = n.type;
       break;
     case ExprKind::kUnary:
-      if (n.name == "-" && !numeric(out.children[0].type)) cannot("-", out.children[0], out.children[0]);
+      if (n.name == "-" && !is_numeric(out.children[0].type)) cannot("-", out.children[0], out.children[0]);
       if (n.name == "NOT" && out.children[0].type != Type::kBool) cannot("NOT", out.children[0], out.children[0]);
       out.type = n.name == "-" ? out.children[0].type : Type::kBool;
       break;

@@ -6,14 +6,10 @@
 #include <cstring>
 
 #include "dataflow/error.hpp"
+#include "frame/vector/raw_bytes.hpp"
 
 namespace dataflow::frame {
 namespace {
-
-template <class T>
-void put(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
 
 template <class T>
 T get(std::string_view b, std::size_t& at) {

@@ -5,17 +5,13 @@
 
 #include "dataflow/error.hpp"
 #include "frame/pretty_value.hpp"
+#include "frame/vector/raw_bytes.hpp"
 
 namespace dataflow::frame {
 namespace {
 
 [[noreturn]] void malformed(const std::string& what) {
   throw Error(ExitCode::kSoftware, "malformed column batch: " + what);
-}
-
-template <class T>
-void put(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
 class Reader {
