@@ -43,7 +43,10 @@ enum class ExprKind : std::uint8_t {
   kFunction,   // name(children...): abs, upper, coalesce, ...
   kAggregate,  // name(children...): sum, avg, count, min, max, first, count_distinct
   kSortOrder,  // child ASC|DESC NULLS FIRST|LAST
+  kUdf,        // udf(children...): a user's function (udf.hpp)
 };
+
+struct UdfFunction;
 
 struct ExprNode {
   ExprKind kind = ExprKind::kLiteral;
@@ -53,6 +56,7 @@ struct ExprNode {
   bool ascending = true, nulls_first = true;  // kSortOrder
   std::uint64_t frame = 0;                    // kColumn from df["name"]: that frame's id (0: any)
   std::vector<std::shared_ptr<const ExprNode>> children;
+  std::shared_ptr<const UdfFunction> udf;  // kUdf
 };
 
 }  // namespace detail

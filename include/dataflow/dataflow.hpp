@@ -10,4 +10,5 @@
 #include "dataflow/frame_io.hpp"
 #include "dataflow/session.hpp"
 #include "dataflow/text.hpp"
+#include "dataflow/udf.hpp"
 #include "dataflow/version.hpp"

@@ -334,10 +334,16 @@ class Dataset {
  private:
   template <class, class>
   friend class Dataset;
+  friend class DataFrameWriter;  // writes its column batches with save_hdf5_staged
 
   // save_as_hdf5 with the records' HDF5 type.
   void save_hdf5_as(const std::string& file, const std::string& dataset, const detail::h5::RecordType& type,
                     const hdf5::WriteOptions& options) const;
+  // save_hdf5_as where stage(record, staging_file, rows, columns) appends each record's rows
+  // in `type`'s memory layout and counts them.
+  template <class Stage>
+  void save_hdf5_staged(const std::string& file, const std::string& dataset, const detail::h5::RecordType& type,
+                        const hdf5::WriteOptions& options, Stage stage) const;
 
   // What a transformation returns after a failed check: no further errors follow from it.
   Dataset<detail::ErrorRecord> failed() const { return Dataset<detail::ErrorRecord>(runtime_, node_, nullptr); }

@@ -55,6 +55,20 @@ class DataFrameReader {
   DataFrame csv(const std::string& path) const { return csv(std::vector<std::string>{path}); }
   DataFrame csv(const std::vector<std::string>& paths) const;
 
+  // The rows of a 1-D HDF5 dataset in each file (paths as csv's; every file's dataset of the
+  // same type) as a DataFrame: a column per member of a compound of numbers, in the file's
+  // order, or one column "value" for a dataset of numbers. Types: signed integers up to 32
+  // bits and unsigned up to 16 are integer, int64 and uint32 long, float32 float, float64
+  // double; uint64 and non-number members are exit 65 (no column type holds them). No
+  // nulls. The type rules of session.hdf5 hold (a later file whose type does not convert
+  // losslessly is exit 65). A select right after the read reads only the members it uses
+  // (explain() shows them: ReadSchema). Collective: every rank opens the first file's
+  // dataset for its type.
+  DataFrame hdf5(const std::string& path, const std::string& dataset) const {
+    return hdf5(std::vector<std::string>{path}, dataset);
+  }
+  DataFrame hdf5(const std::vector<std::string>& paths, const std::string& dataset) const;
+
  private:
   Session* session_;
   detail::Runtime* runtime_;
@@ -84,6 +98,14 @@ class DataFrameWriter {
   // as show() prints them, dates yyyy-MM-dd, timestamps yyyy-MM-dd HH:mm:ss[.f]. DIR appears
   // whole or not at all (the engine's committer writes it beside DIR first).
   void csv(const std::string& dir) const;
+  // Action (collective): a 1-D compound dataset (a member per column, in order) written with
+  // the collective writer of save_as_hdf5, which publishes FILE whole or not at all. Types:
+  // boolean uint8, integer and date int32 (days since 1970-01-01), long and timestamp int64
+  // (microseconds since the epoch), float float32, double float64; a string column is exit
+  // 64, a null exit 65 (drop or fill them first). mode: "error" (an existing FILE is exit
+  // 73), "overwrite", "ignore"; options "compression" ("gzip" or "none") with
+  // "compressionLevel" (1-9, default 6), and "chunkRows".
+  void hdf5(const std::string& file, const std::string& dataset) const;
 
  private:
   std::shared_ptr<const Schema> schema_;

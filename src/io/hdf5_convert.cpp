@@ -110,6 +110,11 @@ bool lossless(const NumberType& file, Scalar memory) {
   return to.is_signed ? file.precision < to.precision : file.precision <= to.precision;
 }
 
+std::optional<Scalar> natural_scalar(hid_t file_type) {
+  const auto n = file_number(file_type);
+  return n ? natural(*n) : std::nullopt;
+}
+
 std::string describe(hid_t t) {
   const std::size_t size = H5Tget_size(t);
   switch (H5Tget_class(t)) {

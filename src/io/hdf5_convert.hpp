@@ -6,6 +6,7 @@
 #include <hdf5.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "dataflow/detail/hdf5_types.hpp"
@@ -32,6 +33,10 @@ NumberType number_type(Scalar s);
 // all their bits; floats into floats at least as wide in mantissa and exponent. Never floats
 // into integers.
 bool lossless(const NumberType& file, Scalar memory);
+
+// The smallest memory type that holds every value of a file's integer or float type, of the
+// same kind (an integer type for integers); none for other types.
+std::optional<Scalar> natural_scalar(hid_t file_type);
 
 // The file type, as messages print it: "int64", "float32 (big-endian)", "string (variable
 // length)", "compound {x: float64, id: int64}", "enum", ...

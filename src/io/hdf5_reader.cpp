@@ -132,6 +132,43 @@ DatasetInfo inspect(const std::string& path, const std::string& dataset, const R
   return open_checked(path, dataset, type).info;
 }
 
+TableLayout inspect_table(const std::string& path, const std::string& dataset) {
+  auto held = lock();
+  const Hid file = open_for_read(path);
+  const Hid d = open_dataset(file, path, dataset);
+  const std::string where = "HDF5 input " + path + ", dataset " + dataset;
+  const Hid type = owned(H5Dget_type(d), where);
+  TableLayout t;
+  if (H5Tget_class(type) != H5T_COMPOUND) {
+    const auto s = natural_scalar(type);
+    if (!s) {
+      throw Error(ExitCode::kDataError, where + ": the file holds " + describe(type) +
+                                            "; a DataFrame reads a dataset of numbers or of compounds of numbers");
+    }
+    t.columns.push_back({"value", *s});
+    return t;
+  }
+  t.compound = true;
+  const int members = H5Tget_nmembers(type);
+  if (members < 0) fail(ExitCode::kDataError, where);
+  for (int i = 0; i < members; ++i) {
+    char* raw = H5Tget_member_name(type, static_cast<unsigned>(i));
+    if (raw == nullptr) fail(ExitCode::kDataError, where);
+    const std::string name = raw;
+    H5free_memory(raw);
+    const Hid member = owned(H5Tget_member_type(type, static_cast<unsigned>(i)), where);
+    const auto s = natural_scalar(member);
+    if (!s) {
+      throw Error(ExitCode::kDataError,
+                  where + ": member \"" + name + "\" is " + describe(member) +
+                      "; a DataFrame reads compound members that are numbers (session.hdf5<S> with a "
+                      "Compound<S> reads chosen members of such a compound)");
+    }
+    t.columns.push_back({name, *s});
+  }
+  return t;
+}
+
 std::vector<std::string> plan_splits(const std::vector<std::string>& files, const std::string& dataset,
                                      const RecordType& type, std::uint64_t split_size, std::uint32_t slots) {
   std::vector<DatasetInfo> infos;

@@ -23,6 +23,21 @@ struct DatasetInfo {
 // file that is not HDF5, truncated or not closed cleanly are kDataError.
 DatasetInfo inspect(const std::string& path, const std::string& dataset, const detail::h5::RecordType& type);
 
+// A table's columns as `path`'s dataset stores them (DataFrameReader::hdf5): a compound's
+// members in the file's order, or the one column "value" of a dataset of numbers; each with
+// the smallest memory type that holds every value. A member that is not a number (a string,
+// a nested compound, an array, an enum) is kDataError naming it; a missing file or dataset
+// kNoInput. The shape is checked when the read is planned.
+struct TableColumn {
+  std::string name;
+  detail::h5::Scalar type = detail::h5::Scalar::kF64;
+};
+struct TableLayout {
+  bool compound = false;
+  std::vector<TableColumn> columns;
+};
+TableLayout inspect_table(const std::string& path, const std::string& dataset);
+
 // The encoded splits of `files`' datasets, concatenated in file order: row ranges of about
 // `limit` bytes (Spark's rule: split_size, lowered so that the input spreads over `slots`
 // tasks, but not below the cost of opening a file), aligned to chunk boundaries, with small

@@ -153,6 +153,10 @@ int main(int argc, char** argv) {
     // column_in_if.cpp's mistake done right: the comparison as a filter's condition.
     const dataflow::Column condition = dataflow::functions::col("a") == 3;
     n += condition.name().size();
+    // udf_*.cpp's mistakes done right: typed parameters a column holds.
+    const auto scale =
+        dataflow::functions::udf([](double x, std::optional<std::int64_t> k) { return x * k.value_or(1); });
+    n += scale(dataflow::functions::col("x"), "k").name().size();
     return n > 0 ? 0 : 1;
   });
 }

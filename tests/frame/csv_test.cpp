@@ -166,6 +166,40 @@ TEST_F(Csv, FailFastNamesFileAndOffset) {
   }
 }
 
+// A select right after the read converts only the columns it uses (the scan's ReadSchema says
+// which); as Spark's CSV column pruning, a bad value in another column is then not seen, while
+// a record with the wrong number of fields still is.
+TEST_F(Csv, SelectAfterReadConvertsOnlyItsColumns) {
+  const std::string path = file("wide.csv", "a,b,c,d\n1,x,2.5,2024-01-02\n2,y,oops,2024-01-03\n3,z,4.5,2024-01-04\n");
+  auto read = [&] {
+    return test_session->read()
+        .schema("a INT, b STRING, c DOUBLE, d DATE")
+        .option("header", true)
+        .option("mode", "FAILFAST");
+  };
+  const DataFrame picked = read().csv(path).select("d", "a").filter(dataflow::functions::col("a") < 3);
+  const std::string plan = picked.explain_string(false);
+  EXPECT_NE(plan.find("Relation [a, d] csv ReadSchema: struct<a:int,d:date>"), std::string::npos) << plan;
+  EXPECT_EQ(row_texts(picked), (std::vector<std::string>{"[2024-01-02,1]", "[2024-01-03,2]"}));
+  const DataFrame ab = read().csv(path).select(dataflow::functions::col("a") * 2, dataflow::functions::col("b"));
+  EXPECT_EQ(row_texts(ab), (std::vector<std::string>{"[2,x]", "[4,y]", "[6,z]"}));
+  for (const DataFrame& whole : {read().csv(path), read().csv(path).select("a", "b", "c", "d")}) {
+    try {
+      whole.count();
+      ADD_FAILURE() << "expected a JobError: every column converted";
+    } catch (const dataflow::JobError& e) {
+      EXPECT_NE(std::string(e.what()).find("'oops' is not a valid double"), std::string::npos) << e.what();
+    }
+  }
+  const std::string short_record = file("short.csv", "a,b,c,d\n1,x,2.5,2024-01-02\n2,y\n");
+  try {
+    read().csv(short_record).select("a").count();
+    ADD_FAILURE() << "expected a JobError: a record of 2 fields";
+  } catch (const dataflow::JobError& e) {
+    EXPECT_NE(std::string(e.what()).find("expected 4 fields, found 2"), std::string::npos) << e.what();
+  }
+}
+
 DataFrame tricky_frame() {
   using Row =
       std::tuple<std::int32_t, std::optional<std::string>, std::optional<double>, std::optional<dataflow::Date>>;

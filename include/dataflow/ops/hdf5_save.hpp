@@ -31,6 +31,40 @@ void Dataset<T, Chain>::save_as_hdf5(const std::string& file, const std::string&
 template <class T, class Chain>
 void Dataset<T, Chain>::save_hdf5_as(const std::string& file, const std::string& dataset,
                                      const detail::h5::RecordType& type, const hdf5::WriteOptions& options) const {
+  save_hdf5_staged(
+      file, dataset, type, options,
+      [](const T& x, detail::h5::StagingFile& staged, std::uint64_t& rows, std::uint64_t& columns) {
+        if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+          const std::string_view s(x);
+          if (s.find('\0') != std::string_view::npos) {
+            throw Error(ExitCode::kDataError, "save_as_hdf5: a string holds a NUL byte, which an HDF5 string cannot");
+          }
+          const std::uint64_t n = s.size();
+          if (n > columns) columns = n;  // the file's strings are as long as the longest
+          staged.append(&n, sizeof n);
+          staged.append(s.data(), s.size());
+        } else if constexpr (detail::h5::IsStdVector<T>::value) {
+          if (rows == 0) columns = x.size();
+          if (x.size() != columns) {
+            throw Error(ExitCode::kDataError, "save_as_hdf5: rows of " + std::to_string(columns) + " and of " +
+                                                  std::to_string(x.size()) + " values; a 2-D dataset needs rows alike");
+          }
+          staged.append(x.data(), x.size() * sizeof(typename T::value_type));
+        } else if constexpr (detail::h5::IsStdArray<T>::value) {
+          columns = x.size();
+          staged.append(x.data(), sizeof x);
+        } else {
+          staged.append(static_cast<const void*>(&x), sizeof x);
+        }
+        ++rows;
+      });
+}
+
+template <class T, class Chain>
+template <class Stage>
+void Dataset<T, Chain>::save_hdf5_staged(const std::string& file, const std::string& dataset,
+                                         const detail::h5::RecordType& type, const hdf5::WriteOptions& options,
+                                         Stage stage) const {
   // Every rank checks alike and throws alike: JobError, so that the driver alone prints it.
   if (options.gzip < 0 || options.gzip > 9) {
     throw JobError(ExitCode::kUsage, "save_as_hdf5: gzip level " + std::to_string(options.gzip) + " (0-9)");
@@ -45,34 +79,10 @@ void Dataset<T, Chain>::save_hdf5_as(const std::string& file, const std::string&
   spec.dataset = dataset;
   spec.record_type = detail::h5::encode(type);
   const int node = runtime_->add_node(std::move(spec));
-  runtime_->set_result_runner(node, [source = source_, chain = chain_](detail::TaskContext& ctx) {
+  runtime_->set_result_runner(node, [source = source_, chain = chain_, stage](detail::TaskContext& ctx) {
     detail::h5::StagingFile staged(ctx.memory.dir, ctx.rank);
     std::uint64_t rows = 0, columns = 0;
-    auto push = [&](const T& x) {
-      if constexpr (std::is_convertible_v<const T&, std::string_view>) {
-        const std::string_view s(x);
-        if (s.find('\0') != std::string_view::npos) {
-          throw Error(ExitCode::kDataError, "save_as_hdf5: a string holds a NUL byte, which an HDF5 string cannot");
-        }
-        const std::uint64_t n = s.size();
-        if (n > columns) columns = n;  // the file's strings are as long as the longest
-        staged.append(&n, sizeof n);
-        staged.append(s.data(), s.size());
-      } else if constexpr (detail::h5::IsStdVector<T>::value) {
-        if (rows == 0) columns = x.size();
-        if (x.size() != columns) {
-          throw Error(ExitCode::kDataError, "save_as_hdf5: rows of " + std::to_string(columns) + " and of " +
-                                                std::to_string(x.size()) + " values; a 2-D dataset needs rows alike");
-        }
-        staged.append(x.data(), x.size() * sizeof(typename T::value_type));
-      } else if constexpr (detail::h5::IsStdArray<T>::value) {
-        columns = x.size();
-        staged.append(x.data(), sizeof x);
-      } else {
-        staged.append(static_cast<const void*>(&x), sizeof x);
-      }
-      ++rows;
-    };
+    auto push = [&](const T& x) { stage(x, staged, rows, columns); };
     detail::run_chain(*source, chain, ctx, push);
     return detail::h5::encode(staged.finish(rows, columns));
   });

@@ -67,7 +67,8 @@ std::string name_of(const ExprNode& n) {
     case ExprKind::kBinary:
       return "(" + child(0) + " " + n.name + " " + child(1) + ")";
     case ExprKind::kFunction:
-    case ExprKind::kAggregate: {
+    case ExprKind::kAggregate:
+    case ExprKind::kUdf: {
       if (n.name == "in") {  // Spark: (a IN (1, 2))
         std::string out = "(" + child(0) + " IN (";
         for (std::size_t i = 1; i < n.children.size(); ++i) out += (i > 1 ? ", " : "") + child(i);

@@ -26,6 +26,11 @@ std::shared_ptr<const detail::FrameData> with_batches(const detail::FrameData& f
   return detail::with_plan(std::move(batches), from.driver, std::move(text), {detail::plan_of(from, in)});
 }
 
+void mark_columns(const BoundExpr& e, std::vector<bool>& used) {
+  if (e.kind == detail::ExprKind::kColumn) used[e.column] = true;
+  for (const BoundExpr& c : e.children) mark_columns(c, used);
+}
+
 std::string names_of(const std::vector<BoundExpr>& exprs) {
   std::string out;
   for (const BoundExpr& e : exprs) out += (out.empty() ? "" : ", ") + e.name;
@@ -48,6 +53,21 @@ Column DataFrame::operator[](const std::string& name) const {
 }
 
 DataFrame DataFrame::select(const std::vector<Column>& columns) const {
+  if (data_->read_columns && !data_->persisted && schema_->size() > 1) {  // a scan that can read fewer columns
+    std::vector<bool> used(schema_->size());
+    for (const Column& c : columns) mark_columns(frame::bind(c, *schema_), used);
+    std::vector<std::size_t> keep;
+    for (std::size_t i = 0; i < used.size(); ++i) {
+      if (used[i]) keep.push_back(i);
+    }
+    if (keep.empty()) keep.push_back(0);  // select(lit(1)): a row count still needs a column
+    if (keep.size() < used.size()) {
+      const DataFrame narrow = data_->read_columns(keep);
+      auto same = std::make_shared<detail::FrameData>(*narrow.data_);
+      same->id = data_->id;  // df["x"] of this frame still means its column
+      return DataFrame(narrow.schema_, std::move(same)).select(columns);
+    }
+  }
   std::vector<BoundExpr> exprs;
   std::vector<Field> fields;
   for (const Column& c : columns) {

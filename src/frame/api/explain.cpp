@@ -21,6 +21,16 @@ std::string column_list(const Schema& schema, std::size_t count) {
   return names;
 }
 
+std::string read_schema(const Schema& schema) {
+  std::string s = "ReadSchema: struct<";
+  for (std::size_t i = 0; i < schema.size(); ++i) {
+    const Type t = schema[i].type;  // Spark's simple names: int, bigint
+    const std::string name = t == Type::kInt32 ? "int" : t == Type::kInt64 ? "bigint" : std::string(type_name(t));
+    s += (i ? "," : "") + schema[i].name + ":" + name;
+  }
+  return s + ">";
+}
+
 PlanPtr plan_of(const FrameData& data, const Schema& schema) {
   if (data.plan) return data.plan;
   return std::make_shared<const PlanNode>(PlanNode{"LogicalRDD [" + column_list(schema) + "]", {}});
@@ -30,6 +40,19 @@ std::shared_ptr<const FrameData> with_plan(Dataset<std::string> batches, bool dr
                                            std::vector<PlanPtr> children) {
   auto plan = std::make_shared<const PlanNode>(PlanNode{std::move(text), std::move(children)});
   return std::make_shared<const FrameData>(FrameData{std::move(batches), driver, std::move(plan)});
+}
+
+DataFrame scan_frame(std::shared_ptr<const Schema> schema, Dataset<std::string> batches, bool driver,
+                     const std::string& format, std::vector<std::size_t> columns,
+                     std::function<DataFrame(std::vector<std::size_t>)> read) {
+  const std::string text = "Relation [" + column_list(*schema) + "] " + format + " " + read_schema(*schema);
+  auto data = std::make_shared<FrameData>(*with_plan(std::move(batches), driver, text, {}));
+  data->read_columns = [columns = std::move(columns), read = std::move(read)](const std::vector<std::size_t>& used) {
+    std::vector<std::size_t> subset;
+    for (std::size_t i : used) subset.push_back(columns[i]);
+    return read(std::move(subset));
+  };
+  return DataFrame(std::move(schema), std::move(data));
 }
 
 namespace {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "dataflow/dataframe.hpp"
 #include "dataflow/dataset.hpp"
 #include "dataflow/schema.hpp"
 
@@ -35,10 +36,20 @@ struct FrameData {
   // Set by order_by: the batches of its first n rows (ties in any order) from the unsorted
   // input, each partition's n first then one sort of those, so limit(n) skips the full sort.
   std::function<Dataset<std::string>(std::uint64_t)> top_n = nullptr;
+  // Set by a source that can read fewer columns (an HDF5 table): the frame of only the
+  // columns `used` (indices into this frame's schema, ascending), so that a select right
+  // after the read reads only what it uses (projection pruning into the scan).
+  std::function<DataFrame(const std::vector<std::size_t>& used)> read_columns = nullptr;
+  // Set by persist (which marks the batches' node, as Spark's cache marks the frame): a
+  // persisted frame is read from its cache, never narrowed into a new scan.
+  mutable bool persisted = false;
 };
 
 // The first `count` column names of `schema`, comma-separated, as plan nodes list them.
 std::string column_list(const Schema& schema, std::size_t count = SIZE_MAX);
+
+// A scan's columns as Spark's explain shows them: "ReadSchema: struct<a:int,b:bigint>".
+std::string read_schema(const Schema& schema);
 
 // The frame's plan, or the leaf that stands for a frame built without one.
 PlanPtr plan_of(const FrameData& data, const Schema& schema);
@@ -47,6 +58,13 @@ PlanPtr plan_of(const FrameData& data, const Schema& schema);
 // `children` (the operands' plans). Operations call it so explain() shows them.
 std::shared_ptr<const FrameData> with_plan(Dataset<std::string> batches, bool driver, std::string text,
                                            std::vector<PlanPtr> children);
+
+// A scan's frame of `columns` (indices into its source's columns; `schema` theirs) that a select
+// right after it narrows: read(subset) makes the scan of a subset of the source's columns.
+// Its plan is the leaf "Relation [a, b] FORMAT ReadSchema: struct<...>".
+DataFrame scan_frame(std::shared_ptr<const Schema> schema, Dataset<std::string> batches, bool driver,
+                     const std::string& format, std::vector<std::size_t> columns,
+                     std::function<DataFrame(std::vector<std::size_t>)> read);
 
 // Spark's tree drawing of a plan: the root, then each child under "+- " (the last) or
 // ":- " (the others), indented by "   " or ":  ".

@@ -3,6 +3,7 @@
 #include "frame/csv/csv_batch_builder.hpp"
 
 #include <cstring>
+#include <utility>
 
 #include "dataflow/error.hpp"
 #include "frame/csv/csv_number.hpp"
@@ -16,8 +17,13 @@ constexpr std::size_t kKeepBytes = std::size_t{4} << 20;
 
 }  // namespace
 
-CsvBatchBuilder::CsvBatchBuilder(const Schema& schema, const CsvOptions& options) : schema_(schema), options_(options) {
-  for (const Field& f : schema.fields()) {
+CsvBatchBuilder::CsvBatchBuilder(const Schema& schema, const CsvOptions& options, std::vector<std::size_t> columns)
+    : schema_(schema), options_(options), columns_(std::move(columns)) {
+  if (columns_.empty()) {
+    for (std::size_t c = 0; c < schema.size(); ++c) columns_.push_back(c);
+  }
+  for (std::size_t c : columns_) {
+    const Field& f = schema[c];
     Vector& v = batch_.columns.emplace_back();
     v.type = f.type;
     widths_.push_back(value_width(f.type));
@@ -120,11 +126,12 @@ void CsvBatchBuilder::add(const std::vector<CsvField>& fields, bool unclosed_quo
   }
   if (rows_ == room_) make_room(2 * room_);
   const char bit = static_cast<char>(1 << (rows_ % 8));
-  for (std::size_t c = 0; c < schema_.size(); ++c) {
+  for (std::size_t j = 0; j < columns_.size(); ++j) {
+    const std::size_t c = columns_[j];
     // Missing fields, nulls and (PERMISSIVE) values not of the column's type are nulls.
     if (c < fields.size() && !is_null_field(fields[c], options_)) {
-      if (store(c, fields[c].text)) {
-        char& bits = batch_.columns[c].validity[rows_ / 8];
+      if (store(j, fields[c].text)) {
+        char& bits = batch_.columns[j].validity[rows_ / 8];
         bits = static_cast<char>(bits | bit);
         continue;
       }
@@ -133,7 +140,7 @@ void CsvBatchBuilder::add(const std::vector<CsvField>& fields, bool unclosed_quo
               "' is not a valid " + std::string(type_name(schema_[c].type));
       }
     }
-    store_null(c);
+    store_null(j);
   }
   if (!why.empty() && options_.mode != ParseMode::kPermissive) {
     unwind();

@@ -22,7 +22,10 @@ inline bool is_null_field(const CsvField& f, const CsvOptions& options) {
 
 class CsvBatchBuilder {
  public:
-  CsvBatchBuilder(const Schema& schema, const CsvOptions& options);
+  // Rows of `schema` (the file's columns), or with `columns` of only those columns (indices
+  // into `schema`, in the batch's order): the others are not converted, nor checked, as
+  // Spark's CSV column pruning (a record's number of fields is still checked).
+  CsvBatchBuilder(const Schema& schema, const CsvOptions& options, std::vector<std::size_t> columns = {});
 
   // Adds the record's row. A malformed record (an unclosed quote, another number of fields
   // than columns, a field that is not of its column's type) is kept with nulls (PERMISSIVE:
@@ -49,6 +52,7 @@ class CsvBatchBuilder {
 
   const Schema& schema_;
   const CsvOptions& options_;
+  std::vector<std::size_t> columns_;  // the file's column of each batch column
   // The batch being built, written in place: fixed-width data sized for room_ rows (a
   // null's slot zero), strings appended with their offsets, validity bits for every row
   // (trimmed, or dropped when all are set, at finish()). Its buffers are reused.

@@ -155,6 +155,35 @@ Schema discover_schema(detail::Runtime* rt, const std::vector<std::string>& path
   return Schema(std::move(fields));
 }
 
+struct CsvTable {
+  detail::Runtime* rt = nullptr;
+  bool driver = false;
+  std::vector<std::string> paths;
+  CsvOptions options;
+  std::shared_ptr<const Schema> schema;  // the files' columns
+};
+
+// The frame of the table's `columns` (indices into its schema, ascending), which a select
+// right after the read narrows (FrameData::read_columns): the others are not converted.
+DataFrame csv_frame(std::shared_ptr<const CsvTable> table, std::vector<std::size_t> columns) {
+  std::vector<Field> kept;
+  for (std::size_t c : columns) kept.push_back((*table->schema)[c]);
+  auto schema = std::make_shared<const Schema>(std::move(kept));
+  auto batches = csv_source<std::string>(
+      table->rt, table->paths, "csv", [table, columns](const detail::TextSplit& split, detail::Emit<std::string> emit) {
+        const CsvOptions& o = table->options;
+        frame::csv::CsvBatchBuilder builder(*table->schema, o, columns);
+        for_each_record(split, o, [&](const std::vector<CsvField>& fields, bool unclosed, bool first_of_file) {
+          if (o.header && first_of_file) return;
+          builder.add(fields, unclosed);
+          if (builder.full()) emit(builder.finish());
+        });
+        if (builder.rows() > 0) emit(builder.finish());
+      });
+  return detail::scan_frame(schema, std::move(batches), table->driver, "csv", std::move(columns),
+                            [table](std::vector<std::size_t> subset) { return csv_frame(table, std::move(subset)); });
+}
+
 }  // namespace
 
 DataFrameReader Session::read() { return DataFrameReader(*this, runtime()); }
@@ -177,19 +206,15 @@ DataFrameReader& DataFrameReader::schema(Schema schema) {
 DataFrame DataFrameReader::csv(const std::vector<std::string>& paths) const {
   const CsvOptions o = frame::csv::parse_csv_options(options_, false);
   if (paths.empty()) throw Error(ExitCode::kUsage, "csv: no input paths");
-  auto schema = std::make_shared<const Schema>(schema_ ? *schema_ : discover_schema(runtime_, paths, o));
-  auto batches = csv_source<std::string>(
-      runtime_, paths, "csv", [schema, o](const detail::TextSplit& split, detail::Emit<std::string> emit) {
-        frame::csv::CsvBatchBuilder builder(*schema, o);
-        for_each_record(split, o, [&](const std::vector<CsvField>& fields, bool unclosed, bool first_of_file) {
-          if (o.header && first_of_file) return;
-          builder.add(fields, unclosed);
-          if (builder.full()) emit(builder.finish());
-        });
-        if (builder.rows() > 0) emit(builder.finish());
-      });
-  return DataFrame(schema, detail::with_plan(batches, session_->is_driver(),
-                                             "Relation [" + detail::column_list(*schema) + "] csv", {}));
+  auto table = std::make_shared<CsvTable>();
+  table->rt = runtime_;
+  table->driver = session_->is_driver();
+  table->paths = paths;
+  table->options = o;
+  table->schema = std::make_shared<const Schema>(schema_ ? *schema_ : discover_schema(runtime_, paths, o));
+  std::vector<std::size_t> all(table->schema->size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return csv_frame(std::move(table), std::move(all));
 }
 
 }  // namespace dataflow

@@ -39,7 +39,7 @@ SaveMode save_mode(const std::string& mode) {
   if (m == "append") return SaveMode::kAppend;
   if (m == "ignore") return SaveMode::kIgnore;
   throw Error(ExitCode::kUsage,
-              "csv: unknown save mode '" + mode + "' (known: error, errorifexists, overwrite, append, ignore)");
+              "write: unknown save mode '" + mode + "' (known: error, errorifexists, overwrite, append, ignore)");
 }
 
 std::string without_trailing_slashes(std::string dir) {

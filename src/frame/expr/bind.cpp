@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "dataflow/error.hpp"
+#include "dataflow/udf.hpp"
 #include "frame/expr/bound_expr.hpp"
 #include "frame/expr/parse_value.hpp"
 
@@ -211,6 +212,28 @@ void bind_binary(BoundExpr& out) {
   out.type = arithmetic ? common : Type::kBool;
 }
 
+// A user's function: each argument of its parameter's type (numbers cast), its result type.
+void bind_udf(BoundExpr& out, const std::shared_ptr<const detail::UdfFunction>& fn) {
+  if (out.children.size() != fn->params.size()) {
+    throw Error(ExitCode::kUsage, out.name + ": the function takes " + std::to_string(fn->params.size()) +
+                                      " arguments, not " + std::to_string(out.children.size()));
+  }
+  for (std::size_t i = 0; i < out.children.size(); ++i) {
+    BoundExpr& a = out.children[i];
+    const Type want = fn->params[i];
+    if (is_null_literal(a)) {
+      a.type = want;
+    } else if (a.type != want && !(is_numeric(a.type) && is_numeric(want))) {
+      throw Error(ExitCode::kUsage, out.name + ": argument " + std::to_string(i + 1) + ", " + a.name + ", is a " +
+                                        std::string(type_name(a.type)) + " where the function takes a " +
+                                        std::string(type_name(want)));
+    }
+    a = coerce(std::move(a), want);
+  }
+  out.type = fn->result;
+  out.udf = fn;
+}
+
 BoundExpr bind_node(const ExprNode& n, const Schema& schema) {
   BoundExpr out;
   out.kind = n.kind;
@@ -249,6 +272,9 @@ BoundExpr bind_node(const ExprNode& n, const Schema& schema) {
       break;
     case ExprKind::kFunction:
       bind_function(out);
+      break;
+    case ExprKind::kUdf:
+      bind_udf(out, n.udf);
       break;
     default:
       throw Error(ExitCode::kUsage, "'" + out.name + "' cannot be evaluated here");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct BoundExpr {
   Value value;             // kLiteral
   std::string name;        // the output column's name (Spark's)
   std::vector<BoundExpr> children;
+  std::shared_ptr<const detail::UdfFunction> udf;  // kUdf
 };
 
 // Resolves `c` against `schema`. Error(kUsage) for an unknown or ambiguous name (with the

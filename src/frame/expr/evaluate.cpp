@@ -8,6 +8,7 @@
 #include <string>
 
 #include "dataflow/error.hpp"
+#include "dataflow/udf.hpp"
 #include "frame/expr/bound_expr.hpp"
 #include "frame/expr/functions.hpp"
 #include "frame/expr/parse_value.hpp"
@@ -366,6 +367,30 @@ Vector binary(const BoundExpr& e, const Vector& a, const Vector& b) {
   }
 }
 
+// A user's function over the batch's argument columns (already of its parameter types).
+Vector evaluate_udf(const BoundExpr& e, const std::vector<Vector>& args, std::uint32_t rows) {
+  std::vector<detail::UdfColumn> views;
+  views.reserve(args.size());
+  for (const Vector& a : args) {
+    views.push_back({a.data.data(), a.offsets.empty() ? nullptr : a.offsets.data(),
+                     a.validity.empty() ? nullptr : reinterpret_cast<const unsigned char*>(a.validity.data())});
+  }
+  detail::UdfResult r;
+  r.width = value_width(e.type);
+  e.udf->run(views.data(), rows, r);
+  if (r.size != rows)
+    throw Error(ExitCode::kSoftware,
+                e.name + ": " + std::to_string(r.size) + " results for " + std::to_string(rows) + " rows");
+  Vector out;
+  out.type = e.type;
+  out.size = r.size;
+  out.data = std::move(r.data);
+  if (e.type == Type::kString) out.offsets = std::move(r.offsets);
+  out.validity = std::move(r.validity);
+  if (!out.validity.empty()) out.validity.resize((out.size + 7) / 8);
+  return out;
+}
+
 }  // namespace
 
 Vector evaluate(const BoundExpr& e, const RecordBatch& batch) {
@@ -387,6 +412,12 @@ Vector evaluate(const BoundExpr& e, const RecordBatch& batch) {
       args.reserve(e.children.size());
       for (const BoundExpr& c : e.children) args.push_back(evaluate(c, batch));
       return evaluate_function(e, args, batch.rows);
+    }
+    case ExprKind::kUdf: {
+      std::vector<Vector> args;
+      args.reserve(e.children.size());
+      for (const BoundExpr& c : e.children) args.push_back(evaluate(c, batch));
+      return evaluate_udf(e, args, batch.rows);
     }
     default:
       throw Error(ExitCode::kSoftware, "cannot evaluate " + e.name + " row by row");

@@ -1,0 +1,147 @@
+// DataFrameReader::hdf5: a 1-D dataset of compounds of numbers (or of numbers) as a DataFrame.
+// The read is the typed reader's (its splits, type rules and errors); a task turns the rows
+// each read gives into column batches, member by member. The frame keeps how to read fewer
+// members, so that a select right after the read narrows the scan (FrameData::read_columns).
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dataflow/frame_io.hpp"
+#include "frame/api/frame_data.hpp"
+#include "frame/vector/record_batch.hpp"
+#include "io/hdf5_reader.hpp"
+#include "io/input_paths.hpp"
+
+namespace dataflow {
+namespace {
+
+using detail::h5::RecordType;
+using detail::h5::Scalar;
+using detail::h5::Shape;
+
+// The column type of a member whose values fit `s`, and the memory type it is read as.
+std::pair<Type, Scalar> column_type(const io::h5::TableColumn& c, const std::string& where) {
+  switch (c.type) {
+    case Scalar::kI8:
+    case Scalar::kI16:
+    case Scalar::kI32:
+    case Scalar::kU8:
+    case Scalar::kU16:
+      return {Type::kInt32, Scalar::kI32};
+    case Scalar::kI64:
+    case Scalar::kU32:
+      return {Type::kInt64, Scalar::kI64};
+    case Scalar::kF32:
+      return {Type::kFloat32, Scalar::kF32};
+    case Scalar::kF64:
+      return {Type::kFloat64, Scalar::kF64};
+    case Scalar::kU64:
+      break;
+  }
+  throw JobError(ExitCode::kDataError, where + ": member \"" + c.name +
+                                           "\" is uint64, which no column type holds (long is signed 64-bit); "
+                                           "read it with session.hdf5<S> into a std::uint64_t member");
+}
+
+struct Table {
+  detail::Runtime* rt = nullptr;
+  bool driver = false;
+  std::vector<std::string> paths;
+  std::string dataset;
+  io::h5::TableLayout layout;
+};
+
+// The frame of `members` (indices into the layout's columns, ascending) of the table.
+DataFrame table_frame(std::shared_ptr<const Table> table, const std::vector<std::size_t>& members) {
+  const std::string where = "HDF5 input " + table->paths.front() + ", dataset " + table->dataset;
+  RecordType type;
+  std::vector<Field> fields;
+  std::uint32_t offset = 0;
+  for (std::size_t m : members) {
+    const io::h5::TableColumn& c = table->layout.columns[m];
+    const auto [column, memory] = column_type(c, where);
+    fields.push_back({c.name, column, false});
+    type.fields.push_back({c.name, memory, offset});
+    offset += detail::h5::scalar_size(memory);
+  }
+  if (table->layout.compound) {
+    type.shape = Shape::kCompound;
+    type.size = offset;  // packed: the members one after another
+  } else {
+    type.shape = Shape::kValues;
+    type.element = type.fields.front().type;
+    type.fields.clear();
+  }
+  auto schema = std::make_shared<const Schema>(std::move(fields));
+
+  std::string label = "hdf5(";
+  for (std::size_t i = 0; i < table->paths.size(); ++i) label += (i ? ", " : "") + table->paths[i];
+  label += ":" + table->dataset + ", " + type.describe() + ")";
+  detail::NodeSpec spec{detail::OpKind::kHdf5, {}, std::move(label)};
+  spec.paths = table->paths;
+  spec.dataset = table->dataset;
+  spec.record_type = detail::h5::encode(type);
+  const int node = table->rt->add_node(std::move(spec));
+  auto producer = std::make_shared<const detail::Producer<std::string>>(
+      [node, type, schema](detail::TaskContext& ctx, detail::Emit<std::string> emit) {
+        std::string bytes;
+        detail::h5::read_split(ctx.input(node).slice, type, [&](const void* data, std::uint64_t rows, std::uint64_t) {
+          const char* p = static_cast<const char*>(data);
+          const std::size_t stride = type.shape == Shape::kCompound ? type.size : detail::h5::scalar_size(type.element);
+          for (std::uint64_t start = 0; start < rows; start += frame::kBatchRows) {
+            const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(frame::kBatchRows, rows - start));
+            const char* first = p + start * stride;
+            frame::RecordBatch batch;
+            batch.rows = n;
+            for (std::size_t c = 0; c < schema->size(); ++c) {
+              frame::Vector& v = batch.columns.emplace_back();
+              v.type = (*schema)[c].type;
+              v.size = n;
+              const std::size_t width = frame::value_width(v.type);
+              v.data.resize(std::size_t{n} * width);
+              if (type.shape != Shape::kCompound) {
+                std::memcpy(v.data.data(), first, v.data.size());
+                continue;
+              }
+              const char* member = first + type.fields[c].offset;
+              for (std::uint32_t i = 0; i < n; ++i) std::memcpy(&v.data[i * width], member + i * stride, width);
+            }
+            bytes.clear();
+            frame::encode_batch(batch, bytes);
+            emit(bytes);
+          }
+        });
+      });
+  Dataset<std::string> batches(table->rt, node, std::move(producer));
+  return detail::scan_frame(schema, std::move(batches), table->driver, "hdf5 " + table->dataset, members,
+                            [table](std::vector<std::size_t> subset) { return table_frame(table, subset); });
+}
+
+}  // namespace
+
+DataFrame DataFrameReader::hdf5(const std::vector<std::string>& paths, const std::string& dataset) const {
+  if (paths.empty()) throw Error(ExitCode::kUsage, "hdf5: no input paths");
+  auto table = std::make_shared<Table>();
+  table->rt = runtime_;
+  table->driver = session_->is_driver();
+  table->paths = paths;
+  table->dataset = dataset;
+  try {
+    // Every rank reads the same file's type: the same schema everywhere, or the same error.
+    const std::vector<io::InputFile> files = io::expand_inputs(paths);
+    if (files.empty()) throw Error(ExitCode::kNoInput, "hdf5: no input files in " + paths.front());
+    table->layout = io::h5::inspect_table(files.front().path, dataset);
+  } catch (const JobError&) {
+    throw;
+  } catch (const Error& e) {
+    throw JobError(e.code(), e.what());
+  }
+  std::vector<std::size_t> all(table->layout.columns.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return table_frame(std::move(table), all);
+}
+
+}  // namespace dataflow
