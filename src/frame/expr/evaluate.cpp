@@ -387,7 +387,10 @@ Vector evaluate_udf(const BoundExpr& e, const std::vector<Vector>& args, std::ui
   out.data = std::move(r.data);
   if (e.type == Type::kString) out.offsets = std::move(r.offsets);
   out.validity = std::move(r.validity);
-  if (!out.validity.empty()) out.validity.resize((out.size + 7) / 8);
+  if (!out.validity.empty()) {  // as VectorBuilder leaves it: (size + 7) / 8 bytes, no bit past the last row
+    out.validity.resize((out.size + 7) / 8);
+    if (out.size % 8 != 0) out.validity.back() = static_cast<char>(out.validity.back() & ((1 << (out.size % 8)) - 1));
+  }
   return out;
 }
 
