@@ -5,7 +5,7 @@ Usage: check_frame_hdf5.py --program PATH [--np N] [--mpirun MPIRUN] [--timeout 
 
 --np 0 runs the program alone (local mode), N >= 1 under mpirun -n N. Fixtures, made here
 with h5py: a 20-member compound (every integer and float width, a big-endian member),
-contiguous and again chunked with gzip, 10007 rows; a 1-D float64 dataset; compounds with a
+contiguous, again chunked with gzip, and split over two files, 10007 rows; a 1-D float64 dataset; compounds with a
 string member and with a uint64 member. Cases:
 
   read-*: print_schema's types, and every row written as CSV equal to h5py's, in order.
@@ -63,6 +63,11 @@ def make_fixtures(d):
         f["table"] = table
     with h5py.File(os.path.join(d, "wide_gz.h5"), "w") as f:
         f.create_dataset("g/table", data=table, chunks=(1000,), compression="gzip")
+    os.makedirs(os.path.join(d, "parts"))  # the table in two files, read by a glob in name order
+    with h5py.File(os.path.join(d, "parts", "a.h5"), "w") as f:
+        f["table"] = table[:4000]
+    with h5py.File(os.path.join(d, "parts", "b.h5"), "w") as f:
+        f["table"] = table[4000:]
     with h5py.File(os.path.join(d, "values.h5"), "w") as f:
         f["v"] = rng.normal(0, 1, 3001)
     with h5py.File(os.path.join(d, "bad.h5"), "w") as f:
@@ -129,7 +134,8 @@ def expect_exit(fails, label, res, code, words=()):
 
 
 def case_read(r, d, table, fails):
-    for label, name, dset in [("read-contiguous", "wide.h5", "/table"), ("read-chunked-gzip", "wide_gz.h5", "/g/table")]:
+    for label, name, dset in [("read-contiguous", "wide.h5", "/table"), ("read-chunked-gzip", "wide_gz.h5", "/g/table"),
+                              ("read-glob", "parts/*.h5", "/table")]:
         out = os.path.join(d, label)
         res = r.run("read", os.path.join(d, name), dset, out)
         if not expect_exit(fails, label, res, 0):
