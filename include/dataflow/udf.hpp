@@ -5,8 +5,9 @@
 // double, std::string (string; a std::string_view parameter sees the batch's bytes for the
 // call), dataflow::Date, dataflow::Timestamp; std::optional of one of them takes or gives
 // nulls. A null argument to any other parameter gives null without a call (Spark's rule for
-// primitive parameters). A numeric column is cast to a numeric parameter's type; other
-// mismatches are exit 64 where the column is used. The function runs in the tasks, a batch of
+// primitive parameters). A numeric column is widened to a numeric parameter's type (integer
+// to long or double, long or float to double); other mismatches, narrowing ones included,
+// are exit 64 where the column is used. The function runs in the tasks, a batch of
 // rows at a time, once per row, on any rank and perhaps more than once (retries): it must be
 // a pure function of its arguments, as Spark requires.
 #pragma once
@@ -191,7 +192,8 @@ template <class F, class R, class... A>
 struct UdfMaker<F, R, std::tuple<A...>> {
   static std::shared_ptr<const UdfFunction> make(F f, std::string name) {
     constexpr bool kParamsOk = (kUdfTypeKnown<A> && ...);
-    constexpr bool kResultOk = kUdfTypeKnown<R> && !std::is_same_v<R, std::string_view>;
+    constexpr bool kResultOk = kUdfTypeKnown<R> && !std::is_same_v<R, std::string_view> &&
+                               !std::is_same_v<R, std::optional<std::string_view>>;  // (views would dangle)
     static_assert(kParamsOk,
                   "udf: parameters are bool, std::int32_t, std::int64_t, float, double, std::string, "
                   "std::string_view, Date, Timestamp, or std::optional of one of them");

@@ -15,7 +15,7 @@ string member and with a uint64 member. Cases:
   copy: write().hdf5 read back by h5py (dtype, order, values); an existing file is 73,
   mode overwrite replaces it, mode ignore leaves it.
   errors: a string member and a uint64 member are 65 naming them, a missing file 66, a
-  null written 65, a string column written 64.
+  null written 65, a string column or two columns of one name written 64.
 
 The last line printed is "P passed, F failed".
 """
@@ -242,7 +242,9 @@ def case_errors(r, d, fails):
                 ['column "x" holds a null'])
     expect_exit(fails, "error-write-string", r.run("write-string", os.path.join(d, "string.h5")), 64,
                 ['column "name" is a string'])
-    for name in ("null.h5", "string.h5"):
+    expect_exit(fails, "error-write-same-names", r.run("write-same-names", os.path.join(d, "same.h5")), 64,
+                ['two columns are named "id"'])
+    for name in ("null.h5", "string.h5", "same.h5"):
         if os.path.exists(os.path.join(d, name)):
             fails.append("error-write: %s exists after a failed write" % name)
 

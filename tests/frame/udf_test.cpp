@@ -87,6 +87,23 @@ TEST(Udf, NumbersAreCastToTheParameterType) {
   EXPECT_EQ(rows[0].to_string(), "[2.5,1.5]");
 }
 
+TEST(Udf, StringResultsWithNullsAndTimestamps) {
+  const auto tag = F::udf(
+      [](std::int64_t i) { return i % 3 == 0 ? std::nullopt : std::optional<std::string>("t" + std::to_string(i)); });
+  const auto later = F::udf([](dataflow::Timestamp t) { return dataflow::Timestamp{t.micros + 1500000}; });
+  const auto rows = numbers()
+                        .filter(col("i") < 5)
+                        .select(col("i"), tag("i").alias("t"), later(F::lit(dataflow::Timestamp{0})).alias("ts"),
+                                F::length(tag("i")).alias("n"))
+                        .order_by("i")
+                        .collect();
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0].to_string(), "[0,null,1970-01-01 00:00:01.5,null]");
+  EXPECT_EQ(rows[1].to_string(), "[1,t1,1970-01-01 00:00:01.5,2]");
+  EXPECT_EQ(rows[3].to_string(), "[3,null,1970-01-01 00:00:01.5,null]");
+  EXPECT_EQ(rows[4].to_string(), "[4,t4,1970-01-01 00:00:01.5,2]");
+}
+
 TEST(Udf, WrongArgumentsFailAtTheCallWithUsage) {
   const auto two = F::udf([](double a, double b) { return a + b; }, "two");
   const auto on_string = F::udf([](double a) { return a; }, "num");
@@ -106,6 +123,15 @@ TEST(Udf, WrongArgumentsFailAtTheCallWithUsage) {
     EXPECT_EQ(e.code(), ExitCode::kUsage);
     EXPECT_NE(std::string(e.what()).find("num(s): argument 1, s, is a string where the function takes a double"),
               std::string::npos)
+        << e.what();
+  }
+  const auto narrow = F::udf([](std::int32_t k) { return k; }, "narrow");
+  try {
+    (void)df.select(narrow(col("i")));  // a long may not fit: Spark refuses it too
+    FAIL() << "a long for an int";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kUsage);
+    EXPECT_NE(std::string(e.what()).find("is a long where the function takes an integer"), std::string::npos)
         << e.what();
   }
 }

@@ -66,9 +66,13 @@ std::string name_of(const ExprNode& n) {
       return "(" + n.name + " " + child(0) + ")";
     case ExprKind::kBinary:
       return "(" + child(0) + " " + n.name + " " + child(1) + ")";
+    case ExprKind::kUdf: {  // NAME(a, b), whatever the name
+      std::string out = n.name + "(";
+      for (std::size_t i = 0; i < n.children.size(); ++i) out += (i ? ", " : "") + child(i);
+      return out + ")";
+    }
     case ExprKind::kFunction:
-    case ExprKind::kAggregate:
-    case ExprKind::kUdf: {
+    case ExprKind::kAggregate: {
       if (n.name == "in") {  // Spark: (a IN (1, 2))
         std::string out = "(" + child(0) + " IN (";
         for (std::size_t i = 1; i < n.children.size(); ++i) out += (i > 1 ? ", " : "") + child(i);

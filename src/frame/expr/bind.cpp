@@ -212,7 +212,21 @@ void bind_binary(BoundExpr& out) {
   out.type = arithmetic ? common : Type::kBool;
 }
 
-// A user's function: each argument of its parameter's type (numbers cast), its result type.
+// Whether every value of `from` is a value of `to` (int -> long -> double, float -> double):
+// the casts Spark makes implicitly for a UDF's arguments.
+bool widens(Type from, Type to) {
+  switch (from) {
+    case Type::kInt32:
+      return to == Type::kInt64 || to == Type::kFloat64;
+    case Type::kInt64:
+    case Type::kFloat32:
+      return to == Type::kFloat64;
+    default:
+      return false;
+  }
+}
+
+// A user's function: each argument of its parameter's type (numbers widened), its result type.
 void bind_udf(BoundExpr& out, const std::shared_ptr<const detail::UdfFunction>& fn) {
   if (out.children.size() != fn->params.size()) {
     throw Error(ExitCode::kUsage, out.name + ": the function takes " + std::to_string(fn->params.size()) +
@@ -223,10 +237,13 @@ void bind_udf(BoundExpr& out, const std::shared_ptr<const detail::UdfFunction>& 
     const Type want = fn->params[i];
     if (is_null_literal(a)) {
       a.type = want;
-    } else if (a.type != want && !(is_numeric(a.type) && is_numeric(want))) {
-      throw Error(ExitCode::kUsage, out.name + ": argument " + std::to_string(i + 1) + ", " + a.name + ", is a " +
-                                        std::string(type_name(a.type)) + " where the function takes a " +
-                                        std::string(type_name(want)));
+    } else if (a.type != want && !widens(a.type, want)) {
+      const auto article = [](Type t) { return t == Type::kInt32 ? std::string("an ") : std::string("a "); };
+      throw Error(ExitCode::kUsage,
+                  out.name + ": argument " + std::to_string(i + 1) + ", " + a.name + ", is " + article(a.type) +
+                      std::string(type_name(a.type)) + " where the function takes " + article(want) +
+                      std::string(type_name(want)) +
+                      (is_numeric(a.type) && is_numeric(want) ? " (cast it first: it may not fit)" : ""));
     }
     a = coerce(std::move(a), want);
   }

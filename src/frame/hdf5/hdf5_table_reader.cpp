@@ -3,9 +3,11 @@
 // each read gives into column batches, member by member. The frame keeps how to read fewer
 // members, so that a select right after the read narrows the scan (FrameData::read_columns).
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -44,6 +46,33 @@ std::pair<Type, Scalar> column_type(const io::h5::TableColumn& c, const std::str
   throw JobError(ExitCode::kDataError, where + ": member \"" + c.name +
                                            "\" is uint64, which no column type holds (long is signed 64-bit); "
                                            "read it with session.hdf5<S> into a std::uint64_t member");
+}
+
+// A layout as bytes, for the driver's broadcast: [u8 compound] then per column [u8 scalar]
+// [u32 name length][name].
+std::string encode_layout(const io::h5::TableLayout& t) {
+  std::string out(1, t.compound ? '\1' : '\0');
+  for (const io::h5::TableColumn& c : t.columns) {
+    out.push_back(static_cast<char>(c.type));
+    const auto n = static_cast<std::uint32_t>(c.name.size());
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    out += c.name;
+  }
+  return out;
+}
+
+io::h5::TableLayout decode_layout(std::string_view b) {
+  io::h5::TableLayout t;
+  t.compound = b.at(0) != '\0';
+  for (std::size_t at = 1; at < b.size();) {
+    io::h5::TableColumn& c = t.columns.emplace_back();
+    c.type = static_cast<Scalar>(b.at(at));
+    std::uint32_t n = 0;
+    std::memcpy(&n, b.substr(at + 1, sizeof n).data(), sizeof n);
+    c.name = std::string(b.substr(at + 1 + sizeof n, n));
+    at += 1 + sizeof n + n;
+  }
+  return t;
 }
 
 struct Table {
@@ -129,16 +158,24 @@ DataFrame DataFrameReader::hdf5(const std::vector<std::string>& paths, const std
   table->driver = session_->is_driver();
   table->paths = paths;
   table->dataset = dataset;
-  try {
-    // Every rank reads the same file's type: the same schema everywhere, or the same error.
-    const std::vector<io::InputFile> files = io::expand_inputs(paths);
-    if (files.empty()) throw Error(ExitCode::kNoInput, "hdf5: no input files in " + paths.front());
-    table->layout = io::h5::inspect_table(files.front().path, dataset);
-  } catch (const JobError&) {
-    throw;
-  } catch (const Error& e) {
-    throw JobError(e.code(), e.what());
+  // The driver reads the first file's type and tells every rank what it found, the layout or
+  // the error, so that all build the same frame or fail alike (a rank's own look could differ).
+  std::string verdict;
+  if (runtime_->is_driver()) {
+    try {
+      const std::vector<io::InputFile> files = io::expand_inputs(paths);
+      if (files.empty()) throw Error(ExitCode::kNoInput, "hdf5: no input files in " + paths.front());
+      verdict = "l" + encode_layout(io::h5::inspect_table(files.front().path, dataset));
+    } catch (const Error& e) {
+      verdict = "e" + std::to_string(static_cast<int>(e.code())) + ":" + e.what();
+    }
   }
+  verdict = runtime_->broadcast_bytes(std::move(verdict));
+  if (verdict.empty() || verdict[0] != 'l') {
+    const std::size_t colon = verdict.find(':');
+    throw JobError(static_cast<ExitCode>(std::atoi(verdict.c_str() + 1)), verdict.substr(colon + 1));
+  }
+  table->layout = decode_layout(std::string_view(verdict).substr(1));
   std::vector<std::size_t> all(table->layout.columns.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
   return table_frame(std::move(table), all);

@@ -91,6 +91,13 @@ void DataFrameWriter::hdf5(const std::string& file, const std::string& dataset) 
   RecordType type;
   type.shape = detail::h5::Shape::kCompound;
   for (const Field& f : schema_->fields()) {
+    for (const auto& earlier : type.fields) {
+      if (earlier.name == f.name) {
+        throw JobError(ExitCode::kUsage, "write().hdf5: two columns are named \"" + f.name +
+                                             "\"; a compound's members need distinct names (rename one: "
+                                             "with_column_renamed or alias)");
+      }
+    }
     const Scalar s = member_type(f);
     type.fields.push_back({f.name, s, type.size});
     type.size += detail::h5::scalar_size(s);

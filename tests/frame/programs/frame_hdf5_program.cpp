@@ -6,6 +6,7 @@
 //                                                  written by write().mode(MODE).hdf5(OUT, SET)
 //   frame_hdf5_program write-null OUT              a frame with a null written to HDF5 (exit 65)
 //   frame_hdf5_program write-string OUT            a frame with a string column (exit 64)
+//   frame_hdf5_program write-same-names OUT        two columns named alike (exit 64)
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +54,12 @@ int main(int argc, char** argv) {
     } else if (mode == "write-null") {
       std::vector<std::tuple<std::int64_t, std::optional<double>>> data{{1, 1.5}, {2, std::nullopt}};
       session.create_data_frame(data, {"id", "x"}).write().hdf5(args.at(1), "/t");
+    } else if (mode == "write-same-names") {
+      std::vector<std::tuple<std::int64_t, double>> data{{1, 1.5}};
+      session.create_data_frame(data, {"id", "x"})
+          .select(col("id"), col("x").alias("id"))
+          .write()
+          .hdf5(args.at(1), "/t");
     } else if (mode == "write-string") {
       std::vector<std::tuple<std::int64_t, std::string>> data{{1, "a"}};
       session.create_data_frame(data, {"id", "name"}).write().hdf5(args.at(1), "/t");
