@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -145,6 +146,27 @@ TEST(DataFrame, AWrongNameFailsAtTheCall) {
     EXPECT_EQ(e.exit_code(), 64);
     EXPECT_STREQ(e.what(), "cannot resolve column 'agee'; did you mean 'age'?");
   }
+}
+
+// write().hdf5's mode and options are checked on every rank before any job or file: exit 64.
+TEST(DataFrame, WriteHdf5RejectsBadModeAndOptions) {
+  const std::string path = testing_support::shared_temp_path("bad-options.h5");
+  auto expect_usage = [](const dataflow::DataFrameWriter& w, const std::string& path_, const std::string& words) {
+    try {
+      w.hdf5(path_, "/t");
+      ADD_FAILURE() << "expected exit 64: " << words;
+    } catch (const dataflow::JobError& e) {
+      EXPECT_EQ(e.exit_code(), 64);
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  expect_usage(people().select("age").write().mode("append"), path, "mode append");
+  expect_usage(people().select("age").write().option("compression", "zip"), path, "option compression is 'zip'");
+  expect_usage(people().select("age").write().option("compression", "GZIP").option("compressionLevel", "0"), path,
+               "option compressionLevel is '0' (1-9)");
+  expect_usage(people().select("age").write().option("chunkRows", "-3"), path, "option chunkRows is '-3'");
+  expect_usage(people().write(), path, "column \"name\" is a string");
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "dataflow/frame_io.hpp"
 #include "frame/api/frame_data.hpp"
+#include "frame/ascii_lower.hpp"
 #include "frame/csv/csv_batch_builder.hpp"
 #include "frame/csv/csv_infer.hpp"
 #include "frame/csv/csv_options.hpp"
@@ -25,12 +26,6 @@ using frame::csv::CsvField;
 using frame::csv::CsvOptions;
 using frame::csv::CsvSplitter;
 using frame::csv::ParsedRecord;
-
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
 
 // Calls on_record(fields, unclosed_quote, first_of_file) for each record of the split, in
 // order. A record is a line (the text reader's; an empty one is skipped), or with multiLine
@@ -104,7 +99,7 @@ std::vector<std::string> header_names(const std::vector<std::string>& header) {
   }
   std::vector<std::string> out = names;
   for (std::size_t i = 0; i < names.size(); ++i) {
-    const auto same = [&](const std::string& n) { return lower(n) == lower(names[i]); };
+    const auto same = [&](const std::string& n) { return frame::ascii_lower(n) == frame::ascii_lower(names[i]); };
     if (std::count_if(names.begin(), names.end(), same) > 1) out[i] = names[i] + std::to_string(i);
   }
   return out;
@@ -189,7 +184,7 @@ DataFrame csv_frame(std::shared_ptr<const CsvTable> table, std::vector<std::size
 DataFrameReader Session::read() { return DataFrameReader(*this, runtime()); }
 
 DataFrameReader& DataFrameReader::option(std::string_view key, std::string_view value) {
-  options_.emplace_back(lower(key), std::string(value));
+  options_.emplace_back(frame::ascii_lower(key), std::string(value));
   return *this;
 }
 

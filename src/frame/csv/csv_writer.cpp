@@ -21,6 +21,7 @@
 #include "api/engine.hpp"
 #include "dataflow/frame_io.hpp"
 #include "frame/api/frame_data.hpp"
+#include "frame/ascii_lower.hpp"
 #include "frame/csv/csv_options.hpp"
 #include "frame/csv/csv_writer.hpp"
 
@@ -32,8 +33,7 @@ namespace fs = std::filesystem;
 enum class SaveMode { kError, kOverwrite, kAppend, kIgnore };
 
 SaveMode save_mode(const std::string& mode) {
-  std::string m;
-  for (char c : mode) m.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string m = frame::ascii_lower(mode);
   if (m == "error" || m == "errorifexists" || m == "default") return SaveMode::kError;
   if (m == "overwrite") return SaveMode::kOverwrite;
   if (m == "append") return SaveMode::kAppend;
@@ -106,9 +106,7 @@ DataFrameWriter& DataFrameWriter::mode(std::string_view mode) {
 }
 
 DataFrameWriter& DataFrameWriter::option(std::string_view key, std::string_view value) {
-  std::string k;
-  for (char c : key) k.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  options_.emplace_back(std::move(k), std::string(value));
+  options_.emplace_back(frame::ascii_lower(key), std::string(value));
   return *this;
 }
 

@@ -14,6 +14,7 @@
 #include "dataflow/frame_io.hpp"
 #include "dataflow/ops/hdf5_save.hpp"
 #include "frame/api/frame_data.hpp"
+#include "frame/ascii_lower.hpp"
 #include "frame/vector/record_batch.hpp"
 
 namespace dataflow {
@@ -21,12 +22,6 @@ namespace {
 
 using detail::h5::RecordType;
 using detail::h5::Scalar;
-
-std::string lower_case(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
 
 // The compound member a column is written as (its values' bytes as the batch holds them).
 Scalar member_type(const Field& f) {
@@ -73,14 +68,14 @@ std::uint64_t number_option(const std::vector<std::pair<std::string, std::string
 }  // namespace
 
 void DataFrameWriter::hdf5(const std::string& file, const std::string& dataset) const {
-  const std::string mode = lower_case(mode_);
+  const std::string mode = frame::ascii_lower(mode_);
   if (mode == "append") {
     throw JobError(ExitCode::kUsage,
                    "write().hdf5: mode append: a dataset is written whole (error, overwrite or ignore)");
   }
   hdf5::WriteOptions options;
   options.overwrite = mode == "overwrite";
-  const std::string compression = lower_case(option_or(options_, "compression", "none"));
+  const std::string compression = frame::ascii_lower(option_or(options_, "compression", "none"));
   if (compression != "none" && compression != "gzip") {
     throw JobError(ExitCode::kUsage, "write().hdf5: option compression is '" + compression + "' (none or gzip)");
   }
