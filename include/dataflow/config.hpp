@@ -78,6 +78,10 @@ struct Config {
   int progress_interval_seconds = 30;
   // Print each job's plan (explain()) to stderr on the driver before it runs.
   bool explain = false;
+  // The DataFrame optimizer's rules (column pruning and filter pushdown into the scans);
+  // off, DataFrames run as written (--optimizer off, DATAFLOW_OPTIMIZER=off): the rules
+  // change speed, never answers, and this is how to check it.
+  bool optimizer = true;
   // --check-spmd: the driver also runs the first task of each stage that reads no shuffle
   // and compares its output with the executor's; a difference (a lambda that reads data only
   // the driver has) fails the job with exit code 70. A program started alone runs itself

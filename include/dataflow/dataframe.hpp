@@ -138,8 +138,9 @@ class DataFrame {
   Row first() const;
   bool is_empty() const;
   // Prints the plan on the driver: Spark's "== Physical Plan ==" tree, or with `extended`
-  // the parsed, analyzed and optimized logical plans too (one tree: no optimizer yet), then
-  // "== Stages ==", the engine's stages for the frame's batches.
+  // the parsed and analyzed logical plans (as written) and the optimized one too, then
+  // "== Stages ==", the engine's stages for the frame's batches. A scan's line names the
+  // columns it reads and the filters it evaluates ("PushedFilters: [...], ReadSchema: ...").
   void explain(bool extended = false) const;
   std::string explain_string(bool extended = false) const;
 

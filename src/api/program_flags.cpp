@@ -99,6 +99,11 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
                "(default: a bar when there is a terminal, else nothing)");
   app.add_flag("--no-progress", no_progress, "no progress bar or lines");
   app.add_flag("--explain", explain, "print each job's plan to stderr before it runs");
+  std::string optimizer;
+  app.add_option("--optimizer", optimizer,
+                 "the DataFrame optimizer's rules (column pruning, filter pushdown into the scans): on, or off to "
+                 "run DataFrames as written (default on)")
+      ->type_name("on|off");
   bool check_spmd = false;
   app.add_flag("--check-spmd", check_spmd,
                "also run the first task of each stage on the driver and fail (exit 70) if its output differs: "
@@ -201,6 +206,12 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   if (progress) config.progress = ProgressMode::kOn;
   if (no_progress) config.progress = ProgressMode::kOff;
   if (explain) config.explain = true;
+  if (app.count("--optimizer")) {
+    if (optimizer != "on" && optimizer != "off") {
+      return usage_error("--optimizer: expected on or off, got \"" + optimizer + "\"");
+    }
+    config.optimizer = optimizer == "on";
+  }
   if (check_spmd) config.check_spmd = true;
   if (!max_line.empty()) {
     const auto size = parse_size(max_line);

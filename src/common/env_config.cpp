@@ -94,6 +94,11 @@ Config config_from_env() {
     if (v != "0" && v != "1") bad("DATAFLOW_CHECK_SPMD", v, "1 (on) or 0 (off)");
     c.check_spmd = v == "1";
   }
+  if (const char* o = std::getenv("DATAFLOW_OPTIMIZER"); o && *o) {
+    const std::string v = o;
+    if (v != "on" && v != "off") bad("DATAFLOW_OPTIMIZER", v, "on or off");
+    c.optimizer = v == "on";
+  }
   if (const char* p = std::getenv("DATAFLOW_PROGRESS"); p && *p) {
     const std::string v = p;
     if (v == "on")
@@ -137,6 +142,7 @@ constexpr std::string_view kKnown[] = {
     "DATAFLOW_EVENT_LOG",
     "DATAFLOW_REPORT",
     "DATAFLOW_METRICS_INTERVAL",
+    "DATAFLOW_OPTIMIZER",
 };
 
 }  // namespace

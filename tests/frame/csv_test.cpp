@@ -34,13 +34,7 @@ class Csv : public ::testing::Test {
   }
   // Collective: writes `bytes` to dir_/name on the driver.
   std::string file(const std::string& name, const std::string& bytes) {
-    const std::string path = dir_ + "/" + name;
-    if (test_session->is_driver()) {
-      fs::create_directories(fs::path(path).parent_path());
-      std::ofstream(path, std::ios::binary) << bytes;
-    }
-    MPI_Barrier(MPI_COMM_WORLD);
-    return path;
+    return testing_support::write_on_driver(dir_ + "/" + name, bytes);
   }
   std::string dir_;
 };
@@ -179,7 +173,9 @@ TEST_F(Csv, SelectAfterReadConvertsOnlyItsColumns) {
   };
   const DataFrame picked = read().csv(path).select("d", "a").filter(dataflow::functions::col("a") < 3);
   const std::string plan = picked.explain_string(false);
-  EXPECT_NE(plan.find("Relation [a, d] csv ReadSchema: struct<a:int,d:date>"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Relation [a, d] csv PushedFilters: [(a < 3)], ReadSchema: struct<a:int,d:date>"),
+            std::string::npos)
+      << plan;
   EXPECT_EQ(row_texts(picked), (std::vector<std::string>{"[2024-01-02,1]", "[2024-01-03,2]"}));
   const DataFrame ab = read().csv(path).select(dataflow::functions::col("a") * 2, dataflow::functions::col("b"));
   EXPECT_EQ(row_texts(ab), (std::vector<std::string>{"[2,x]", "[4,y]", "[6,z]"}));

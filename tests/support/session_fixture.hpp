@@ -4,6 +4,8 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "dataflow/dataflow.hpp"
@@ -27,6 +29,17 @@ inline std::string shared_temp_path(const std::string& tag) {
   if (test_session->rank() == 0) std::snprintf(buf, sizeof buf, "/tmp/dataflow-test-%d-%ld", getpid(), random());
   MPI_Bcast(buf, sizeof buf, MPI_CHAR, 0, MPI_COMM_WORLD);
   return std::string(buf) + "-" + tag;
+}
+
+// Collective: the driver writes `bytes` to `path` (making its directories); every rank
+// returns once it is there.
+inline std::string write_on_driver(const std::string& path, const std::string& bytes) {
+  if (test_session->is_driver()) {
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    std::ofstream(path, std::ios::binary) << bytes;
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  return path;
 }
 
 }  // namespace testing_support

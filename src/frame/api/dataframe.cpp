@@ -10,6 +10,7 @@
 #include "frame/api/frame_data.hpp"
 #include "frame/api/frame_rows.hpp"
 #include "frame/expr/bound_expr.hpp"
+#include "frame/optimizer/predicate.hpp"
 #include "frame/show.hpp"
 #include "frame/vector/record_batch.hpp"
 
@@ -26,9 +27,22 @@ std::shared_ptr<const detail::FrameData> with_batches(const detail::FrameData& f
   return detail::with_plan(std::move(batches), from.driver, std::move(text), {detail::plan_of(from, in)});
 }
 
-void mark_columns(const BoundExpr& e, std::vector<bool>& used) {
-  if (e.kind == detail::ExprKind::kColumn) used[e.column] = true;
-  for (const BoundExpr& c : e.children) mark_columns(c, used);
+// `data` with its plan's root marked as what a rule made of `as_written` (explain(true)'s
+// parsed plan prints that instead).
+std::shared_ptr<detail::FrameData> rewritten(const detail::FrameData& data, const Schema& schema,
+                                             detail::PlanPtr as_written) {
+  auto out = std::make_shared<detail::FrameData>(data);
+  auto root = std::make_shared<detail::PlanNode>(*detail::plan_of(data, schema));
+  root->as_written = std::move(as_written);
+  out->plan = std::move(root);
+  return out;
+}
+
+// The column a projection's expression passes through unchanged (under an alias or not).
+const BoundExpr* plain_column(const BoundExpr& e) {
+  if (e.kind == detail::ExprKind::kColumn) return &e;
+  if (e.kind == detail::ExprKind::kAlias) return plain_column(e.children[0]);
+  return nullptr;
 }
 
 std::string names_of(const std::vector<BoundExpr>& exprs) {
@@ -53,9 +67,11 @@ Column DataFrame::operator[](const std::string& name) const {
 }
 
 DataFrame DataFrame::select(const std::vector<Column>& columns) const {
-  if (data_->read_columns && !data_->persisted && schema_->size() > 1) {  // a scan that can read fewer columns
+  // Column pruning (optimizer/scan_frame.cpp): a select right after a scan that can read
+  // fewer columns reads only those it uses.
+  if (data_->read_columns && !data_->persisted && schema_->size() > 1) {
     std::vector<bool> used(schema_->size());
-    for (const Column& c : columns) mark_columns(frame::bind(c, *schema_), used);
+    for (const Column& c : columns) frame::mark_columns(frame::bind(c, *schema_), used);
     std::vector<std::size_t> keep;
     for (std::size_t i = 0; i < used.size(); ++i) {
       if (used[i]) keep.push_back(i);
@@ -63,21 +79,35 @@ DataFrame DataFrame::select(const std::vector<Column>& columns) const {
     if (keep.empty()) keep.push_back(0);  // select(lit(1)): a row count still needs a column
     if (keep.size() < used.size()) {
       const DataFrame narrow = data_->read_columns(keep);
-      auto same = std::make_shared<detail::FrameData>(*narrow.data_);
+      auto same = rewritten(*narrow.data_, *narrow.schema_, detail::plan_of(*data_, *schema_));
       same->id = data_->id;  // df["x"] of this frame still means its column
       return DataFrame(narrow.schema_, std::move(same)).select(columns);
     }
   }
   std::vector<BoundExpr> exprs;
   std::vector<Field> fields;
+  std::vector<std::size_t> passed;  // a projection of plain columns: the column each one is
   for (const Column& c : columns) {
     exprs.push_back(frame::bind(c, *schema_));
     fields.push_back({exprs.back().name, exprs.back().type, true});
+    if (const BoundExpr* plain = plain_column(exprs.back())) passed.push_back(plain->column);
   }
   auto out = std::make_shared<const Schema>(std::move(fields));
   std::string text = "Project [" + names_of(exprs) + "]";
   auto batches = frame::project(data_->batches, schema_, std::move(exprs));
-  return DataFrame(out, with_batches(*data_, *schema_, batches, std::move(text)));
+  auto data = std::make_shared<detail::FrameData>(*with_batches(*data_, *schema_, batches, std::move(text)));
+  // Filter pushdown through a projection of plain columns: the filter over the columns they
+  // are, pushed below, and the projection again on top.
+  if (data_->push_filter && !data_->persisted && passed.size() == columns.size()) {
+    data->push_filter = [below = *this, columns, passed, out](const Column& condition) -> std::optional<DataFrame> {
+      const auto renamed = frame::rename_columns(condition, *out, passed, *below.schema_);
+      if (!renamed) return std::nullopt;
+      const auto pushed = below.data_->push_filter(*renamed);
+      if (!pushed) return std::nullopt;
+      return pushed->select(columns);
+    };
+  }
+  return DataFrame(out, std::move(data));
 }
 
 DataFrame DataFrame::select(const std::vector<std::string>& names) const {
@@ -93,6 +123,15 @@ DataFrame DataFrame::filter(const Column& condition) const {
                                       ", not a boolean condition");
   }
   std::string text = "Filter " + predicate.name;
+  // Filter pushdown (optimizer/scan_frame.cpp): into the scan below, which evaluates it as it
+  // builds each batch.
+  if (data_->push_filter && !data_->persisted) {
+    if (const auto pushed = data_->push_filter(condition)) {
+      auto as_written = std::make_shared<const detail::PlanNode>(
+          detail::PlanNode{std::move(text), {detail::plan_of(*data_, *schema_)}, nullptr});
+      return DataFrame(pushed->schema_, rewritten(*pushed->data_, *pushed->schema_, std::move(as_written)));
+    }
+  }
   auto batches = data_->batches.flat_map([in = schema_, predicate = std::move(predicate)](const std::string& bytes) {
     const RecordBatch b = frame::decode_batch(bytes, *in);
     const std::vector<std::uint32_t> rows = frame::select_true(predicate, b);

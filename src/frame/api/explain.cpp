@@ -1,5 +1,6 @@
 // explain(): the frame's plan as Spark draws it, and the engine's stages for its batches.
-// There is no optimizer yet, so the logical and physical sections print the same tree.
+// The parsed and analyzed plans are the program's operations as written; the optimized and
+// physical plans are what the optimizer's rules made of them (pruned and filtered scans).
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -42,46 +43,36 @@ std::shared_ptr<const FrameData> with_plan(Dataset<std::string> batches, bool dr
   return std::make_shared<const FrameData>(FrameData{std::move(batches), driver, std::move(plan)});
 }
 
-DataFrame scan_frame(std::shared_ptr<const Schema> schema, Dataset<std::string> batches, bool driver,
-                     const std::string& format, std::vector<std::size_t> columns,
-                     std::function<DataFrame(std::vector<std::size_t>)> read) {
-  const std::string text = "Relation [" + column_list(*schema) + "] " + format + " " + read_schema(*schema);
-  auto data = std::make_shared<FrameData>(*with_plan(std::move(batches), driver, text, {}));
-  data->read_columns = [columns = std::move(columns), read = std::move(read)](const std::vector<std::size_t>& used) {
-    std::vector<std::size_t> subset;
-    for (std::size_t i : used) subset.push_back(columns[i]);
-    return read(std::move(subset));
-  };
-  return DataFrame(std::move(schema), std::move(data));
-}
-
 namespace {
 
-void draw(const PlanNode& node, const std::string& prefix, std::string& out) {
+void draw(const PlanNode& node, const std::string& prefix, bool written, std::string& out) {
+  if (written && node.as_written) return draw(*node.as_written, prefix, written, out);
   out += node.text + "\n";
   for (std::size_t i = 0; i < node.children.size(); ++i) {
     const bool last = i + 1 == node.children.size();
     out += prefix + (last ? "+- " : ":- ");
-    draw(*node.children[i], prefix + (last ? "   " : ":  "), out);
+    draw(*node.children[i], prefix + (last ? "   " : ":  "), written, out);
   }
 }
 
 }  // namespace
 
-std::string plan_tree_string(const PlanNode& root) {
+std::string plan_tree_string(const PlanNode& root, bool as_written) {
   std::string out;
-  draw(root, "", out);
+  draw(root, "", as_written, out);
   return out;
 }
 
 }  // namespace detail
 
 std::string DataFrame::explain_string(bool extended) const {
-  const std::string tree = detail::plan_tree_string(*detail::plan_of(*data_, *schema_));
+  const detail::PlanPtr plan = detail::plan_of(*data_, *schema_);
+  const std::string tree = detail::plan_tree_string(*plan);
   std::string out;
   if (extended) {
-    out += "== Parsed Logical Plan ==\n" + tree;
-    out += "\n== Analyzed Logical Plan ==\n" + tree;
+    const std::string written = detail::plan_tree_string(*plan, true);
+    out += "== Parsed Logical Plan ==\n" + written;
+    out += "\n== Analyzed Logical Plan ==\n" + written;
     out += "\n== Optimized Logical Plan ==\n" + tree;
     out += "\n";
   }

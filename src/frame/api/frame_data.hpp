@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,12 +16,19 @@
 #include "dataflow/dataset.hpp"
 #include "dataflow/schema.hpp"
 
+namespace dataflow::frame {
+struct BoundExpr;
+}
+
 namespace dataflow::detail {
 
 // One node of a frame's logical plan, as Spark prints it: "Join Inner, (a = b)".
 struct PlanNode {
   std::string text;
   std::vector<std::shared_ptr<const PlanNode>> children;
+  // Set where an optimizer rule rewrote the plan: the subtree as the program wrote it, which
+  // explain(true)'s parsed and analyzed plans print in this node's place.
+  std::shared_ptr<const PlanNode> as_written = nullptr;
 };
 using PlanPtr = std::shared_ptr<const PlanNode>;
 
@@ -36,10 +44,16 @@ struct FrameData {
   // Set by order_by: the batches of its first n rows (ties in any order) from the unsorted
   // input, each partition's n first then one sort of those, so limit(n) skips the full sort.
   std::function<Dataset<std::string>(std::uint64_t)> top_n = nullptr;
-  // Set by a source that can read fewer columns (an HDF5 table): the frame of only the
+  // The optimizer's hooks (frame/plan/; set only while Config::optimizer is on).
+  // Set by a scan that can read fewer columns (CSV, an HDF5 table): the frame of only the
   // columns `used` (indices into this frame's schema, ascending), so that a select right
-  // after the read reads only what it uses (projection pruning into the scan).
+  // after the read reads only what it uses (column pruning into the scan).
   std::function<DataFrame(const std::vector<std::size_t>& used)> read_columns = nullptr;
+  // Set by a scan that evaluates filters as it reads (CSV), and by a projection of plain
+  // columns over such a frame: this frame with `condition` (over its columns) evaluated
+  // inside the scan (filter pushdown), so a filter costs no pass of its own and the columns
+  // it does not read are converted only for the rows that pass; nullopt where it cannot.
+  std::function<std::optional<DataFrame>(const Column& condition)> push_filter = nullptr;
   // Set by persist (which marks the batches' node, as Spark's cache marks the frame): a
   // persisted frame is read from its cache, never narrowed into a new scan.
   mutable bool persisted = false;
@@ -59,15 +73,29 @@ PlanPtr plan_of(const FrameData& data, const Schema& schema);
 std::shared_ptr<const FrameData> with_plan(Dataset<std::string> batches, bool driver, std::string text,
                                            std::vector<PlanPtr> children);
 
-// A scan's frame of `columns` (indices into its source's columns; `schema` theirs) that a select
-// right after it narrows: read(subset) makes the scan of a subset of the source's columns.
-// Its plan is the leaf "Relation [a, b] FORMAT ReadSchema: struct<...>".
-DataFrame scan_frame(std::shared_ptr<const Schema> schema, Dataset<std::string> batches, bool driver,
-                     const std::string& format, std::vector<std::size_t> columns,
-                     std::function<DataFrame(std::vector<std::size_t>)> read);
+// How a scan reads its source: which of the source's columns it outputs, the filter it
+// evaluates (bound to the source's columns; none: every row), and how to make the scan of
+// other columns or another filter (null where the source cannot).
+struct ScanSpec {
+  std::string format;                    // "csv", "hdf5 /dataset"
+  std::shared_ptr<const Schema> source;  // the source's columns
+  std::vector<std::size_t> columns;      // into source, in the frame's order
+  std::shared_ptr<const frame::BoundExpr> filter = nullptr;
+  std::function<DataFrame(std::vector<std::size_t> columns, std::shared_ptr<const frame::BoundExpr> filter)> make =
+      nullptr;
+  bool evaluates_filters = false;  // make() takes a filter
+  bool optimize = true;            // Config::optimizer: with it off, the scan has no hooks
+};
+
+// The scan's frame of `batches` (the rows of spec.columns that pass spec.filter). Its plan
+// is the leaf "Relation [a, b] FORMAT PushedFilters: [...], ReadSchema: struct<...>"; with
+// spec.make, select narrows it (read_columns) and, where the scan has a filter or could,
+// filter pushes into it (push_filter).
+DataFrame scan_frame(ScanSpec spec, Dataset<std::string> batches, bool driver);
 
 // Spark's tree drawing of a plan: the root, then each child under "+- " (the last) or
-// ":- " (the others), indented by "   " or ":  ".
-std::string plan_tree_string(const PlanNode& root);
+// ":- " (the others), indented by "   " or ":  ". as_written: the plan as the program wrote
+// it, before the optimizer's rewrites (PlanNode::as_written).
+std::string plan_tree_string(const PlanNode& root, bool as_written = false);
 
 }  // namespace dataflow::detail

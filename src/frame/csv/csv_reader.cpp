@@ -17,6 +17,7 @@
 #include "frame/csv/csv_infer.hpp"
 #include "frame/csv/csv_options.hpp"
 #include "frame/csv/csv_parse.hpp"
+#include "frame/expr/bound_expr.hpp"
 #include "io/bad_records.hpp"
 
 namespace dataflow {
@@ -158,25 +159,39 @@ struct CsvTable {
   std::shared_ptr<const Schema> schema;  // the files' columns
 };
 
-// The frame of the table's `columns` (indices into its schema, ascending), which a select
-// right after the read narrows (FrameData::read_columns): the others are not converted.
-DataFrame csv_frame(std::shared_ptr<const CsvTable> table, std::vector<std::size_t> columns) {
-  std::vector<Field> kept;
-  for (std::size_t c : columns) kept.push_back((*table->schema)[c]);
-  auto schema = std::make_shared<const Schema>(std::move(kept));
+// The scan of the table's `columns` (indices into its schema) that pass `filter` (bound to
+// its schema; none: every row). The optimizer narrows it (read_columns) and pushes filters
+// into it (push_filter): the columns the filter reads are converted first, and in PERMISSIVE
+// mode the others only for the rows that pass.
+DataFrame csv_frame(std::shared_ptr<const CsvTable> table, std::vector<std::size_t> columns,
+                    std::shared_ptr<const frame::BoundExpr> filter) {
   auto batches = csv_source<std::string>(
-      table->rt, table->paths, "csv", [table, columns](const detail::TextSplit& split, detail::Emit<std::string> emit) {
+      table->rt, table->paths, "csv",
+      [table, columns, filter](const detail::TextSplit& split, detail::Emit<std::string> emit) {
         const CsvOptions& o = table->options;
-        frame::csv::CsvBatchBuilder builder(*table->schema, o, columns);
+        frame::csv::CsvBatchBuilder builder(*table->schema, o, columns, filter.get());
+        const auto flush = [&] {
+          const std::string& bytes = builder.finish();
+          if (builder.finished_rows() > 0) emit(bytes);  // never an empty batch
+        };
         for_each_record(split, o, [&](const std::vector<CsvField>& fields, bool unclosed, bool first_of_file) {
           if (o.header && first_of_file) return;
           builder.add(fields, unclosed);
-          if (builder.full()) emit(builder.finish());
+          if (builder.full()) flush();
         });
-        if (builder.rows() > 0) emit(builder.finish());
+        if (builder.rows() > 0) flush();
       });
-  return detail::scan_frame(schema, std::move(batches), table->driver, "csv", std::move(columns),
-                            [table](std::vector<std::size_t> subset) { return csv_frame(table, std::move(subset)); });
+  detail::ScanSpec spec;
+  spec.format = "csv";
+  spec.source = table->schema;
+  spec.columns = std::move(columns);
+  spec.filter = std::move(filter);
+  spec.make = [table](std::vector<std::size_t> subset, std::shared_ptr<const frame::BoundExpr> f) {
+    return csv_frame(table, std::move(subset), std::move(f));
+  };
+  spec.evaluates_filters = true;
+  spec.optimize = table->rt->config().optimizer;
+  return detail::scan_frame(std::move(spec), std::move(batches), table->driver);
 }
 
 }  // namespace
@@ -209,7 +224,7 @@ DataFrame DataFrameReader::csv(const std::vector<std::string>& paths) const {
   table->schema = std::make_shared<const Schema>(schema_ ? *schema_ : discover_schema(runtime_, paths, o));
   std::vector<std::size_t> all(table->schema->size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  return csv_frame(std::move(table), std::move(all));
+  return csv_frame(std::move(table), std::move(all), nullptr);
 }
 
 }  // namespace dataflow

@@ -145,8 +145,18 @@ DataFrame table_frame(std::shared_ptr<const Table> table, const std::vector<std:
         });
       });
   Dataset<std::string> batches(table->rt, node, std::move(producer));
-  return detail::scan_frame(schema, std::move(batches), table->driver, "hdf5 " + table->dataset, members,
-                            [table](std::vector<std::size_t> subset) { return table_frame(table, subset); });
+  detail::ScanSpec scan;
+  scan.format = "hdf5 " + table->dataset;
+  std::vector<Field> source;
+  for (const io::h5::TableColumn& c : table->layout.columns)
+    source.push_back({c.name, column_type(c, where).first, false});
+  scan.source = std::make_shared<const Schema>(std::move(source));
+  scan.columns = members;
+  scan.make = [table](std::vector<std::size_t> subset, std::shared_ptr<const frame::BoundExpr>) {
+    return table_frame(table, subset);
+  };
+  scan.optimize = table->rt->config().optimizer;
+  return detail::scan_frame(std::move(scan), std::move(batches), table->driver);
 }
 
 }  // namespace

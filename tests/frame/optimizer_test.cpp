@@ -1,0 +1,197 @@
+// The optimizer's rules on the engine at every rank count, each with the plan before (the
+// parsed plan, as written) and after (the optimized plan), printed by the driver: column
+// pruning into the CSV scan, filter pushdown into it (directly, through projections of plain
+// columns, several filters combined), where a filter stays put, late materialization's null
+// and bad-value rules, and --optimizer off. Every answer equals the answer with the
+// optimizer off: the rules change speed, never results.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "session_fixture.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace F = dataflow::functions;
+using dataflow::DataFrame;
+using F::col;
+
+std::vector<std::string> row_texts(const DataFrame& df) {
+  std::vector<std::string> out;
+  for (const auto& row : df.collect()) out.push_back(row.to_string());
+  return out;
+}
+
+// A plan's sections: what the program wrote, and what the optimizer made of it.
+struct Plans {
+  std::string written, optimized;
+};
+
+Plans plans(const DataFrame& df, const std::string& rule) {
+  const std::string text = df.explain_string(true);
+  const std::size_t analyzed = text.find("== Analyzed Logical Plan ==");
+  const std::size_t optimized = text.find("== Optimized Logical Plan ==");
+  const std::size_t physical = text.find("== Physical Plan ==");
+  Plans p{text.substr(0, analyzed), text.substr(optimized, physical - optimized)};
+  if (test_session->is_driver())
+    std::printf("---- %s: before\n%s---- after\n%s", rule.c_str(), p.written.c_str(), p.optimized.c_str());
+  return p;
+}
+
+class Optimizer : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = testing_support::shared_temp_path("optimizer"); }
+  void TearDown() override {
+    MPI_Barrier(MPI_COMM_WORLD);
+    test_session->config().optimizer = true;
+    if (test_session->is_driver()) fs::remove_all(dir_);
+  }
+  // Collective: writes `bytes` to dir_/name on the driver.
+  std::string file(const std::string& name, const std::string& bytes) {
+    return testing_support::write_on_driver(dir_ + "/" + name, bytes);
+  }
+  // 5,000 rows over 3 batches: id, a score with nulls, a group, a day; every 7th score empty.
+  std::string table() {
+    std::string text = "id,score,grp,day\n";
+    for (int i = 0; i < 5000; ++i) {
+      text += std::to_string(i) + "," + (i % 7 == 3 ? "" : std::to_string(i % 100)) + "," + "g" +
+              std::to_string(i % 5) + ",2024-01-" + (i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1) + "\n";
+    }
+    return file("t.csv", text);
+  }
+  DataFrame read(const std::string& path, const std::string& mode = "PERMISSIVE") {
+    return test_session->read()
+        .option("header", true)
+        .option("mode", mode)
+        .schema("id LONG, score INT, grp STRING, day DATE")
+        .csv(path);
+  }
+  // The rows of `query(read(path))` with the optimizer off (as written).
+  template <class Q>
+  std::vector<std::string> as_written(const std::string& path, Q query) {
+    test_session->config().optimizer = false;
+    std::vector<std::string> rows = row_texts(query(read(path)));
+    test_session->config().optimizer = true;
+    return rows;
+  }
+  std::string dir_;
+};
+
+TEST_F(Optimizer, PruneColumnsIntoTheScan) {
+  const std::string path = table();
+  auto query = [](const DataFrame& t) { return t.select("grp", "id"); };
+  const Plans p = plans(query(read(path)), "prune columns");
+  EXPECT_NE(p.written.find("Relation [id, score, grp, day] csv ReadSchema: struct<id:bigint,score:int,grp:string,"
+                           "day:date>"),
+            std::string::npos);
+  EXPECT_NE(p.optimized.find("Project [grp, id]\n+- Relation [id, grp] csv ReadSchema: struct<id:bigint,grp:string>"),
+            std::string::npos);
+  EXPECT_EQ(row_texts(query(read(path))), as_written(path, query));
+}
+
+TEST_F(Optimizer, PushFilterIntoTheScan) {
+  const std::string path = table();
+  auto query = [](const DataFrame& t) { return t.filter(col("score") > 90 && col("grp") != "g1"); };
+  const Plans p = plans(query(read(path)), "push filter into the scan");
+  EXPECT_NE(
+      p.written.find("Filter ((score > 90) AND (NOT (grp = g1)))\n+- Relation [id, score, grp, day] csv ReadSchema:"),
+      std::string::npos);
+  EXPECT_EQ(p.optimized.find("Filter ("), std::string::npos);
+  EXPECT_NE(p.optimized.find("Relation [id, score, grp, day] csv PushedFilters: [(score > 90), (NOT (grp = g1))], "
+                             "ReadSchema: struct<id:bigint,score:int,grp:string,day:date>"),
+            std::string::npos);
+  const auto rows = row_texts(query(read(path)));
+  std::size_t want = 0;
+  for (int i = 0; i < 5000; ++i) want += i % 7 != 3 && i % 100 > 90 && i % 5 != 1;
+  EXPECT_EQ(rows.size(), want);
+  EXPECT_EQ(rows, as_written(path, query));
+}
+
+// Through a projection of plain columns (renamed or not): the filters on the scan's names,
+// the projection on top. (A select over that projection does not prune the scan further:
+// projections are not collapsed yet.)
+TEST_F(Optimizer, PushFilterThroughProjectionsAndPrune) {
+  const std::string path = table();
+  auto query = [](const DataFrame& t) {
+    return t.select(col("id"), col("score").alias("s"), col("day"))
+        .filter(col("s") >= 95)
+        .filter(col("day") < "2024-01-10")
+        .select("id");
+  };
+  const Plans p = plans(query(read(path)), "push filter through projections");
+  EXPECT_NE(p.written.find("Filter (day < 2024-01-10)\n   +- Filter (s >= 95)\n      +- Project [id, s, day]"),
+            std::string::npos);
+  EXPECT_NE(p.optimized.find("Project [id]\n+- Project [id, s, day]\n   +- Relation [id, score, day] csv "
+                             "PushedFilters: [(score >= 95), (day < 2024-01-10)], "
+                             "ReadSchema: struct<id:bigint,score:int,day:date>"),
+            std::string::npos);
+  EXPECT_EQ(p.optimized.find("Filter ("), std::string::npos);
+  const auto rows = row_texts(query(read(path)));
+  EXPECT_FALSE(rows.empty());
+  EXPECT_EQ(rows, as_written(path, query));
+}
+
+// A filter stays above what it cannot pass: a computed column, an aggregate, a cached frame.
+TEST_F(Optimizer, FilterStaysAboveComputedColumnsAggregatesAndCaches) {
+  const std::string path = table();
+  auto computed = [](const DataFrame& t) { return t.select((col("score") * 2).alias("x")).filter(col("x") > 190); };
+  Plans p = plans(computed(read(path)), "no pushdown through a computed column");
+  EXPECT_NE(p.optimized.find("Filter (x > 190)\n+- Project [x]\n   +- Relation [score] csv"), std::string::npos);
+  EXPECT_EQ(row_texts(computed(read(path))), as_written(path, computed));
+
+  auto grouped = [](const DataFrame& t) {
+    return t.group_by("grp").agg(F::count("*").alias("n")).filter(col("grp") == "g2");
+  };
+  p = plans(grouped(read(path)), "no pushdown through an aggregate (yet)");
+  EXPECT_NE(p.optimized.find("Filter (grp = g2)"), std::string::npos);
+  EXPECT_EQ(row_texts(grouped(read(path))), (std::vector<std::string>{"[g2,1000]"}));
+
+  const DataFrame cached = read(path).select("id", "score").cache();
+  p = plans(cached.filter(col("score") == 5), "no pushdown below a cache");
+  EXPECT_NE(p.optimized.find("Filter (score = 5)"), std::string::npos);
+  EXPECT_EQ(p.optimized.find("PushedFilters"), std::string::npos);
+  EXPECT_EQ(cached.filter(col("score") == 5).count(), 43);  // ids 5, 105, ..., 4905, less 3 empty
+  cached.unpersist();
+}
+
+// Late materialization (PERMISSIVE): the columns the filter does not read are converted for
+// the rows that pass, with PERMISSIVE's rules (a bad value is null); FAILFAST still fails on
+// a bad value in any column the query reads, as with the optimizer off.
+TEST_F(Optimizer, LateColumnsKeepTheParseModes) {
+  const std::string path = file("bad.csv",
+                                "id,score,grp,day\n1,5,g1,2024-01-01\n2,6,g2,not-a-date\n3,,g3,2024-01-03\n"
+                                "4,8,g4,nope\n5,x9,g5,2024-01-05\n");
+  auto query = [](const DataFrame& t) { return t.filter(col("id") >= 2).select("id", "score", "day"); };
+  const auto rows = row_texts(query(read(path)));
+  EXPECT_EQ(rows, (std::vector<std::string>{"[2,6,null]", "[3,null,2024-01-03]", "[4,8,null]", "[5,null,2024-01-05]"}));
+  EXPECT_EQ(rows, as_written(path, query));
+  EXPECT_EQ(row_texts(query(read(path, "DROPMALFORMED"))), (std::vector<std::string>{"[3,null,2024-01-03]"}));
+  for (const bool optimize : {true, false}) {
+    test_session->config().optimizer = optimize;
+    try {
+      read(path, "FAILFAST").filter(col("id") == 4).select("id").count();  // day is not read
+      read(path, "FAILFAST").filter(col("id") == 1).select("id", "day").count();
+      ADD_FAILURE() << "expected a JobError (optimizer " << optimize << ")";
+    } catch (const dataflow::JobError& e) {
+      EXPECT_EQ(e.exit_code(), 65);
+      EXPECT_NE(std::string(e.what()).find("'not-a-date' is not a valid date"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST_F(Optimizer, OffRunsThePlanAsWritten) {
+  const std::string path = table();
+  test_session->config().optimizer = false;
+  const Plans p = plans(read(path).select("id", "score").filter(col("score") > 1), "optimizer off");
+  EXPECT_NE(p.optimized.find("Filter (score > 1)\n+- Project [id, score]\n   +- Relation [id, score, grp, day] csv "
+                             "ReadSchema: struct<id:bigint,score:int,grp:string,day:date>"),
+            std::string::npos);
+  EXPECT_EQ(p.optimized.find("PushedFilters"), std::string::npos);
+}
+
+}  // namespace
