@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Benchmark TPC-H Q1, Q3 and Q18 with DataFrames against DuckDB (2 threads), in the same run.
 #
-# Usage: bench/dataframe_bench.sh [--sf 1] [--rounds 3] [--np 3] [--queries "q1 q3 q18"] [--keep]
+# Usage: bench/dataframe_bench.sh [--sf 1] [--rounds 3] [--np 3] [--queries "q1 q3 q18"]
+#                                 [--modes "csv cache"] [--keep]
 #
 # Needs ../shared/tools/tpch (the table generator and DuckDB's runner) and
 # `npm ci --prefix tests/oracle` (DuckDB's npm package). Tables are made once into bench/.cache.
 # Interleaved rounds per query: DuckDB from the CSVs (threads=2), build/bin/tpch in local mode,
-# and under mpirun -n NP --oversubscribe --bind-to none; every answer is compared with DuckDB's
-# (doubles to a relative 1e-9). Prints median wall seconds and ratios to DuckDB.
+# and under mpirun -n NP --oversubscribe --bind-to none; then (mode cache) DuckDB over tables
+# loaded in memory and tpch --cache over cached tables, 3 timed runs each after the untimed
+# load (their median counts). Every answer is compared with DuckDB's (doubles to a relative
+# 1e-9). Prints median seconds and ratios to DuckDB.
 set -euo pipefail
 
 SF=1
 ROUNDS=3
 NP=3
 QUERIES="q1 q3 q18"
+MODES="csv cache"
 KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -21,8 +25,9 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --np) NP="$2"; shift 2 ;;
     --queries) QUERIES="$2"; shift 2 ;;
+    --modes) MODES="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "dataframe_bench: error: unknown argument $1" >&2; exit 64 ;;
   esac
 done
@@ -58,8 +63,19 @@ run() {  # run LABEL CMD...: times one run into times.tsv, its answer into LABEL
   printf '%s\t%s\n' "$label" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')" >> "$WORK/times.tsv"
 }
 
-check() {  # check LABEL Q: the answer equals DuckDB's
-  python3 - "$WORK/$1.tsv" "$WORK/duckdb.$2.tsv" "$ROOT/tests/oracle" <<'PY' || die "$1: answer differs from DuckDB's"
+run_repeated() {  # run_repeated LABEL CMD...: as run, but the median of the runs the command timed on stderr
+  local label="$1" rc=0; shift
+  "$@" > "$WORK/$label.tsv" 2> "$WORK/$label.err" || rc=$?
+  [ "$rc" = 0 ] || { tail -n 20 "$WORK/$label.err" >&2; die "$label failed with exit code $rc: $*"; }
+  local m
+  m=$(awk '$NF == "s" && $(NF-1) ~ /^[0-9.]+$/ { print $(NF-1) }' "$WORK/$label.err" | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
+  [ -n "$m" ] || die "$label printed no timed runs"
+  printf '%s\t%s\n' "$label" "$m" >> "$WORK/times.tsv"
+}
+
+check() {  # check LABEL Q [DUCKDB-LABEL]: the answer equals DuckDB's
+  python3 - "$WORK/$1.tsv" "$WORK/${3:-duckdb}.$2.tsv" "$ROOT/tests/oracle" <<'PY' || die "$1: answer differs from DuckDB's"
 import sys
 sys.path.insert(0, sys.argv[3])
 from check_oracle import compare
@@ -71,21 +87,41 @@ PY
 }
 
 MPI=(mpirun -n "$NP" --oversubscribe --bind-to none)
+has_mode() { case " $MODES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 for round in $(seq 1 "$ROUNDS"); do
   for q in $QUERIES; do
-    run "duckdb.$q" node "$KIT/duckdb-run.mjs" "$DATA" "$q" --threads 2
-    run "local.$q" "$APP" "$DATA" --query "$q"
-    check "local.$q" "$q"
-    run "np$NP.$q" "${MPI[@]}" "$APP" "$DATA" --query "$q"
-    check "np$NP.$q" "$q"
+    if has_mode csv; then
+      run "duckdb.$q" node "$KIT/duckdb-run.mjs" "$DATA" "$q" --threads 2
+      run "local.$q" "$APP" "$DATA" --query "$q"
+      check "local.$q" "$q"
+      run "np$NP.$q" "${MPI[@]}" "$APP" "$DATA" --query "$q"
+      check "np$NP.$q" "$q"
+    fi
+    if has_mode cache; then
+      run_repeated "duckdb.cache.$q" node "$KIT/duckdb-run.mjs" "$DATA" "$q" --threads 2 --in-memory --repeat 3
+      run_repeated "local.cache.$q" "$APP" "$DATA" --query "$q" --cache --repeat 3
+      check "local.cache.$q" "$q" "duckdb.cache"
+      run_repeated "np$NP.cache.$q" "${MPI[@]}" "$APP" "$DATA" --query "$q" --cache --repeat 3
+      check "np$NP.cache.$q" "$q" "duckdb.cache"
+    fi
   done
 done
 
 median() { awk -v l="$1" '$1 == l { print $2 }' "$WORK/times.tsv" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-echo "TPC-H SF $SF from CSV, $ROUNDS rounds (median wall seconds; ratio = libdataflow / DuckDB with 2 threads)"
-for q in $QUERIES; do
-  d=$(median "duckdb.$q"); l=$(median "local.$q"); m=$(median "np$NP.$q")
-  printf '  %-4s duckdb %7.3f s  local %7.3f s (%5.2fx)  -n %s %7.3f s (%5.2fx)\n' "$q" "$d" "$l" \
-    "$(awk -v a="$l" -v b="$d" 'BEGIN { print a / b }')" "$NP" "$m" "$(awk -v a="$m" -v b="$d" 'BEGIN { print a / b }')"
-  echo "RESULT query=$q sf=$SF rounds=$ROUNDS duckdb_s=$d local_ratio=$(awk -v a="$l" -v b="$d" 'BEGIN { printf "%.2f", a / b }') np${NP}_ratio=$(awk -v a="$m" -v b="$d" 'BEGIN { printf "%.2f", a / b }')"
-done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+report() {  # report MODE-PREFIX TITLE
+  local p="$1"
+  echo "$2"
+  for q in $QUERIES; do
+    d=$(median "duckdb$p.$q"); l=$(median "local$p.$q"); m=$(median "np$NP$p.$q")
+    printf '  %-4s duckdb %7.3f s  local %7.3f s (%5.2fx)  -n %s %7.3f s (%5.2fx)\n' "$q" "$d" "$l" "$(ratio "$l" "$d")" \
+      "$NP" "$m" "$(ratio "$m" "$d")"
+    echo "RESULT mode=${p:-.csv} query=$q sf=$SF rounds=$ROUNDS duckdb_s=$d local_ratio=$(ratio "$l" "$d") np${NP}_ratio=$(ratio "$m" "$d")"
+  done
+}
+if has_mode csv; then
+  report "" "TPC-H SF $SF from CSV, $ROUNDS rounds (median wall seconds; ratio = libdataflow / DuckDB with 2 threads)"
+fi
+if has_mode cache; then
+  report ".cache" "TPC-H SF $SF over tables in memory (DuckDB: loaded tables; libdataflow: cache()), $ROUNDS rounds of 3 runs (median seconds of a query; ratio as above)"
+fi
