@@ -25,6 +25,7 @@ namespace dataflow {
 class DataFrame;
 namespace detail {
 struct FrameData;
+struct FrameAccess;
 // The frame of `rows` (each a record's values, frame::encode_value after another) of
 // `schema`; `plan` is its explain() leaf. (to_df's non-template part.)
 DataFrame frame_from_rows(Dataset<std::string> rows, Schema schema, bool driver, std::string plan);
@@ -158,6 +159,7 @@ class DataFrame {
   static Column to_select(const char* name) { return to_select(std::string(name)); }
 
   friend class GroupedData;
+  friend struct detail::FrameAccess;  // the optimizer's rules (src/frame/optimizer/)
   friend DataFrame detail::frame_from_rows(Dataset<std::string>, Schema, bool, std::string);
   std::shared_ptr<const Schema> schema_;
   std::shared_ptr<const detail::FrameData> data_;

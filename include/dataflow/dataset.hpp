@@ -326,6 +326,8 @@ class Dataset {
   std::string explain() const { return runtime_->explain(node_); }
 
   int node_id() const { return node_; }
+  // The session's settings (Session::config()), as every rank has them.
+  const Config& config() const { return runtime_->config(); }
 
   // A DataFrame of these records: a column per element of a pair or tuple, or one column
   // (Spark's toDF; defined in dataflow/dataframe.hpp, which a caller includes).

@@ -11,7 +11,8 @@ string member and with a uint64 member. Cases:
   read-*: print_schema's types, and every row written as CSV equal to h5py's, in order.
   select3: a select of 3 of the 20 members reads only those (explain: ReadSchema) and
   gives their values.
-  query: filter, group_by, sum/count/max and a UDF equal to numpy's.
+  query: filter (pushed into the scan: explain says so), group_by, sum/count/max and a UDF
+         equal to numpy's.
   copy: write().hdf5 read back by h5py (dtype, order, values); an existing file is 73,
   mode overwrite replaces it, mode ignore leaves it.
   errors: a string member and a uint64 member are 65 naming them, a missing file 66, a
@@ -183,6 +184,10 @@ def case_query(r, d, table, fails):
     res = r.run("query", os.path.join(d, "wide.h5"), "/table", out)
     if not expect_exit(fails, "query", res, 0):
         return
+    # The filter right after the read is evaluated by the HDF5 scan (pushed down).
+    optimized = res.stdout.decode().partition("== Optimized Logical Plan ==")[2]
+    if "hdf5 /table PushedFilters: [(m00 > 0)]," not in optimized:
+        fails.append("query: the filter is not pushed into the scan:\n%s" % res.stdout.decode())
     header, rows = read_csv_dir(out)
     if header != ["m05", "s", "n", "mx", "k3"]:
         fails.append("query: header %s" % header)

@@ -68,7 +68,7 @@ Column DataFrame::operator[](const std::string& name) const {
 
 DataFrame DataFrame::select(const std::vector<Column>& columns) const {
   // Column pruning (optimizer/scan_frame.cpp): a select right after a scan that can read
-  // fewer columns reads only those it uses.
+  // fewer columns, or after a projection, makes it again with only the columns it uses.
   if (data_->read_columns && !data_->persisted && schema_->size() > 1) {
     std::vector<bool> used(schema_->size());
     for (const Column& c : columns) frame::mark_columns(frame::bind(c, *schema_), used);
@@ -86,25 +86,35 @@ DataFrame DataFrame::select(const std::vector<Column>& columns) const {
   }
   std::vector<BoundExpr> exprs;
   std::vector<Field> fields;
-  std::vector<std::size_t> passed;  // a projection of plain columns: the column each one is
+  std::vector<frame::ColumnOrigin> origin;  // the input column each output column passes, if any
   for (const Column& c : columns) {
     exprs.push_back(frame::bind(c, *schema_));
     fields.push_back({exprs.back().name, exprs.back().type, true});
-    if (const BoundExpr* plain = plain_column(exprs.back())) passed.push_back(plain->column);
+    const BoundExpr* plain = plain_column(exprs.back());
+    origin.push_back(plain ? frame::ColumnOrigin(std::pair<std::size_t, std::size_t>{0, plain->column}) : std::nullopt);
   }
   auto out = std::make_shared<const Schema>(std::move(fields));
   std::string text = "Project [" + names_of(exprs) + "]";
   auto batches = frame::project(data_->batches, schema_, std::move(exprs));
   auto data = std::make_shared<detail::FrameData>(*with_batches(*data_, *schema_, batches, std::move(text)));
-  // Filter pushdown through a projection of plain columns: the filter over the columns they
-  // are, pushed below, and the projection again on top.
-  if (data_->push_filter && !data_->persisted && passed.size() == columns.size()) {
-    data->push_filter = [below = *this, columns, passed, out](const Column& condition) -> std::optional<DataFrame> {
-      const auto renamed = frame::rename_columns(condition, *out, passed, *below.schema_);
-      if (!renamed) return std::nullopt;
-      const auto pushed = below.data_->push_filter(*renamed);
-      if (!pushed) return std::nullopt;
-      return pushed->select(columns);
+  // Column pruning through the projection: a select over it makes it again with only the
+  // columns that select uses, which prunes what is below it in turn.
+  if (batches.config().optimizer) {
+    data->read_columns = [below = *this, columns](const std::vector<std::size_t>& used) {
+      std::vector<Column> kept;
+      for (std::size_t i : used) kept.push_back(columns[i]);
+      return below.select(kept);
+    };
+  }
+  // Filter pushdown through the projection, where what is below takes filters: the conjuncts
+  // over plain columns (renamed or not) filter the input, the projection is made again on
+  // top, the other conjuncts filter its output.
+  if (data_->push_filter && !data_->persisted) {
+    data->push_filter = [below = *this, columns, out, origin](const Column& condition) -> std::optional<DataFrame> {
+      const frame::SplitFilter split = frame::split_filter(condition, *out, origin, {below.schema_.get()});
+      if (split.to[0].empty()) return std::nullopt;
+      const DataFrame projected = below.filter(frame::conjunction(split.to[0])).select(columns);
+      return split.rest.empty() ? projected : projected.filter(frame::conjunction(split.rest));
     };
   }
   return DataFrame(out, std::move(data));
@@ -143,7 +153,16 @@ DataFrame DataFrame::filter(const Column& condition) const {
     }
     return out;  // no empty batch: take(n) of batches then holds n rows
   });
-  return DataFrame(schema_, with_batches(*data_, *schema_, batches, std::move(text)));
+  auto data = std::make_shared<detail::FrameData>(*with_batches(*data_, *schema_, batches, std::move(text)));
+  // A filter that stays here lets later ones past it (filters commute), down to where they go.
+  if (data_->push_filter && !data_->persisted) {
+    data->push_filter = [below = *this, condition](const Column& later) -> std::optional<DataFrame> {
+      const auto pushed = below.data_->push_filter(later);
+      if (!pushed) return std::nullopt;
+      return pushed->filter(condition);
+    };
+  }
+  return DataFrame(schema_, std::move(data));
 }
 
 DataFrame DataFrame::with_column(const std::string& name, const Column& value) const {

@@ -32,6 +32,12 @@ struct PlanNode {
 };
 using PlanPtr = std::shared_ptr<const PlanNode>;
 
+// What the optimizer's rules, outside DataFrame's members, read of a frame.
+struct FrameAccess {
+  static const std::shared_ptr<const FrameData>& data(const DataFrame& df) { return df.data_; }
+  static const std::shared_ptr<const Schema>& schema(const DataFrame& df) { return df.schema_; }
+};
+
 // A fresh frame identity (never 0), from a counter every rank advances in program order.
 std::uint64_t next_frame_id();
 

@@ -10,6 +10,7 @@
 #include "frame/api/frame_data.hpp"
 #include "frame/api/frame_rows.hpp"
 #include "frame/expr/value_codec.hpp"
+#include "frame/optimizer/filter_pushdown.hpp"
 
 namespace dataflow {
 namespace {
@@ -164,8 +165,14 @@ DataFrame DataFrame::union_all(const DataFrame& other) const {
   auto out = std::make_shared<const Schema>(std::move(fields));
   auto batches = as_schema(data_->batches, schema_, *out, take)
                      .union_with(as_schema(other.data_->batches, other.schema_, *out, take));
-  return DataFrame(out, detail::with_plan(batches, data_->driver, "Union",
-                                          {detail::plan_of(*data_, a), detail::plan_of(*other.data_, b)}));
+  auto data = std::make_shared<detail::FrameData>(*detail::with_plan(
+      batches, data_->driver, "Union", {detail::plan_of(*data_, a), detail::plan_of(*other.data_, b)}));
+  // Filter pushdown into both sides (optimizer/filter_pushdown.cpp).
+  if (batches.config().optimizer) {
+    data->push_filter = detail::union_pushdown(*this, other, out,
+                                               [](const DataFrame& l, const DataFrame& r) { return l.union_all(r); });
+  }
+  return DataFrame(out, std::move(data));
 }
 
 DataFrame DataFrame::union_by_name(const DataFrame& other, bool allow_missing_columns) const {

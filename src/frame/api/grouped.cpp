@@ -13,6 +13,7 @@
 #include "frame/expr/aggregate.hpp"
 #include "frame/expr/bound_expr.hpp"
 #include "frame/expr/value_codec.hpp"
+#include "frame/optimizer/filter_pushdown.hpp"
 #include "frame/vector/record_batch.hpp"
 #include "frame/vector/row_codec.hpp"
 
@@ -153,10 +154,24 @@ DataFrame GroupedData::agg(const std::vector<Column>& aggregates) const {
         }
         return writer.finish();
       });
-  return DataFrame(out, detail::with_plan(Dataset<std::string>(batches), frame_.data_->driver,
-                                          "Aggregate [" + detail::column_list(*out, keys.size()) + "], [" +
-                                              detail::column_list(*out) + "]",
-                                          {detail::plan_of(*frame_.data_, in)}));
+  auto data = std::make_shared<detail::FrameData>(*detail::with_plan(
+      Dataset<std::string>(batches), frame_.data_->driver,
+      "Aggregate [" + detail::column_list(*out, keys.size()) + "], [" + detail::column_list(*out) + "]",
+      {detail::plan_of(*frame_.data_, in)}));
+  // Filter pushdown below the aggregate for conditions on plain grouping keys
+  // (optimizer/filter_pushdown.cpp).
+  if (batches.config().optimizer) {
+    std::vector<frame::ColumnOrigin> origin(out->size());
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      const BoundExpr* key = &keys[k];
+      while (key->kind == detail::ExprKind::kAlias) key = &key->children[0];
+      if (key->kind == detail::ExprKind::kColumn) origin[k] = std::pair<std::size_t, std::size_t>{0, key->column};
+    }
+    data->push_filter = detail::aggregate_pushdown(
+        frame_, out, std::move(origin),
+        [keys = keys_, aggregates](const DataFrame& filtered) { return GroupedData(filtered, keys).agg(aggregates); });
+  }
+  return DataFrame(out, std::move(data));
 }
 
 DataFrame GroupedData::agg(const std::vector<std::pair<std::string, std::string>>& column_function) const {

@@ -16,6 +16,7 @@
 #include "frame/api/frame_rows.hpp"
 #include "frame/api/join_spec.hpp"
 #include "frame/expr/value_codec.hpp"
+#include "frame/optimizer/filter_pushdown.hpp"
 
 namespace dataflow {
 namespace {
@@ -298,7 +299,8 @@ namespace {
 
 // The join of two frames once `spec` is bound: keyed rows, the engine's join, batches.
 DataFrame run_join(const DataFrame& self, const DataFrame& other, const detail::FrameData& l,
-                   const detail::FrameData& r, std::shared_ptr<JoinSpec> spec, std::string plan_text) {
+                   const detail::FrameData& r, std::shared_ptr<JoinSpec> spec, std::string plan_text,
+                   detail::JoinRebuild rebuild) {
   const How how = spec->how;
   Keying lk, rk;
   if (spec->left_keys.empty()) {
@@ -334,9 +336,12 @@ DataFrame run_join(const DataFrame& self, const DataFrame& other, const detail::
     if (how == How::kFull) return pairs_to_batches(left.full_outer_join(right), s);
     return pairs_to_batches(left.join(right), s);
   }();
-  auto data = detail::with_plan(batches, l.driver, std::move(plan_text),
-                                {detail::plan_of(l, self.schema()), detail::plan_of(r, other.schema())});
-  return DataFrame(s->out, data);
+  auto data = std::make_shared<detail::FrameData>(
+      *detail::with_plan(batches, l.driver, std::move(plan_text),
+                         {detail::plan_of(l, self.schema()), detail::plan_of(r, other.schema())}));
+  // Filter pushdown through the join (optimizer/filter_pushdown.cpp).
+  if (batches.config().optimizer) data->push_filter = detail::join_pushdown(self, other, s, std::move(rebuild));
+  return DataFrame(s->out, std::move(data));
 }
 
 }  // namespace
@@ -394,7 +399,8 @@ DataFrame DataFrame::join(const DataFrame& other, const std::vector<std::string>
   }
   spec->out = std::make_shared<const Schema>(std::move(fields));
   std::string text = "Join UsingJoin(" + std::string(frame::how_name(spec->how)) + ", [" + names + "])";
-  return run_join(*this, other, *data_, *other.data_, std::move(spec), std::move(text));
+  return run_join(*this, other, *data_, *other.data_, std::move(spec), std::move(text),
+                  [on, how](const DataFrame& l, const DataFrame& r) { return l.join(r, on, how); });
 }
 
 DataFrame DataFrame::join(const DataFrame& other, const std::string& on, const std::string& how) const {
@@ -418,7 +424,8 @@ DataFrame DataFrame::join(const DataFrame& other, const Column& on, const std::s
     spec->out_columns.push_back({OutColumn::kRight, i});
   }
   std::string text = "Join " + std::string(frame::how_name(spec->how)) + ", " + on.name();
-  return run_join(*this, other, *data_, *other.data_, std::move(spec), std::move(text));
+  return run_join(*this, other, *data_, *other.data_, std::move(spec), std::move(text),
+                  [on, how](const DataFrame& l, const DataFrame& r) { return l.join(r, on, how); });
 }
 
 DataFrame DataFrame::hint_broadcast() const {
@@ -440,7 +447,8 @@ DataFrame DataFrame::cross_join(const DataFrame& other) const {
   spec->out = spec->combined;
   for (std::size_t i = 0; i < spec->left->size(); ++i) spec->out_columns.push_back({OutColumn::kLeft, i});
   for (std::size_t i = 0; i < spec->right->size(); ++i) spec->out_columns.push_back({OutColumn::kRight, i});
-  return run_join(*this, other, *data_, *other.data_, std::move(spec), "Join Cross");
+  return run_join(*this, other, *data_, *other.data_, std::move(spec), "Join Cross",
+                  [](const DataFrame& l, const DataFrame& r) { return l.cross_join(r); });
 }
 
 }  // namespace dataflow

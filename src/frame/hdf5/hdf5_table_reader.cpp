@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,8 @@
 
 #include "dataflow/frame_io.hpp"
 #include "frame/api/frame_data.hpp"
+#include "frame/expr/bound_expr.hpp"
+#include "frame/optimizer/predicate.hpp"
 #include "frame/vector/record_batch.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/input_paths.hpp"
@@ -83,13 +86,33 @@ struct Table {
   io::h5::TableLayout layout;
 };
 
-// The frame of `members` (indices into the layout's columns, ascending) of the table.
-DataFrame table_frame(std::shared_ptr<const Table> table, const std::vector<std::size_t>& members) {
+// The frame of `members` (indices into the layout's columns) of the table's rows that pass
+// `filter` (over the layout's columns; none: every row). The scan reads the members and the
+// columns only the filter reads, evaluates it on each batch, and keeps the members.
+DataFrame table_frame(std::shared_ptr<const Table> table, const std::vector<std::size_t>& members,
+                      std::shared_ptr<const frame::BoundExpr> filter) {
   const std::string where = "HDF5 input " + table->paths.front() + ", dataset " + table->dataset;
+  std::vector<bool> wanted(table->layout.columns.size());
+  for (std::size_t m : members) wanted[m] = true;
+  if (filter) frame::mark_columns(*filter, wanted);
+  std::vector<std::size_t> read, position(wanted.size());
+  for (std::size_t c = 0; c < wanted.size(); ++c) {
+    if (!wanted[c]) continue;
+    position[c] = read.size();
+    read.push_back(c);
+  }
+  std::vector<std::size_t> kept;  // each member's column in the batch read
+  bool identity = members.size() == read.size();
+  for (std::size_t m : members) {
+    identity = identity && position[m] == kept.size();
+    kept.push_back(position[m]);
+  }
+  std::optional<frame::BoundExpr> predicate;
+  if (filter) predicate = frame::remap_columns(*filter, position);
   RecordType type;
   std::vector<Field> fields;
   std::uint32_t offset = 0;
-  for (std::size_t m : members) {
+  for (std::size_t m : read) {
     const io::h5::TableColumn& c = table->layout.columns[m];
     const auto [column, memory] = column_type(c, where);
     fields.push_back({c.name, column, false});
@@ -104,7 +127,7 @@ DataFrame table_frame(std::shared_ptr<const Table> table, const std::vector<std:
     type.element = type.fields.front().type;
     type.fields.clear();
   }
-  auto schema = std::make_shared<const Schema>(std::move(fields));
+  auto schema = std::make_shared<const Schema>(std::move(fields));  // of the batch read
 
   std::string label = "hdf5(";
   for (std::size_t i = 0; i < table->paths.size(); ++i) label += (i ? ", " : "") + table->paths[i];
@@ -115,7 +138,7 @@ DataFrame table_frame(std::shared_ptr<const Table> table, const std::vector<std:
   spec.record_type = detail::h5::encode(type);
   const int node = table->rt->add_node(std::move(spec));
   auto producer = std::make_shared<const detail::Producer<std::string>>(
-      [node, type, schema](detail::TaskContext& ctx, detail::Emit<std::string> emit) {
+      [node, type, schema, kept, predicate, identity](detail::TaskContext& ctx, detail::Emit<std::string> emit) {
         std::string bytes;
         detail::h5::read_split(ctx.input(node).slice, type, [&](const void* data, std::uint64_t rows, std::uint64_t) {
           const char* p = static_cast<const char*>(data);
@@ -138,6 +161,17 @@ DataFrame table_frame(std::shared_ptr<const Table> table, const std::vector<std:
               const char* member = first + type.fields[c].offset;
               for (std::uint32_t i = 0; i < n; ++i) std::memcpy(&v.data[i * width], member + i * stride, width);
             }
+            if (predicate) {  // a pushed filter: its rows
+              const std::vector<std::uint32_t> pass = frame::select_true(*predicate, batch);
+              if (pass.empty()) continue;  // a frame has no empty batch
+              if (pass.size() < batch.rows) batch = frame::gather(batch, pass);
+            }
+            if (!identity) {  // the members, in their order
+              frame::RecordBatch out;
+              out.rows = batch.rows;
+              for (std::size_t c : kept) out.columns.push_back(std::move(batch.columns[c]));
+              batch = std::move(out);
+            }
             bytes.clear();
             frame::encode_batch(batch, bytes);
             emit(bytes);
@@ -152,9 +186,11 @@ DataFrame table_frame(std::shared_ptr<const Table> table, const std::vector<std:
     source.push_back({c.name, column_type(c, where).first, false});
   scan.source = std::make_shared<const Schema>(std::move(source));
   scan.columns = members;
-  scan.make = [table](std::vector<std::size_t> subset, std::shared_ptr<const frame::BoundExpr>) {
-    return table_frame(table, subset);
+  scan.filter = std::move(filter);
+  scan.make = [table](std::vector<std::size_t> subset, std::shared_ptr<const frame::BoundExpr> f) {
+    return table_frame(table, subset, std::move(f));
   };
+  scan.evaluates_filters = true;
   scan.optimize = table->rt->config().optimizer;
   return detail::scan_frame(std::move(scan), std::move(batches), table->driver);
 }
@@ -188,7 +224,7 @@ DataFrame DataFrameReader::hdf5(const std::vector<std::string>& paths, const std
   table->layout = decode_layout(std::string_view(verdict).substr(1));
   std::vector<std::size_t> all(table->layout.columns.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  return table_frame(std::move(table), all);
+  return table_frame(std::move(table), all, nullptr);
 }
 
 }  // namespace dataflow

@@ -1,7 +1,8 @@
 // HDF5 tables as DataFrames, end to end (check_frame_hdf5.py drives it against h5py):
 //   frame_hdf5_program read FILE DATASET OUT       print_schema(), then the rows as CSV in OUT
 //   frame_hdf5_program select3 FILE DATASET OUT    select of 3 members (m03, m11, m19): explain(true), CSV
-//   frame_hdf5_program query FILE DATASET OUT      filter, group_by m05, sum/count/max, a UDF: CSV
+//   frame_hdf5_program query FILE DATASET OUT      filter, group_by m05, sum/count/max, a UDF:
+//                                                  explain(true), CSV
 //   frame_hdf5_program copy FILE DATASET OUT SET MODE   with a column twice = 2 * m08 and a flag,
 //                                                  written by write().mode(MODE).hdf5(OUT, SET)
 //   frame_hdf5_program write-null OUT              a frame with a null written to HDF5 (exit 65)
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
                           .agg(F::sum("m08").alias("s"), F::count("*").alias("n"), F::max("m03").alias("mx"),
                                F::max(cube(col("m05"))).alias("k3"))
                           .order_by("m05");
+      df.explain(true);
       csv(df, args.at(3));
     } else if (mode == "copy") {
       session.read()
