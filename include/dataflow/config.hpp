@@ -78,9 +78,11 @@ struct Config {
   int progress_interval_seconds = 30;
   // Print each job's plan (explain()) to stderr on the driver before it runs.
   bool explain = false;
-  // The DataFrame optimizer's rules (column pruning and filter pushdown into the scans);
-  // off, DataFrames run as written (--optimizer off, DATAFLOW_OPTIMIZER=off): the rules
-  // change speed, never answers, and this is how to check it.
+  // The DataFrame optimizer's rules (column pruning, filter pushdown); off, DataFrames run
+  // as written (--optimizer off, DATAFLOW_OPTIMIZER=off). The rules change speed, not
+  // answers, with one exception that Spark's CSV column pruning shares: a CSV scan checks
+  // only the columns it reads, so which records DROPMALFORMED drops and FAILFAST fails on
+  // can differ. Every rank must agree (the session takes it as on only where all have it on).
   bool optimizer = true;
   // --check-spmd: the driver also runs the first task of each stage that reads no shuffle
   // and compares its output with the executor's; a difference (a lambda that reads data only

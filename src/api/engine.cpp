@@ -150,6 +150,8 @@ Engine::Engine(int& argc, char**& argv)
   config_.executor_memory = static_cast<std::uint64_t>(world_.min_over_ranks(executor ? kib : INT_MAX)) << 10;
   const int mine = node_share_of_cores(world_.executors_on_node(), world_.size() == 1);
   auto_cores_ = world_.min_over_ranks(world_.rank() == 0 && world_.size() > 1 ? INT_MAX : mine);
+  // The DataFrame optimizer shapes every rank's plan: on only where it is on everywhere.
+  config_.optimizer = world_.min_over_ranks(config_.optimizer ? 1 : 0) == 1;
   if (world_.min_over_ranks(error.empty() ? 1 : 0) == 0) {
     if (error.empty()) error = "bad DATAFLOW_* setting on another rank";
     // Reported here, before MPI_Finalize: once a rank exits non-zero, mpirun kills the rest.

@@ -96,6 +96,12 @@ def main():
                   file=sys.stderr)
             return 1
         failures = []
+        # The run's optimizer setting is the one the environment asked for.
+        want = "optimizer %s" % ("off" if os.environ.get("DATAFLOW_OPTIMIZER") == "off" else "on")
+        with open(os.path.join(out, "_settings.txt")) as f:
+            got = f.read().strip()
+        if got != want:
+            failures.append("the run's settings are '%s', not '%s'" % (got, want))
         for name in names:
             path = os.path.join(out, name + ".tsv")
             if not os.path.exists(path):

@@ -69,7 +69,7 @@ Column DataFrame::operator[](const std::string& name) const {
 DataFrame DataFrame::select(const std::vector<Column>& columns) const {
   // Column pruning (optimizer/scan_frame.cpp): a select right after a scan that can read
   // fewer columns, or after a projection, makes it again with only the columns it uses.
-  if (data_->read_columns && !data_->persisted && schema_->size() > 1) {
+  if (data_->read_columns && !data_->cached() && schema_->size() > 1) {
     std::vector<bool> used(schema_->size());
     for (const Column& c : columns) frame::mark_columns(frame::bind(c, *schema_), used);
     std::vector<std::size_t> keep;
@@ -101,7 +101,7 @@ DataFrame DataFrame::select(const std::vector<Column>& columns) const {
   // columns that select uses, which prunes what is below it in turn.
   if (batches.config().optimizer) {
     data->read_columns = [below = *this, columns](const std::vector<std::size_t>& used) {
-      std::vector<Column> kept;
+      std::vector<Column> kept;  // (a select over `below`, cached or not, reads what it should)
       for (std::size_t i : used) kept.push_back(columns[i]);
       return below.select(kept);
     };
@@ -109,8 +109,9 @@ DataFrame DataFrame::select(const std::vector<Column>& columns) const {
   // Filter pushdown through the projection, where what is below takes filters: the conjuncts
   // over plain columns (renamed or not) filter the input, the projection is made again on
   // top, the other conjuncts filter its output.
-  if (data_->push_filter && !data_->persisted) {
+  if (data_->push_filter && !data_->cached()) {
     data->push_filter = [below = *this, columns, out, origin](const Column& condition) -> std::optional<DataFrame> {
+      if (below.data_->cached()) return std::nullopt;  // cached since: read the cache
       const frame::SplitFilter split = frame::split_filter(condition, *out, origin, {below.schema_.get()});
       if (split.to[0].empty()) return std::nullopt;
       const DataFrame projected = below.filter(frame::conjunction(split.to[0])).select(columns);
@@ -135,7 +136,7 @@ DataFrame DataFrame::filter(const Column& condition) const {
   std::string text = "Filter " + predicate.name;
   // Filter pushdown (optimizer/scan_frame.cpp): into the scan below, which evaluates it as it
   // builds each batch.
-  if (data_->push_filter && !data_->persisted) {
+  if (data_->push_filter && !data_->cached()) {
     if (const auto pushed = data_->push_filter(condition)) {
       auto as_written = std::make_shared<const detail::PlanNode>(
           detail::PlanNode{std::move(text), {detail::plan_of(*data_, *schema_)}, nullptr});
@@ -155,8 +156,9 @@ DataFrame DataFrame::filter(const Column& condition) const {
   });
   auto data = std::make_shared<detail::FrameData>(*with_batches(*data_, *schema_, batches, std::move(text)));
   // A filter that stays here lets later ones past it (filters commute), down to where they go.
-  if (data_->push_filter && !data_->persisted) {
+  if (data_->push_filter && !data_->cached()) {
     data->push_filter = [below = *this, condition](const Column& later) -> std::optional<DataFrame> {
+      if (below.data_->cached()) return std::nullopt;  // cached since: read the cache
       const auto pushed = below.data_->push_filter(later);
       if (!pushed) return std::nullopt;
       return pushed->filter(condition);

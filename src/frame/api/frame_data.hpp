@@ -61,8 +61,11 @@ struct FrameData {
   // it does not read are converted only for the rows that pass; nullopt where it cannot.
   std::function<std::optional<DataFrame>(const Column& condition)> push_filter = nullptr;
   // Set by persist (which marks the batches' node, as Spark's cache marks the frame): a
-  // persisted frame is read from its cache, never narrowed into a new scan.
-  mutable bool persisted = false;
+  // persisted frame is read from its cache, never narrowed into a new scan. Shared by the
+  // copies of this FrameData (a broadcast hint, a rule's rewrite of the plan), which hold
+  // the same batches, so that caching one is seen by every hook that holds another.
+  std::shared_ptr<bool> persisted = std::make_shared<bool>(false);
+  bool cached() const { return *persisted; }
 };
 
 // The first `count` column names of `schema`, comma-separated, as plan nodes list them.

@@ -280,13 +280,13 @@ DataFrame DataFrame::coalesce(int partitions) const {
 
 DataFrame DataFrame::persist(StorageLevel level) const {
   data_->batches.persist(level);  // marks this frame's own node, as Spark's cache()
-  data_->persisted = true;
+  *data_->persisted = true;
   return *this;
 }
 
 DataFrame DataFrame::unpersist() const {
   data_->batches.unpersist();
-  data_->persisted = false;
+  *data_->persisted = false;
   return *this;
 }
 

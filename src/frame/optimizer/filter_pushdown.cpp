@@ -11,14 +11,15 @@ using frame::ColumnOrigin;
 using frame::How;
 using frame::OutColumn;
 
-// `side` filtered by `terms`, still the frame df["x"] of `side` names, broadcast if it was.
+// `side` filtered by `terms`, still the frame df["x"] of `side` names, and still hinted for a
+// broadcast join (F::broadcast) if it was.
 DataFrame filtered_side(const DataFrame& side, const std::vector<Column>& terms) {
   if (terms.empty()) return side;
   const DataFrame f = side.filter(frame::conjunction(terms));
   auto data = std::make_shared<FrameData>(*FrameAccess::data(f));
   data->id = FrameAccess::data(side)->id;
-  data->broadcast = FrameAccess::data(side)->broadcast;
-  return DataFrame(FrameAccess::schema(f), std::move(data));
+  const DataFrame same(FrameAccess::schema(f), std::move(data));
+  return FrameAccess::data(side)->broadcast ? same.hint_broadcast() : same;
 }
 
 // Where a join's output column comes from, as far as a filter may move: {0, column} of the
