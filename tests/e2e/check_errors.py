@@ -12,10 +12,10 @@ must hold exactly one "wordcount: error: ..." line (rank 0 only) when the code i
 and the run must end within the timeout without a crash, a core file or a leftover process.
 
   78  bad DATAFLOW_* setting (one line, from rank 0), DATAFLOW_BROADCAST_JOIN_THRESHOLD and
-      DATAFLOW_EXECUTOR_MEMORY and DATAFLOW_SPILL_COMPRESSION included
+      DATAFLOW_EXECUTOR_MEMORY, DATAFLOW_SPILL_COMPRESSION and DATAFLOW_OPTIMIZER included
   66  missing input path, glob matching nothing or only _/. files (nothing is created)
   64  unknown flag (usage on stderr), non-numeric --top, bad --split-size, bad --executor-memory,
-      bad --spill-compression, no INPUT
+      bad --spill-compression, bad --optimizer, no INPUT
   73  output directory exists (left untouched: same entries, contents and mtimes)
   70  DATAFLOW_FAULT=throw:stage=0,partition=P on every attempt: "failed 4 times",
       "partition P", "injected fault"; with -o: no _SUCCESS, no part file, no _temporary
@@ -315,6 +315,9 @@ def build_cases():
                                                words=["--executor-memory", "bogus"]), quick=False),
         C("bad_spill_compression", g, usage_case(["--spill-compression", "zip", "@DATA@/crlf.txt"],
                                                  words=["--spill-compression", "zip"]), quick=False),
+        C("bad_optimizer", g, usage_case(["--optimizer", "maybe", "@DATA@/crlf.txt"],
+                                         words=["--optimizer", "maybe"]), quick=False),
+        C("bad_optimizer_env", g, bad_setting_case("DATAFLOW_OPTIMIZER", "maybe"), quick=False),
         C("bad_max_result_size", g, usage_case(["--max-result-size", "1T", "@DATA@/crlf.txt"],
                                                words=["--max-result-size"]), quick=False),
         C("max_result_size_exceeded", g, max_result_size_case("1K", 70), quick=False),
