@@ -31,6 +31,9 @@
 namespace dataflow {
 
 class DataFrame;
+namespace detail {
+struct BatchJoinAccess;
+}
 
 // Dataset<T, Chain>: records of type T, computed by `Chain` (the narrow operations since the
 // last source or shuffle, composed at compile time) over a type-erased source. Name the type
@@ -336,7 +339,8 @@ class Dataset {
  private:
   template <class, class>
   friend class Dataset;
-  friend class DataFrameWriter;  // writes its column batches with save_hdf5_staged
+  friend class DataFrameWriter;           // writes its column batches with save_hdf5_staged
+  friend struct detail::BatchJoinAccess;  // DataFrame joins zip their own column batches
 
   // save_as_hdf5 with the records' HDF5 type.
   void save_hdf5_as(const std::string& file, const std::string& dataset, const detail::h5::RecordType& type,

@@ -140,6 +140,9 @@ TEST(Functions, IsIn) {
   // No match and a null in the list: null, as SQL.
   EXPECT_EQ(cells(col("i").isin({lit(3), col("l")})), (Cells{"false", "NULL", "NULL", "false"}));
   EXPECT_EQ(col("a").isin(1, 2, 3).name(), "(a IN (1, 2, 3))");
+  // Spark's equality for IN (and join keys): NaN equals NaN, -0.0 equals 0.0.
+  EXPECT_EQ(cells(F::sqrt(col("x") - 10).isin(F::sqrt(lit(-1.0)))), (Cells{"true", "true", "true", "NULL"}));
+  EXPECT_EQ(cells((col("x") * 0).isin(lit(-0.0))), (Cells{"true", "true", "true", "NULL"}));
 }
 
 TEST(Functions, Dates) {

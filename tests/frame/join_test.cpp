@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -18,6 +19,7 @@ using dataflow::DataFrame;
 using dataflow::functions::col;
 using dataflow::functions::lit;
 using Rows = std::vector<std::string>;
+namespace F = dataflow::functions;
 
 // emp(id, name, dept): dept is a long; d(dept, dname): dept is an integer (keys coerce).
 DataFrame emp() {
@@ -207,6 +209,75 @@ TEST(Join, ManyRowsOutputInFullBatches) {
   const auto top = a.join(b, "k").filter(col("v") == 5999).collect();
   ASSERT_EQ(top.size(), 2u);
   EXPECT_EQ(top[0].get<std::int64_t>("k"), 5999 % 50);
+}
+
+// Rows of (id, w) of a join's output, sorted: which left row met which right row.
+Rows pairs(const DataFrame& df) { return sorted(df.select("id", "w")); }
+
+TEST(Join, FloatStringAndSeveralKeys) {
+  // Spark's key equality: -0.0 equals 0.0 and NaN equals NaN; a null key matches nothing.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::tuple<std::optional<double>, std::string, std::int32_t>> l{
+      {0.0, "a", 1}, {-0.0, "a", 2}, {nan, "b", 3}, {std::nullopt, "a", 4}, {1.5, "c", 5}, {1.5, "d", 6}};
+  std::vector<std::tuple<std::optional<double>, std::string, std::string>> r{
+      {-0.0, "a", "z0"}, {nan, "b", "zn"}, {std::nullopt, "a", "znull"}, {1.5, "c", "z15"}, {1.5, "c", "z15b"}};
+  const DataFrame a = test_session->create_data_frame(l, {"x", "s", "id"}, 2);
+  const DataFrame b = test_session->create_data_frame(r, {"x", "s", "w"}, 3);
+  const std::vector<std::string> on{"x", "s"};
+  const Rows inner{"[1,z0]", "[2,z0]", "[3,zn]", "[5,z15]", "[5,z15b]"};
+  EXPECT_EQ(pairs(a.join(b, on)), inner);
+  EXPECT_EQ(pairs(a.join(b, on, "left")), plus(inner, {"[4,null]", "[6,null]"}));
+  EXPECT_EQ(pairs(a.join(b, on, "right")), plus(inner, {"[null,znull]"}));
+  EXPECT_EQ(pairs(a.join(b, on, "full")), plus(inner, {"[4,null]", "[6,null]", "[null,znull]"}));
+  EXPECT_EQ(sorted(a.join(b, on, "semi").select("id")), (Rows{"[1]", "[2]", "[3]", "[5]"}));
+  EXPECT_EQ(sorted(a.join(b, on, "anti").select("id")), (Rows{"[4]", "[6]"}));
+  // The same keys through a condition, with a predicate on the pairs.
+  const DataFrame cond = a.join(b, a["x"] == b["x"] && a["s"] == b["s"] && b["w"] != "z15b");
+  EXPECT_EQ(pairs(cond), (Rows{"[1,z0]", "[2,z0]", "[3,zn]", "[5,z15]"}));
+}
+
+// Under the tiny-memory runs (512K) the right sides below outgrow a task's memory: the first
+// is joined slice by slice of its key hashes, the second's one key in chunks.
+TEST(Join, RightSideBeyondTheTaskMemory) {
+  const std::string pad(40, 'p');
+  std::vector<std::tuple<std::int64_t, std::int64_t>> l;
+  for (std::int64_t i = 0; i < 4000; ++i) l.emplace_back(i * 13 % 45000, i);  // distinct keys
+  std::vector<std::tuple<std::int64_t, std::string>> r;
+  for (std::int64_t k = 0; k < 30000; ++k) r.emplace_back(k, pad + std::to_string(k));
+  const DataFrame a = test_session->create_data_frame(l, {"k", "id"}, 3);
+  const DataFrame b = test_session->create_data_frame(r, {"k", "w"}, 4);
+  std::int64_t matched = 0, id_sum = 0;
+  for (const auto& [k, id] : l) {
+    if (k < 30000) {
+      ++matched;
+      id_sum += id;
+    }
+  }
+  const auto sums = a.join(b, "k").agg(F::count("*"), F::sum("id")).collect();
+  ASSERT_EQ(sums.size(), 1u);
+  EXPECT_EQ(sums[0].get<std::int64_t>(0), matched);
+  EXPECT_EQ(sums[0].get<std::int64_t>(1), id_sum);
+  EXPECT_EQ(a.join(b, "k", "left").count(), 4000);
+  EXPECT_EQ(a.join(b, "k", "right").count(), 30000);  // each right row once: the left keys are distinct
+  EXPECT_EQ(a.join(b, "k", "anti").count(), 4000 - matched);
+  const auto checked = a.join(b, "k").filter(col("w") != F::concat(lit(pad), col("k").cast("string")));
+  EXPECT_EQ(checked.count(), 0);
+
+  // One key, 20000 right rows: 3 left rows of it, one of another key.
+  std::vector<std::tuple<std::int64_t, std::string>> one;
+  for (int i = 0; i < 20000; ++i) one.emplace_back(7, pad + std::to_string(i));
+  const DataFrame c = test_session->create_data_frame(one, {"k", "w"}, 4);
+  std::vector<std::tuple<std::int64_t, std::int64_t>> few{{7, 1}, {7, 2}, {8, 3}, {7, 4}};
+  const DataFrame d = test_session->create_data_frame(few, {"k", "id"}, 2);
+  EXPECT_EQ(d.join(c, "k").count(), 60000);
+  EXPECT_EQ(d.join(c, "k", "left").count(), 60001);
+  EXPECT_EQ(d.join(c, "k", "full").count(), 60001);
+  EXPECT_EQ(d.join(c, "k", "right").count(), 60000);
+  EXPECT_EQ(sorted(d.join(c, "k", "semi").select("id")), (Rows{"[1]", "[2]", "[4]"}));
+  EXPECT_EQ(sorted(d.join(c, "k", "anti").select("id")), (Rows{"[3]"}));
+  const auto per_id = d.join(c, "k").group_by("id").agg(F::count("*").alias("n")).order_by("id").collect();
+  ASSERT_EQ(per_id.size(), 3u);
+  for (const auto& row : per_id) EXPECT_EQ(row.get<std::int64_t>("n"), 20000) << row.to_string();
 }
 
 TEST(Join, UnknownTypeAndNamesFailAtTheCall) {

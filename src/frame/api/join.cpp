@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "dataflow/dataframe.hpp"
+#include "frame/api/batch_join.hpp"
 #include "frame/api/frame_data.hpp"
 #include "frame/api/frame_rows.hpp"
 #include "frame/api/join_spec.hpp"
@@ -311,14 +312,17 @@ DataFrame run_join(const DataFrame& self, const DataFrame& other, const detail::
       lk = rk = {Keying::kConstant, 1};
     }
   }
-  const KeyedRows left = keyed(l.batches, spec->left, spec->left_keys, 'L', lk);
-  const KeyedRows right = keyed(r.batches, spec->right, spec->right_keys, 'R', rk);
   std::shared_ptr<const JoinSpec> s = std::move(spec);
   const Dataset<std::string> batches = [&]() -> Dataset<std::string> {
-    if (r.broadcast && !s->left_keys.empty() &&
-        (how == How::kInner || how == How::kLeft || how == How::kSemi || how == How::kAnti)) {
-      return broadcast_to_batches(l.batches, right, s);
+    const bool broadcast = r.broadcast && !s->left_keys.empty() &&
+                           (how == How::kInner || how == How::kLeft || how == How::kSemi || how == How::kAnti);
+    if (frame::batch_join_applies(*s)) {
+      return broadcast ? frame::broadcast_batch_join(l.batches, r.batches, s)
+                       : frame::batch_join(l.batches, r.batches, s);
     }
+    const KeyedRows left = keyed(l.batches, s->left, s->left_keys, 'L', lk);
+    const KeyedRows right = keyed(r.batches, s->right, s->right_keys, 'R', rk);
+    if (broadcast) return broadcast_to_batches(l.batches, right, s);
     if (!s->residual && !s->left_keys.empty() && how == How::kSemi) {
       // Each right key once (reduced where its rows are hashed, so the join reads it as is).
       auto keys = right.map_values([](const std::string&) { return std::string(); })

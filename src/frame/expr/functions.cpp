@@ -34,56 +34,6 @@ double number(const Vector& v, std::uint32_t r) {
   }
 }
 
-// Copies cell r of `from` (of the builder's type) into `out`.
-void append_cell(VectorBuilder& out, const Vector& from, std::uint32_t r) {
-  if (!from.valid(r)) {
-    out.append_null();
-    return;
-  }
-  switch (from.type) {
-    case Type::kBool:
-      out.append_bool(from.value<std::uint8_t>(r) != 0);
-      break;
-    case Type::kInt32:
-    case Type::kDate:
-      out.append_int32(from.value<std::int32_t>(r));
-      break;
-    case Type::kInt64:
-    case Type::kTimestamp:
-      out.append_int64(from.value<std::int64_t>(r));
-      break;
-    case Type::kFloat32:
-      out.append_float32(from.value<float>(r));
-      break;
-    case Type::kFloat64:
-      out.append_float64(from.value<double>(r));
-      break;
-    case Type::kString:
-      out.append_string(from.string(r));
-      break;
-  }
-}
-
-bool equal_cells(const Vector& a, std::uint32_t i, const Vector& b, std::uint32_t j) {
-  switch (a.type) {
-    case Type::kBool:
-      return a.value<std::uint8_t>(i) == b.value<std::uint8_t>(j);
-    case Type::kInt32:
-    case Type::kDate:
-      return a.value<std::int32_t>(i) == b.value<std::int32_t>(j);
-    case Type::kInt64:
-    case Type::kTimestamp:
-      return a.value<std::int64_t>(i) == b.value<std::int64_t>(j);
-    case Type::kFloat32:
-      return a.value<float>(i) == b.value<float>(j);
-    case Type::kFloat64:
-      return a.value<double>(i) == b.value<double>(j);
-    case Type::kString:
-      return a.string(i) == b.string(j);
-  }
-  return false;
-}
-
 // Howard Hinnant's civil_from_days.
 void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
   z += 719468;

@@ -84,6 +84,11 @@ RecordBatch decode_batch(std::string_view bytes, const Schema& schema);
 
 // One cell as show() prints it (pretty_value.hpp): NULL, true/false, numbers, dates.
 std::string pretty_cell(const Vector& v, std::uint32_t row);
+// Whether cells a[i] and b[j] (not null, of one type) are equal as Spark compares keys and
+// IN lists: NaN equals NaN, and -0.0 equals 0.0.
+bool equal_cells(const Vector& a, std::uint32_t i, const Vector& b, std::uint32_t j);
+// Appends cell r of `from` (of the builder's type, or null) to `out`.
+void append_cell(VectorBuilder& out, const Vector& from, std::uint32_t r);
 // One cell as a Value (Null for a null).
 Value value_at(const Vector& v, std::uint32_t row);
 // The rows `rows` (ascending or not) of `b`, in that order.
