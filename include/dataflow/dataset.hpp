@@ -32,7 +32,7 @@ namespace dataflow {
 
 class DataFrame;
 namespace detail {
-struct BatchJoinAccess;
+struct BatchShuffles;
 }
 
 // Dataset<T, Chain>: records of type T, computed by `Chain` (the narrow operations since the
@@ -340,7 +340,7 @@ class Dataset {
   template <class, class>
   friend class Dataset;
   friend class DataFrameWriter;           // writes its column batches with save_hdf5_staged
-  friend struct detail::BatchJoinAccess;  // DataFrame joins zip their own column batches
+  friend struct detail::BatchShuffles;    // DataFrame joins and aggregates shuffle column batches
 
   // save_as_hdf5 with the records' HDF5 type.
   void save_hdf5_as(const std::string& file, const std::string& dataset, const detail::h5::RecordType& type,

@@ -222,6 +222,26 @@ TEST(Aggregate, OrderBySpansBatchesAndPartitions) {
   EXPECT_TRUE(testing_support::same_on_all_ranks(rows[kN / 2].to_string() + top[2].to_string()));
 }
 
+// 30,000 groups of 40-byte keys, each in two partitions: under the tiny-memory runs (512K)
+// the reduce side's groups outgrow a task's memory and are merged slice by slice.
+TEST(Aggregate, ManyGroupsBeyondTheTaskMemory) {
+  const std::string pad(36, 'g');
+  std::vector<std::tuple<std::string, std::int64_t>> rows;
+  for (std::int64_t i = 0; i < 60000; ++i) rows.emplace_back(pad + std::to_string(i % 30000), i);
+  const DataFrame df = test_session->create_data_frame(rows, {"k", "v"}, 4);
+  const auto groups = df.group_by("k").agg(F::count("*").alias("n"), F::sum("v").alias("s"), F::min("v").alias("lo"));
+  const auto totals = groups.agg(F::count("*"), F::sum("n"), F::sum("s"), F::min("n"), F::max("n")).collect();
+  ASSERT_EQ(totals.size(), 1u);
+  EXPECT_EQ(totals[0].get<std::int64_t>(0), 30000);
+  EXPECT_EQ(totals[0].get<std::int64_t>(1), 60000);
+  EXPECT_EQ(totals[0].get<std::int64_t>(2), std::int64_t{60000} * 59999 / 2);
+  EXPECT_EQ(totals[0].get<std::int64_t>(3), 2);
+  EXPECT_EQ(totals[0].get<std::int64_t>(4), 2);
+  // Each group's rows: i and i + 30000.
+  EXPECT_EQ(groups.filter(col("s") != col("lo") * 2 + 30000).count(), 0);
+  EXPECT_EQ(groups.filter(col("k") == pad + "29999").select("s").collect().at(0).get<std::int64_t>(0), 29999 + 59999);
+}
+
 TEST(Aggregate, FunctionsInAFrame) {
   std::vector<std::tuple<std::string, std::optional<double>>> data{{"1995-03-15", 2.345}, {"bad", std::nullopt}};
   const auto rows = test_session->create_data_frame(data, {"t", "x"})

@@ -1,12 +1,14 @@
 // The pieces of an aggregation without the engine: row bytes and BatchWriter (batches of
 // up to 2048 rows, never an empty one), and PartialAggregation folding several batches of
-// one partition into one state per group, merged and finished as reduce_by_key would.
+// one partition into one state per group, sent by reduce partition and merged there
+// (MergedGroups) as the aggregate's shuffle does.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 #include <vector>
 
+#include "dataflow/detail/hash.hpp"
 #include "dataflow/error.hpp"
 #include "frame/expr/aggregate.hpp"
 #include "frame/vector/row_codec.hpp"
@@ -87,17 +89,23 @@ TEST(PartialAggregation, OneStatePerGroupAcrossBatches) {
   PartialAggregation p1(keys, specs), p2(keys, specs);
   p1.add(rows(0, 100)), p1.add(rows(100, 2000));
   p2.add(rows(2000, 2100)), p2.add(rows(2100, 3000));
-  const auto s1 = p1.finish(), s2 = p2.finish();
-  EXPECT_EQ(s1.size(), 3u);  // a, b and the null key
-  EXPECT_EQ(s2.size(), 3u);
-
-  std::map<std::string, std::string> merged;
-  for (const auto* part : {&s1, &s2}) {
-    for (const auto& [k, state] : *part) {
-      auto [it, fresh] = merged.try_emplace(k, state);
-      if (!fresh) it->second = merge_states(specs, it->second, state);
+  // Their states in batches by reduce partition, each merged there as the shuffle's reduce
+  // side merges them.
+  std::vector<MergedGroups> reduce;
+  for (int p = 0; p < 3; ++p) reduce.emplace_back(specs);
+  std::size_t sent = 0;
+  for (const PartialAggregation* part : {&p1, &p2}) {
+    for (const auto& [p, bytes] : part->finish_by_partition(3)) {
+      const RecordBatch states = decode_batch(bytes, state_batch_schema());
+      for (std::uint32_t r = 0; r < states.rows; ++r) {
+        const std::string_view key = states.columns[0].string(r);
+        EXPECT_EQ(dataflow::detail::partition_of(GroupTable::hash(key), 3), p);
+        reduce.at(p).add(key, GroupTable::hash(key), states.columns[1].string(r));
+        ++sent;
+      }
     }
   }
+  EXPECT_EQ(sent, 6u);  // a, b and the null key from each partition
   Schema out_schema({{"k", Type::kString, true},
                      {"sum(v)", Type::kInt64, true},
                      {"count(1)", Type::kInt64, true},
@@ -108,12 +116,7 @@ TEST(PartialAggregation, OneStatePerGroupAcrossBatches) {
                      {"cd", Type::kInt64, true},
                      {"first(v)", Type::kInt64, true}});
   BatchWriter writer(out_schema);
-  for (const auto& [k, state] : merged) {
-    std::size_t at = 0;
-    read_cell(k, at, writer.column(0));
-    finish_state(specs, state, writer, 1);
-    writer.row_done();
-  }
+  for (const MergedGroups& m : reduce) m.finish(writer, 1);
   const RecordBatch b = decode_batch(writer.finish().at(0), out_schema);
   ASSERT_EQ(b.rows, 3u);
   // Expected figures for key "a" (odd i, not i % 10 == 9), computed here.
@@ -148,11 +151,14 @@ TEST(PartialAggregation, EmptyGroupAndOverflow) {
   const std::vector<AggregateSpec> specs{aggregate_spec(F::sum("v"), kSchema), aggregate_spec(F::count("*"), kSchema)};
   PartialAggregation none({}, specs);
   none.add_empty_group();
-  const auto groups = none.finish();
-  ASSERT_EQ(groups.size(), 1u);
+  const auto parts = none.finish_by_partition(1);
+  ASSERT_EQ(parts.size(), 1u);
+  const RecordBatch states = decode_batch(parts[0].second, state_batch_schema());
+  ASSERT_EQ(states.rows, 1u);
+  EXPECT_EQ(states.columns[0].string(0), "");
   Schema out({{"sum(v)", Type::kInt64, true}, {"count(1)", Type::kInt64, true}});
   BatchWriter writer(out);
-  finish_state(specs, groups[0].second, writer, 0);
+  finish_state(specs, states.columns[1].string(0), writer, 0);
   writer.row_done();
   const RecordBatch b = decode_batch(writer.finish().at(0), out);
   EXPECT_FALSE(b.columns[0].valid(0));  // sum of nothing: null

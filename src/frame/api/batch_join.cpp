@@ -11,31 +11,14 @@
 
 #include "dataflow/detail/hash.hpp"
 #include "dataflow/detail/spill_runs.hpp"
+#include "frame/api/batch_shuffle.hpp"
 #include "frame/expr/bound_expr.hpp"
 
 namespace dataflow {
-namespace detail {
-
-// The Dataset internals a batch join uses: the session's default partition count and the
-// zip of two hash-partitioned sides.
-struct BatchJoinAccess {
-  template <class D>
-  static std::uint32_t default_partitions(const D& d) {
-    return d.resolve_partitions(0);
-  }
-  template <class R, class L, class O, class Body>
-  static Dataset<R> zip(const L& left, const O& right, std::uint32_t partitions, const std::string& label, Body body,
-                        bool right_may_broadcast) {
-    return left.template co_group<R>(right, static_cast<int>(partitions), label, std::move(body), right_may_broadcast);
-  }
-};
-
-}  // namespace detail
-
 namespace frame {
 namespace {
 
-using Part = std::pair<std::uint32_t, std::string>;  // (a key of the reduce partition, a batch)
+using Part = detail::BatchPart;  // (a key of the reduce partition, a batch)
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 constexpr std::uint64_t kNullKeySeed = 0x9e3779b97f4a7c15ull;
 constexpr std::uint64_t kUnmatchedTag = std::uint64_t{1} << 63;  // right rows no left row matched
@@ -482,7 +465,7 @@ Dataset<std::string> broadcast_batch_join(const Dataset<std::string>& left, cons
 
 Dataset<std::string> batch_join(const Dataset<std::string>& left, const Dataset<std::string>& right,
                                 const std::shared_ptr<const JoinSpec>& spec) {
-  using Access = detail::BatchJoinAccess;
+  using Access = detail::BatchShuffles;
   const std::uint32_t partitions = Access::default_partitions(left);
   const Dataset<Part> l = partitioned(left, spec->left, spec->left_keys, partitions);
   const Dataset<Part> r = partitioned(right, spec->right, spec->right_keys, partitions);

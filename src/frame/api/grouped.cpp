@@ -1,7 +1,7 @@
 // group_by(...).agg(...): each partition folded into one typed state per group
-// (PartialAggregation, its hash table living across the partition's batches), states merged
-// by the engine's reduce_by_key (combined before and after the shuffle), then finished into
-// batches of up to kBatchRows rows. order_by: rows keyed by a memcmp-ordered sort key,
+// (PartialAggregation, its hash table living across the partition's batches), the states
+// sent as batches to each key's reduce partition and merged there (MergedGroups), then
+// finished into batches of up to kBatchRows rows. order_by: rows keyed by a memcmp-ordered sort key,
 // sorted by the engine's range sort, then gathered back into batches; it also records how
 // limit(n) takes the top n without that sort.
 #include <algorithm>
@@ -9,11 +9,13 @@
 #include <utility>
 
 #include "dataflow/dataframe.hpp"
+#include "frame/api/batch_shuffle.hpp"
 #include "frame/api/frame_data.hpp"
 #include "frame/expr/aggregate.hpp"
 #include "frame/expr/bound_expr.hpp"
 #include "frame/expr/value_codec.hpp"
 #include "frame/optimizer/filter_pushdown.hpp"
+#include "frame/vector/group_table.hpp"
 #include "frame/vector/record_batch.hpp"
 #include "frame/vector/row_codec.hpp"
 
@@ -111,6 +113,42 @@ Dataset<std::string> top_n(const Dataset<std::string>& input, std::shared_ptr<co
   return Dataset<std::string>(gathered);
 }
 
+// A reduce partition of an aggregate: the groups of its state batches merged by key (slice
+// by slice of the key hashes when they outgrow the task's memory), then each group's key
+// columns and results as batches of `out`, each tagged with the position of its first
+// group among the partition's states (the one-pass order, for run_sliced).
+void merge_partition(detail::TaskContext& ctx, const std::vector<detail::Block>& blocks, const Schema& out,
+                     std::size_t keys, const std::vector<frame::AggregateSpec>& specs, detail::Emit<std::string> emit) {
+  auto body = [&](const detail::Slice& slice, auto&& tagged) {
+    frame::MergedGroups groups(specs);
+    detail::TableBudget budget(ctx.memory);
+    std::vector<std::uint64_t> first;  // each group's position
+    std::uint64_t position = 0;
+    detail::for_each_block(blocks, [&](std::string_view block) {
+      detail::decode_all<detail::BatchPart>(block, [&](detail::BatchPart&& part) {
+        const frame::RecordBatch b = frame::decode_batch(part.second, frame::state_batch_schema());
+        for (std::uint32_t r = 0; r < b.rows; ++r) {
+          const std::uint64_t at = position++;
+          const std::string_view key = b.columns[0].string(r);
+          const std::uint64_t h = frame::GroupTable::hash(key);
+          if (!slice.contains(h)) continue;
+          const std::uint32_t before = groups.size();
+          groups.add(key, h, b.columns[1].string(r));
+          if (groups.size() != before) first.push_back(at);
+        }
+        if (budget.bounded() && !budget.update(groups.bytes() + first.capacity() * sizeof(std::uint64_t))) {
+          throw groups.size() == 1 ? detail::OverBudget{true, groups.hash(0)} : detail::OverBudget{};
+        }
+      });
+    });
+    frame::BatchWriter writer(out);
+    groups.finish(writer, keys);
+    const std::vector<std::string> batches = writer.finish();
+    for (std::size_t i = 0; i < batches.size(); ++i) tagged(first[i * frame::kBatchRows], batches[i]);
+  };
+  detail::run_sliced<std::string>(ctx.memory, "aggregate", body, emit);
+}
+
 }  // namespace
 
 GroupedData DataFrame::group_by(const std::vector<Column>& keys) const {
@@ -134,28 +172,26 @@ DataFrame GroupedData::agg(const std::vector<Column>& aggregates) const {
     fields.push_back({specs.back().name, specs.back().type, true});
   }
   auto out = std::make_shared<const Schema>(std::move(fields));
-  auto partials =
-      frame_.data_->batches.map_partitions([in = frame_.schema_, keys, specs](std::vector<std::string>& batches) {
+  // Each partition folded into its groups' states, sent as batches of states to each key's
+  // reduce partition, merged there (slice by slice of the key hashes when they outgrow the
+  // task's memory) and finished into batches of the output.
+  using Shuffles = detail::BatchShuffles;
+  const std::uint32_t partitions = Shuffles::default_partitions(frame_.data_->batches);
+  auto partials = frame_.data_->batches.map_partitions(
+      [in = frame_.schema_, keys, specs, partitions](std::vector<std::string>& batches) {
         frame::PartialAggregation groups(keys, specs);
         if (keys.empty()) groups.add_empty_group();  // no keys: one row even for no input (count 0)
         for (const std::string& bytes : batches) groups.add(frame::decode_batch(bytes, *in));
-        return groups.finish();
+        return groups.finish_by_partition(partitions);
       });
-  auto merged = partials.reduce_by_key(
-      [specs](const std::string& a, const std::string& b) { return frame::merge_states(specs, a, b); });
-  auto batches =
-      merged.map_partitions([out, keys = keys.size(), specs](std::vector<std::pair<std::string, std::string>>& groups) {
-        frame::BatchWriter writer(*out);
-        for (const auto& [key, state] : groups) {
-          std::size_t at = 0;
-          for (std::size_t k = 0; k < keys; ++k) frame::read_cell(key, at, writer.column(k));
-          frame::finish_state(specs, state, writer, keys);
-          writer.row_done();
-        }
-        return writer.finish();
+  auto batches = Shuffles::to_partitions<std::string>(
+      Dataset<detail::BatchPart>(partials), "aggregate", partitions,
+      [out, keys = keys.size(), specs](detail::TaskContext& ctx, const std::vector<detail::Block>& blocks,
+                                       detail::Emit<std::string> emit) {
+        merge_partition(ctx, blocks, *out, keys, specs, emit);
       });
   auto data = std::make_shared<detail::FrameData>(*detail::with_plan(
-      Dataset<std::string>(batches), frame_.data_->driver,
+      batches, frame_.data_->driver,
       "Aggregate [" + detail::column_list(*out, keys.size()) + "], [" + detail::column_list(*out) + "]",
       {detail::plan_of(*frame_.data_, in)}));
   // Filter pushdown below the aggregate for conditions on plain grouping keys

@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "dataflow/detail/hash.hpp"
 #include "dataflow/error.hpp"
 #include "frame/expr/value_codec.hpp"
 
@@ -145,29 +146,37 @@ struct PartialAggregation::Accumulator {
   std::vector<std::string> strings;
   std::vector<Value> values;  // first
   std::vector<std::unordered_set<std::string>> sets;
+  bool keeps_strings = false, keeps_values = false, keeps_sets = false;  // which of the last three it uses
 
-  void resize(std::size_t groups) {
-    ints.resize(groups);
-    doubles.resize(groups);
-    has.resize(groups);
-    strings.resize(groups);
-    values.resize(groups);
-    sets.resize(groups);
+  explicit Accumulator(const AggregateSpec& spec)
+      : keeps_strings((spec.fn == AggFn::kMin || spec.fn == AggFn::kMax) && spec.inputs[0].type == Type::kString),
+        keeps_values(spec.fn == AggFn::kFirst),
+        keeps_sets(spec.fn == AggFn::kCountDistinct) {}
+
+  // One more group (the vectors grow by doubling).
+  void add_group() {
+    ints.push_back(0);
+    doubles.push_back(0);
+    has.push_back(0);
+    if (keeps_strings) strings.emplace_back();
+    if (keeps_values) values.emplace_back();
+    if (keeps_sets) sets.emplace_back();
   }
 };
 
 PartialAggregation::PartialAggregation(std::vector<BoundExpr> keys, std::vector<AggregateSpec> specs)
-    : keys_(std::move(keys)), specs_(std::move(specs)), accumulators_(specs_.size()) {}
+    : keys_(std::move(keys)), specs_(std::move(specs)) {
+  for (const AggregateSpec& spec : specs_) accumulators_.emplace_back(spec);
+}
 
 PartialAggregation::~PartialAggregation() = default;
 
-std::uint32_t PartialAggregation::group_of(const std::string& key) {
-  auto it = groups_.find(key);
-  if (it != groups_.end()) return it->second;
-  const auto g = static_cast<std::uint32_t>(group_keys_.size());
-  it = groups_.emplace(key, g).first;
-  group_keys_.push_back(&it->first);  // node-based: the key's address is stable
-  for (Accumulator& a : accumulators_) a.resize(group_keys_.size());
+std::uint32_t PartialAggregation::group_of(std::string_view key) {
+  bool fresh = false;
+  const std::uint32_t g = groups_.find_or_add(key, fresh);
+  if (fresh) {
+    for (Accumulator& a : accumulators_) a.add_group();
+  }
   return g;
 }
 
@@ -264,58 +273,116 @@ void PartialAggregation::add(const RecordBatch& batch) {
   }
 }
 
-std::vector<std::pair<std::string, std::string>> PartialAggregation::finish() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  out.reserve(group_keys_.size());
-  for (std::size_t g = 0; g < group_keys_.size(); ++g) {
-    std::string state;
-    for (std::size_t i = 0; i < specs_.size(); ++i) {
-      const AggregateSpec& spec = specs_[i];
-      const Accumulator& acc = accumulators_[i];
-      const Type in = spec.inputs[0].type;
-      switch (spec.fn) {
-        case AggFn::kCount:
+void PartialAggregation::encode_state(std::uint32_t g, std::string& state) const {
+  for (std::size_t i = 0; i < specs_.size(); ++i) {
+    const AggregateSpec& spec = specs_[i];
+    const Accumulator& acc = accumulators_[i];
+    const Type in = spec.inputs[0].type;
+    switch (spec.fn) {
+      case AggFn::kCount:
+        encode_value(state, acc.ints[g]);
+        break;
+      case AggFn::kSum:
+        if (!acc.has[g]) {
+          encode_value(state, Null{});
+        } else if (spec.type == Type::kInt64) {
           encode_value(state, acc.ints[g]);
-          break;
-        case AggFn::kSum:
-          if (!acc.has[g]) {
-            encode_value(state, Null{});
-          } else if (spec.type == Type::kInt64) {
-            encode_value(state, acc.ints[g]);
-          } else {
-            encode_value(state, acc.doubles[g]);
-          }
-          break;
-        case AggFn::kAvg:
+        } else {
           encode_value(state, acc.doubles[g]);
-          encode_value(state, acc.ints[g]);
-          break;
-        case AggFn::kMin:
-        case AggFn::kMax:
-          if (!acc.has[g]) {
-            encode_value(state, Null{});
-          } else if (in == Type::kString) {
-            encode_value(state, acc.strings[g]);
-          } else if (int_like(in)) {
-            encode_value(state, typed(acc.ints[g], in));
-          } else if (in == Type::kFloat32) {
-            encode_value(state, static_cast<float>(acc.doubles[g]));
-          } else {
-            encode_value(state, acc.doubles[g]);
-          }
-          break;
-        case AggFn::kFirst:
-          encode_value(state, acc.has[g] ? acc.values[g] : Value(Null{}));
-          break;
-        case AggFn::kCountDistinct:
-          encode_value(state, static_cast<std::int64_t>(acc.sets[g].size()));
-          for (const std::string& t : acc.sets[g]) encode_value(state, t);
-          break;
-      }
+        }
+        break;
+      case AggFn::kAvg:
+        encode_value(state, acc.doubles[g]);
+        encode_value(state, acc.ints[g]);
+        break;
+      case AggFn::kMin:
+      case AggFn::kMax:
+        if (!acc.has[g]) {
+          encode_value(state, Null{});
+        } else if (in == Type::kString) {
+          encode_value(state, acc.strings[g]);
+        } else if (int_like(in)) {
+          encode_value(state, typed(acc.ints[g], in));
+        } else if (in == Type::kFloat32) {
+          encode_value(state, static_cast<float>(acc.doubles[g]));
+        } else {
+          encode_value(state, acc.doubles[g]);
+        }
+        break;
+      case AggFn::kFirst:
+        encode_value(state, acc.has[g] ? acc.values[g] : Value(Null{}));
+        break;
+      case AggFn::kCountDistinct:
+        encode_value(state, static_cast<std::int64_t>(acc.sets[g].size()));
+        for (const std::string& t : acc.sets[g]) encode_value(state, t);
+        break;
     }
-    out.emplace_back(*group_keys_[g], std::move(state));
+  }
+}
+
+std::vector<std::pair<std::uint32_t, std::string>> PartialAggregation::finish_by_partition(
+    std::uint32_t partitions) const {
+  std::vector<std::pair<std::uint32_t, std::string>> out;
+  std::vector<VectorBuilder> keys, states;
+  for (std::uint32_t p = 0; p < partitions; ++p) {
+    keys.emplace_back(Type::kString);
+    states.emplace_back(Type::kString);
+  }
+  auto flush = [&](std::uint32_t p) {
+    RecordBatch b;
+    b.rows = keys[p].size();
+    b.columns.push_back(keys[p].finish());
+    b.columns.push_back(states[p].finish());
+    keys[p] = VectorBuilder(Type::kString);
+    states[p] = VectorBuilder(Type::kString);
+    out.emplace_back(p, std::string());
+    encode_batch(b, out.back().second);
+  };
+  std::string state;
+  for (std::uint32_t g = 0; g < groups_.size(); ++g) {
+    const std::uint32_t p = detail::partition_of(groups_.hash(g), partitions);
+    state.clear();
+    encode_state(g, state);
+    keys[p].append_string(groups_.key(g));
+    states[p].append_string(state);
+    if (keys[p].size() == kBatchRows) flush(p);
+  }
+  for (std::uint32_t p = 0; p < partitions; ++p) {
+    if (keys[p].size() > 0) flush(p);
   }
   return out;
+}
+
+const Schema& state_batch_schema() {
+  static const Schema schema({{"key", Type::kString, false}, {"state", Type::kString, false}});
+  return schema;
+}
+
+MergedGroups::MergedGroups(const std::vector<AggregateSpec>& specs) : specs_(specs) {}
+
+void MergedGroups::add(std::string_view key, std::uint64_t hash, std::string_view state) {
+  bool fresh = false;
+  const std::uint32_t g = groups_.find_or_add(key, hash, fresh);
+  if (fresh) {
+    states_.emplace_back(state);
+    state_bytes_ += states_.back().capacity() > 15 ? states_.back().capacity() : 0;
+  } else {
+    states_[g] = merge_states(specs_, states_[g], state);
+  }
+}
+
+std::uint64_t MergedGroups::bytes() const {
+  return groups_.bytes() + states_.capacity() * sizeof(std::string) + state_bytes_;
+}
+
+void MergedGroups::finish(BatchWriter& out, std::size_t keys) const {
+  for (std::uint32_t g = 0; g < groups_.size(); ++g) {
+    const std::string_view key = groups_.key(g);
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < keys; ++k) read_cell(key, at, out.column(k));
+    finish_state(specs_, states_[g], out, keys);
+    out.row_done();
+  }
 }
 
 namespace {

@@ -1,18 +1,19 @@
 // Aggregate functions (sum, avg, count, count_distinct, min, max, first) in three steps:
 // PartialAggregation folds a partition's batches into one typed state per group (the
-// map side), merge_states combines two groups' encoded states (reduce_by_key, before and
-// after the shuffle), finish_state writes a group's result. Nulls are skipped.
+// map side) and sends the states as batches by reduce partition; MergedGroups merges a
+// reduce partition's states per key (merge_states), and finish_state writes a group's
+// result. Nulls are skipped.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "dataflow/column.hpp"
 #include "frame/expr/bound_expr.hpp"
+#include "frame/vector/group_table.hpp"
 #include "frame/vector/row_codec.hpp"
 
 namespace dataflow::frame {
@@ -43,20 +44,44 @@ class PartialAggregation {
   void add(const RecordBatch& batch);
   // The group of the empty key, for an aggregation without keys (one row even with no input).
   void add_empty_group();
-  // (key bytes, state bytes) per group.
-  std::vector<std::pair<std::string, std::string>> finish() const;
+  // (key bytes, state bytes) per group, as batches of state_batch_schema() by the reduce
+  // partition of each key's hash (GroupTable's): (partition, encoded batch) for each batch
+  // of up to kBatchRows groups.
+  std::vector<std::pair<std::uint32_t, std::string>> finish_by_partition(std::uint32_t partitions) const;
 
  private:
   struct Accumulator;
-  std::uint32_t group_of(const std::string& key);
+  void encode_state(std::uint32_t g, std::string& state) const;
+  std::uint32_t group_of(std::string_view key);
 
   std::vector<BoundExpr> keys_;
   std::vector<AggregateSpec> specs_;
-  std::unordered_map<std::string, std::uint32_t> groups_;
-  std::vector<const std::string*> group_keys_;
+  GroupTable groups_;
   std::vector<Accumulator> accumulators_;
   std::vector<std::string> row_keys_;  // per row of the batch being added, reused
   std::vector<std::uint32_t> row_groups_;
+};
+
+// The columns of a batch of partial states: key bytes and state bytes, one row per group.
+const Schema& state_batch_schema();
+
+// A reduce partition's groups: partial states of one key merged as they come.
+class MergedGroups {
+ public:
+  explicit MergedGroups(const std::vector<AggregateSpec>& specs);
+  // `hash`: GroupTable's hash of `key`.
+  void add(std::string_view key, std::uint64_t hash, std::string_view state);
+  std::uint32_t size() const { return groups_.size(); }
+  std::uint64_t hash(std::uint32_t group) const { return groups_.hash(group); }
+  std::uint64_t bytes() const;
+  // Each group's key columns (the first `keys` of out's) and results, in order of arrival.
+  void finish(BatchWriter& out, std::size_t keys) const;
+
+ private:
+  const std::vector<AggregateSpec>& specs_;
+  GroupTable groups_;
+  std::vector<std::string> states_;
+  std::uint64_t state_bytes_ = 0;  // held by states beyond their strings' own size
 };
 
 // The state of both groups' states combined (a and b from finish() or merge_states()).
