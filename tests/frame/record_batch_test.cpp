@@ -1,8 +1,9 @@
 // Column batches: the builder's validity bitmap, the codec's round trip and its refusals,
-// and cells as show() prints them.
+// gather, and cells as show() prints them.
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "dataflow/error.hpp"
 #include "frame/vector/record_batch.hpp"
@@ -71,6 +72,44 @@ TEST(RecordBatch, CodecRoundTrip) {
   bytes.clear();
   encode_batch(empty, bytes);
   EXPECT_EQ(decode_batch(bytes, kSchema).rows, 0u);
+}
+
+TEST(RecordBatch, GatherTakesRowsInAnyOrder) {
+  RecordBatch b = sample();
+  VectorBuilder flags(Type::kBool), days(Type::kDate);
+  for (int i = 0; i < 11; ++i) {
+    i == 4 ? flags.append_null() : flags.append_bool(i % 2 == 0);
+    days.append_int32(i * 1000);
+  }
+  b.columns.push_back(flags.finish());
+  b.columns.push_back(days.finish());
+  for (const std::vector<std::uint32_t>& rows : std::vector<std::vector<std::uint32_t>>{
+           {}, {0}, {10, 9, 1, 1, 4}, {0, 2, 3, 5, 6, 8, 10}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}) {
+    const RecordBatch g = gather(b, rows);
+    ASSERT_EQ(g.rows, rows.size());
+    for (std::size_t c = 0; c < b.columns.size(); ++c) {
+      ASSERT_EQ(g.columns[c].size, rows.size());
+      EXPECT_EQ(g.columns[c].type, b.columns[c].type);
+      bool any_null = false;
+      for (std::uint32_t i = 0; i < g.rows; ++i) {
+        EXPECT_EQ(pretty_cell(g.columns[c], i), pretty_cell(b.columns[c], rows[i])) << c << "," << i;
+        any_null = any_null || !b.columns[c].valid(rows[i]);
+      }
+      EXPECT_EQ(g.columns[c].validity.empty(), !any_null) << c;  // a bitmap only where a null is
+    }
+    // The same bytes as building the rows one by one.
+    std::string gathered, built;
+    encode_batch(g, gathered);
+    RecordBatch one_by_one;
+    one_by_one.rows = g.rows;
+    for (const Vector& v : b.columns) {
+      VectorBuilder col(v.type);
+      for (std::uint32_t r : rows) col.append_value(value_at(v, r));
+      one_by_one.columns.push_back(col.finish());
+    }
+    encode_batch(one_by_one, built);
+    EXPECT_EQ(gathered, built);
+  }
 }
 
 TEST(RecordBatch, CodecRefusesOtherBytes) {

@@ -2,6 +2,7 @@
 #include "frame/vector/record_batch.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 #include "dataflow/error.hpp"
@@ -101,6 +102,9 @@ Vector VectorBuilder::finish() {
 }
 
 void encode_batch(const RecordBatch& batch, std::string& out) {
+  std::size_t size = out.size() + 8;
+  for (const Vector& v : batch.columns) size += 10 + v.validity.size() + v.data.size() + 4 * v.offsets.size();
+  out.reserve(size);  // one allocation: growing by appends copies the bytes again and again
   put(out, batch.rows);
   put(out, static_cast<std::uint32_t>(batch.columns.size()));
   for (const Vector& v : batch.columns) {
@@ -209,14 +213,76 @@ Value value_at(const Vector& v, std::uint32_t i) {
   return Null{};
 }
 
+namespace {
+
+template <class T>
+void gather_fixed(const Vector& v, const std::vector<std::uint32_t>& rows, Vector& out) {
+  out.data.resize(rows.size() * sizeof(T));
+  char* to = out.data.data();
+  const char* from = v.data.data();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::memcpy(to + i * sizeof(T), from + static_cast<std::size_t>(rows[i]) * sizeof(T), sizeof(T));
+  }
+}
+
+// Rows `rows` of v, typed: fixed-width values copied, strings into one buffer, the validity
+// bitmap kept only if a null is among them (a null's bytes zero, its string empty).
+Vector gather_vector(const Vector& v, const std::vector<std::uint32_t>& rows) {
+  Vector out;
+  out.type = v.type;
+  out.size = static_cast<std::uint32_t>(rows.size());
+  const bool nulls = !v.validity.empty();
+  if (v.type == Type::kString) {
+    out.offsets.resize(rows.size() + 1);
+    std::size_t total = 0;
+    for (std::uint32_t r : rows) total += v.valid(r) ? v.offsets[r + 1] - v.offsets[r] : 0;
+    out.data.resize(total);
+    std::uint32_t at = 0;
+    out.offsets[0] = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::uint32_t r = rows[i];
+      if (!nulls || v.valid(r)) {
+        const std::uint32_t n = v.offsets[r + 1] - v.offsets[r];
+        std::memcpy(out.data.data() + at, v.data.data() + v.offsets[r], n);
+        at += n;
+      }
+      out.offsets[i + 1] = at;
+    }
+  } else {
+    switch (value_width(v.type)) {
+      case 1:
+        gather_fixed<std::uint8_t>(v, rows, out);
+        break;
+      case 4:
+        gather_fixed<std::uint32_t>(v, rows, out);
+        break;
+      default:
+        gather_fixed<std::uint64_t>(v, rows, out);
+        break;
+    }
+  }
+  if (!nulls) return out;
+  out.validity.assign((rows.size() + 7) / 8, '\0');
+  bool any_null = false;
+  const std::size_t width = value_width(v.type);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (v.valid(rows[i])) {
+      out.validity[i / 8] = static_cast<char>(out.validity[i / 8] | (1 << (i % 8)));
+    } else {
+      any_null = true;
+      if (width > 0) std::memset(out.data.data() + i * width, 0, width);
+    }
+  }
+  if (!any_null) out.validity.clear();
+  return out;
+}
+
+}  // namespace
+
 RecordBatch gather(const RecordBatch& b, const std::vector<std::uint32_t>& rows) {
   RecordBatch out;
   out.rows = static_cast<std::uint32_t>(rows.size());
-  for (const Vector& v : b.columns) {
-    VectorBuilder col(v.type);
-    for (std::uint32_t r : rows) col.append_value(value_at(v, r));
-    out.columns.push_back(col.finish());
-  }
+  for (const Vector& v : b.columns) out.columns.push_back(gather_vector(v, rows));
   return out;
 }
 
