@@ -278,6 +278,19 @@ TEST(Join, RightSideBeyondTheTaskMemory) {
   const auto per_id = d.join(c, "k").group_by("id").agg(F::count("*").alias("n")).order_by("id").collect();
   ASSERT_EQ(per_id.size(), 3u);
   for (const auto& row : per_id) EXPECT_EQ(row.get<std::int64_t>("n"), 20000) << row.to_string();
+
+  // An inner join hashes its smaller input: here the left side, whose one key then does not
+  // fit (the right side, b with three more rows of key 7, is larger).
+  std::vector<std::tuple<std::int64_t, std::int64_t>> many;
+  for (std::int64_t i = 0; i < 20000; ++i) many.emplace_back(7, i);
+  const DataFrame e = test_session->create_data_frame(many, {"k", "id"}, 3);
+  std::vector<std::tuple<std::int64_t, std::string>> extra{{7, "x1"}, {7, "x2"}, {7, "x3"}};
+  const DataFrame f = b.union_all(test_session->create_data_frame(extra, {"k", "w"}, 1));
+  const auto ef = e.join(f, "k").agg(F::count("*"), F::sum("id"), F::count_distinct("w")).collect();
+  ASSERT_EQ(ef.size(), 1u);
+  EXPECT_EQ(ef[0].get<std::int64_t>(0), 4 * 20000);
+  EXPECT_EQ(ef[0].get<std::int64_t>(1), 4 * (std::int64_t{20000} * 19999 / 2));
+  EXPECT_EQ(ef[0].get<std::int64_t>(2), 4);
 }
 
 TEST(Join, UnknownTypeAndNamesFailAtTheCall) {

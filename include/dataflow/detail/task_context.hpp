@@ -87,6 +87,13 @@ struct TaskInput {
   const std::vector<Block>* blocks = nullptr;  // shuffle read, by map partition
 };
 
+// The shuffle nodes a zip of two sides (co_group) reads: ctx.input(left).blocks are the
+// left side's records of the task, ctx.input(right).blocks the right side's.
+struct ZipSides {
+  int left = -1;
+  int right = -1;
+};
+
 // A node the task computes or reads, with its partition there. Scope 0 is the task's own;
 // each parent partition that a coalesce merges is computed in a scope of its own, so below a
 // coalesce a node appears once per merged partition.

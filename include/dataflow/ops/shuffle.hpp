@@ -105,8 +105,13 @@ Dataset<R> Dataset<T, Chain>::co_group(const Other& other, int partitions, const
   zip.right_may_broadcast = right_may_broadcast;
   const int node = runtime_->add_node(std::move(zip));
   auto producer = std::make_shared<const detail::Producer<R>>(
-      [lp = left.erased(), rp = right.erased(), body](detail::TaskContext& ctx, detail::Emit<R> emit) {
-        body(ctx, *lp, *rp, emit);
+      [lp = left.erased(), rp = right.erased(), body, sides = detail::ZipSides{left.node_, right.node_}](
+          detail::TaskContext& ctx, detail::Emit<R> emit) {
+        if constexpr (requires { body(ctx, *lp, *rp, emit, sides); }) {
+          body(ctx, *lp, *rp, emit, sides);  // a body that wants to know each side's input
+        } else {
+          body(ctx, *lp, *rp, emit);
+        }
       });
   // Partitioned as the sides are: a reused side's shuffle, or the left side's new one.
   return Dataset<R>(runtime_, node, std::move(producer), {},

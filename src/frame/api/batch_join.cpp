@@ -299,10 +299,12 @@ class BuildSide {
   bool mixed_ = false;
 };
 
-// Left batch l's output rows against `build` (only its rows whose hash `wanted` takes): the
-// pairs, and the rows a left, full, semi or anti join keeps by having a match or none.
+// Probe batch l's output rows against `build` (only its rows whose hash `wanted` takes): the
+// pairs, and the rows a left, full, semi or anti join keeps by having a match or none. l is
+// a left batch, or, `swapped` (an inner join that hashed its left side), a right batch.
 template <bool kMark, class Build, class Wanted>
-void probe_batch(const JoinSpec& spec, Build& build, const KeyedBatch& l, OutputWriter& writer, Wanted&& wanted) {
+void probe_batch(const JoinSpec& spec, Build& build, const KeyedBatch& l, OutputWriter& writer, Wanted&& wanted,
+                 bool swapped = false) {
   const How how = spec.how;
   for (std::uint32_t r = 0; r < l.batch.rows; ++r) {
     if (!wanted(l.hashes[r])) continue;
@@ -311,8 +313,9 @@ void probe_batch(const JoinSpec& spec, Build& build, const KeyedBatch& l, Output
       if (how == How::kSemi || how == How::kAnti) {
         any = build.template probe<false>(l, r, [](const KeyedBatch&, std::uint32_t) {});
       } else {
-        any = build.template probe<kMark>(l, r,
-                                          [&](const KeyedBatch& rb, std::uint32_t rr) { writer.add(&l, r, &rb, rr); });
+        any = build.template probe<kMark>(l, r, [&](const KeyedBatch& rb, std::uint32_t rr) {
+          swapped ? writer.add(&rb, rr, &l, r) : writer.add(&l, r, &rb, rr);
+        });
       }
     }
     if ((how == How::kSemi && any) || (!any && (how == How::kAnti || how == How::kLeft || how == How::kFull))) {
@@ -321,17 +324,32 @@ void probe_batch(const JoinSpec& spec, Build& build, const KeyedBatch& l, Output
   }
 }
 
-// One reduce partition (or, broadcast, one left map output beside the whole right side).
-template <class Left, class Right>
-void join_partition(detail::TaskContext& ctx, const JoinSpec& spec, const Left& left, const Right& right,
-                    detail::Emit<std::string> emit) {
+std::uint64_t input_bytes(const detail::TaskContext& ctx, int node) {
+  std::uint64_t n = 0;
+  for (const detail::Block& b : *ctx.input(node).blocks) n += b.size;
+  return n;
+}
+
+// One reduce partition (or, broadcast, one left map output beside the whole right side). The
+// right side is hashed and the left side probes it, except that an inner join hashes its
+// left side when that is the smaller input here (Spark's build side by size).
+template <class Side>
+void join_partition(detail::TaskContext& ctx, const JoinSpec& spec, const Side& left, const Side& right,
+                    detail::Emit<std::string> emit, const detail::ZipSides& sides) {
   const How how = spec.how;
+  const bool swapped = how == How::kInner && input_bytes(ctx, sides.left) < input_bytes(ctx, sides.right);
+  const Side& build_in = swapped ? left : right;
+  const Side& probe_in = swapped ? right : left;
+  const Schema& build_schema = swapped ? *spec.left : *spec.right;
+  const Schema& probe_schema = swapped ? *spec.right : *spec.left;
+  const std::vector<BoundExpr>& build_keys = swapped ? spec.left_keys : spec.right_keys;
+  const std::vector<BoundExpr>& probe_keys = swapped ? spec.right_keys : spec.left_keys;
   auto body = [&](const detail::Slice& slice, auto&& out) {
     BuildSide build;
     detail::TableBudget budget(ctx.memory);
     std::uint64_t right_nulls = 0;
     auto add = [&](const Part& part) {
-      KeyedBatch k = keyed_batch(decode_batch(part.second, *spec.right), spec.right_keys, right_nulls);
+      KeyedBatch k = keyed_batch(decode_batch(part.second, build_schema), build_keys, right_nulls);
       std::vector<std::uint32_t> rows;
       for (std::uint32_t r = 0; r < k.batch.rows; ++r) {
         if (slice.contains(k.hashes[r])) rows.push_back(r);
@@ -342,16 +360,17 @@ void join_partition(detail::TaskContext& ctx, const JoinSpec& spec, const Left& 
         throw build.one_hash() ? detail::OverBudget{true, build.first_hash()} : detail::OverBudget{};
       }
     };
-    right(ctx, detail::Emit<Part>(add));
+    build_in(ctx, detail::Emit<Part>(add));
     build.index();
     OutputWriter writer(spec, [&out](std::uint64_t tag, const std::string& b) { out(tag, b); });
     std::uint64_t left_nulls = 0, ordinal = 0;
     auto probe = [&](const Part& part) {
-      const KeyedBatch l = keyed_batch(decode_batch(part.second, *spec.left), spec.left_keys, left_nulls);
+      const KeyedBatch l = keyed_batch(decode_batch(part.second, probe_schema), probe_keys, left_nulls);
       writer.set_tag(ordinal++);
-      probe_batch<true>(spec, build, l, writer, [&slice](std::uint64_t h) { return slice.contains(h); });
+      probe_batch<true>(
+          spec, build, l, writer, [&slice](std::uint64_t h) { return slice.contains(h); }, swapped);
     };
-    left(ctx, detail::Emit<Part>(probe));
+    probe_in(ctx, detail::Emit<Part>(probe));
     writer.flush();
     if (how == How::kRight || how == How::kFull) {
       writer.set_tag(kUnmatchedTag);
@@ -359,8 +378,8 @@ void join_partition(detail::TaskContext& ctx, const JoinSpec& spec, const Left& 
       writer.flush();
     }
   };
-  // The rows of one key hash whose right side does not fit: the right rows taken in chunks
-  // that do (a right batch's rows of the hash at a time), each chunk joined with the left
+  // The rows of one key hash whose hashed side does not fit: its rows taken in chunks that
+  // do (a batch's rows of the hash at a time), each chunk joined with the probing side's
   // rows of the hash, whose matches are remembered across chunks for the rows a left, full,
   // semi or anti join keeps by them, written by one more pass over the left side.
   auto stream = [&](const detail::Slice&, std::uint64_t hash, auto& out, auto& cut) {
@@ -374,7 +393,7 @@ void join_partition(detail::TaskContext& ctx, const JoinSpec& spec, const Left& 
       std::uint64_t skipped = 0, right_nulls = 0, chunk = 0;
       auto add = [&](const Part& part) {
         if (more) return;
-        const KeyedBatch k = keyed_batch(decode_batch(part.second, *spec.right), spec.right_keys, right_nulls);
+        const KeyedBatch k = keyed_batch(decode_batch(part.second, build_schema), build_keys, right_nulls);
         std::vector<std::uint32_t> rows;
         for (std::uint32_t r = 0; r < k.batch.rows; ++r) {
           if (k.hashes[r] == hash && skipped++ >= taken) rows.push_back(r);
@@ -388,11 +407,11 @@ void join_partition(detail::TaskContext& ctx, const JoinSpec& spec, const Left& 
         chunk += rows.size();
         build.add(std::move(group));
       };
-      right(ctx, detail::Emit<Part>(add));
+      build_in(ctx, detail::Emit<Part>(add));
       build.index();
       std::uint64_t left_nulls = 0, at = 0;
       auto probe = [&](const Part& part) {
-        const KeyedBatch l = keyed_batch(decode_batch(part.second, *spec.left), spec.left_keys, left_nulls);
+        const KeyedBatch l = keyed_batch(decode_batch(part.second, probe_schema), probe_keys, left_nulls);
         for (std::uint32_t r = 0; r < l.batch.rows; ++r) {
           if (l.hashes[r] != hash) continue;
           if (left_any.size() <= at) left_any.push_back(0);
@@ -401,12 +420,16 @@ void join_partition(detail::TaskContext& ctx, const JoinSpec& spec, const Left& 
             continue;
           }
           const bool any = build.probe<true>(l, r, [&](const KeyedBatch& rb, std::uint32_t rr) {
-            if (how != How::kSemi && how != How::kAnti) writer.add(&l, r, &rb, rr);
+            if (swapped) {
+              writer.add(&rb, rr, &l, r);
+            } else if (how != How::kSemi && how != How::kAnti) {
+              writer.add(&l, r, &rb, rr);
+            }
           });
           left_any[at++] |= static_cast<char>(any);
         }
       };
-      left(ctx, detail::Emit<Part>(probe));
+      probe_in(ctx, detail::Emit<Part>(probe));
       if (how == How::kRight || how == How::kFull) {
         build.for_unmatched([&](const KeyedBatch& rb, std::uint32_t rr) { writer.add(nullptr, 0, &rb, rr); });
       }
@@ -473,9 +496,8 @@ Dataset<std::string> batch_join(const Dataset<std::string>& left, const Dataset<
   const bool may_broadcast = how == How::kInner || how == How::kLeft || how == How::kSemi || how == How::kAnti;
   return Access::zip<std::string>(
       l, r, partitions, "join",
-      [spec](detail::TaskContext& ctx, const auto& lp, const auto& rp, detail::Emit<std::string> emit) {
-        join_partition(ctx, *spec, lp, rp, emit);
-      },
+      [spec](detail::TaskContext& ctx, const auto& lp, const auto& rp, detail::Emit<std::string> emit,
+             const detail::ZipSides& sides) { join_partition(ctx, *spec, lp, rp, emit, sides); },
       may_broadcast);
 }
 
