@@ -7,23 +7,33 @@ namespace dataflow::frame {
 
 std::uint64_t GroupTable::hash(std::string_view key) { return detail::hash_bytes(key); }
 
+namespace {
+
+std::uint64_t slot_of(std::uint64_t hash, std::uint32_t group) {
+  return (hash & ~std::uint64_t{0xffffffff}) | (group + 1);
+}
+
+}  // namespace
+
 std::uint32_t GroupTable::find_or_add(std::string_view key, std::uint64_t h, bool& fresh) {
   if (2 * (hashes_.size() + 1) > slots_.size()) grow();
   const std::size_t mask = slots_.size() - 1;
+  const std::uint64_t tag = h & ~std::uint64_t{0xffffffff};
   for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    const std::uint32_t s = slots_[i];
+    const std::uint64_t s = slots_[i];
     if (s == 0) {
       const auto g = static_cast<std::uint32_t>(hashes_.size());
-      slots_[i] = g + 1;
+      slots_[i] = slot_of(h, g);
       hashes_.push_back(h);
       arena_.append(key);
       offsets_.push_back(arena_.size());
       fresh = true;
       return g;
     }
-    if (hashes_[s - 1] == h && this->key(s - 1) == key) {
+    const auto g = static_cast<std::uint32_t>(s) - 1;
+    if ((s & ~std::uint64_t{0xffffffff}) == tag && hashes_[g] == h && this->key(g) == key) {
       fresh = false;
-      return s - 1;
+      return g;
     }
   }
 }
@@ -35,12 +45,12 @@ void GroupTable::grow() {
   for (std::uint32_t g = 0; g < hashes_.size(); ++g) {
     std::size_t i = hashes_[g] & mask;
     while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = g + 1;
+    slots_[i] = slot_of(hashes_[g], g);
   }
 }
 
 std::uint64_t GroupTable::bytes() const {
-  return slots_.capacity() * sizeof(std::uint32_t) + hashes_.capacity() * sizeof(std::uint64_t) +
+  return slots_.capacity() * sizeof(std::uint64_t) + hashes_.capacity() * sizeof(std::uint64_t) +
          offsets_.capacity() * sizeof(std::uint64_t) + arena_.capacity();
 }
 

@@ -29,7 +29,9 @@ class GroupTable {
  private:
   void grow();
 
-  std::vector<std::uint32_t> slots_;  // group + 1, or 0 for an empty slot
+  // Per slot: the hash's high 32 bits, then group + 1 in the low 32 (0: an empty slot), so
+  // that a probe reads one slot, not the group's hash, before it compares any key.
+  std::vector<std::uint64_t> slots_;
   std::vector<std::uint64_t> hashes_;
   std::vector<std::uint64_t> offsets_{0};
   std::string arena_;
