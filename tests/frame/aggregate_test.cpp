@@ -223,7 +223,8 @@ TEST(Aggregate, OrderBySpansBatchesAndPartitions) {
 }
 
 // 30,000 groups of 40-byte keys, each in two partitions: under the tiny-memory runs (512K)
-// the reduce side's groups outgrow a task's memory and are merged slice by slice.
+// the map side's groups outgrow a task's memory and go to the shuffle early (several
+// partial states per key), and the reduce side's are merged slice by slice.
 TEST(Aggregate, ManyGroupsBeyondTheTaskMemory) {
   const std::string pad(36, 'g');
   std::vector<std::tuple<std::string, std::int64_t>> rows;

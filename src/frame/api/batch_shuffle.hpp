@@ -20,6 +20,15 @@ struct BatchShuffles {
   static std::uint32_t default_partitions(const D& d) {
     return d.resolve_partitions(0);
   }
+  // Each partition streamed through body(ctx, upstream, emit): upstream(ctx, Emit) gives the
+  // partition's records as they come, and emit sends output on as it is made (where
+  // map_partitions holds the whole partition first).
+  template <class R, class T, class Body>
+  static Dataset<R> stream_partitions(const Dataset<T>& d, const std::string& label, Body body) {
+    return d.template wrap<R>(
+        OpKind::kMapPartitions, label,
+        [body](TaskContext& ctx, int, const Producer<T>& upstream, Emit<R> emit) { body(ctx, upstream, emit); });
+  }
   // Each record to reduce partition `first` of `partitions`; reduce(ctx, blocks, emit) there.
   template <class R, class Reduce>
   static Dataset<R> to_partitions(const Dataset<BatchPart>& parts, const std::string& label, std::uint32_t partitions,

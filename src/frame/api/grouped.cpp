@@ -6,6 +6,7 @@
 // limit(n) takes the top n without that sort.
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "dataflow/dataframe.hpp"
@@ -177,15 +178,30 @@ DataFrame GroupedData::agg(const std::vector<Column>& aggregates) const {
   // task's memory) and finished into batches of the output.
   using Shuffles = detail::BatchShuffles;
   const std::uint32_t partitions = Shuffles::default_partitions(frame_.data_->batches);
-  auto partials = frame_.data_->batches.map_partitions(
-      [in = frame_.schema_, keys, specs, partitions](std::vector<std::string>& batches) {
-        frame::PartialAggregation groups(keys, specs);
-        if (keys.empty()) groups.add_empty_group();  // no keys: one row even for no input (count 0)
-        for (const std::string& bytes : batches) groups.add(frame::decode_batch(bytes, *in));
-        return groups.finish_by_partition(partitions);
+  // The map side streams its partition: when the groups outgrow the task's memory, their
+  // states so far go to the shuffle (which spills) and a new table starts.
+  auto partials = Shuffles::stream_partitions<detail::BatchPart>(
+      frame_.data_->batches, "partial aggregate",
+      [in = frame_.schema_, keys, specs, partitions](detail::TaskContext& ctx,
+                                                     const detail::Producer<std::string>& upstream,
+                                                     detail::Emit<detail::BatchPart> emit) {
+        std::optional<frame::PartialAggregation> groups(std::in_place, keys, specs);
+        if (keys.empty()) groups->add_empty_group();  // no keys: one row even for no input (count 0)
+        detail::TableBudget budget(ctx.memory);
+        auto flush = [&] {
+          for (const detail::BatchPart& part : groups->finish_by_partition(partitions)) emit(part);
+          groups.emplace(keys, specs);
+          budget.reset();
+        };
+        auto add = [&](const std::string& bytes) {
+          groups->add(frame::decode_batch(bytes, *in));
+          if (budget.bounded() && !budget.update(groups->bytes())) flush();
+        };
+        upstream(ctx, detail::Emit<std::string>(add));
+        flush();
       });
   auto batches = Shuffles::to_partitions<std::string>(
-      Dataset<detail::BatchPart>(partials), "aggregate", partitions,
+      partials, "aggregate", partitions,
       [out, keys = keys.size(), specs](detail::TaskContext& ctx, const std::vector<detail::Block>& blocks,
                                        detail::Emit<std::string> emit) {
         merge_partition(ctx, blocks, *out, keys, specs, emit);

@@ -180,6 +180,17 @@ std::uint32_t PartialAggregation::group_of(std::string_view key) {
   return g;
 }
 
+std::uint64_t PartialAggregation::bytes() const {
+  std::uint64_t n =
+      groups_.bytes() + row_keys_.capacity() * sizeof(std::string) + row_groups_.capacity() * sizeof(std::uint32_t);
+  for (const Accumulator& a : accumulators_) {
+    n += a.ints.capacity() * sizeof(std::int64_t) + a.doubles.capacity() * sizeof(double) + a.has.capacity() +
+         a.strings.capacity() * sizeof(std::string) + a.values.capacity() * sizeof(Value) +
+         a.sets.capacity() * sizeof(std::unordered_set<std::string>);
+  }
+  return n;
+}
+
 void PartialAggregation::add_empty_group() { group_of(std::string()); }
 
 void PartialAggregation::add(const RecordBatch& batch) {

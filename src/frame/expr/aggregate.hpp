@@ -42,6 +42,8 @@ class PartialAggregation {
   PartialAggregation& operator=(const PartialAggregation&) = delete;
 
   void add(const RecordBatch& batch);
+  // Bytes the groups hold (their table and states; strings and sets by their headers).
+  std::uint64_t bytes() const;
   // The group of the empty key, for an aggregation without keys (one row even with no input).
   void add_empty_group();
   // (key bytes, state bytes) per group, as batches of state_batch_schema() by the reduce
