@@ -318,7 +318,7 @@ void probe_batch(const JoinSpec& spec, Build& build, const KeyedBatch& l, Output
         });
       }
     }
-    if ((how == How::kSemi && any) || (!any && (how == How::kAnti || how == How::kLeft || how == How::kFull))) {
+    if (keeps_left_row(how, any)) {
       writer.add(&l, r, nullptr, 0);
     }
   }
@@ -444,7 +444,7 @@ void join_partition(detail::TaskContext& ctx, const JoinSpec& spec, const Side& 
       for (std::uint32_t r = 0; r < l.batch.rows; ++r) {
         if (l.hashes[r] != hash) continue;
         const bool any = left_any[at++] != 0;
-        if ((how == How::kSemi && any) || (!any && (how == How::kAnti || how == How::kLeft || how == How::kFull))) {
+        if (keeps_left_row(how, any)) {
           writer.add(&l, r, nullptr, 0);
         }
       }

@@ -1,9 +1,10 @@
-// DataFrame joins, as Spark's: each side's rows keyed by their encoded key values (coerced to
-// one type; a row with a null key gets a key of its own side that matches nothing), joined
-// by the engine's pair joins (adaptive broadcast, spill; semi joins against the right side's
-// distinct keys, anti joins by subtract_by_key) or, where a join keeps or drops rows by
-// whether any pair passes a non-equi predicate (semi, anti and outer joins with one), grouped
-// by cogroup; the pairs then become batches of the output's columns.
+// DataFrame joins, as Spark's. A join with equal keys (and a predicate beside them only if it
+// is inner) runs over column batches (batch_join.cpp). The others, joins without equal keys
+// and semi, anti and outer joins with such a predicate, key each side's rows by their encoded
+// key values (coerced to one type; a row with a null key gets a key of its own side that
+// matches nothing) and join them by the engine's pair joins (adaptive broadcast, spill) or,
+// where a join keeps or drops rows by whether any pair passes the predicate, by cogroup; the
+// pairs then become batches of the output's columns.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -179,15 +180,6 @@ Dataset<std::string> pairs_to_batches(const Joined& joined, const std::shared_pt
   });
 }
 
-// Semi and anti joins' left rows (key, row) as output batches.
-Dataset<std::string> left_rows_to_batches(const KeyedRows& rows, const std::shared_ptr<const JoinSpec>& spec) {
-  return rows.map_partitions([spec](std::vector<std::pair<std::string, std::string>>& records) {
-    PairWriter out(*spec, false);
-    for (const auto& kv : records) out.add(&kv.second, nullptr);
-    return out.finish();
-  });
-}
-
 // A key's rows of both sides: which (left, right) pairs the residual keeps (all, without one).
 std::vector<char> pair_truth(const JoinSpec& spec, const std::vector<std::string>& ls,
                              const std::vector<std::string>& rs) {
@@ -233,7 +225,7 @@ void join_key_group(const JoinSpec& spec, const std::vector<std::string>& ls, co
       right_matched[j] = 1;
       if (how != How::kSemi && how != How::kAnti) out.add(&ls[i], &rs[j]);
     }
-    if ((how == How::kSemi && any) || (!any && (how == How::kAnti || how == How::kLeft || how == How::kFull))) {
+    if (frame::keeps_left_row(how, any)) {
       out.add(&ls[i], nullptr);
     }
   }
@@ -323,15 +315,6 @@ DataFrame run_join(const DataFrame& self, const DataFrame& other, const detail::
     const KeyedRows left = keyed(l.batches, s->left, s->left_keys, 'L', lk);
     const KeyedRows right = keyed(r.batches, s->right, s->right_keys, 'R', rk);
     if (broadcast) return broadcast_to_batches(l.batches, right, s);
-    if (!s->residual && !s->left_keys.empty() && how == How::kSemi) {
-      // Each right key once (reduced where its rows are hashed, so the join reads it as is).
-      auto keys = right.map_values([](const std::string&) { return std::string(); })
-                      .reduce_by_key([](const std::string& a, const std::string&) { return a; });
-      return left_rows_to_batches(left.join(keys).map_values([](const auto& lr) { return lr.first; }), s);
-    }
-    if (!s->residual && !s->left_keys.empty() && how == How::kAnti) {
-      return left_rows_to_batches(left.subtract_by_key(right), s);
-    }
     if (how == How::kSemi || how == How::kAnti || (how != How::kInner && how != How::kCross && s->residual)) {
       return cogrouped_to_batches(left, right, s);
     }

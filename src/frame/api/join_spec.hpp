@@ -24,6 +24,13 @@ How parse_how(const std::string& how);
 // The type as Spark's plans print it: Inner, LeftOuter, ... Cross.
 const char* how_name(How how);
 
+// Whether a join of type `how` outputs a left row on its own (the right side's columns null,
+// or none for semi and anti joins), given whether any right row matched it: a semi join's
+// matched rows, the unmatched rows of anti, left and full joins.
+inline bool keeps_left_row(How how, bool matched) {
+  return matched ? how == How::kSemi : how == How::kAnti || how == How::kLeft || how == How::kFull;
+}
+
 // Where each output column comes from.
 struct OutColumn {
   enum Kind : std::uint8_t { kLeft, kRight, kKey } kind = kLeft;
