@@ -44,14 +44,14 @@ void Tables::cache() const {
   for (const dataflow::DataFrame* t : {&customer(), &orders(), &lineitem()}) t->cache().count();
 }
 
-// Each query selects the columns it uses right after the read, which the CSV scan then
-// converts alone (what Spark's optimizer does by itself; ours prunes a select right after a
-// read, and pushes the filters written after these selects into the scans).
+// Each query is written as TPC-H states it, over whole tables: the optimizer prunes the
+// columns each one uses down into the CSV scans (through its filters, joins and aggregates),
+// and pushes its filters into them; over cached tables, a join's sides are projected to the
+// columns it uses before they are shuffled.
 DataFrame q1(const Tables& t) {
   const auto price = col("l_extendedprice");
   const auto discounted = price * (1 - col("l_discount"));
   return t.lineitem()
-      .select("l_quantity", "l_extendedprice", "l_discount", "l_tax", "l_shipdate", "l_returnflag", "l_linestatus")
       .filter(col("l_shipdate") <= "1998-09-02")
       .group_by("l_returnflag", "l_linestatus")
       .agg(F::sum("l_quantity").alias("sum_qty"), F::sum(price).alias("sum_base_price"),
@@ -62,15 +62,11 @@ DataFrame q1(const Tables& t) {
 }
 
 DataFrame q3(const Tables& t) {
-  const DataFrame lineitem = t.lineitem().select("l_orderkey", "l_extendedprice", "l_discount", "l_shipdate");
+  const DataFrame& lineitem = t.lineitem();
   return t.customer()
-      .select("c_custkey", "c_mktsegment")
       .filter(col("c_mktsegment") == "BUILDING")
-      .join(t.orders()
-                .select("o_orderkey", "o_custkey", "o_orderdate", "o_shippriority")
-                .filter(col("o_orderdate") < "1995-03-15"),
-            col("c_custkey") == col("o_custkey"))
-      .join(lineitem.filter(col("l_shipdate") > "1995-03-15"), lineitem["l_orderkey"] == col("o_orderkey"), "inner")
+      .join(t.orders().filter(col("o_orderdate") < "1995-03-15"), col("c_custkey") == col("o_custkey"))
+      .join(lineitem.filter(col("l_shipdate") > "1995-03-15"), col("l_orderkey") == col("o_orderkey"), "inner")
       .group_by("l_orderkey", "o_orderdate", "o_shippriority")
       .agg(F::sum(col("l_extendedprice") * (1 - col("l_discount"))).alias("revenue"))
       .select("l_orderkey", "revenue", "o_orderdate", "o_shippriority")
@@ -80,17 +76,15 @@ DataFrame q3(const Tables& t) {
 
 // The orders whose lines add up to more than 300 units are few (hundreds at SF 1): they and
 // their customers are broadcast (F::broadcast), so lineitem, customer and orders are joined
-// where they are read, without shuffling their rows (there is no optimizer to choose it yet).
+// where they are read, without shuffling their rows (the optimizer does not choose it yet).
 DataFrame q18(const Tables& t) {
-  const DataFrame lineitem = t.lineitem().select("l_orderkey", "l_quantity");
-  const DataFrame orders = t.orders().select("o_orderkey", "o_custkey", "o_orderdate", "o_totalprice");
+  const DataFrame& lineitem = t.lineitem();
   const DataFrame big = lineitem.group_by("l_orderkey")
                             .agg(F::sum("l_quantity").alias("sum_qty"))
                             .filter(col("sum_qty") > 300)
                             .select("l_orderkey");
-  const DataFrame big_orders = orders.join(F::broadcast(big), orders["o_orderkey"] == big["l_orderkey"], "left_semi");
-  const DataFrame with_customer =
-      t.customer().select("c_custkey", "c_name").join(F::broadcast(big_orders), col("c_custkey") == col("o_custkey"));
+  const DataFrame big_orders = t.orders().join(F::broadcast(big), col("o_orderkey") == big["l_orderkey"], "left_semi");
+  const DataFrame with_customer = t.customer().join(F::broadcast(big_orders), col("c_custkey") == col("o_custkey"));
   return lineitem.join(F::broadcast(with_customer), col("l_orderkey") == col("o_orderkey"))
       .group_by("c_name", "c_custkey", "o_orderkey", "o_orderdate", "o_totalprice")
       .agg(F::sum("l_quantity").alias("qty"))

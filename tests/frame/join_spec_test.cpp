@@ -113,6 +113,20 @@ TEST(Explain, SparkTreeDrawing) {
             ":  +- L2\n"
             "+- Filter\n"
             "   +- L3\n");
+  // The physical plan: a node's operators in its place, each over the next, its children
+  // under the last, with the prefix of where the node stands.
+  PlanNode agg{"Aggregate [k], [k, s]", {leaf("L4")}};
+  agg.physical = {"HashAggregate(keys=[k], functions=[sum(x)])", "Exchange hashpartitioning(k, 4)",
+                  "HashAggregate(keys=[k], functions=[partial_sum(x)])"};
+  const PlanNode top{"Union", {std::make_shared<const PlanNode>(agg), leaf("L5")}};
+  EXPECT_EQ(dataflow::detail::plan_tree_string(top, dataflow::detail::PlanView::kPhysical),
+            "Union\n"
+            ":- HashAggregate(keys=[k], functions=[sum(x)])\n"
+            ":  +- Exchange hashpartitioning(k, 4)\n"
+            ":     +- HashAggregate(keys=[k], functions=[partial_sum(x)])\n"
+            ":        +- L4\n"
+            "+- L5\n");
+  EXPECT_EQ(dataflow::detail::plan_tree_string(top), "Union\n:- Aggregate [k], [k, s]\n:  +- L4\n+- L5\n");
 }
 
 }  // namespace

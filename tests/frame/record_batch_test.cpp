@@ -112,6 +112,38 @@ TEST(RecordBatch, GatherTakesRowsInAnyOrder) {
   }
 }
 
+// Reading a few columns of a wide batch: decoding only those, or copying their encodings
+// into a batch of their own, gives what decoding all of it gives.
+TEST(RecordBatch, SomeColumnsOfAnEncodedBatch) {
+  const RecordBatch b = sample();
+  std::string bytes;
+  encode_batch(b, bytes);
+  const RecordBatch some = decode_batch(bytes, kSchema, {true, false, true});
+  ASSERT_EQ(some.rows, 11u);
+  ASSERT_EQ(some.columns.size(), 3u);
+  EXPECT_TRUE(some.columns[1].data.empty());
+  for (std::size_t c : {0, 2}) {
+    for (std::uint32_t i = 0; i < b.rows; ++i) EXPECT_EQ(pretty_cell(some.columns[c], i), pretty_cell(b.columns[c], i));
+  }
+  const Schema picked({kSchema[2], kSchema[0], kSchema[2]});
+  const RecordBatch d = decode_batch(select_encoded(bytes, kSchema, {2, 0, 2}), picked);
+  ASSERT_EQ(d.rows, 11u);
+  ASSERT_EQ(d.columns.size(), 3u);
+  for (std::uint32_t i = 0; i < b.rows; ++i) {
+    EXPECT_EQ(pretty_cell(d.columns[0], i), pretty_cell(b.columns[2], i));
+    EXPECT_EQ(pretty_cell(d.columns[1], i), pretty_cell(b.columns[0], i));
+    EXPECT_EQ(pretty_cell(d.columns[2], i), pretty_cell(b.columns[2], i));
+  }
+  std::string only_ages;  // the same bytes as encoding that column alone
+  RecordBatch ages;
+  ages.rows = b.rows;
+  ages.columns.push_back(b.columns[1]);
+  encode_batch(ages, only_ages);
+  EXPECT_EQ(select_encoded(bytes, kSchema, {1}), only_ages);
+  EXPECT_THROW(select_encoded(bytes.substr(0, bytes.size() - 1), kSchema, {0}), dataflow::Error);
+  EXPECT_THROW(decode_batch(bytes + "x", kSchema, {false, false, true}), dataflow::Error);
+}
+
 TEST(RecordBatch, CodecRefusesOtherBytes) {
   std::string bytes;
   encode_batch(sample(), bytes);

@@ -10,6 +10,7 @@
 #include "frame/api/frame_data.hpp"
 #include "frame/api/frame_rows.hpp"
 #include "frame/expr/bound_expr.hpp"
+#include "frame/optimizer/column_pruning.hpp"
 #include "frame/optimizer/predicate.hpp"
 #include "frame/show.hpp"
 #include "frame/vector/record_batch.hpp"
@@ -67,22 +68,12 @@ Column DataFrame::operator[](const std::string& name) const {
 }
 
 DataFrame DataFrame::select(const std::vector<Column>& columns) const {
-  // Column pruning (optimizer/scan_frame.cpp): a select right after a scan that can read
-  // fewer columns, or after a projection, makes it again with only the columns it uses.
-  if (data_->read_columns && !data_->cached() && schema_->size() > 1) {
+  // Column pruning (optimizer/column_pruning.cpp): the frame below made again with only the
+  // columns this select uses, down to the scans where it can.
+  if (data_->read_columns && !data_->cached()) {
     std::vector<bool> used(schema_->size());
     for (const Column& c : columns) frame::mark_columns(frame::bind(c, *schema_), used);
-    std::vector<std::size_t> keep;
-    for (std::size_t i = 0; i < used.size(); ++i) {
-      if (used[i]) keep.push_back(i);
-    }
-    if (keep.empty()) keep.push_back(0);  // select(lit(1)): a row count still needs a column
-    if (keep.size() < used.size()) {
-      const DataFrame narrow = data_->read_columns(keep);
-      auto same = rewritten(*narrow.data_, *narrow.schema_, detail::plan_of(*data_, *schema_));
-      same->id = data_->id;  // df["x"] of this frame still means its column
-      return DataFrame(narrow.schema_, std::move(same)).select(columns);
-    }
+    if (const auto narrow = detail::narrowed(*this, used)) return narrow->select(columns);
   }
   std::vector<BoundExpr> exprs;
   std::vector<Field> fields;
@@ -143,7 +134,7 @@ DataFrame DataFrame::filter(const Column& condition) const {
       return DataFrame(pushed->schema_, rewritten(*pushed->data_, *pushed->schema_, std::move(as_written)));
     }
   }
-  auto batches = data_->batches.flat_map([in = schema_, predicate = std::move(predicate)](const std::string& bytes) {
+  auto batches = data_->batches->flat_map([in = schema_, predicate = std::move(predicate)](const std::string& bytes) {
     const RecordBatch b = frame::decode_batch(bytes, *in);
     const std::vector<std::uint32_t> rows = frame::select_true(predicate, b);
     std::vector<std::string> out;
@@ -155,6 +146,8 @@ DataFrame DataFrame::filter(const Column& condition) const {
     return out;  // no empty batch: take(n) of batches then holds n rows
   });
   auto data = std::make_shared<detail::FrameData>(*with_batches(*data_, *schema_, batches, std::move(text)));
+  // Column pruning through the filter (optimizer/column_pruning.cpp).
+  if (batches.config().optimizer) data->read_columns = detail::filter_pruning(*this, condition);
   // A filter that stays here lets later ones past it (filters commute), down to where they go.
   if (data_->push_filter && !data_->cached()) {
     data->push_filter = [below = *this, condition](const Column& later) -> std::optional<DataFrame> {
@@ -205,7 +198,7 @@ DataFrame DataFrame::drop(const std::vector<std::string>& names) const {
 
 std::int64_t DataFrame::count() const {
   return data_->batches
-      .map([](const std::string& bytes) {
+      ->map([](const std::string& bytes) {
         std::uint32_t rows = 0;
         std::memcpy(&rows, bytes.data(), sizeof rows);  // the codec's first field
         return static_cast<std::int64_t>(rows);
@@ -234,17 +227,17 @@ std::vector<Row> to_rows(const std::vector<std::string>& batches, const SchemaPt
 
 }  // namespace
 
-std::vector<Row> DataFrame::collect() const { return to_rows(data_->batches.collect(), schema_, -1); }
+std::vector<Row> DataFrame::collect() const { return to_rows(data_->batches->collect(), schema_, -1); }
 
 std::vector<Row> DataFrame::take(std::int64_t n) const {
   if (n <= 0) return {};
-  return to_rows(data_->batches.take(static_cast<std::uint64_t>(n)), schema_, n);
+  return to_rows(data_->batches->take(static_cast<std::uint64_t>(n)), schema_, n);
 }
 
 std::string DataFrame::show_string(int n, int truncate, bool vertical) const {
   n = std::max(n, 0);
   std::vector<std::vector<std::string>> cells;
-  for (const std::string& bytes : data_->batches.take(static_cast<std::uint64_t>(n) + 1)) {
+  for (const std::string& bytes : data_->batches->take(static_cast<std::uint64_t>(n) + 1)) {
     const RecordBatch b = frame::decode_batch(bytes, *schema_);
     for (std::uint32_t i = 0; i < b.rows && cells.size() <= static_cast<std::size_t>(n); ++i) {
       auto& row = cells.emplace_back();

@@ -1,6 +1,8 @@
 // explain(): the frame's plan as Spark draws it, and the engine's stages for its batches.
-// The parsed and analyzed plans are the program's operations as written; the optimized and
-// physical plans are what the optimizer's rules made of them (pruned and filtered scans).
+// The parsed and analyzed plans are the program's operations as written; the optimized plan
+// is what the optimizer's rules made of them (pruned and filtered scans), and the physical
+// plan the same with the operators that run each node (an aggregate's partial and final
+// halves around its exchange).
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -37,7 +39,7 @@ PlanPtr plan_of(const FrameData& data, const Schema& schema) {
   return std::make_shared<const PlanNode>(PlanNode{"LogicalRDD [" + column_list(schema) + "]", {}});
 }
 
-std::shared_ptr<const FrameData> with_plan(Dataset<std::string> batches, bool driver, std::string text,
+std::shared_ptr<const FrameData> with_plan(FrameBatches batches, bool driver, std::string text,
                                            std::vector<PlanPtr> children) {
   auto plan = std::make_shared<const PlanNode>(PlanNode{std::move(text), std::move(children)});
   return std::make_shared<const FrameData>(FrameData{std::move(batches), driver, std::move(plan)});
@@ -45,21 +47,29 @@ std::shared_ptr<const FrameData> with_plan(Dataset<std::string> batches, bool dr
 
 namespace {
 
-void draw(const PlanNode& node, const std::string& prefix, bool written, std::string& out) {
-  if (written && node.as_written) return draw(*node.as_written, prefix, written, out);
-  out += node.text + "\n";
+void draw(const PlanNode& node, std::string prefix, PlanView view, std::string& out) {
+  if (view == PlanView::kWritten && node.as_written) return draw(*node.as_written, prefix, view, out);
+  if (view == PlanView::kPhysical && !node.physical.empty()) {
+    out += node.physical.front() + "\n";
+    for (std::size_t k = 1; k < node.physical.size(); ++k) {
+      out += prefix + "+- " + node.physical[k] + "\n";
+      prefix += "   ";
+    }
+  } else {
+    out += node.text + "\n";
+  }
   for (std::size_t i = 0; i < node.children.size(); ++i) {
     const bool last = i + 1 == node.children.size();
     out += prefix + (last ? "+- " : ":- ");
-    draw(*node.children[i], prefix + (last ? "   " : ":  "), written, out);
+    draw(*node.children[i], prefix + (last ? "   " : ":  "), view, out);
   }
 }
 
 }  // namespace
 
-std::string plan_tree_string(const PlanNode& root, bool as_written) {
+std::string plan_tree_string(const PlanNode& root, PlanView view) {
   std::string out;
-  draw(root, "", as_written, out);
+  draw(root, "", view, out);
   return out;
 }
 
@@ -67,18 +77,17 @@ std::string plan_tree_string(const PlanNode& root, bool as_written) {
 
 std::string DataFrame::explain_string(bool extended) const {
   const detail::PlanPtr plan = detail::plan_of(*data_, *schema_);
-  const std::string tree = detail::plan_tree_string(*plan);
   std::string out;
   if (extended) {
-    const std::string written = detail::plan_tree_string(*plan, true);
+    const std::string written = detail::plan_tree_string(*plan, detail::PlanView::kWritten);
     out += "== Parsed Logical Plan ==\n" + written;
     out += "\n== Analyzed Logical Plan ==\n" + written;
-    out += "\n== Optimized Logical Plan ==\n" + tree;
+    out += "\n== Optimized Logical Plan ==\n" + detail::plan_tree_string(*plan);
     out += "\n";
   }
-  out += "== Physical Plan ==\n" + tree;
+  out += "== Physical Plan ==\n" + detail::plan_tree_string(*plan, detail::PlanView::kPhysical);
   // The engine's DAG of the frame's batches and its "== Stages ==", as --explain prints them.
-  out += "\n" + data_->batches.explain();
+  out += "\n" + data_->batches->explain();
   if (out.back() != '\n') out += '\n';
   return out;
 }

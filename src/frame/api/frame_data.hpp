@@ -29,6 +29,10 @@ struct PlanNode {
   // Set where an optimizer rule rewrote the plan: the subtree as the program wrote it, which
   // explain(true)'s parsed and analyzed plans print in this node's place.
   std::shared_ptr<const PlanNode> as_written = nullptr;
+  // Where the node runs as several physical operators (an aggregate: its final half, the
+  // exchange, its partial half), those, top first: the physical plan prints them in place of
+  // `text`, each over the next and the children under the last.
+  std::vector<std::string> physical = {};
 };
 using PlanPtr = std::shared_ptr<const PlanNode>;
 
@@ -41,8 +45,40 @@ struct FrameAccess {
 // A fresh frame identity (never 0), from a counter every rank advances in program order.
 std::uint64_t next_frame_id();
 
+// A frame's batches, made when first used. A broadcast join collects its small side when
+// its batches are made (a job), so it makes them lazily: the optimizer can make a join
+// again with fewer columns or filtered sides without running the join it replaces, and a
+// join that a later rule replaces never runs. Copies share what was made.
+class FrameBatches {
+ public:
+  FrameBatches(Dataset<std::string> made)  // NOLINT(google-explicit-constructor): as they are
+      : state_(std::make_shared<State>(State{std::move(made), nullptr})), config_(&state_->made->config()) {}
+  FrameBatches(const Config& config, std::function<Dataset<std::string>()> make)
+      : state_(std::make_shared<State>(State{std::nullopt, std::move(make)})), config_(&config) {}
+  // Makes them (on every rank alike: the program's order is every rank's).
+  const Dataset<std::string>& get() const {
+    if (!state_->made) {
+      state_->made.emplace(state_->make());
+      state_->make = nullptr;
+    }
+    return *state_->made;
+  }
+  const Dataset<std::string>* operator->() const { return &get(); }
+  operator const Dataset<std::string>&() const { return get(); }  // NOLINT: a frame's batches
+  // The session's settings, without making the batches.
+  const Config& config() const { return *config_; }
+
+ private:
+  struct State {
+    std::optional<Dataset<std::string>> made;
+    std::function<Dataset<std::string>()> make;
+  };
+  std::shared_ptr<State> state_;
+  const Config* config_;
+};
+
 struct FrameData {
-  Dataset<std::string> batches;
+  FrameBatches batches;
   bool driver = false;
   PlanPtr plan = nullptr;  // none: explain() prints a LogicalRDD leaf of the schema
   std::uint64_t id = next_frame_id();
@@ -51,9 +87,11 @@ struct FrameData {
   // input, each partition's n first then one sort of those, so limit(n) skips the full sort.
   std::function<Dataset<std::string>(std::uint64_t)> top_n = nullptr;
   // The optimizer's hooks (frame/plan/; set only while Config::optimizer is on).
-  // Set by a scan that can read fewer columns (CSV, an HDF5 table): the frame of only the
-  // columns `used` (indices into this frame's schema, ascending), so that a select right
-  // after the read reads only what it uses (column pruning into the scan).
+  // Set by a scan that can read fewer columns (CSV, an HDF5 table), and by a projection, a
+  // filter or a join over frames that can: this frame made again with fewer columns, at
+  // least the columns `used` (indices into this frame's schema, ascending), each under its
+  // name, so that a select or an aggregate reads only what it uses, down to the scans
+  // (column pruning, optimizer/column_pruning.cpp, which calls it: detail::narrowed).
   std::function<DataFrame(const std::vector<std::size_t>& used)> read_columns = nullptr;
   // Set by a scan that evaluates filters as it reads (CSV), and by a projection of plain
   // columns over such a frame: this frame with `condition` (over its columns) evaluated
@@ -79,7 +117,7 @@ PlanPtr plan_of(const FrameData& data, const Schema& schema);
 
 // The data of a frame made by an operation: its batches, and a plan node `text` over
 // `children` (the operands' plans). Operations call it so explain() shows them.
-std::shared_ptr<const FrameData> with_plan(Dataset<std::string> batches, bool driver, std::string text,
+std::shared_ptr<const FrameData> with_plan(FrameBatches batches, bool driver, std::string text,
                                            std::vector<PlanPtr> children);
 
 // How a scan reads its source: which of the source's columns it outputs, the filter it
@@ -103,8 +141,10 @@ struct ScanSpec {
 DataFrame scan_frame(ScanSpec spec, Dataset<std::string> batches, bool driver);
 
 // Spark's tree drawing of a plan: the root, then each child under "+- " (the last) or
-// ":- " (the others), indented by "   " or ":  ". as_written: the plan as the program wrote
-// it, before the optimizer's rewrites (PlanNode::as_written).
-std::string plan_tree_string(const PlanNode& root, bool as_written = false);
+// ":- " (the others), indented by "   " or ":  ". kWritten: the plan as the program wrote
+// it, before the optimizer's rewrites (PlanNode::as_written); kPhysical: the optimized plan
+// with each node's physical operators (PlanNode::physical).
+enum class PlanView { kOptimized, kWritten, kPhysical };
+std::string plan_tree_string(const PlanNode& root, PlanView view = PlanView::kOptimized);
 
 }  // namespace dataflow::detail

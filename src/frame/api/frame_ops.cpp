@@ -63,8 +63,8 @@ DataFrame DataFrame::limit(std::int64_t n) const {
   }
   // Each partition's first n rows, keyed by (partition, batch) so that one partition can put
   // the heads back in the frame's order; then the first n of those.
-  auto heads = data_->batches.map_partitions_with_index([wanted, in = schema_](std::uint32_t partition,
-                                                                               std::vector<std::string>& batches) {
+  auto heads = data_->batches->map_partitions_with_index([wanted, in = schema_](std::uint32_t partition,
+                                                                                std::vector<std::string>& batches) {
     std::vector<std::pair<std::string, std::string>> out;
     std::uint64_t taken = 0;
     for (std::uint32_t i = 0; i < batches.size() && taken < wanted; ++i) {
@@ -169,7 +169,7 @@ DataFrame DataFrame::union_all(const DataFrame& other) const {
       batches, data_->driver, "Union", {detail::plan_of(*data_, a), detail::plan_of(*other.data_, b)}));
   // Filter pushdown into both sides (optimizer/filter_pushdown.cpp).
   if (batches.config().optimizer) {
-    data->push_filter = detail::union_pushdown(*this, other, out,
+    data->push_filter = detail::union_pushdown(*this, other, out, take, take,
                                                [](const DataFrame& l, const DataFrame& r) { return l.union_all(r); });
   }
   return DataFrame(out, std::move(data));
@@ -210,9 +210,17 @@ DataFrame DataFrame::union_by_name(const DataFrame& other, bool allow_missing_co
   auto out = std::make_shared<const Schema>(std::move(fields));
   auto batches = as_schema(data_->batches, schema_, *out, take_a)
                      .union_with(as_schema(other.data_->batches, other.schema_, *out, take_b));
-  return DataFrame(out, detail::with_plan(batches, data_->driver,
-                                          "Union false, " + std::string(allow_missing_columns ? "true" : "false"),
-                                          {detail::plan_of(*data_, a), detail::plan_of(*other.data_, b)}));
+  auto data = std::make_shared<detail::FrameData>(*detail::with_plan(
+      batches, data_->driver, "Union false, " + std::string(allow_missing_columns ? "true" : "false"),
+      {detail::plan_of(*data_, a), detail::plan_of(*other.data_, b)}));
+  // Filter pushdown into both sides, each by its own names (optimizer/filter_pushdown.cpp).
+  if (batches.config().optimizer) {
+    data->push_filter = detail::union_pushdown(*this, other, out, take_a, take_b,
+                                               [allow_missing_columns](const DataFrame& l, const DataFrame& r) {
+                                                 return l.union_by_name(r, allow_missing_columns);
+                                               });
+  }
+  return DataFrame(out, std::move(data));
 }
 
 namespace {
@@ -229,7 +237,7 @@ void check_partitions(const char* op, int partitions) {
 DataFrame DataFrame::repartition(int partitions) const {
   check_partitions("repartition", partitions);
   // Rows spread round robin from each batch's own start (Spark's RoundRobinPartitioning).
-  auto rows = data_->batches.flat_map([in = schema_](const std::string& bytes) {
+  auto rows = data_->batches->flat_map([in = schema_](const std::string& bytes) {
     const RecordBatch b = frame::decode_batch(bytes, *in);
     std::vector<std::pair<std::string, std::string>> out;
     const std::size_t start = std::hash<std::string>{}(bytes);
@@ -255,7 +263,7 @@ DataFrame DataFrame::repartition(int partitions, const std::vector<Column>& colu
     keys.push_back(frame::bind(c, *schema_));
     names += (names.empty() ? "" : ", ") + keys.back().name;
   }
-  auto rows = data_->batches.flat_map([in = schema_, keys](const std::string& bytes) {
+  auto rows = data_->batches->flat_map([in = schema_, keys](const std::string& bytes) {
     const RecordBatch b = frame::decode_batch(bytes, *in);
     std::vector<frame::Vector> key_columns;
     for (const BoundExpr& k : keys) key_columns.push_back(frame::evaluate(k, b));
@@ -273,19 +281,19 @@ DataFrame DataFrame::repartition(int partitions, const std::vector<Column>& colu
 
 DataFrame DataFrame::coalesce(int partitions) const {
   check_partitions("coalesce", partitions);
-  return DataFrame(schema_, detail::with_plan(data_->batches.coalesce(partitions), data_->driver,
+  return DataFrame(schema_, detail::with_plan(data_->batches->coalesce(partitions), data_->driver,
                                               "Repartition " + std::to_string(partitions) + ", false",
                                               {detail::plan_of(*data_, *schema_)}));
 }
 
 DataFrame DataFrame::persist(StorageLevel level) const {
-  data_->batches.persist(level);  // marks this frame's own node, as Spark's cache()
+  data_->batches->persist(level);  // marks this frame's own node, as Spark's cache()
   *data_->persisted = true;
   return *this;
 }
 
 DataFrame DataFrame::unpersist() const {
-  data_->batches.unpersist();
+  data_->batches->unpersist();
   *data_->persisted = false;
   return *this;
 }
@@ -296,7 +304,7 @@ Row DataFrame::first() const {
   return std::move(rows.front());
 }
 
-bool DataFrame::is_empty() const { return data_->batches.take(1).empty(); }
+bool DataFrame::is_empty() const { return data_->batches->take(1).empty(); }
 
 namespace detail {
 

@@ -35,6 +35,18 @@ std::vector<std::string> ValueRowBatcher::finish() {
 }
 
 Dataset<std::string> project(const Dataset<std::string>& batches, const SchemaPtr& in, std::vector<BoundExpr> exprs) {
+  // Plain columns (renamed or not): their encodings copied, nothing decoded.
+  std::vector<std::size_t> plain;
+  for (const BoundExpr& x : exprs) {
+    const BoundExpr* e = &x;
+    while (e->kind == detail::ExprKind::kAlias) e = &e->children[0];
+    if (e->kind != detail::ExprKind::kColumn) break;
+    plain.push_back(e->column);
+  }
+  if (plain.size() == exprs.size()) {
+    return batches.map(
+        [in, plain = std::move(plain)](const std::string& bytes) { return select_encoded(bytes, *in, plain); });
+  }
   return batches.map([in, exprs = std::move(exprs)](const std::string& bytes) {
     const RecordBatch b = decode_batch(bytes, *in);
     RecordBatch r;

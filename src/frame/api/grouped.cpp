@@ -15,7 +15,9 @@
 #include "frame/expr/aggregate.hpp"
 #include "frame/expr/bound_expr.hpp"
 #include "frame/expr/value_codec.hpp"
+#include "frame/optimizer/column_pruning.hpp"
 #include "frame/optimizer/filter_pushdown.hpp"
+#include "frame/optimizer/predicate.hpp"
 #include "frame/vector/group_table.hpp"
 #include "frame/vector/record_batch.hpp"
 #include "frame/vector/row_codec.hpp"
@@ -150,6 +152,24 @@ void merge_partition(detail::TaskContext& ctx, const std::vector<detail::Block>&
   detail::run_sliced<std::string>(ctx.memory, "aggregate", body, emit);
 }
 
+// The aggregate's plan node with the operators that run it, as Spark's physical plan shows
+// them: the final half over the exchange of the states over the partial half.
+detail::PlanPtr physical_aggregate(const detail::PlanNode& node, const std::string& keys,
+                                   const std::vector<Column>& aggregates, std::uint32_t partitions) {
+  std::string final_fns, partial_fns;
+  for (Column c : aggregates) {
+    while (c.node()->kind == ExprKind::kAlias) c = Column(c.node()->children.at(0));
+    final_fns += (final_fns.empty() ? "" : ", ") + c.name();
+    partial_fns += (partial_fns.empty() ? "partial_" : ", partial_") + c.name();
+  }
+  auto out = std::make_shared<detail::PlanNode>(node);
+  out->physical = {"HashAggregate(keys=[" + keys + "], functions=[" + final_fns + "])",
+                   keys.empty() ? std::string("Exchange SinglePartition")
+                                : "Exchange hashpartitioning(" + keys + ", " + std::to_string(partitions) + ")",
+                   "HashAggregate(keys=[" + keys + "], functions=[" + partial_fns + "])"};
+  return out;
+}
+
 }  // namespace
 
 GroupedData DataFrame::group_by(const std::vector<Column>& keys) const {
@@ -172,19 +192,29 @@ DataFrame GroupedData::agg(const std::vector<Column>& aggregates) const {
     specs.push_back(frame::aggregate_spec(c, in));
     fields.push_back({specs.back().name, specs.back().type, true});
   }
+  // Column pruning (optimizer/column_pruning.cpp): the input made again with only the
+  // columns the keys and the aggregates read, down to the scans where it can.
+  std::vector<bool> read(in.size());  // the columns the keys and the aggregates read
+  for (const BoundExpr& k : keys) frame::mark_columns(k, read);
+  for (const AggregateSpec& a : specs) {
+    for (const BoundExpr& e : a.inputs) frame::mark_columns(e, read);
+  }
+  if (const auto narrow = detail::narrowed(frame_, read)) return GroupedData(*narrow, keys_).agg(aggregates);
   auto out = std::make_shared<const Schema>(std::move(fields));
   // Each partition folded into its groups' states, sent as batches of states to each key's
   // reduce partition, merged there (slice by slice of the key hashes when they outgrow the
   // task's memory) and finished into batches of the output.
   using Shuffles = detail::BatchShuffles;
-  const std::uint32_t partitions = Shuffles::default_partitions(frame_.data_->batches);
+  const Dataset<std::string>& input = frame_.data_->batches;
+  const std::uint32_t partitions = Shuffles::default_partitions(input);
   // The map side streams its partition: when the groups outgrow the task's memory, their
   // states so far go to the shuffle (which spills) and a new table starts.
+  // The map side decodes only the columns it reads.
   auto partials = Shuffles::stream_partitions<detail::BatchPart>(
-      frame_.data_->batches, "partial aggregate",
-      [in = frame_.schema_, keys, specs, partitions](detail::TaskContext& ctx,
-                                                     const detail::Producer<std::string>& upstream,
-                                                     detail::Emit<detail::BatchPart> emit) {
+      input, "partial aggregate",
+      [in = frame_.schema_, read, keys, specs, partitions](detail::TaskContext& ctx,
+                                                           const detail::Producer<std::string>& upstream,
+                                                           detail::Emit<detail::BatchPart> emit) {
         std::optional<frame::PartialAggregation> groups(std::in_place, keys, specs);
         if (keys.empty()) groups->add_empty_group();  // no keys: one row even for no input (count 0)
         detail::TableBudget budget(ctx.memory);
@@ -194,7 +224,7 @@ DataFrame GroupedData::agg(const std::vector<Column>& aggregates) const {
           budget.reset();
         };
         auto add = [&](const std::string& bytes) {
-          groups->add(frame::decode_batch(bytes, *in));
+          groups->add(frame::decode_batch(bytes, *in, read));
           if (budget.bounded() && !budget.update(groups->bytes())) flush();
         };
         upstream(ctx, detail::Emit<std::string>(add));
@@ -210,6 +240,7 @@ DataFrame GroupedData::agg(const std::vector<Column>& aggregates) const {
       batches, frame_.data_->driver,
       "Aggregate [" + detail::column_list(*out, keys.size()) + "], [" + detail::column_list(*out) + "]",
       {detail::plan_of(*frame_.data_, in)}));
+  data->plan = physical_aggregate(*data->plan, detail::column_list(*out, keys.size()), aggregates, partitions);
   // Filter pushdown below the aggregate for conditions on plain grouping keys
   // (optimizer/filter_pushdown.cpp).
   if (batches.config().optimizer) {
@@ -280,7 +311,7 @@ DataFrame DataFrame::order_by(const std::vector<Column>& keys) const {
     }
     bound.push_back(std::move(k));
   }
-  auto rows = data_->batches.flat_map(
+  auto rows = data_->batches->flat_map(
       [in = schema_, bound](const std::string& bytes) { return keyed_rows(bytes, *in, bound); });
   auto sorted = rows.sort_by_key().values().map_partitions(
       [out = schema_](std::vector<std::string>& sorted_rows) { return to_batches(sorted_rows, *out); });

@@ -18,6 +18,7 @@
 #include "frame/api/frame_rows.hpp"
 #include "frame/api/join_spec.hpp"
 #include "frame/expr/value_codec.hpp"
+#include "frame/optimizer/column_pruning.hpp"
 #include "frame/optimizer/filter_pushdown.hpp"
 
 namespace dataflow {
@@ -295,26 +296,28 @@ DataFrame run_join(const DataFrame& self, const DataFrame& other, const detail::
                    const detail::FrameData& r, std::shared_ptr<JoinSpec> spec, std::string plan_text,
                    detail::JoinRebuild rebuild) {
   const How how = spec->how;
-  Keying lk, rk;
-  if (spec->left_keys.empty()) {
-    if (how == How::kInner || how == How::kCross) {  // every pair: right rows go to every left bucket
-      lk = {Keying::kBucket, static_cast<std::uint32_t>(std::max(1, l.batches.num_partitions()))};
-      rk = {Keying::kReplicate, lk.buckets};
-    } else {
-      lk = rk = {Keying::kConstant, 1};
-    }
-  }
   std::shared_ptr<const JoinSpec> s = std::move(spec);
-  const Dataset<std::string> batches = [&]() -> Dataset<std::string> {
-    const bool broadcast = r.broadcast && !s->left_keys.empty() &&
-                           (how == How::kInner || how == How::kLeft || how == How::kSemi || how == How::kAnti);
-    if (frame::batch_join_applies(*s)) {
-      return broadcast ? frame::broadcast_batch_join(l.batches, r.batches, s)
-                       : frame::batch_join(l.batches, r.batches, s);
+  const bool broadcast = r.broadcast && !s->left_keys.empty() &&
+                         (how == How::kInner || how == How::kLeft || how == How::kSemi || how == How::kAnti);
+  auto make = [lb = l.batches, rb = r.batches, s, how, broadcast]() -> Dataset<std::string> {
+    const Dataset<std::string>& left_batches = lb;
+    const Dataset<std::string>& right_batches = rb;
+    Keying lk, rk;
+    if (s->left_keys.empty()) {
+      if (how == How::kInner || how == How::kCross) {  // every pair: right rows go to every left bucket
+        lk = {Keying::kBucket, static_cast<std::uint32_t>(std::max(1, left_batches.num_partitions()))};
+        rk = {Keying::kReplicate, lk.buckets};
+      } else {
+        lk = rk = {Keying::kConstant, 1};
+      }
     }
-    const KeyedRows left = keyed(l.batches, s->left, s->left_keys, 'L', lk);
-    const KeyedRows right = keyed(r.batches, s->right, s->right_keys, 'R', rk);
-    if (broadcast) return broadcast_to_batches(l.batches, right, s);
+    if (frame::batch_join_applies(*s)) {
+      return broadcast ? frame::broadcast_batch_join(left_batches, right_batches, s)
+                       : frame::batch_join(left_batches, right_batches, s);
+    }
+    const KeyedRows left = keyed(left_batches, s->left, s->left_keys, 'L', lk);
+    const KeyedRows right = keyed(right_batches, s->right, s->right_keys, 'R', rk);
+    if (broadcast) return broadcast_to_batches(left_batches, right, s);
     if (how == How::kSemi || how == How::kAnti || (how != How::kInner && how != How::kCross && s->residual)) {
       return cogrouped_to_batches(left, right, s);
     }
@@ -322,12 +325,19 @@ DataFrame run_join(const DataFrame& self, const DataFrame& other, const detail::
     if (how == How::kRight) return pairs_to_batches(left.right_outer_join(right), s);
     if (how == How::kFull) return pairs_to_batches(left.full_outer_join(right), s);
     return pairs_to_batches(left.join(right), s);
-  }();
+  };
+  // Made when first used (a broadcast join collects its right side then, a job), so that a
+  // join the optimizer makes again (pruned, filtered) never runs, nor makes its sides.
+  const detail::FrameBatches batches(l.batches.config(), std::move(make));
   auto data = std::make_shared<detail::FrameData>(
       *detail::with_plan(batches, l.driver, std::move(plan_text),
                          {detail::plan_of(l, self.schema()), detail::plan_of(r, other.schema())}));
-  // Filter pushdown through the join (optimizer/filter_pushdown.cpp).
-  if (batches.config().optimizer) data->push_filter = detail::join_pushdown(self, other, s, std::move(rebuild));
+  // Filter pushdown and column pruning through the join (optimizer/filter_pushdown.cpp,
+  // column_pruning.cpp).
+  if (batches.config().optimizer) {
+    data->push_filter = detail::join_pushdown(self, other, s, rebuild);
+    data->read_columns = detail::join_pruning(self, other, s, std::move(rebuild));
+  }
   return DataFrame(s->out, std::move(data));
 }
 

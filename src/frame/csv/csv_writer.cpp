@@ -139,7 +139,7 @@ void DataFrameWriter::csv(const std::string& dir_arg) const {
 
   auto schema = schema_;
   data_->batches
-      .map_partitions([schema, o](std::vector<std::string>& batches) {
+      ->map_partitions([schema, o](std::vector<std::string>& batches) {
         std::vector<std::string> texts;
         texts.reserve(batches.size() + 1);
         if (o.header) frame::csv::append_csv_header(*schema, o, texts.emplace_back());

@@ -107,7 +107,7 @@ void DataFrameWriter::hdf5(const std::string& file, const std::string& dataset) 
   }
 
   auto schema = schema_;
-  data_->batches.save_hdf5_staged(
+  data_->batches->save_hdf5_staged(
       file, dataset, type, options,
       [schema, type](const std::string& bytes, detail::h5::StagingFile& staged, std::uint64_t& rows, std::uint64_t&) {
         const frame::RecordBatch batch = frame::decode_batch(bytes, *schema);

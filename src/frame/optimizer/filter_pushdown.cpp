@@ -82,20 +82,24 @@ PushFilter aggregate_pushdown(DataFrame input, std::shared_ptr<const Schema> out
   };
 }
 
-PushFilter union_pushdown(DataFrame a, DataFrame b, std::shared_ptr<const Schema> out, JoinRebuild rebuild) {
-  std::vector<ColumnOrigin> origin(out->size());
+PushFilter union_pushdown(DataFrame a, DataFrame b, std::shared_ptr<const Schema> out,
+                          const std::vector<std::optional<std::size_t>>& take_a,
+                          const std::vector<std::optional<std::size_t>>& take_b, JoinRebuild rebuild) {
+  std::vector<ColumnOrigin> from_a(out->size()), from_b(out->size());
   for (std::size_t i = 0; i < out->size(); ++i) {
-    if (a.schema()[i].type == (*out)[i].type && b.schema()[i].type == (*out)[i].type) {
-      origin[i] = std::pair<std::size_t, std::size_t>{0, i};
+    if (take_a[i] && take_b[i] && a.schema()[*take_a[i]].type == (*out)[i].type &&
+        b.schema()[*take_b[i]].type == (*out)[i].type) {
+      from_a[i] = std::pair<std::size_t, std::size_t>{0, *take_a[i]};
+      from_b[i] = std::pair<std::size_t, std::size_t>{0, *take_b[i]};
     }
   }
-  return [a = std::move(a), b = std::move(b), out = std::move(out), origin = std::move(origin),
-          rebuild = std::move(rebuild)](const Column& condition) {
+  return [a = std::move(a), b = std::move(b), out = std::move(out), from_a = std::move(from_a),
+          from_b = std::move(from_b), rebuild = std::move(rebuild)](const Column& condition) {
     frame::SplitFilter both;  // to[0]: a's terms, to[1]: the same terms over b's columns
     both.to.resize(2);
     for (const Column& term : frame::conjuncts(condition)) {
-      const frame::SplitFilter on_a = frame::split_filter(term, *out, origin, {&a.schema()});
-      const frame::SplitFilter on_b = frame::split_filter(term, *out, origin, {&b.schema()});
+      const frame::SplitFilter on_a = frame::split_filter(term, *out, from_a, {&a.schema()});
+      const frame::SplitFilter on_b = frame::split_filter(term, *out, from_b, {&b.schema()});
       if (on_a.to[0].empty() || on_b.to[0].empty()) {
         both.rest.push_back(term);
         continue;

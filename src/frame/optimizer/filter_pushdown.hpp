@@ -34,8 +34,12 @@ PushFilter aggregate_pushdown(DataFrame input, std::shared_ptr<const Schema> out
                               std::vector<frame::ColumnOrigin> origin,
                               std::function<DataFrame(const DataFrame&)> rebuild);
 
-// A union's (by position): a conjunct over columns of the same type on both sides (none
-// widened) filters both sides; rebuild(a, b) makes the union again.
-PushFilter union_pushdown(DataFrame a, DataFrame b, std::shared_ptr<const Schema> out, JoinRebuild rebuild);
+// A union's (by position or by name): output column i is a's column take_a[i] and b's
+// take_b[i] (nullopt: a column of nulls on that side); a conjunct over columns that both
+// sides hold, of the same type (none widened), filters both sides; rebuild(a, b) makes the
+// union again.
+PushFilter union_pushdown(DataFrame a, DataFrame b, std::shared_ptr<const Schema> out,
+                          const std::vector<std::optional<std::size_t>>& take_a,
+                          const std::vector<std::optional<std::size_t>>& take_b, JoinRebuild rebuild);
 
 }  // namespace dataflow::detail

@@ -32,6 +32,7 @@ class Reader {
     return s;
   }
   bool done() const { return at_ == b_.size(); }
+  std::size_t position() const { return at_; }
 
  private:
   std::string_view b_;
@@ -117,32 +118,75 @@ void encode_batch(const RecordBatch& batch, std::string& out) {
   }
 }
 
-RecordBatch decode_batch(std::string_view bytes, const Schema& schema) {
+namespace {
+
+// Reads one column's encoding at r into v (of schema column c), or skips it when !keep.
+void decode_column(Reader& r, std::uint32_t rows, const Field& field, bool keep, Vector& v) {
+  v.type = static_cast<Type>(r.get<std::uint8_t>());
+  if (v.type != field.type) malformed("column " + field.name + " has another type");
+  const bool has_validity = r.get<std::uint8_t>() != 0;
+  const std::string_view validity = has_validity ? r.take((rows + 7) / 8) : std::string_view();
+  const std::string_view data = r.take(r.get<std::uint64_t>());
+  const std::string_view offsets =
+      v.type == Type::kString ? r.take((static_cast<std::size_t>(rows) + 1) * 4) : std::string_view();
+  if (!keep) return;
+  v.size = rows;
+  v.validity = std::string(validity);
+  v.data = std::string(data);
+  if (v.type == Type::kString) {
+    v.offsets.resize(rows + 1);
+    std::memcpy(v.offsets.data(), offsets.data(), offsets.size());
+    for (std::uint32_t i = 0; i < rows; ++i) {
+      if (v.offsets[i] > v.offsets[i + 1]) malformed("string offsets descend");
+    }
+    if (v.offsets.front() != 0 || v.offsets.back() != v.data.size()) malformed("string offsets out of range");
+  } else if (v.data.size() != static_cast<std::size_t>(rows) * value_width(v.type)) {
+    malformed("column " + field.name + " has the wrong size");
+  }
+}
+
+RecordBatch decode_columns(std::string_view bytes, const Schema& schema, const std::vector<bool>* used) {
   Reader r(bytes);
   RecordBatch b;
   b.rows = r.get<std::uint32_t>();
   if (r.get<std::uint32_t>() != schema.size()) malformed("its column count is not the schema's");
-  for (std::size_t c = 0; c < schema.size(); ++c) {
-    Vector& v = b.columns.emplace_back();
-    v.type = static_cast<Type>(r.get<std::uint8_t>());
-    if (v.type != schema[c].type) malformed("column " + schema[c].name + " has another type");
-    v.size = b.rows;
-    if (r.get<std::uint8_t>() != 0) v.validity = std::string(r.take((b.rows + 7) / 8));
-    v.data = std::string(r.take(r.get<std::uint64_t>()));
-    if (v.type == Type::kString) {
-      const std::string_view o = r.take((static_cast<std::size_t>(b.rows) + 1) * 4);
-      v.offsets.resize(b.rows + 1);
-      std::memcpy(v.offsets.data(), o.data(), o.size());
-      for (std::uint32_t i = 0; i < b.rows; ++i) {
-        if (v.offsets[i] > v.offsets[i + 1]) malformed("string offsets descend");
-      }
-      if (v.offsets.front() != 0 || v.offsets.back() != v.data.size()) malformed("string offsets out of range");
-    } else if (v.data.size() != static_cast<std::size_t>(b.rows) * value_width(v.type)) {
-      malformed("column " + schema[c].name + " has the wrong size");
-    }
-  }
+  b.columns.resize(schema.size());
+  for (std::size_t c = 0; c < schema.size(); ++c)
+    decode_column(r, b.rows, schema[c], !used || (*used)[c], b.columns[c]);
   if (!r.done()) malformed("trailing bytes");
   return b;
+}
+
+}  // namespace
+
+RecordBatch decode_batch(std::string_view bytes, const Schema& schema) {
+  return decode_columns(bytes, schema, nullptr);
+}
+
+RecordBatch decode_batch(std::string_view bytes, const Schema& schema, const std::vector<bool>& used) {
+  return decode_columns(bytes, schema, &used);
+}
+
+std::string select_encoded(std::string_view bytes, const Schema& schema, const std::vector<std::size_t>& columns) {
+  Reader r(bytes);
+  const auto rows = r.get<std::uint32_t>();
+  if (r.get<std::uint32_t>() != schema.size()) malformed("its column count is not the schema's");
+  std::vector<std::string_view> spans(schema.size());  // each column's whole encoding
+  Vector skipped;
+  for (std::size_t c = 0; c < schema.size(); ++c) {
+    const std::size_t at = r.position();
+    decode_column(r, rows, schema[c], false, skipped);
+    spans[c] = bytes.substr(at, r.position() - at);
+  }
+  if (!r.done()) malformed("trailing bytes");
+  std::size_t size = 8;
+  for (std::size_t c : columns) size += spans.at(c).size();
+  std::string out;
+  out.reserve(size);
+  put(out, rows);
+  put(out, static_cast<std::uint32_t>(columns.size()));
+  for (std::size_t c : columns) out += spans[c];
+  return out;
 }
 
 std::string pretty_cell(const Vector& v, std::uint32_t row) {

@@ -81,6 +81,12 @@ class VectorBuilder {
 // Error(kSoftware) on bytes that are not a batch of `schema`.
 void encode_batch(const RecordBatch& batch, std::string& out);
 RecordBatch decode_batch(std::string_view bytes, const Schema& schema);
+// Only the columns marked in `used` (as long as the schema; the others are left empty, not
+// to be read): what an operator that reads a few columns of a wide batch decodes.
+RecordBatch decode_batch(std::string_view bytes, const Schema& schema, const std::vector<bool>& used);
+// The encoded batch of `columns` (indices into `schema`, in any order, repeats allowed) of the
+// encoded batch `bytes`: each column's bytes copied as they are, nothing decoded.
+std::string select_encoded(std::string_view bytes, const Schema& schema, const std::vector<std::size_t>& columns);
 
 // One cell as show() prints it (pretty_value.hpp): NULL, true/false, numbers, dates.
 std::string pretty_cell(const Vector& v, std::uint32_t row);

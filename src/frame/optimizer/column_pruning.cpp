@@ -1,0 +1,95 @@
+#include "frame/optimizer/column_pruning.hpp"
+
+#include <utility>
+
+#include "frame/api/frame_data.hpp"
+#include "frame/api/frame_rows.hpp"
+#include "frame/expr/bound_expr.hpp"
+#include "frame/optimizer/predicate.hpp"
+
+namespace dataflow::detail {
+
+std::optional<DataFrame> narrowed(const DataFrame& df, const std::vector<bool>& used) {
+  const std::shared_ptr<const FrameData>& data = FrameAccess::data(df);
+  const Schema& schema = df.schema();
+  if (!data->read_columns || data->cached()) return std::nullopt;
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    if (used[i]) keep.push_back(i);
+  }
+  if (keep.empty()) keep.push_back(0);  // count(*) or select(lit(1)): a row count needs a column
+  if (keep.size() >= schema.size()) return std::nullopt;
+  DataFrame narrow = data->read_columns(keep);
+  if (narrow.schema().size() >= schema.size()) return std::nullopt;
+  if (data->broadcast) narrow = narrow.hint_broadcast();
+  auto same = std::make_shared<FrameData>(*FrameAccess::data(narrow));
+  same->id = data->id;  // df["x"] of df still means its column
+  auto root = std::make_shared<PlanNode>(*plan_of(*same, narrow.schema()));
+  root->as_written = plan_of(*data, schema);
+  same->plan = std::move(root);
+  return DataFrame(FrameAccess::schema(narrow), std::move(same));
+}
+
+DataFrame narrowed_or_projected(const DataFrame& side, const std::vector<bool>& used) {
+  if (auto narrow = narrowed(side, used)) return *std::move(narrow);
+  const Schema& schema = side.schema();
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    if (used[i]) keep.push_back(i);
+  }
+  if (keep.empty()) keep.push_back(0);
+  if (keep.size() >= schema.size()) return side;
+  const std::shared_ptr<const FrameData>& data = FrameAccess::data(side);
+  std::vector<frame::BoundExpr> columns;
+  std::vector<Field> fields;
+  for (std::size_t i : keep) {
+    columns.push_back(frame::column_ref(schema, i));
+    fields.push_back(schema[i]);
+  }
+  auto out = std::make_shared<const Schema>(std::move(fields));
+  auto projected = std::make_shared<FrameData>(
+      *with_plan(frame::project(data->batches, FrameAccess::schema(side), std::move(columns)), data->driver,
+                 "Project [" + column_list(*out) + "]", {plan_of(*data, schema)}));
+  projected->id = data->id;
+  const DataFrame df(std::move(out), std::move(projected));
+  return data->broadcast ? df.hint_broadcast() : df;
+}
+
+ReadColumns filter_pruning(DataFrame below, Column condition) {
+  return [below = std::move(below), condition = std::move(condition)](const std::vector<std::size_t>& used) {
+    std::vector<bool> need(below.schema().size());
+    for (std::size_t i : used) need[i] = true;
+    frame::mark_columns(frame::bind(condition, below.schema()), need);
+    return narrowed_or_projected(below, need).filter(condition);
+  };
+}
+
+ReadColumns join_pruning(DataFrame left, DataFrame right, std::shared_ptr<const frame::JoinSpec> spec,
+                         JoinRebuild rebuild) {
+  return [left = std::move(left), right = std::move(right), spec = std::move(spec),
+          rebuild = std::move(rebuild)](const std::vector<std::size_t>& used) {
+    std::vector<bool> l(spec->left->size()), r(spec->right->size());
+    for (std::size_t i : used) {
+      const frame::OutColumn& o = spec->out_columns[i];
+      if (o.kind == frame::OutColumn::kLeft) l[o.index] = true;
+      if (o.kind == frame::OutColumn::kRight) r[o.index] = true;
+    }
+    for (const frame::BoundExpr& k : spec->left_keys) frame::mark_columns(k, l);
+    for (const frame::BoundExpr& k : spec->right_keys) frame::mark_columns(k, r);
+    if (spec->residual) {  // bound on the left's columns then the right's
+      std::vector<bool> both(l.size() + r.size());
+      frame::mark_columns(*spec->residual, both);
+      for (std::size_t i = 0; i < both.size(); ++i) {
+        if (!both[i]) continue;
+        if (i < l.size()) {
+          l[i] = true;
+        } else {
+          r[i - l.size()] = true;
+        }
+      }
+    }
+    return rebuild(narrowed_or_projected(left, l), narrowed_or_projected(right, r));
+  };
+}
+
+}  // namespace dataflow::detail
