@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "common/env_config.hpp"
+#include "common/malloc_tuning.hpp"
 #include "common/memory_budget.hpp"
 #include "common/program_name.hpp"
 #include "common/signals.hpp"
@@ -165,6 +166,9 @@ Engine::Engine(int& argc, char**& argv)
     for (const auto& w : common::unknown_settings(environ))
       std::fprintf(stderr, "%s: warning: %s\n", program_.c_str(), w.c_str());
   }
+  // Freed buffers kept for the next task (common/malloc_tuning.hpp), within a share of the
+  // budget; the driver's too, which decodes what actions gather.
+  common::tune_malloc(config_.executor_memory);
   if (executor) {
     memory_ = std::make_unique<MemoryPool>(config_.executor_memory);
     store_.set_memory({memory_.get(), local_dir_.get()});
