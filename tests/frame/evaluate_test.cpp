@@ -123,6 +123,45 @@ TEST(Evaluate, FilterKeepsOnlyTrueRows) {
   EXPECT_THROW(select_true(bind(col("a") + 1, kSchema), batch()), dataflow::Error);
 }
 
+// The rows where the whole predicate, evaluated as a column, is true.
+std::vector<std::uint32_t> true_rows(const dataflow::Column& c) {
+  const Vector v = evaluate(bind(c, kSchema), batch());
+  std::vector<std::uint32_t> rows;
+  for (std::uint32_t i = 0; i < v.size; ++i) {
+    if (v.valid(i) && v.value<std::uint8_t>(i) != 0) rows.push_back(i);
+  }
+  return rows;
+}
+
+// A filter narrows a selection term by term, a column compared with a constant in one pass
+// over the rows left (either side, each type, each operator, a constant of another type
+// cast, a null constant): the same rows as evaluating the predicate over the whole batch.
+TEST(Evaluate, SelectionByTermsEqualsThePredicate) {
+  using C = dataflow::Column;
+  const std::vector<C> columns = {col("a"), col("b"), col("x"), col("s"), col("d"), col("f")};
+  const std::vector<C> constants = {lit(2),        lit(std::int64_t{30}), lit(1.5),
+                                    lit("banana"), lit("1995-03-15"),     lit(true)};
+  std::size_t narrowed = 0;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const C& c = columns[i];
+    const C& k = constants[i];
+    for (const C& p : {c == k, c<k, c <= k, c> k, c >= k, k == c, k<c, k <= c, k> c, k >= c}) {
+      EXPECT_EQ(select_true(bind(p, kSchema), batch()), true_rows(p)) << p.name();
+      narrowed += !true_rows(p).empty();
+    }
+  }
+  EXPECT_GT(narrowed, 20u);  // the cases select rows, not only none
+  const C null_int = lit(2).cast("int") + col("a") * lit(0) - col("a") * lit(0);  // not constant: evaluated
+  for (const C& p : {col("a") > lit(1) && col("s") != "", col("a") > lit(1) && (col("b") < 20 || col("f")),
+                     col("x") < 3.0 && col("d") > "1995-03-14" && col("s") >= "b", col("a") == null_int,
+                     col("a").cast("long") > col("b") - 9, col("a") > lit(1) && col("a") < lit(1)}) {
+    EXPECT_EQ(select_true(bind(p, kSchema), batch()), true_rows(p)) << p.name();
+  }
+  const C null_constant = col("a") > lit("x").cast("int");  // a null constant: no row
+  EXPECT_EQ(select_true(bind(null_constant, kSchema), batch()), (std::vector<std::uint32_t>{}));
+  EXPECT_EQ(true_rows(null_constant), (std::vector<std::uint32_t>{}));
+}
+
 TEST(Evaluate, WrongNamesAndTypesAreUsageErrors) {
   try {
     bind(col("aa") + 1, kSchema);

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "dataflow/error.hpp"
 #include "dataflow/udf.hpp"
@@ -251,24 +253,30 @@ Vector compare(const std::string& op, const Vector& a, const Vector& b, Get get)
   return compare_with(a, b, get, std::greater_equal<>());
 }
 
-Vector compare_vectors(const std::string& op, const Vector& a, const Vector& b) {
-  switch (a.type) {
+// f(get), get(v, i) reading value i of a vector of type t as comparisons compare it.
+template <class F>
+decltype(auto) with_reader(Type t, F f) {
+  switch (t) {
     case Type::kBool:
-      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.value<std::uint8_t>(i); });
+      return f([](const Vector& v, std::uint32_t i) { return v.value<std::uint8_t>(i); });
     case Type::kInt32:
     case Type::kDate:
-      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.value<std::int32_t>(i); });
+      return f([](const Vector& v, std::uint32_t i) { return v.value<std::int32_t>(i); });
     case Type::kInt64:
     case Type::kTimestamp:
-      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.value<std::int64_t>(i); });
+      return f([](const Vector& v, std::uint32_t i) { return v.value<std::int64_t>(i); });
     case Type::kFloat32:
-      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.value<float>(i); });
+      return f([](const Vector& v, std::uint32_t i) { return v.value<float>(i); });
     case Type::kFloat64:
-      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.value<double>(i); });
+      return f([](const Vector& v, std::uint32_t i) { return v.value<double>(i); });
     case Type::kString:
-      return compare(op, a, b, [](const Vector& v, std::uint32_t i) { return v.string(i); });
+      break;
   }
-  return {};
+  return f([](const Vector& v, std::uint32_t i) { return v.string(i); });
+}
+
+Vector compare_vectors(const std::string& op, const Vector& a, const Vector& b) {
+  return with_reader(a.type, [&](auto get) { return compare(op, a, b, get); });
 }
 
 // SQL LIKE: % any run, _ any one byte.
@@ -427,15 +435,95 @@ Vector evaluate(const BoundExpr& e, const RecordBatch& batch) {
   }
 }
 
+namespace {
+
+// The terms of the predicate's top-level ANDs: a row passes when every one is true.
+void and_terms(const BoundExpr& e, std::vector<const BoundExpr*>& out) {
+  if (e.kind == ExprKind::kBinary && e.op == "AND") {
+    and_terms(e.children[0], out);
+    and_terms(e.children[1], out);
+  } else {
+    out.push_back(&e);
+  }
+}
+
+// Whether `e` reads no column (a literal, maybe cast): the same value on every row.
+bool is_constant(const BoundExpr& e) {
+  if (e.kind == ExprKind::kLiteral) return true;
+  return (e.kind == ExprKind::kCast || e.kind == ExprKind::kAlias) && is_constant(e.children[0]);
+}
+
+// `rows` narrowed to those where column `c` compares as `op` says with the constant k.
+template <class Get, class K>
+void keep_compared(const std::string& op, const Vector& c, Get get, const K& k, std::vector<std::uint32_t>& rows) {
+  const auto keep = [&](auto cmp) {
+    std::size_t n = 0;
+    for (const std::uint32_t r : rows) {
+      if (c.valid(r) && cmp(get(c, r), k)) rows[n++] = r;
+    }
+    rows.resize(n);
+  };
+  if (op == "=") return keep(std::equal_to<>());
+  if (op == "<") return keep(std::less<>());
+  if (op == "<=") return keep(std::less_equal<>());
+  if (op == ">") return keep(std::greater<>());
+  keep(std::greater_equal<>());
+}
+
+// A comparison of a column with a constant narrows `rows` in one typed pass over those rows,
+// without building the column of results (true); any other term is not this (false).
+bool narrow_by_comparison(const BoundExpr& term, const RecordBatch& batch, std::vector<std::uint32_t>& rows) {
+  static const char* const kOps[][2] = {{"=", "="}, {"<", ">"}, {"<=", ">="}, {">", "<"}, {">=", "<="}};
+  if (term.kind != ExprKind::kBinary || term.children.size() != 2) return false;
+  const BoundExpr* column = &term.children[0];
+  const BoundExpr* constant = &term.children[1];
+  bool flipped = false;
+  if (is_constant(*column)) {
+    std::swap(column, constant);
+    flipped = true;
+  }
+  while (column->kind == ExprKind::kAlias) column = &column->children[0];
+  if (column->kind != ExprKind::kColumn || !is_constant(*constant) || column->type != constant->type) return false;
+  const char* op = nullptr;
+  for (const auto& pair : kOps) {
+    if (term.op == pair[0]) op = pair[flipped ? 1 : 0];
+  }
+  if (op == nullptr) return false;
+  RecordBatch none;
+  none.rows = 1;
+  const Vector k = evaluate(*constant, none);
+  if (!k.valid(0)) {  // a comparison with null is null: no row passes
+    rows.clear();
+    return true;
+  }
+  const Vector& c = batch.columns.at(column->column);
+  with_reader(c.type, [&](auto get) { keep_compared(op, c, get, get(k, 0), rows); });
+  return true;
+}
+
+}  // namespace
+
 std::vector<std::uint32_t> select_true(const BoundExpr& predicate, const RecordBatch& batch) {
   if (predicate.type != Type::kBool) {
     throw Error(ExitCode::kUsage, "filter: " + predicate.name + " is a " + std::string(type_name(predicate.type)) +
                                       ", not a boolean condition");
   }
-  const Vector v = evaluate(predicate, batch);
-  std::vector<std::uint32_t> rows;
-  for (std::uint32_t i = 0; i < v.size; ++i) {
-    if (v.valid(i) && v.value<std::uint8_t>(i) != 0) rows.push_back(i);
+  // Each term of the ANDs narrows the rows that passed the terms before it: a comparison of
+  // a column with a constant in one pass over those rows (a selection vector), any other
+  // term evaluated over the batch.
+  std::vector<const BoundExpr*> terms;
+  and_terms(predicate, terms);
+  std::vector<std::uint32_t> rows(batch.rows);
+  for (std::uint32_t i = 0; i < batch.rows; ++i) rows[i] = i;
+  for (const BoundExpr* term : terms) {
+    if (rows.empty()) break;
+    if (narrow_by_comparison(*term, batch, rows)) continue;
+    const Vector v = evaluate(*term, batch);
+    std::size_t n = 0;
+    for (const std::uint32_t r : rows) {
+      if (v.valid(r) && v.value<std::uint8_t>(r) != 0) rows[n++] = r;
+    }
+    rows.resize(n);
   }
   return rows;
 }
