@@ -13,14 +13,14 @@
 
 namespace {
 
-long minor_faults() {
+[[maybe_unused]] long minor_faults() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_minflt;
 }
 
 // The page faults of taking, filling and freeing `bytes`.
-long faults_of_one_buffer(std::size_t bytes) {
+[[maybe_unused]] long faults_of_one_buffer(std::size_t bytes) {
   const long before = minor_faults();
   auto* p = static_cast<volatile char*>(std::malloc(bytes));
   for (std::size_t i = 0; i < bytes; i += 4096) p[i] = 1;  // volatile: every page touched
