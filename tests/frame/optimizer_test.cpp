@@ -74,6 +74,10 @@ class Optimizer : public ::testing::Test {
         .schema("id LONG, score INT, grp STRING, day DATE")
         .csv(path);
   }
+  // A small table with a header and the columns of `ddl`.
+  static DataFrame csv(const std::string& path, const std::string& ddl) {
+    return test_session->read().option("header", true).schema(ddl).csv(path);
+  }
   // The rows of `query(read(path))` with the optimizer off (as written).
   template <class Q>
   std::vector<std::string> as_written(const std::string& path, Q query) {
@@ -185,9 +189,7 @@ TEST_F(Optimizer, FilterStaysAboveComputedColumnsAggregatesAndCaches) {
 TEST_F(Optimizer, PushFilterThroughJoins) {
   const std::string path = table();
   const std::string labels = file("labels.csv", "grp,label\ng0,L0\ng1,L1\ng2,L2\ng3,L3\ng9,L9\n");
-  auto right = [&] {
-    return test_session->read().option("header", true).schema("grp STRING, label STRING").csv(labels);
-  };
+  auto right = [&] { return csv(labels, "grp STRING, label STRING"); };
   auto inner = [&](const DataFrame& t) {
     return t.join(right(), "grp").filter(col("score") > 95 && col("label") != "L1" && col("id") > col("score"));
   };
@@ -248,9 +250,7 @@ TEST_F(Optimizer, PushFilterThroughJoins) {
 TEST_F(Optimizer, PruneColumnsThroughFiltersJoinsAndAggregates) {
   const std::string path = table();
   const std::string labels = file("labels.csv", "grp,label,note\ng0,L0,a\ng1,L1,b\ng2,L2,c\ng3,L3,d\ng9,L9,e\n");
-  auto right = [&] {
-    return test_session->read().option("header", true).schema("grp STRING, label STRING, note STRING").csv(labels);
-  };
+  auto right = [&] { return csv(labels, "grp STRING, label STRING, note STRING"); };
   auto outer = [&](const DataFrame& t) {
     return t.join(right(), "grp", "left")
         .filter(col("label").is_null() || col("score") > 50)
@@ -317,10 +317,7 @@ TEST_F(Optimizer, AReplacedJoinNeverRunsAndCachedSidesAreProjected) {
       },
       "tenfold");
   auto query = [&](const DataFrame& t) {
-    const DataFrame u = test_session->read()
-                            .option("header", true)
-                            .schema("grp STRING, label STRING, rank LONG")
-                            .csv(labels)
+    const DataFrame u = csv(labels, "grp STRING, label STRING, rank LONG")
                             .select(col("grp"), tenfold(col("rank")).alias("w"), col("label"));
     return t.join(F::broadcast(u), "grp").group_by("grp").agg(F::sum("w").alias("w"), F::count("*").alias("n"));
   };
@@ -330,8 +327,7 @@ TEST_F(Optimizer, AReplacedJoinNeverRunsAndCachedSidesAreProjected) {
   EXPECT_EQ(rows, sorted(as_written(path, query)));
 
   const DataFrame t = read(path).cache();
-  const DataFrame u =
-      test_session->read().option("header", true).schema("grp STRING, label STRING, rank LONG").csv(labels).cache();
+  const DataFrame u = csv(labels, "grp STRING, label STRING, rank LONG").cache();
   const DataFrame q = t.filter(col("score") > 50).join(u, "grp").group_by("label").agg(F::max("day").alias("last"));
   const Plans p = plans(q, "project cached sides");
   EXPECT_NE(
@@ -349,7 +345,7 @@ TEST_F(Optimizer, AReplacedJoinNeverRunsAndCachedSidesAreProjected) {
 TEST_F(Optimizer, EachJoinTypeMovesOnlyWhatItMay) {
   const std::string path = table();
   const std::string tags = file("tags.csv", "id,tag\n1,one\n2,two\n3,three\n5000,none\n");
-  auto right = [&] { return test_session->read().option("header", true).schema("id INT, tag STRING").csv(tags); };
+  auto right = [&] { return csv(tags, "id INT, tag STRING"); };
   struct Case {
     std::string how, condition_text;
     Column condition;
@@ -400,8 +396,7 @@ TEST_F(Optimizer, PushFilterIntoBothSidesOfAUnion) {
   const std::string path = table();
   const std::string more = file("more.csv", "n,s,g,d\n1,97,g1,2024-01-01\n2,5,g2,2024-01-02\n3,99,g3,2024-01-03\n");
   auto query = [&](const DataFrame& t) {
-    const DataFrame other =
-        test_session->read().option("header", true).schema("n LONG, s LONG, g STRING, d DATE").csv(more);
+    const DataFrame other = csv(more, "n LONG, s LONG, g STRING, d DATE");
     return t.union_all(other).filter(col("grp") != "g4" && col("score") > 96);
   };
   const Plans p = plans(query(read(path)), "push filter into a union");
@@ -421,10 +416,7 @@ TEST_F(Optimizer, PushFilterIntoBothSidesOfAUnionByName) {
                                 "day,grp,score,id,extra\n2024-01-01,g1,97,1,x\n2024-01-02,g4,99,2,\n"
                                 "2024-01-03,g3,98,3,\n2024-01-04,g2,5,4,\n");
   auto query = [&](const DataFrame& t) {
-    const DataFrame other = test_session->read()
-                                .option("header", true)
-                                .schema("day DATE, grp STRING, score INT, id LONG, extra STRING")
-                                .csv(more);
+    const DataFrame other = csv(more, "day DATE, grp STRING, score INT, id LONG, extra STRING");
     return t.union_by_name(other, true).filter(col("grp") != "g4" && col("score") > 96 && col("extra").is_null());
   };
   const Plans p = plans(query(read(path)), "push filter into a union by name");

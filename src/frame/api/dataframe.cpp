@@ -28,17 +28,6 @@ std::shared_ptr<const detail::FrameData> with_batches(const detail::FrameData& f
   return detail::with_plan(std::move(batches), from.driver, std::move(text), {detail::plan_of(from, in)});
 }
 
-// `data` with its plan's root marked as what a rule made of `as_written` (explain(true)'s
-// parsed plan prints that instead).
-std::shared_ptr<detail::FrameData> rewritten(const detail::FrameData& data, const Schema& schema,
-                                             detail::PlanPtr as_written) {
-  auto out = std::make_shared<detail::FrameData>(data);
-  auto root = std::make_shared<detail::PlanNode>(*detail::plan_of(data, schema));
-  root->as_written = std::move(as_written);
-  out->plan = std::move(root);
-  return out;
-}
-
 // The column a projection's expression passes through unchanged (under an alias or not).
 const BoundExpr* plain_column(const BoundExpr& e) {
   if (e.kind == detail::ExprKind::kColumn) return &e;
@@ -131,7 +120,7 @@ DataFrame DataFrame::filter(const Column& condition) const {
     if (const auto pushed = data_->push_filter(condition)) {
       auto as_written = std::make_shared<const detail::PlanNode>(
           detail::PlanNode{std::move(text), {detail::plan_of(*data_, *schema_)}, nullptr});
-      return DataFrame(pushed->schema_, rewritten(*pushed->data_, *pushed->schema_, std::move(as_written)));
+      return DataFrame(pushed->schema_, detail::rewritten(*pushed->data_, *pushed->schema_, std::move(as_written)));
     }
   }
   auto batches = data_->batches->flat_map([in = schema_, predicate = std::move(predicate)](const std::string& bytes) {

@@ -45,6 +45,14 @@ std::shared_ptr<const FrameData> with_plan(FrameBatches batches, bool driver, st
   return std::make_shared<const FrameData>(FrameData{std::move(batches), driver, std::move(plan)});
 }
 
+std::shared_ptr<FrameData> rewritten(const FrameData& data, const Schema& schema, PlanPtr as_written) {
+  auto out = std::make_shared<FrameData>(data);
+  auto root = std::make_shared<PlanNode>(*plan_of(data, schema));
+  root->as_written = std::move(as_written);
+  out->plan = std::move(root);
+  return out;
+}
+
 namespace {
 
 void draw(const PlanNode& node, std::string prefix, PlanView view, std::string& out) {

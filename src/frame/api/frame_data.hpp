@@ -120,6 +120,10 @@ PlanPtr plan_of(const FrameData& data, const Schema& schema);
 std::shared_ptr<const FrameData> with_plan(FrameBatches batches, bool driver, std::string text,
                                            std::vector<PlanPtr> children);
 
+// `data` with its plan's root marked as what a rule made of `as_written` (explain(true)'s
+// parsed plan prints that instead).
+std::shared_ptr<FrameData> rewritten(const FrameData& data, const Schema& schema, PlanPtr as_written);
+
 // How a scan reads its source: which of the source's columns it outputs, the filter it
 // evaluates (bound to the source's columns; none: every row), and how to make the scan of
 // other columns or another filter (null where the source cannot).

@@ -9,35 +9,39 @@
 
 namespace dataflow::detail {
 
-std::optional<DataFrame> narrowed(const DataFrame& df, const std::vector<bool>& used) {
-  const std::shared_ptr<const FrameData>& data = FrameAccess::data(df);
-  const Schema& schema = df.schema();
-  if (!data->read_columns || data->cached()) return std::nullopt;
+namespace {
+
+// The indices marked in `used`, at least one: count(*) or select(lit(1)) still needs a
+// column to count rows by.
+std::vector<std::size_t> kept_columns(const std::vector<bool>& used) {
   std::vector<std::size_t> keep;
   for (std::size_t i = 0; i < used.size(); ++i) {
     if (used[i]) keep.push_back(i);
   }
-  if (keep.empty()) keep.push_back(0);  // count(*) or select(lit(1)): a row count needs a column
+  if (keep.empty()) keep.push_back(0);
+  return keep;
+}
+
+}  // namespace
+
+std::optional<DataFrame> narrowed(const DataFrame& df, const std::vector<bool>& used) {
+  const std::shared_ptr<const FrameData>& data = FrameAccess::data(df);
+  const Schema& schema = df.schema();
+  if (!data->read_columns || data->cached()) return std::nullopt;
+  const std::vector<std::size_t> keep = kept_columns(used);
   if (keep.size() >= schema.size()) return std::nullopt;
   DataFrame narrow = data->read_columns(keep);
   if (narrow.schema().size() >= schema.size()) return std::nullopt;
   if (data->broadcast) narrow = narrow.hint_broadcast();
-  auto same = std::make_shared<FrameData>(*FrameAccess::data(narrow));
+  auto same = rewritten(*FrameAccess::data(narrow), narrow.schema(), plan_of(*data, schema));
   same->id = data->id;  // df["x"] of df still means its column
-  auto root = std::make_shared<PlanNode>(*plan_of(*same, narrow.schema()));
-  root->as_written = plan_of(*data, schema);
-  same->plan = std::move(root);
   return DataFrame(FrameAccess::schema(narrow), std::move(same));
 }
 
 DataFrame narrowed_or_projected(const DataFrame& side, const std::vector<bool>& used) {
   if (auto narrow = narrowed(side, used)) return *std::move(narrow);
   const Schema& schema = side.schema();
-  std::vector<std::size_t> keep;
-  for (std::size_t i = 0; i < used.size(); ++i) {
-    if (used[i]) keep.push_back(i);
-  }
-  if (keep.empty()) keep.push_back(0);
+  const std::vector<std::size_t> keep = kept_columns(used);
   if (keep.size() >= schema.size()) return side;
   const std::shared_ptr<const FrameData>& data = FrameAccess::data(side);
   std::vector<frame::BoundExpr> columns;
