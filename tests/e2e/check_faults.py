@@ -67,8 +67,14 @@ def network_timeout(ctx):
     # down a job whose rank is stopped (SIGSTOP), after the ranks have ended (seen once in ~30
     # CI runs): its own SIGSEGV, not a rank's. That run is reported and the case runs once more;
     # the second run must meet the contract.
+    # Once in CI (566e937) mpiexec instead never ended after the driver had printed its line
+    # and called MPI_Abort(70): Open MPI's abort hung on the stopped rank until the checker
+    # killed it at 60 s. That too is reported and run once more.
     if res.rc == -11 and b"PMIx_server_finalize" in res.stderr:
         print("note: mpiexec crashed in PMIx_server_finalize (Open MPI's teardown); running the case again")
+        res = ctx.run(["--split-size", "1K", ctx.input], env)
+    elif res.rc == -9 and b"has sent nothing for 3 s" in res.stderr and b"MPI_ABORT was invoked" in res.stderr:
+        print("note: mpiexec hung in MPI_Abort with a stopped rank (Open MPI's teardown); running the case again")
         res = ctx.run(["--split-size", "1K", ctx.input], env)
     return res, common(res, 70, ["has sent nothing for 3 s (--network-timeout) while running stage 0"], within=30)
 
