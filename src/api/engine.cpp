@@ -211,8 +211,9 @@ void Engine::end_now(const std::string& message, int code, bool rank_lost) {
   common::ignore_signals_while_leaving();
   if (common::pending_signal()) {
     // The launcher is ending every rank and SIGKILLs the rest a second later: tell the
-    // executors (they clean up, then answer), wait a little for them, and leave.
-    if (world_.size() > 1) backend().shutdown(code, std::chrono::milliseconds(300));
+    // executors (they clean up, then answer), wait for them or their watchers, and leave.
+    common::run_cleanups_now();  // first: an executor that leaves first has mpirun kill this one
+    if (world_.size() > 1) backend().shutdown(code, common::wait_for_executor_cleanup());
     world_.leave(code);
   }
   const auto wait = rank_lost ? std::chrono::milliseconds(500) : kShutdownWait;

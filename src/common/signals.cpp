@@ -10,8 +10,10 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -22,6 +24,7 @@ namespace {
 constexpr int kSignals[] = {SIGTERM, SIGINT, SIGUSR1};
 
 std::atomic<int> g_pending{0};
+std::atomic<std::int64_t> g_signal_ns{0};  // CLOCK_MONOTONIC (steady_clock's) at the first signal
 std::atomic<bool> g_in_job{false};
 std::atomic<bool> g_leaving{false};
 std::atomic<bool> g_said{false};  // rank 0 has printed the error line
@@ -61,6 +64,11 @@ void write_all(const char* text) {
 void on_signal(int signal) {
   int expected = 0;
   const bool first = g_pending.compare_exchange_strong(expected, signal);
+  if (first) {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
+    g_signal_ns.store(std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec);
+  }
   if (g_wake[1] >= 0) {  // the watcher ends the process, after what it created is removed
     if (first) {
       const char byte = 1;
@@ -162,6 +170,17 @@ void set_exit_hook(void (*hook)()) { g_exit_hook.store(hook); }
 void set_in_job(bool in_job) { g_in_job.store(in_job); }
 
 int pending_signal() { return g_pending.load(); }
+
+std::chrono::milliseconds wait_for_executor_cleanup() {
+  // The executors' watchers have removed their directories kExecutorGrace after their own
+  // signal (they get it within milliseconds of this rank's), and stay kExecutorStay longer
+  // for the driver: leave a little before that, and never sooner than 300 ms from now.
+  constexpr std::chrono::milliseconds kLeastWait{300}, kBeforeExecutorsLeave{50};
+  const auto since = std::chrono::steady_clock::now().time_since_epoch() - std::chrono::nanoseconds(g_signal_ns.load());
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(kExecutorGrace + kExecutorStay -
+                                                                          kBeforeExecutorsLeave - since);
+  return std::max(kLeastWait, left);
+}
 
 int exit_code_for_signal(int signal) { return signal == SIGINT ? 130 : 143; }
 

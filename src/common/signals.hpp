@@ -24,6 +24,12 @@ void ignore_signals_while_leaving();
 void set_in_job(bool in_job);
 // The signal received, or 0.
 int pending_signal();
+// How long the driver, ending the job after a signal, waits for the executors' answers: an
+// executor whose main thread is busy (a collective, a long task) removes its directories
+// in its signal watcher a little after the signal, and mpirun kills the ranks left as soon
+// as the driver exits, so the driver stays until those watchers have run (and no longer
+// than the executors stay for it, well before mpirun's SIGKILL a second after the signal).
+std::chrono::milliseconds wait_for_executor_cleanup();
 // The exit code for a signal: 130 for SIGINT, 143 for SIGTERM and SIGUSR1.
 int exit_code_for_signal(int signal);
 // A function (async-signal-safe) run by the handler itself when the watcher thread could
