@@ -6,6 +6,7 @@
 #include "frame/api/frame_rows.hpp"
 #include "frame/expr/bound_expr.hpp"
 #include "frame/optimizer/predicate.hpp"
+#include "frame/vector/record_batch.hpp"
 
 namespace dataflow::detail {
 
@@ -59,12 +60,49 @@ DataFrame narrowed_or_projected(const DataFrame& side, const std::vector<bool>& 
   return data->broadcast ? df.hint_broadcast() : df;
 }
 
+namespace {
+
+// The filter of `condition` over the projection of the columns marked in `need` of `below`
+// (cached, or rows the program built), as one pass: each wide batch decodes only those
+// columns, once, instead of being copied into a narrow batch that the filter then decodes.
+// The plan shows the filter over the projection, as written.
+DataFrame filtered_projection(const DataFrame& below, const std::vector<bool>& need, const Column& condition) {
+  const DataFrame as_written = narrowed_or_projected(below, need).filter(condition);
+  const std::vector<std::size_t> keep = kept_columns(need);
+  if (keep.size() >= below.schema().size()) return as_written;
+  std::vector<bool> mask(below.schema().size());
+  for (std::size_t c : keep) mask[c] = true;
+  const std::shared_ptr<const FrameData>& under = FrameAccess::data(below);
+  Dataset<std::string> fused =
+      under->batches->flat_map([in = FrameAccess::schema(below), mask = std::move(mask), keep,
+                                predicate = frame::bind(condition, as_written.schema())](const std::string& bytes) {
+        frame::RecordBatch wide = frame::decode_batch(bytes, *in, mask);
+        frame::RecordBatch b;
+        b.rows = wide.rows;
+        for (std::size_t c : keep) b.columns.push_back(std::move(wide.columns[c]));
+        const std::vector<std::uint32_t> rows = frame::select_true(predicate, b);
+        std::vector<std::string> out;
+        if (rows.size() == b.rows) {
+          frame::encode_batch(b, out.emplace_back());
+        } else if (!rows.empty()) {
+          frame::encode_batch(frame::gather(b, rows), out.emplace_back());
+        }
+        return out;  // no empty batch, as filter's
+      });
+  auto data = std::make_shared<FrameData>(*FrameAccess::data(as_written));
+  data->batches = std::move(fused);
+  return DataFrame(FrameAccess::schema(as_written), std::move(data));
+}
+
+}  // namespace
+
 ReadColumns filter_pruning(DataFrame below, Column condition) {
   return [below = std::move(below), condition = std::move(condition)](const std::vector<std::size_t>& used) {
     std::vector<bool> need(below.schema().size());
     for (std::size_t i : used) need[i] = true;
     frame::mark_columns(frame::bind(condition, below.schema()), need);
-    return narrowed_or_projected(below, need).filter(condition);
+    if (auto narrow = narrowed(below, need)) return narrow->filter(condition);
+    return filtered_projection(below, need, condition);
   };
 }
 
