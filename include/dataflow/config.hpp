@@ -30,6 +30,13 @@ struct Config {
   // Where checkpoint() writes; every rank must see it (a shared file system when the ranks
   // run on several nodes). Empty = the local directory's base ($TMPDIR, else /tmp).
   std::string checkpoint_dir;
+  // --resume-dir: every shuffle's output, once exchanged, is stored in this directory (seen by
+  // every rank), under a key of its lineage, the inputs' identity and the program's command
+  // line; a rerun of the same command reads stored shuffles back instead of running the
+  // stages that made them. Removed after a successful end unless keep_resume_state. Empty =
+  // nothing stored.
+  std::string resume_dir;
+  bool keep_resume_state = false;
   // --event-log: the driver writes a JSON-lines event log into this directory (which must
   // exist and be writable); empty = no log.
   std::string event_log;

@@ -165,6 +165,8 @@ Engine* Engine::instance() { return g_engine; }
 Engine::~Engine() {
   releaser_.reset();  // handles that outlive the engine release nothing
   if (world_.rank() == 0) bad_records_.warn(program_);
+  // The program succeeded: what --resume-dir stored is of no more use.
+  if (resume_ && exit_code_ == 0 && !config_.keep_resume_state) resume_->remove_all();
   // The program's work is done: a signal from here on changes neither its code nor its output.
   common::ignore_signals_while_leaving();
   finish_program();
@@ -453,9 +455,15 @@ std::string Engine::run_on_driver(int action, bool broadcast, std::uint64_t job)
   if (config_.check_spmd && world_.size() > 1) {
     check = [this](const task::Descriptor& d) { return runner_->output_hash(d); };
   }
+  common::set_resume_dir(config_.resume_dir);
+  if (config_.resume_dir.empty()) {
+    resume_.reset();
+  } else if (!resume_ || resume_->dir() != config_.resume_dir) {
+    resume_ = std::make_unique<driver::ResumeState>(config_.resume_dir, command_line_, program_);
+  }
   try {
     result = driver::run_job(graph_, action, *backend_, config_, job, program_, registry_.range_partitioners, reuse_,
-                             updates, check, events_.get());
+                             updates, check, events_.get(), resume_.get());
     // Once the job has begun on every rank, so that an error here ends it on every rank.
     bad_records_.prepare(config_);
     updates = bad_records_.admit(updates);  // every rank applies the driver's count

@@ -16,6 +16,7 @@
 #include "driver/bad_record_log.hpp"
 #include "driver/event_log.hpp"
 #include "driver/job_events.hpp"
+#include "driver/resume_state.hpp"
 #include "driver/reuse.hpp"
 #include "exec/fault_injection.hpp"
 #include "exec/registry.hpp"
@@ -84,6 +85,9 @@ class Engine final : public Runtime {
   // calls it with the code set_exit_code() noted (0 if none).
   void end_event_log(int code);
   void set_exit_code(int code) { exit_code_ = code; }
+  // The program's own arguments (libdataflow's options taken out): part of --resume-dir's
+  // keys, so that a rerun with another --event-log or --progress still resumes.
+  void set_command_line(std::vector<std::string> args) { command_line_ = std::move(args); }
 
  private:
   std::string run_on_driver(int action, bool broadcast, std::uint64_t job);
@@ -142,6 +146,8 @@ class Engine final : public Runtime {
   bool finished_ = false;
   std::string program_;
   std::unique_ptr<driver::EventLog> events_;  // driver, with --event-log
+  std::vector<std::string> command_line_;     // set_command_line()
+  std::unique_ptr<driver::ResumeState> resume_;  // driver, with --resume-dir
   bool events_started_ = false;
   bool events_ended_ = false;
   int exit_code_ = 0;  // the program's, for the log's end

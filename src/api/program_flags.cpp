@@ -89,6 +89,14 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
   app.add_option("--checkpoint-dir", checkpoint_dir,
                  "directory for checkpoint(), seen by every rank (default: the local directory's base)")
       ->type_name("DIR");
+  std::string resume_dir;
+  app.add_option("--resume-dir", resume_dir,
+                 "store each shuffle's output in this directory, seen by every rank, so that the same command "
+                 "run again (after a time limit, a signal or a crash) skips the stages stored; removed when "
+                 "the program succeeds (default: none)")
+      ->type_name("DIR");
+  bool keep_resume_state = false;
+  app.add_flag("--keep-resume-state", keep_resume_state, "keep the --resume-dir state after a successful end");
   std::string compression;
   app.add_option("--spill-compression", compression, "compress spill files: none or lz4 (default none)")
       ->type_name("CODEC");
@@ -193,6 +201,11 @@ std::optional<int> parse_program_flags(int& argc, char**& argv, const ProgramInf
     if (checkpoint_dir.empty()) return usage_error("--checkpoint-dir: expected a directory, got \"\"");
     config.checkpoint_dir = checkpoint_dir;
   }
+  if (app.count("--resume-dir")) {
+    if (resume_dir.empty()) return usage_error("--resume-dir: expected a directory, got \"\"");
+    config.resume_dir = resume_dir;
+  }
+  if (keep_resume_state) config.keep_resume_state = true;
   if (app.count("--spill-compression")) {
     const auto codec = parse_spill_compression(compression);
     if (!codec) return usage_error("--spill-compression: expected none or lz4, got \"" + compression + "\"");

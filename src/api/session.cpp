@@ -108,6 +108,7 @@ int run(int& argc, char**& argv, const std::function<int(Session&)>& body, const
                                            arg_pointers)) {
     return *code;
   }
+  if (detail::Engine* engine = detail::Engine::instance()) engine->set_command_line({argv + 1, argv + argc});
   if (session->config().check_spmd && session->size() == 1 && session->is_driver()) {
     std::fprintf(stderr,
                  "%s: warning: --check-spmd compares the driver with an executor, and this run has one process: "

@@ -74,6 +74,7 @@ Config config_from_env() {
   c.executor_memory = size_var("DATAFLOW_EXECUTOR_MEMORY", c.executor_memory);
   if (const char* d = std::getenv("DATAFLOW_LOCAL_DIR"); d && *d) c.local_dir = d;
   if (const char* d = std::getenv("DATAFLOW_CHECKPOINT_DIR"); d && *d) c.checkpoint_dir = d;
+  if (const char* d = std::getenv("DATAFLOW_RESUME_DIR"); d && *d) c.resume_dir = d;
   if (const char* d = std::getenv("DATAFLOW_EVENT_LOG"); d && *d) c.event_log = d;
   if (const char* f = std::getenv("DATAFLOW_REPORT"); f && *f) c.report = f;
   c.metrics_interval_seconds = int_var("DATAFLOW_METRICS_INTERVAL", c.metrics_interval_seconds);
@@ -136,6 +137,7 @@ constexpr std::string_view kKnown[] = {
     "DATAFLOW_MAX_RESULT_SIZE",
     "DATAFLOW_SPILL_COMPRESSION",
     "DATAFLOW_CHECKPOINT_DIR",
+    "DATAFLOW_RESUME_DIR",
     "DATAFLOW_FAULT_HDF5_WRITE",
     "DATAFLOW_CHECK_SPMD",
     "DATAFLOW_BAD_RECORDS",

@@ -106,9 +106,10 @@ void watch() {
     if (g_leaving.load()) return;
   }
   if (g_rank == 0 && claim_error_line()) {
-    const std::string line = std::string(g_program) + ": error: " + signal_message(signal) +
-                             (g_in_job.load() ? "; the job was stopped where it stood, no output was committed\n"
-                                              : " (no job was running)\n");
+    const std::string line =
+        std::string(g_program) + ": error: " + signal_message(signal) +
+        (g_in_job.load() ? "; the job was stopped where it stood, no output was committed" + resume_hint() + "\n"
+                         : " (no job was running)\n");
     write_all(line.c_str());
   }
   _exit(exit_code_for_signal(signal));
@@ -182,12 +183,27 @@ std::chrono::milliseconds wait_for_executor_cleanup() {
   return std::max(kLeastWait, left);
 }
 
-int exit_code_for_signal(int signal) { return signal == SIGINT ? 130 : 143; }
+int exit_code_for_signal(int signal) { return signal == SIGINT ? 130 : 75; }
 
-std::string signal_message(int signal) {
-  std::string text = std::string("interrupted by ") + name_of(signal);
-  if (signal == SIGUSR1) text += " (checkpoints are not implemented yet: the job stops as for SIGTERM)";
-  return text;
+std::string signal_message(int signal) { return std::string("interrupted by ") + name_of(signal); }
+
+namespace {
+std::mutex g_resume_mu;
+std::string g_resume_dir;  // set_resume_dir()
+}  // namespace
+
+void set_resume_dir(const std::string& dir) {
+  std::lock_guard<std::mutex> lock(g_resume_mu);
+  g_resume_dir = dir;
+}
+
+std::string resume_hint() {
+  std::lock_guard<std::mutex> lock(g_resume_mu);
+  if (g_resume_dir.empty()) {
+    return "; nothing was kept for a rerun (run with --resume-dir DIR to store each finished stage and resume from "
+           "there)";
+  }
+  return "; the finished stages are stored in " + g_resume_dir + ": run the same command again to resume from there";
 }
 
 }  // namespace dataflow::common

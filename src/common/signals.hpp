@@ -1,5 +1,5 @@
 // SIGTERM, SIGINT and SIGUSR1 (scancel, a time limit, Ctrl-C, sbatch --signal) end the
-// process with 128+signal (143 for SIGUSR1), and rank 0 says so in one line. The signal is
+// process with 75 (130 for SIGINT), and rank 0 says so in one line. The signal is
 // only recorded: inside a job the driver stops the job at the next task boundary (never
 // inside a commit); a program that finishes meanwhile ends with its own code. When that
 // takes longer than mpirun's second before SIGKILL allows (a collective, a long task, code
@@ -30,8 +30,14 @@ int pending_signal();
 // as the driver exits, so the driver stays until those watchers have run (and no longer
 // than the executors stay for it, well before mpirun's SIGKILL a second after the signal).
 std::chrono::milliseconds wait_for_executor_cleanup();
-// The exit code for a signal: 130 for SIGINT, 143 for SIGTERM and SIGUSR1.
+// The exit code for a signal: 130 for SIGINT (Ctrl-C); 75 (EX_TEMPFAIL: run it again) for
+// SIGTERM and SIGUSR1, what Slurm sends at and before a time limit and scancel sends.
 int exit_code_for_signal(int signal);
+// The driver's --resume-dir ("" for none), for the line that ends a job after a signal.
+void set_resume_dir(const std::string& dir);
+// "; the finished stages are stored in DIR: run the same command again ..." or, without a
+// resume directory, how to keep them next time: appended to that line.
+std::string resume_hint();
 // A function (async-signal-safe) run by the handler itself when the watcher thread could
 // not be started: removes the empty spill directory.
 void set_exit_hook(void (*hook)());

@@ -58,6 +58,10 @@ class Backend {
   // Moves the shuffle's buckets to the owners of their reduce partitions; returns when all
   // executors are done, with each executor's figures (by executor).
   virtual std::vector<task::ExchangeDone> exchange(const task::ExchangeOrder& order) = 0;
+  // --resume-dir: every executor stores its reduce partitions of the order's shuffle, or
+  // loads those the order gives it; returns each executor's answer (by executor), failed
+  // ones included (the caller decides: a store that failed is a warning, a load an error).
+  virtual std::vector<task::ResumeDone> resume(const task::ResumeOrder& order) = 0;
   // The rank samples that arrived with heartbeats since the last call: (rank, sample).
   virtual std::vector<std::pair<int, task::RankSample>> take_samples() { return {}; }
   // The memory pool of the driver's own process when it runs tasks (local mode), else null.

@@ -17,6 +17,7 @@
 #include "driver/job_events.hpp"
 #include "driver/progress.hpp"
 #include "driver/resolve_inputs.hpp"
+#include "driver/resume_state.hpp"
 #include "driver/spmd_check.hpp"
 #include "driver/stage_tasks.hpp"
 #include "plan/partitions.hpp"
@@ -43,8 +44,9 @@ std::string memory_text(std::uint64_t bytes) {
 class Job {
  public:
   Job(const dag::Graph& graph, Backend& backend, const Config& config, std::uint64_t id, const std::string& program,
-      const RangePartitioners& ranges, Reuse& reuse, const SpmdCheck& check, EventLog* events)
-      : check_(check),
+      const RangePartitioners& ranges, Reuse& reuse, const SpmdCheck& check, EventLog* events, ResumeState* resume)
+      : resume_(resume),
+        check_(check),
         graph_(graph),
         ranges_(ranges),
         reuse_(reuse),
@@ -63,6 +65,10 @@ class Job {
     for (int e = 0; e < backend_.executors(); ++e) slots += backend_.slots(e);
     // Kept shuffles are read where they are, unless one task would read two that an earlier
     // job placed apart: then the later one is computed again, placed beside the other.
+    if (resume_) {
+      resume_->open();
+      load_stored_shuffles(action, slots);
+    }
     std::set<int> reused = reuse_.shuffle_nodes();
     for (;;) {
       plan_ = plan::make_plan(graph_, action, reused);
@@ -128,7 +134,8 @@ class Job {
  private:
   static void stop_if_signalled() {
     if (const int sig = common::pending_signal()) {
-      throw Unrecoverable(common::signal_message(sig) + "; the job stopped at a task boundary, no output was committed",
+      throw Unrecoverable(common::signal_message(sig) +
+                              "; the job stopped at a task boundary, no output was committed" + common::resume_hint(),
                           common::exit_code_for_signal(sig));
     }
   }
@@ -510,9 +517,66 @@ class Job {
       exchange(order);
       owners_[w] = std::move(owner);
       exchanged_.push_back(w);
+      if (resume_) store_shuffle(w);
     }
   }
 
+  // --resume-dir: while the plan has a stage whose shuffle is stored complete, with the
+  // partitions it would have now, reads the last such shuffle back (each executor the
+  // partitions p with p % executors == its index) and plans again without the stages that
+  // made it.
+  void load_stored_shuffles(int action, int slots) {
+    for (;;) {
+      const plan::Plan plan = plan::make_plan(graph_, action, reuse_.shuffle_nodes());
+      Resolved resolved;
+      try {
+        resolved = resolve_inputs(graph_, plan, config_, slots, reuse_);
+      } catch (const Error&) {
+        return;  // the job itself reports it
+      }
+      int found = -1;
+      for (auto s = plan.stages.rbegin(); s != plan.stages.rend() && found < 0; ++s) {
+        if (s->output != plan::StageOutput::kShuffle) continue;
+        const auto stored = resume_->stored(graph_, s->output_node);
+        if (stored && *stored == resolved.counts.at(s->output_node)) found = s->output_node;
+      }
+      if (found < 0) return;
+      task::ResumeOrder order;
+      order.job = id_;
+      order.shuffle_node = found;
+      order.load = true;
+      order.dir = resume_->begin_load(graph_, found);
+      const std::uint32_t partitions = resolved.counts.at(found);
+      for (std::uint32_t p = 0; p < partitions; ++p) {
+        order.owner.push_back(static_cast<std::int32_t>(p % static_cast<std::uint32_t>(backend_.executors())));
+      }
+      std::uint64_t bytes = 0;
+      for (const task::ResumeDone& done : backend_.resume(order)) {
+        if (!done.ok) throw Error(static_cast<ExitCode>(done.error_code), "--resume-dir: " + done.error);
+        bytes += done.bytes;
+      }
+      resume_->note_loaded(bytes);
+      reuse_.shuffles[found] = {order.owner};
+    }
+  }
+
+  // --resume-dir: the executors store the shuffle just exchanged, which the driver then marks
+  // complete; a failure stops storing with a warning, and the job goes on.
+  void store_shuffle(int w) {
+    task::ResumeOrder order;
+    order.job = id_;
+    order.shuffle_node = w;
+    order.dir = resume_->begin_store(graph_, w);
+    if (order.dir.empty()) return;
+    std::uint64_t bytes = 0;
+    for (const task::ResumeDone& done : backend_.resume(order)) {
+      if (!done.ok) return resume_->stop_storing(done.error);
+      bytes += done.bytes;
+    }
+    resume_->commit_store(graph_, w, static_cast<std::uint32_t>(owners_.at(w).size()), bytes);
+  }
+
+  ResumeState* resume_;
   const SpmdCheck& check_;
   const dag::Graph& graph_;
   const RangePartitioners& ranges_;
@@ -542,8 +606,8 @@ class Job {
 
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
                     const std::string& program, const RangePartitioners& ranges, Reuse& reuse,
-                    std::string& accumulator_updates, const SpmdCheck& check, EventLog* events) {
-  Job j(graph, backend, config, job, program, ranges, reuse, check, events);
+                    std::string& accumulator_updates, const SpmdCheck& check, EventLog* events, ResumeState* resume) {
+  Job j(graph, backend, config, job, program, ranges, reuse, check, events, resume);
   std::string result;
   try {
     result = j.run(action);

@@ -17,6 +17,7 @@
 namespace dataflow::driver {
 
 class EventLog;
+class ResumeState;
 
 using RangePartitioners = std::unordered_map<int, detail::RangePartitioner>;
 
@@ -32,10 +33,12 @@ using RangePartitioners = std::unordered_map<int, detail::RangePartitioner>;
 // `check` (--check-spmd under mpirun, else empty): computes on the driver the output hash
 // of a task, which the job compares with the executor's for the first task of each stage
 // that reads no shuffle (spmd_check.hpp). `events` (--event-log, else null): the job's,
-// stages' and tasks' events go there.
+// stages' and tasks' events go there. `resume` (--resume-dir, else null): shuffles stored by
+// an earlier run are read back instead of computed, and those this job exchanges stored.
 std::string run_job(const dag::Graph& graph, int action, Backend& backend, const Config& config, std::uint64_t job,
                     const std::string& program, const RangePartitioners& ranges, Reuse& reuse,
-                    std::string& accumulator_updates, const SpmdCheck& check = {}, EventLog* events = nullptr);
+                    std::string& accumulator_updates, const SpmdCheck& check = {}, EventLog* events = nullptr,
+                    ResumeState* resume = nullptr);
 
 // The lineage of `node` and the stages an action on it would run, with their partition and
 // task counts when its inputs can be listed (`slots`: the executors' task threads).

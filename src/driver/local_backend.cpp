@@ -1,6 +1,7 @@
 // LocalBackend implementation.
 #include "driver/local_backend.hpp"
 
+#include "shuffle/resume_files.hpp"
 #include "task/wire.hpp"
 
 namespace dataflow::driver {
@@ -34,6 +35,10 @@ std::vector<task::ExchangeDone> LocalBackend::exchange(const task::ExchangeOrder
   done.total_us = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
   return {done};
+}
+
+std::vector<task::ResumeDone> LocalBackend::resume(const task::ResumeOrder& order) {
+  return {shuffle::resume(store_, order, 0)};
 }
 
 void LocalBackend::end_job(const task::JobEnd& end) {

@@ -27,6 +27,7 @@ class LocalBackend : public Backend {
   void launch(int executor, const task::Descriptor& d) override;
   std::optional<task::TaskReport> wait_report(std::chrono::milliseconds timeout) override;
   std::vector<task::ExchangeDone> exchange(const task::ExchangeOrder& order) override;
+  std::vector<task::ResumeDone> resume(const task::ResumeOrder& order) override;
   const detail::MemoryPool* local_pool() const override { return store_.memory().pool; }
   void end_job(const task::JobEnd& end) override;
   void end_program(std::uint64_t) override {}

@@ -19,7 +19,8 @@ std::optional<net::Message> MpiBackend::wait_message(int tag, std::chrono::stead
     if (auto m = world_.try_receive(-1, tag)) return m;
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     if (const int sig = common::pending_signal(); sig && !stopping_) {  // e.g. while executors exchange
-      throw Unrecoverable(common::signal_message(sig) + "; no output was committed", common::exit_code_for_signal(sig));
+      throw Unrecoverable(common::signal_message(sig) + "; no output was committed" + common::resume_hint(),
+                          common::exit_code_for_signal(sig));
     }
     backoff.wait();
   }
@@ -112,6 +113,18 @@ std::vector<task::ExchangeDone> MpiBackend::exchange(const task::ExchangeOrder& 
     }
   }
   if (!error.empty()) throw Error(static_cast<ExitCode>(code), "shuffle exchange failed: " + error);
+  return all;
+}
+
+std::vector<task::ResumeDone> MpiBackend::resume(const task::ResumeOrder& order) {
+  const std::string bytes = task::encode(order);
+  for (int e = 0; e < executors(); ++e) world_.send(e + 1, net::kTagResume, bytes);
+  std::vector<task::ResumeDone> all(static_cast<std::size_t>(executors()));
+  for (int e = 0; e < executors(); ++e) {
+    net::Message m = wait_message(net::kTagResumeDone);
+    heard_from(m.source);
+    all.at(static_cast<std::size_t>(executor_of_rank(m.source))) = task::decode<task::ResumeDone>(m.bytes);
+  }
   return all;
 }
 

@@ -24,6 +24,7 @@ class MpiBackend : public Backend {
   void launch(int executor, const task::Descriptor& d) override;
   std::optional<task::TaskReport> wait_report(std::chrono::milliseconds timeout) override;
   std::vector<task::ExchangeDone> exchange(const task::ExchangeOrder& order) override;
+  std::vector<task::ResumeDone> resume(const task::ResumeOrder& order) override;
   std::vector<std::pair<int, task::RankSample>> take_samples() override { return std::exchange(samples_, {}); }
   void end_job(const task::JobEnd& end) override;
   void end_program(std::uint64_t jobs) override;

@@ -14,6 +14,7 @@
 #include "dataflow/error.hpp"
 #include "exec/rank_sampler.hpp"
 #include "shuffle/exchange.hpp"
+#include "shuffle/resume_files.hpp"
 #include "storage/local_dir.hpp"
 #include "task/wire.hpp"
 
@@ -115,6 +116,13 @@ task::JobEnd ExecutorLoop::run(std::uint64_t job, std::uint64_t fingerprint, con
             fail(e);
           }
           world_.send(0, net::kTagExchangeDone, task::encode(done));
+          break;
+        }
+        case net::kTagResume: {
+          const auto order = task::decode<task::ResumeOrder>(m->bytes);
+          pool_.wait_idle();
+          flush();
+          world_.send(0, net::kTagResumeDone, task::encode(shuffle::resume(store_, order, rank - 1)));
           break;
         }
         case net::kTagJobEnd: {

@@ -26,6 +26,7 @@
 #include <string>
 #include <utility>
 
+#include "common/unique_fd.hpp"
 #include "dataflow/detail/task_metrics.hpp"
 #include "dataflow/error.hpp"
 #include "io/bad_records.hpp"
@@ -68,19 +69,7 @@ void check_identity(const FilePiece& piece, const FileIdentity& now) {
   }
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = common::UniqueFd;
 
 // Bytes of a file, kept by a thread from split to split (allocated once, not per split).
 // Anonymous memory in huge pages where the kernel has them, grown by mremap: a line of

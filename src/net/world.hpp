@@ -24,6 +24,8 @@ enum Tag : int {
   kTagShutdown,
   kTagShutdownAck,
   kTagHeartbeat,
+  kTagResume,
+  kTagResumeDone,
 };
 
 struct Message {

@@ -89,7 +89,8 @@ void BlockStore::hold(int shuffle, std::vector<bool> held) {
   held_[shuffle] = std::move(held);
 }
 
-std::vector<detail::Block> BlockStore::reduce_input(int shuffle, std::uint32_t reduce_partition) const {
+std::vector<std::pair<std::uint32_t, detail::Block>> BlockStore::reduce_blocks(int shuffle,
+                                                                               std::uint32_t reduce_partition) const {
   std::vector<Block> blocks;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -104,10 +105,22 @@ std::vector<detail::Block> BlockStore::reduce_input(int shuffle, std::uint32_t r
   // A map partition's pieces arrive in order, so a stable sort gives the total order.
   std::stable_sort(blocks.begin(), blocks.end(),
                    [](const Block& a, const Block& b) { return a.map_partition < b.map_partition; });
-  std::vector<detail::Block> out;
+  std::vector<std::pair<std::uint32_t, detail::Block>> out;
   out.reserve(blocks.size());
-  for (Block& b : blocks) out.push_back(std::move(b.block));
+  for (Block& b : blocks) out.emplace_back(b.map_partition, std::move(b.block));
   return out;
+}
+
+std::vector<detail::Block> BlockStore::reduce_input(int shuffle, std::uint32_t reduce_partition) const {
+  std::vector<detail::Block> out;
+  for (auto& [map_partition, block] : reduce_blocks(shuffle, reduce_partition)) out.push_back(std::move(block));
+  return out;
+}
+
+std::vector<bool> BlockStore::held(int shuffle) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = held_.find(shuffle);
+  return it == held_.end() ? std::vector<bool>() : it->second;
 }
 
 void BlockStore::end_job(const std::vector<std::int32_t>& kept) {

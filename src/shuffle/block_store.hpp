@@ -51,6 +51,10 @@ class BlockStore {
   // std::logic_error for a partition this executor does not hold: a scheduling error must
   // fail the task, never read as an empty partition.
   std::vector<detail::Block> reduce_input(int shuffle, std::uint32_t reduce_partition) const;
+  // The same blocks, each with its map partition (what --resume-dir stores).
+  std::vector<std::pair<std::uint32_t, detail::Block>> reduce_blocks(int shuffle, std::uint32_t reduce_partition) const;
+  // Which reduce partitions of `shuffle` are here (empty: none).
+  std::vector<bool> held(int shuffle) const;
   // At a job's end: drops every map output and the reduce inputs of every shuffle not in
   // `kept` (those a later job may read again).
   void end_job(const std::vector<std::int32_t>& kept);

@@ -100,6 +100,31 @@ struct ExchangeDone {
   void serialize(Archive& ar);
 };
 
+// Driver -> every executor (--resume-dir): write the reduce partitions of `shuffle_node`
+// that it holds into `dir` (store), or read back from there those that `owner` gives it
+// (load: owner[r] is the executor, 0-based, of reduce partition r).
+struct ResumeOrder {
+  std::uint64_t job = 0;
+  std::int32_t shuffle_node = -1;
+  bool load = false;
+  std::string dir;
+  std::vector<std::int32_t> owner;
+  template <class Archive>
+  void serialize(Archive& ar);
+};
+
+// Executor -> driver when its part of a ResumeOrder is done: the bytes it wrote or read, or
+// its error.
+struct ResumeDone {
+  std::uint64_t job = 0;
+  bool ok = true;
+  std::string error;
+  std::int32_t error_code = 0;
+  std::uint64_t bytes = 0;
+  template <class Archive>
+  void serialize(Archive& ar);
+};
+
 // Executor -> driver about once a second while an event log or report is on (it also
 // serves as a heartbeat): the rank's process as /proc and getrusage see it.
 struct RankSample {

@@ -224,6 +224,22 @@ void ExchangeDone::serialize(Archive& ar) {
 }
 
 template <class Archive>
+void ResumeOrder::serialize(Archive& ar) {
+  ar(job, shuffle_node);
+  flag(ar, load);
+  field(ar, dir);
+  field(ar, owner);
+}
+
+template <class Archive>
+void ResumeDone::serialize(Archive& ar) {
+  ar(job);
+  flag(ar, ok);
+  field(ar, error);
+  ar(error_code, bytes);
+}
+
+template <class Archive>
 void RankSample::serialize(Archive& ar) {
   ar(rss, peak_rss, cpu_user_ms, cpu_system_ms, pool_reserved, disk_bytes_spilled);
 }
@@ -280,6 +296,8 @@ DATAFLOW_WIRE_MESSAGE(Hello)
 DATAFLOW_WIRE_MESSAGE(TaskReport)
 DATAFLOW_WIRE_MESSAGE(ExchangeOrder)
 DATAFLOW_WIRE_MESSAGE(ExchangeDone)
+DATAFLOW_WIRE_MESSAGE(ResumeOrder)
+DATAFLOW_WIRE_MESSAGE(ResumeDone)
 DATAFLOW_WIRE_MESSAGE(JobEnd)
 DATAFLOW_WIRE_MESSAGE(Shutdown)
 DATAFLOW_WIRE_MESSAGE(RankSample)

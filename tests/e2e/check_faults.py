@@ -14,12 +14,12 @@ Usage:
   retry-logged      a task that fails once: exit 0 and a "lost task ... retrying" line
   signal-moments    SIGINT at five moments of a real job: one line, 130 (mpirun: 1), nothing left
   commit-moments    SIGTERM to every rank at the publication of the output -50 to +10 ms,
-                    with spill files: published is exit 0 and no error line, else 143 and
+                    with spill files: published is exit 0 and no error line, else 75 and
                     one line; nothing left either way
   sigterm, sigint, sigusr1
-                    the signal 1.5 s into a job that hangs, with -o DIR: exit 143, 130, 143
+                    the signal 1.5 s into a job that hangs, with -o DIR: exit 75, 130, 75
                     (under mpirun, which forwards SIGINT as SIGTERM and exits 1 itself when
-                    signalled: 1, 1, 143), one "interrupted by" line within 5 s, DIR absent
+                    signalled: 1, 1, 75), one "interrupted by" line within 5 s, DIR absent
                     and no temporary left beside it
 
 The last line printed is always "P passed, F failed".
@@ -105,7 +105,7 @@ def interrupted(sig, code, name):
                       signal_after=(sig, 1.5))
         if ctx.np >= 1 and sig != signal.SIGUSR1:
             # mpirun turns SIGINT and SIGTERM into SIGTERM for the ranks, and itself exits 1
-            # after it was signalled, whatever the ranks' codes (143).
+            # after it was signalled, whatever the ranks' codes (75).
             fails = common(res, 1, ["interrupted by SIGTERM"], within=5)
         else:
             fails = common(res, code, ["interrupted by " + name], within=5)
@@ -175,7 +175,7 @@ def commit_moments(ctx):
     for 3 s and is signalled 1 s in, so one run surely stops), to every rank at
     once as srun and scancel deliver it, with spill files (--executor-memory 4M) and kept
     shuffle blocks on disk: output published means the work is done, so exit 0 and no error
-    line; output not published means exit 143 and one "interrupted by" line; either way no
+    line; output not published means exit 75 and one "interrupted by" line; either way no
     spill file, temporary output or process is left."""
     big = os.path.join(ctx.workdir, "commit.txt")
     with open(big, "w") as f:
@@ -228,7 +228,7 @@ def commit_moments(ctx):
                         fails.append(tag + "the published output differs from a run without a signal")
         else:
             stopped += 1
-            if res.rc != 143:
+            if res.rc != 75:
                 fails.append(tag + "not published, yet exit %s" % res.rc)
             if len(lines) != 1 or b"interrupted by SIGTERM" not in lines[0]:
                 fails.append(tag + "expected one 'interrupted by SIGTERM' line, got %r" % lines)
@@ -249,9 +249,9 @@ CASES = [
     ("oom", oom("oom")),
     ("oom-report", oom("oom-report")),
     ("retry-logged", retry_logged),
-    ("sigterm", interrupted(signal.SIGTERM, 143, "SIGTERM")),
+    ("sigterm", interrupted(signal.SIGTERM, 75, "SIGTERM")),
     ("sigint", interrupted(signal.SIGINT, 130, "SIGINT")),
-    ("sigusr1", interrupted(signal.SIGUSR1, 143, "SIGUSR1")),
+    ("sigusr1", interrupted(signal.SIGUSR1, 75, "SIGUSR1")),
     ("signal-moments", signal_moments),
     ("commit-moments", commit_moments),
 ]

@@ -18,7 +18,7 @@ and variable-length strings, empty and scalar datasets, many small files). Cases
   replaced with overwrite), O3 (a writer killed before close leaves no file under the final
   name, and the next run removes its temporary file).
   write-moments: SIGTERM while staging, during the final write and just after publication:
-  published is exit 0 and a whole file, else 143 and no file; never a temporary file or
+  published is exit 0 and a whole file, else 75 and no file; never a temporary file or
   staged data left.
   h5hist: counts and edges equal numpy.histogram's, for a dataset and a compound field.
 
@@ -281,7 +281,7 @@ def write_moments(ctx):
     A signal cannot stop the collective write: it finishes within the grace (published), or
     the watcher ends the process. A sixth run holds its staging task for 3 s and must be
     stopped by SIGTERM 1 s in. Published means the work is done: exit 0 and the right
-    values; else exit 143, one "interrupted by" line and no file. Either way no temporary
+    values; else exit 75, one "interrupted by" line and no file. Either way no temporary
     file beside it and no staged data in the local directory."""
     n = 16_000_000
     tmp = os.path.join(ctx.workdir, "moments-tmp")
@@ -342,7 +342,7 @@ def write_moments(ctx):
                 fails.append(tag + "the published file holds other values")
         else:
             stopped += 1
-            if res.rc != 143:
+            if res.rc != 75:
                 fails.append(tag + "not published, yet exit %s" % res.rc)
             if len(lines) != 1 or "interrupted by SIGTERM" not in lines[0]:
                 fails.append(tag + "expected one 'interrupted by SIGTERM' line, got %r" % lines)

@@ -47,7 +47,7 @@ security (S1, S3), terasort and wordcount with --executor-memory 1M on a few MB:
   cleanup_success    (S3) a spilling run exits 0 (spills > 0) and leaves the base empty.
   cleanup_failure    (S3) DATAFLOW_FAULT=throw:stage=1 after spilling: exit 70, base empty.
   cleanup_sigterm, cleanup_sigint
-                     (S3) the signal while the job hangs after spilling: exit 143 and 130
+                     (S3) the signal while the job hangs after spilling: exit 75 and 130
                      (under mpirun, which forwards both as SIGTERM and exits 1 itself: 1, 1),
                      an "interrupted by" line; the base is empty.
   sigkill_stale      (S3, local mode only) SIGKILL mid-job leaves the process's directory
@@ -481,7 +481,7 @@ def interrupted_code(ctx, sig):
     """mpirun forwards SIGINT and SIGTERM as SIGTERM and exits 1 itself (check_faults.py)."""
     if ctx.np >= 1:
         return 1, "SIGTERM"
-    return (143, "SIGTERM") if sig == signal.SIGTERM else (130, "SIGINT")
+    return (75, "SIGTERM") if sig == signal.SIGTERM else (130, "SIGINT")
 
 
 def hung_run(ctx, app, wd, env=None, umask=None):
