@@ -8,7 +8,7 @@
 # pagerank the edges of gen-graph (default 20M); pagerank runs 10 iterations, kmeans K = 8 and
 # 10 iterations. Interleaved rounds: baseline, local mode, mpirun -n NP --oversubscribe
 # --bind-to none, and the same mpirun run with the event log and the HTML report on (their
-# cost); every output is checked (valsort; byte-identical to etl_tuned; ranks to 1e-9
+# cost), and with --resume-dir (its cost); every output is checked (valsort; byte-identical to etl_tuned; ranks to 1e-9
 # and centres to 1e-8 relative). Prints median wall seconds, ratios to the baseline and the
 # peak resident set of every rank.
 set -euo pipefail
@@ -109,6 +109,8 @@ MPI=(mpirun -n "$NP" --oversubscribe --bind-to none)
 # The same mpirun run with the event log and the HTML report on, for their cost.
 LOGGED=(env DATAFLOW_EVENT_LOG="$WORK/events" DATAFLOW_REPORT="$WORK/events/run.html" "${MPI[@]}"
         -x DATAFLOW_EVENT_LOG -x DATAFLOW_REPORT)
+# And with --resume-dir (every shuffle stored, fsynced; removed at the end), for its cost.
+RESUMED=(env DATAFLOW_RESUME_DIR="$WORK/resume" "${MPI[@]}" -x DATAFLOW_RESUME_DIR)
 for round in $(seq 1 "$ROUNDS"); do
   rm -rf "$WORK/events" && mkdir "$WORK/events"
   if [ "$WORKLOAD" = terasort ]; then
@@ -121,6 +123,8 @@ for round in $(seq 1 "$ROUNDS"); do
     check "np$NP" "$round"
     run "np$NP+log" "$round" "${LOGGED[@]}" "$APP" "$INPUT" -o "$WORK/np$NP+log.$round.dir"
     check "np$NP+log" "$round"
+    run "np$NP+resume" "$round" "${RESUMED[@]}" "$APP" "$INPUT" -o "$WORK/np$NP+resume.$round.dir"
+    check "np$NP+resume" "$round"
   else
     case "$WORKLOAD" in
       etl) BASE_ARGS=(); APP_ARGS=() ;;
@@ -135,6 +139,8 @@ for round in $(seq 1 "$ROUNDS"); do
     check "np$NP" "$round"
     run "np$NP+log" "$round" "${LOGGED[@]}" "$APP" "$INPUT" "${APP_ARGS[@]}"
     check "np$NP+log" "$round"
+    run "np$NP+resume" "$round" "${RESUMED[@]}" "$APP" "$INPUT" "${APP_ARGS[@]}"
+    check "np$NP+resume" "$round"
   fi
   [ -s "$WORK/events/run.html" ] || die "the logged run wrote no report"
 done
@@ -142,7 +148,7 @@ done
 median() { awk -v l="$1" '$1 == l { print $2 }' "$WORK/times.tsv" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 BASE=$(median baseline)
 echo "$WORKLOAD on $SIZE, $ROUNDS rounds (median wall seconds; ratio = libdataflow / baseline)"
-for label in baseline local "np$NP" "np$NP+log"; do
+for label in baseline local "np$NP" "np$NP+log" "np$NP+resume"; do
   m=$(median "$label")
   rss=$(awk -v l="$label" '$1 == l { for (i = 2; i <= NF; i++) if ($i ~ /^(rank|maxrss_kib)=/) { split($i, kv, "="); a[kv[1]] = kv[2] }
         r[a["rank"]] = (a["maxrss_kib"] > r[a["rank"]] ? a["maxrss_kib"] : r[a["rank"]]) }
@@ -150,4 +156,6 @@ for label in baseline local "np$NP" "np$NP+log"; do
   printf '  %-10s %8.3f s  ratio %5.2f  peak RSS:%s\n' "$label" "$m" "$(awk -v a="$m" -v b="$BASE" 'BEGIN { print a / b }')" "$rss"
 done
 echo "event log + report cost at -n $NP: $(awk -v a="$(median "np$NP+log")" -v b="$(median "np$NP")" 'BEGIN { printf "%+.1f%%", 100 * (a / b - 1) }') (target < 2%); log $(stat -c %s "$WORK"/events/*.jsonl) bytes, report $(stat -c %s "$WORK/events/run.html") bytes"
+echo "--resume-dir cost at -n $NP: $(awk -v a="$(median "np$NP+resume")" -v b="$(median "np$NP")" 'BEGIN { printf "%+.1f%%", 100 * (a / b - 1) }') (target < 15%); stored $(awk '$1 ~ /\+resume$/ { for (i = 2; i <= NF; i++) if ($i ~ /^resume_stored_kib=/) { split($i, kv, "="); k = kv[2] } } END { printf "%.0f MiB", k / 1024 }' "$WORK/res.tsv") per run"
+[ ! -e "$WORK/resume" ] || die "the --resume-dir runs left their state behind"
 echo "RESULT workload=$WORKLOAD size=$SIZE rounds=$ROUNDS baseline_s=$BASE local_ratio=$(awk -v a="$(median local)" -v b="$BASE" 'BEGIN { printf "%.2f", a / b }') np${NP}_ratio=$(awk -v a="$(median "np$NP")" -v b="$BASE" 'BEGIN { printf "%.2f", a / b }')"

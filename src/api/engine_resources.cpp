@@ -48,7 +48,7 @@ void Engine::report_resources() {
   const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                      static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   const double wall = process_wall_seconds(start_);
-  char line[256];
+  char line[512];
   std::snprintf(line, sizeof line,
                 "dataflow-resources rank=%d role=%s cpu_s=%.3f maxrss_kib=%ld wall_s=%.3f memory_budget_kib=%llu "
                 "spills=%llu spilled_kib=%llu spilled_disk_kib=%llu",
@@ -57,6 +57,15 @@ void Engine::report_resources() {
                 static_cast<unsigned long long>(spill_counters().spills.load()),
                 static_cast<unsigned long long>(spill_counters().bytes.load() / 1024),
                 static_cast<unsigned long long>(spill_counters().disk_bytes.load() / 1024));
+  if (resume_) {  // --resume-dir: what storing cost and what a rerun read back
+    const std::size_t n = std::strlen(line);
+    std::snprintf(
+        line + n, sizeof line - n,
+        " resume_stored=%d resume_stored_kib=%llu resume_store_s=%.3f resume_loaded=%d resume_loaded_kib=%llu",
+        resume_->stored_count(), static_cast<unsigned long long>(resume_->bytes_written() / 1024),
+        resume_->store_seconds(), resume_->loaded_count(),
+        static_cast<unsigned long long>(resume_->bytes_read() / 1024));
+  }
   for (const auto& l : world_.gather_lines(line)) std::fprintf(stderr, "%s\n", l.c_str());
 }
 

@@ -568,8 +568,11 @@ class Job {
     order.shuffle_node = w;
     order.dir = resume_->begin_store(graph_, w);
     if (order.dir.empty()) return;
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<task::ResumeDone> answers = backend_.resume(order);
+    resume_->add_store_time(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     std::uint64_t bytes = 0;
-    for (const task::ResumeDone& done : backend_.resume(order)) {
+    for (const task::ResumeDone& done : answers) {
       if (!done.ok) return resume_->stop_storing(done.error);
       bytes += done.bytes;
     }

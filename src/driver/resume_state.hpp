@@ -36,6 +36,9 @@ class ResumeState {
   std::string begin_store(const dag::Graph& graph, int node);
   // The executors have stored every partition: marks it complete (durably).
   void commit_store(const dag::Graph& graph, int node, std::uint32_t partitions, std::uint64_t bytes);
+  // Time the job waited for the executors to store (DATAFLOW_RESOURCE_REPORT shows it).
+  void add_store_time(double seconds) { store_seconds_ += seconds; }
+  double store_seconds() const { return store_seconds_; }
   // Storing failed (a full disk): one warning, and nothing more is stored in this run.
   void stop_storing(const std::string& why);
   void note_loaded(std::uint64_t bytes) {
@@ -62,6 +65,7 @@ class ResumeState {
   bool open_ = false;
   int stored_ = 0, loaded_ = 0;
   std::uint64_t bytes_written_ = 0, bytes_read_ = 0;
+  double store_seconds_ = 0;
 };
 
 }  // namespace dataflow::driver
