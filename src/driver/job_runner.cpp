@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "common/signals.hpp"
@@ -79,7 +80,7 @@ class Job {
     }
     for (int w : plan_.reused) {
       owners_[w] = reuse_.shuffles.at(w).owners;
-      progress_.skipped(w, graph_.node(w).label);
+      progress_.skipped(w, graph_.node(w).label, std::exchange(reuse_.shuffles.at(w).resumed, false));
     }
     if (config_.explain) {
       const std::string text = plan::explain(graph_, plan_, resolved_.sizes, resolved_.counts);
@@ -556,7 +557,7 @@ class Job {
         bytes += done.bytes;
       }
       resume_->note_loaded(bytes);
-      reuse_.shuffles[found] = {order.owner};
+      reuse_.shuffles[found] = {order.owner, true};
     }
   }
 

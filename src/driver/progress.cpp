@@ -79,10 +79,10 @@ void Progress::draw(std::uint32_t done, std::uint32_t running) {
   drawn_ = true;
 }
 
-void Progress::skipped(int node, const std::string& label) {
+void Progress::skipped(int node, const std::string& label, bool resumed) {
   if (!lines_) return;
-  std::fprintf(stderr, "Skipped: the stages writing shuffle #%d (%s); its output is kept from an earlier job\n", node,
-               label.c_str());
+  std::fprintf(stderr, "Skipped: the stages writing shuffle #%d (%s); %s\n", node, label.c_str(),
+               resumed ? "its output was read back from --resume-dir" : "its output is kept from an earlier job");
   std::fflush(stderr);
 }
 

@@ -24,8 +24,9 @@ class Progress {
   void update(std::uint32_t done, std::uint32_t running);
   void finish_stage();
   // The stages writing shuffle #`node` (`label`) are skipped: its output is kept from an
-  // earlier job. A line in plain-lines mode (the bar shows running stages only, as Spark's).
-  void skipped(int node, const std::string& label);
+  // earlier job, or was read back from --resume-dir (`resumed`). A line in plain-lines mode
+  // (the bar shows running stages only, as Spark's).
+  void skipped(int node, const std::string& label, bool resumed = false);
   // How long the scheduler may sleep before update() has something to show.
   std::chrono::milliseconds next_update() const;
 

@@ -21,6 +21,7 @@ namespace dataflow::driver {
 // A shuffle's output as its exchange left it: the executor holding each reduce partition.
 struct KeptShuffle {
   std::vector<std::int32_t> owners;
+  bool resumed = false;  // read back from --resume-dir (by the job that first read it)
 };
 
 struct Reuse {

@@ -62,20 +62,22 @@ def network_timeout(ctx):
     if ctx.np < 2:
         return None, []
     env = {"DATAFLOW_FAULT": "stop:stage=0,partition=0", "DATAFLOW_NETWORK_TIMEOUT": "3"}
-    res = ctx.run(["--split-size", "1K", ctx.input], env)
     # Open MPI 4.1's mpiexec itself sometimes crashes in PMIx_server_finalize while it tears
     # down a job whose rank is stopped (SIGSTOP), after the ranks have ended (seen once in ~30
-    # CI runs): its own SIGSEGV, not a rank's. That run is reported and the case runs once more;
-    # the second run must meet the contract.
-    # Once in CI (566e937) mpiexec instead never ended after the driver had printed its line
-    # and called MPI_Abort(70): Open MPI's abort hung on the stopped rank until the checker
-    # killed it at 60 s. That too is reported and run once more.
-    if res.rc == -11 and b"PMIx_server_finalize" in res.stderr:
-        print("note: mpiexec crashed in PMIx_server_finalize (Open MPI's teardown); running the case again")
-        res = ctx.run(["--split-size", "1K", ctx.input], env)
-    elif res.rc == -9 and b"has sent nothing for 3 s" in res.stderr and b"MPI_ABORT was invoked" in res.stderr:
-        print("note: mpiexec hung in MPI_Abort with a stopped rank (Open MPI's teardown); running the case again")
-        res = ctx.run(["--split-size", "1K", ctx.input], env)
+    # CI runs): its own SIGSEGV, not a rank's. Or it never ends after the driver has printed
+    # its line and called MPI_Abort(70): Open MPI's abort hangs on the stopped rank (CI at
+    # 566e937; 1 run in 3 at np 4 on a loaded machine at 5c8681c), until the checker kills it.
+    # Either is reported and the case runs again, up to twice more, each run given 25 s (a
+    # run that meets the contract takes about 5); a run that does not hit them must meet it.
+    for _ in range(3):
+        res = ctx.r.run(["--split-size", "1K", ctx.input], cwd=ctx.workdir, env=env, timeout=25)
+        if res.rc == -11 and b"PMIx_server_finalize" in res.stderr:
+            print("note: mpiexec crashed in PMIx_server_finalize (Open MPI's teardown); running the case again")
+        elif (any(p.startswith("TIMEOUT") for p in res.problems) and b"has sent nothing for 3 s" in res.stderr
+              and b"MPI_ABORT was invoked" in res.stderr):
+            print("note: mpiexec hung in MPI_Abort with a stopped rank (Open MPI's teardown); running the case again")
+        else:
+            break
     return res, common(res, 70, ["has sent nothing for 3 s (--network-timeout) while running stage 0"], within=30)
 
 
