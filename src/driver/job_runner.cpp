@@ -64,12 +64,12 @@ class Job {
     progress_.set_job("Job " + std::to_string(id_) + " (" + detail::op_name(target.kind) + ")");
     int slots = 0;
     for (int e = 0; e < backend_.executors(); ++e) slots += backend_.slots(e);
-    // Kept shuffles are read where they are, unless one task would read two that an earlier
-    // job placed apart: then the later one is computed again, placed beside the other.
     if (resume_) {
       resume_->open();
       load_stored_shuffles(action, slots);
     }
+    // Kept shuffles are read where they are, unless one task would read two that an earlier
+    // job placed apart: then the later one is computed again, placed beside the other.
     std::set<int> reused = reuse_.shuffle_nodes();
     for (;;) {
       plan_ = plan::make_plan(graph_, action, reused);
@@ -525,8 +525,10 @@ class Job {
   // --resume-dir: while the plan has a stage whose shuffle is stored complete, with the
   // partitions it would have now, reads the last such shuffle back (each executor the
   // partitions p with p % executors == its index) and plans again without the stages that
-  // made it.
+  // made it. A stored shuffle that cannot be read back (a part file missing, cut short or
+  // failing its checksum) is reported in one warning, removed, and computed again.
   void load_stored_shuffles(int action, int slots) {
+    std::set<int> unreadable;
     for (;;) {
       const plan::Plan plan = plan::make_plan(graph_, action, reuse_.shuffle_nodes());
       Resolved resolved;
@@ -537,7 +539,7 @@ class Job {
       }
       int found = -1;
       for (auto s = plan.stages.rbegin(); s != plan.stages.rend() && found < 0; ++s) {
-        if (s->output != plan::StageOutput::kShuffle) continue;
+        if (s->output != plan::StageOutput::kShuffle || unreadable.count(s->output_node)) continue;
         const auto stored = resume_->stored(graph_, s->output_node);
         if (stored && *stored == resolved.counts.at(s->output_node)) found = s->output_node;
       }
@@ -552,9 +554,15 @@ class Job {
         order.owner.push_back(static_cast<std::int32_t>(p % static_cast<std::uint32_t>(backend_.executors())));
       }
       std::uint64_t bytes = 0;
+      std::string error;
       for (const task::ResumeDone& done : backend_.resume(order)) {
-        if (!done.ok) throw Error(static_cast<ExitCode>(done.error_code), "--resume-dir: " + done.error);
+        if (!done.ok && error.empty()) error = done.error;
         bytes += done.bytes;
+      }
+      if (!error.empty()) {  // the executors that read theirs drop them when it is exchanged again
+        resume_->discard(graph_, found, error);
+        unreadable.insert(found);
+        continue;
       }
       resume_->note_loaded(bytes);
       reuse_.shuffles[found] = {order.owner, true};

@@ -133,13 +133,24 @@ void ResumeState::commit_store(const dag::Graph& graph, int node, std::uint32_t 
   const auto k = key(graph, node);
   if (!k) return;
   try {
-    write_durably(node_dir(*k) + "/_COMPLETE", "partitions " + std::to_string(partitions) + "\n");
+    // The node names the shuffle for a person reading the directory (and for the tests).
+    write_durably(node_dir(*k) + "/_COMPLETE", "partitions " + std::to_string(partitions) + "\nnode " +
+                                                   std::to_string(node) + " " + graph.node(node).label + "\n");
   } catch (const Error& e) {
     stop_storing(e.what());
     return;
   }
   ++stored_;
   bytes_written_ += bytes;
+}
+
+void ResumeState::discard(const dag::Graph& graph, int node, const std::string& why) {
+  std::fprintf(stderr, "%s: warning: --resume-dir: %s; computing that shuffle again\n", program_.c_str(), why.c_str());
+  std::fflush(stderr);
+  if (const auto k = key(graph, node)) {
+    std::error_code ec;
+    std::filesystem::remove_all(node_dir(*k), ec);
+  }
 }
 
 void ResumeState::stop_storing(const std::string& why) {

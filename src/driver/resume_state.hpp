@@ -1,11 +1,10 @@
 // ResumeState: the driver's side of --resume-dir. Each shuffle, once exchanged, is stored by
 // the executors in its own directory, dir/shuffle-KEY, and marked complete by the driver
-// (a _COMPLETE file, written last). KEY hashes the shuffle node's lineage fingerprint, the
-// identity (path, size, modification time) of every input file in its lineage, and the
-// program's command line and executable: a changed input, program or argument is another
-// key, never a stale answer. A rerun with the same directory reads complete shuffles back
-// instead of running the stages that made them (job_runner.cpp); a directory without
-// _COMPLETE is what an interrupted store left, removed before it is used again.
+// (a _COMPLETE file, written last: "partitions N", then "node ID LABEL"). KEY hashes the shuffle node's lineage
+// fingerprint, the identity (path, size, modification time) of every input file in its lineage, and the program's
+// command line and executable: a changed input, program or argument is another key, never a stale answer. A rerun with
+// the same directory reads complete shuffles back instead of running the stages that made them (job_runner.cpp); a
+// directory without _COMPLETE is what an interrupted store left, removed before it is used again.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +38,9 @@ class ResumeState {
   // Time the job waited for the executors to store (DATAFLOW_RESOURCE_REPORT shows it).
   void add_store_time(double seconds) { store_seconds_ += seconds; }
   double store_seconds() const { return store_seconds_; }
+  // The stored `node` cannot be read back (`why`): one warning, and its directory removed so
+  // that it is stored again once computed.
+  void discard(const dag::Graph& graph, int node, const std::string& why);
   // Storing failed (a full disk): one warning, and nothing more is stored in this run.
   void stop_storing(const std::string& why);
   void note_loaded(std::uint64_t bytes) {

@@ -144,8 +144,7 @@ struct StoredBlock {
 // The blocks of a part file, checked: its magic, its partition, its structure, its checksum.
 std::vector<StoredBlock> parse_part(std::string_view file, std::uint32_t partition, const std::string& path) {
   auto corrupt = [&path](const char* why) -> Error {
-    return Error(ExitCode::kIoError, "stored shuffle file " + path + " is corrupt: " + why +
-                                         " (remove the --resume-dir to compute everything again)");
+    return Error(ExitCode::kIoError, "stored shuffle file " + path + " is corrupt: " + why);
   };
   constexpr std::size_t kSum = sizeof(std::uint64_t);
   if (file.size() < kMagic.size() + 8 + kSum || file.substr(0, kMagic.size()) != kMagic) {

@@ -24,7 +24,8 @@ std::uint64_t store_partitions(const BlockStore& store, int shuffle, const std::
 // Reads back from `dir` the reduce partitions of `shuffle` whose owner is `self` into the
 // store, as an exchange would have left them (hold() included): in storage memory where it
 // has room, else in a spill file. Returns the bytes read. Throws Error(kIoError) naming the
-// file when one is missing, cut short or does not match its checksum.
+// file when one is missing, cut short or does not match its checksum (the driver then
+// computes that shuffle again).
 std::uint64_t load_partitions(BlockStore& store, int shuffle, const std::vector<std::int32_t>& owner, std::int32_t self,
                               const std::string& dir);
 

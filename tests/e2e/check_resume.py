@@ -19,6 +19,8 @@ Usage:
   changed-input  a finished run's state kept (--keep-resume-state), then one edge added to
                  the input: the rerun uses nothing stored (as many tasks as a run without
                  state) and prints the new input's answer
+  damaged-part   a finished run's state kept, then a byte of the last stored shuffle flipped:
+                 one warning naming the file, that shuffle computed again, the right bytes
 
 The last line printed is always "P passed, F failed".
 """
@@ -204,6 +206,41 @@ def changed_input(ctx):
     return res, fails
 
 
+def damaged_part(ctx):
+    """A finished run's state kept, then one byte of the last stored shuffle flipped: the
+    rerun warns once naming the file, computes that shuffle again from the one before it, and
+    prints the uninterrupted bytes."""
+    state = os.path.join(ctx.workdir, "state-damaged")
+    res = ctx.r.run(ctx.args(state, extra=["--keep-resume-state"]), ctx.workdir)
+    fails = list(res.problems)
+    if res.rc != 0 or res.stdout != ctx.reference:
+        fails.append("the first run: exit %s, or another answer" % res.rc)
+        return res, fails
+    def node_of(complete):  # _COMPLETE: "partitions N", then "node ID LABEL"
+        with open(complete) as f:
+            return int(f.read().split()[3])
+    last = max(glob.glob(os.path.join(state, "shuffle-*", "_COMPLETE")), key=node_of)
+    part = os.path.join(os.path.dirname(last), "part-00000")
+    with open(part, "r+b") as f:
+        f.seek(20)
+        byte = f.read(1)
+        f.seek(20)
+        f.write(bytes([byte[0] ^ 0x10]))
+    log = os.path.join(ctx.workdir, "log-damaged")
+    res = ctx.r.run(ctx.args(state, log), ctx.workdir)
+    fails += ["rerun: " + p for p in res.problems]
+    warnings = [l for l in res.stderr.splitlines() if b"warning: --resume-dir" in l]
+    if res.rc != 0 or res.stdout != ctx.reference:
+        fails.append("rerun: exit %s, or another answer\n%s" % (res.rc, res.stderr_tail()))
+    if len(warnings) != 1 or part.encode() not in warnings[0] or b"checksum" not in warnings[0]:
+        fails.append("rerun: expected one warning naming %s and its checksum, got %r" % (part, warnings))
+    if not tasks_in(log) < ctx.reference_tasks:
+        fails.append("rerun: %d tasks: the shuffles before the damaged one were not used" % tasks_in(log))
+    if os.path.exists(state):
+        fails.append("rerun: the state is still there after a successful end")
+    return res, fails
+
+
 CASES = [
     ("sigusr1-early", signalled(signal.SIGUSR1, 3, True, "early")),
     ("sigusr1-late", signalled(signal.SIGUSR1, 16, True, "late")),
@@ -211,6 +248,7 @@ CASES = [
     ("sigkill", killed(False, "kill")),
     ("sigkill-rank", killed(True, "kill-rank")),
     ("changed-input", changed_input),
+    ("damaged-part", damaged_part),
 ]
 
 
