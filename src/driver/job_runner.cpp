@@ -18,7 +18,7 @@
 #include "driver/job_events.hpp"
 #include "driver/progress.hpp"
 #include "driver/resolve_inputs.hpp"
-#include "driver/resume_state.hpp"
+#include "driver/resume_shuffles.hpp"
 #include "driver/spmd_check.hpp"
 #include "driver/stage_tasks.hpp"
 #include "plan/partitions.hpp"
@@ -66,7 +66,7 @@ class Job {
     for (int e = 0; e < backend_.executors(); ++e) slots += backend_.slots(e);
     if (resume_) {
       resume_->open();
-      load_stored_shuffles(action, slots);
+      load_stored_shuffles(graph_, action, backend_, config_, slots, id_, reuse_, *resume_);
     }
     // Kept shuffles are read where they are, unless one task would read two that an earlier
     // job placed apart: then the later one is computed again, placed beside the other.
@@ -205,9 +205,9 @@ class Job {
         if (where[p] == static_cast<int>(e)) tasks += (tasks.empty() ? "" : ", ") + std::to_string(p);
       }
       throw Unrecoverable("rank " + std::to_string(backend_.rank_of_executor(static_cast<int>(e))) +
-                          " has sent nothing for " + std::to_string(config_.network_timeout_seconds) +
-                          " s (--network-timeout) while running stage " + std::to_string(s.id) + ", partition " +
-                          tasks + "; it is stopped or its node is lost",
+                              " has sent nothing for " + std::to_string(config_.network_timeout_seconds) +
+                              " s (--network-timeout) while running stage " + std::to_string(s.id) + ", partition " +
+                              tasks + "; it is stopped or its node is lost",
                           70, /*rank_lost=*/true);
     }
     if (config_.task_timeout_seconds <= 0) return;
@@ -342,7 +342,7 @@ class Job {
       samples = &samples_[s.output_node];
       samples->assign(tasks, {});
     }
-    std::vector<int> runs_on(tasks, -1);  // the executor running each partition's attempt
+    std::vector<int> runs_on(tasks, -1);          // the executor running each partition's attempt
     auto& map_homes = map_homes_[s.output_node];  // shuffle output: where each map output is
     if (s.output == plan::StageOutput::kShuffle) map_homes.assign(tasks, -1);
     std::vector<std::chrono::steady_clock::time_point> launched(tasks);
@@ -518,74 +518,8 @@ class Job {
       exchange(order);
       owners_[w] = std::move(owner);
       exchanged_.push_back(w);
-      if (resume_) store_shuffle(w);
+      if (resume_) store_shuffle(graph_, w, static_cast<std::uint32_t>(owners_.at(w).size()), backend_, id_, *resume_);
     }
-  }
-
-  // --resume-dir: while the plan has a stage whose shuffle is stored complete, with the
-  // partitions it would have now, reads the last such shuffle back (each executor the
-  // partitions p with p % executors == its index) and plans again without the stages that
-  // made it. A stored shuffle that cannot be read back (a part file missing, cut short or
-  // failing its checksum) is reported in one warning, removed, and computed again.
-  void load_stored_shuffles(int action, int slots) {
-    std::set<int> unreadable;
-    for (;;) {
-      const plan::Plan plan = plan::make_plan(graph_, action, reuse_.shuffle_nodes());
-      Resolved resolved;
-      try {
-        resolved = resolve_inputs(graph_, plan, config_, slots, reuse_);
-      } catch (const Error&) {
-        return;  // the job itself reports it
-      }
-      int found = -1;
-      for (auto s = plan.stages.rbegin(); s != plan.stages.rend() && found < 0; ++s) {
-        if (s->output != plan::StageOutput::kShuffle || unreadable.count(s->output_node)) continue;
-        const auto stored = resume_->stored(graph_, s->output_node);
-        if (stored && *stored == resolved.counts.at(s->output_node)) found = s->output_node;
-      }
-      if (found < 0) return;
-      task::ResumeOrder order;
-      order.job = id_;
-      order.shuffle_node = found;
-      order.load = true;
-      order.dir = resume_->begin_load(graph_, found);
-      const std::uint32_t partitions = resolved.counts.at(found);
-      for (std::uint32_t p = 0; p < partitions; ++p) {
-        order.owner.push_back(static_cast<std::int32_t>(p % static_cast<std::uint32_t>(backend_.executors())));
-      }
-      std::uint64_t bytes = 0;
-      std::string error;
-      for (const task::ResumeDone& done : backend_.resume(order)) {
-        if (!done.ok && error.empty()) error = done.error;
-        bytes += done.bytes;
-      }
-      if (!error.empty()) {  // the executors that read theirs drop them when it is exchanged again
-        resume_->discard(graph_, found, error);
-        unreadable.insert(found);
-        continue;
-      }
-      resume_->note_loaded(bytes);
-      reuse_.shuffles[found] = {order.owner, true};
-    }
-  }
-
-  // --resume-dir: the executors store the shuffle just exchanged, which the driver then marks
-  // complete; a failure stops storing with a warning, and the job goes on.
-  void store_shuffle(int w) {
-    task::ResumeOrder order;
-    order.job = id_;
-    order.shuffle_node = w;
-    order.dir = resume_->begin_store(graph_, w);
-    if (order.dir.empty()) return;
-    const auto start = std::chrono::steady_clock::now();
-    const std::vector<task::ResumeDone> answers = backend_.resume(order);
-    resume_->add_store_time(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    std::uint64_t bytes = 0;
-    for (const task::ResumeDone& done : answers) {
-      if (!done.ok) return resume_->stop_storing(done.error);
-      bytes += done.bytes;
-    }
-    resume_->commit_store(graph_, w, static_cast<std::uint32_t>(owners_.at(w).size()), bytes);
   }
 
   ResumeState* resume_;
